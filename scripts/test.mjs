@@ -1,0 +1,76 @@
+// Runs every test tier and ends with one line CI can read: "N passed, N failed".
+// Node 20's `node --test <dir>` finds nothing, so test files are listed explicitly.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const args = process.argv.slice(2);
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const filters = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--only");
+const artifacts = join(root, "artifacts");
+mkdirSync(artifacts, { recursive: true });
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return findTests(path);
+    return /\.test\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+let passed = 0;
+let failed = 0;
+let ranSomething = false;
+
+if (only !== "e2e") {
+  const files = [...findTests(join(root, "test", "unit")), ...findTests(join(root, "test", "integration"))]
+    .filter((f) => filters.length === 0 || filters.some((needle) => f.includes(needle)))
+    .sort();
+  if (files.length > 0) {
+    ranSomething = true;
+    const tap = join(artifacts, "node-tests.tap");
+    const result = spawnSync(
+      process.execPath,
+      [
+        "--import", "tsx",
+        "--test",
+        "--test-reporter=spec", "--test-reporter-destination=stdout",
+        "--test-reporter=tap", `--test-reporter-destination=${tap}`,
+        ...files.map((f) => relative(root, f)),
+      ],
+      { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
+    );
+    const report = existsSync(tap) ? readFileSync(tap, "utf8") : "";
+    const count = (label) => Number(report.match(new RegExp(`^# ${label} (\\d+)$`, "m"))?.[1] ?? 0);
+    passed += count("pass");
+    failed += count("fail") + count("cancelled");
+    if (result.status !== 0 && count("fail") + count("cancelled") === 0) failed += 1; // a crash outside any test
+  }
+}
+
+if (only !== "node" && filters.length === 0 && existsSync(join(root, "test", "e2e", "playwright.config.ts"))) {
+  ranSomething = true;
+  const jsonReport = join(artifacts, "e2e-report.json");
+  const result = spawnSync(
+    "npx",
+    ["playwright", "test", "--config", "test/e2e/playwright.config.ts"],
+    { cwd: root, stdio: "inherit", env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: jsonReport } },
+  );
+  if (existsSync(jsonReport)) {
+    const stats = JSON.parse(readFileSync(jsonReport, "utf8")).stats ?? {};
+    passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+    failed += stats.unexpected ?? 0;
+  }
+  if (result.status !== 0 && !existsSync(jsonReport)) failed += 1;
+  else if (result.status !== 0 && failed === 0) failed += 1;
+}
+
+if (!ranSomething || passed + failed === 0) {
+  console.log("no tests were found or executed");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

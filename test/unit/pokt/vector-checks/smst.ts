@@ -1,0 +1,3 @@
+import type { VectorCheck } from "./types.js";
+
+export const smstChecks: Record<string, VectorCheck> = {};
