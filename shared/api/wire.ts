@@ -13,3 +13,5 @@ export type ServerFrame =
 export const WS_PATH = "/api/ws";
 /** Name of the access-token query parameter (and of the cookie the dashboard page sets). */
 export const TOKEN_PARAM = "token";
+/** WebSocket close code the engine sends when the access token is missing or wrong. */
+export const UNAUTHORIZED_CLOSE_CODE = 4401;

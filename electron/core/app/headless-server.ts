@@ -1,0 +1,102 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TOKEN_PARAM, WS_PATH } from "../../../shared/api/index.js";
+import { AccessToken, isLoopbackHost } from "./access-token.js";
+import type { ApiRouter } from "./api-router.js";
+import type { EventBus } from "./events.js";
+import type { Logger } from "./logger.js";
+import type { Service } from "./service.js";
+import { SECURITY_HEADERS, serveStatic } from "./static-files.js";
+import { WebSocketTransport } from "./websocket-transport.js";
+
+export interface HeadlessServerOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  rendererDir: string;
+  router: ApiRouter;
+  events: EventBus;
+  logger: Logger;
+}
+
+/**
+ * The dashboard for rigs without a screen: the built renderer plus the WebSocket API on one port. Bound to loopback
+ * it is open to this machine's browser; bound to anything else it requires the access token.
+ */
+export class HeadlessServer implements Service {
+  private server: Server | null = null;
+  private transport: WebSocketTransport | null = null;
+  readonly token: AccessToken | null;
+
+  constructor(private readonly options: HeadlessServerOptions) {
+    this.token = isLoopbackHost(options.host) ? null : AccessToken.loadOrCreate(options.dataDir);
+  }
+
+  async start(): Promise<void> {
+    const { router, events, logger, rendererDir } = this.options;
+    this.transport = new WebSocketTransport(router, events, logger);
+    const server = createServer((request, response) => {
+      if (request.url === "/healthz") {
+        response.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": "application/json" });
+        return response.end(JSON.stringify({ ok: true }));
+      }
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        response.writeHead(405, { ...SECURITY_HEADERS, Allow: "GET, HEAD" });
+        return response.end();
+      }
+      serveStatic(rendererDir, request, response);
+    });
+    server.on("upgrade", (request, socket, head) => {
+      const refusal = this.refuseUpgrade(request);
+      if (refusal) {
+        logger.warn("refused a dashboard connection", { peer: request.socket.remoteAddress, reason: refusal });
+        socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      const url = new URL(request.url ?? "/", "http://localhost");
+      const authorized = !this.token || this.token.matches(url.searchParams.get(TOKEN_PARAM));
+      if (!authorized) logger.warn("dashboard connection without a valid access token", { peer: request.socket.remoteAddress });
+      this.transport!.handleUpgrade(request, socket, head, authorized);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === "EADDRINUSE"
+            ? new Error(`Port ${this.options.port} on ${this.options.host} is already in use: pass --port with a free port`)
+            : error,
+        ),
+      );
+      server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    this.server = server;
+  }
+
+  /** The URL to open; carries the token when one is required. */
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("the dashboard server is not listening");
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const shownHost = host === "0.0.0.0" || host === "[::]" ? "localhost" : host;
+    const base = `http://${shownHost}:${address.port}/`;
+    return this.token ? `${base}?${TOKEN_PARAM}=${this.token.value}` : base;
+  }
+
+  async dispose(): Promise<void> {
+    await this.transport?.dispose();
+    const server = this.server;
+    this.server = null;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  private refuseUpgrade(request: IncomingMessage): string | null {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (url.pathname !== WS_PATH) return "404 Not Found";
+    // Browsers let any web page open a WebSocket to localhost; only our own page may talk to the engine.
+    const origin = request.headers.origin;
+    if (origin && request.headers.host && new URL(origin).host !== request.headers.host) return "403 Forbidden";
+    return null;
+  }
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { API_VERSION, ApiError, UNAUTHORIZED_CLOSE_CODE, type ClientFrame, type ServerFrame } from "../../../shared/api/index.js";
+import type { ApiRouter } from "./api-router.js";
+import type { EventBus } from "./events.js";
+import type { Logger } from "./logger.js";
+
+/** Largest call frame a client may send; the biggest legitimate payload is a chat history. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * The headless transport: the same API the Electron preload exposes, as JSON frames over one WebSocket per
+ * dashboard tab. Authorisation happens before the upgrade (see headless-server.ts); this class only speaks frames.
+ */
+export class WebSocketTransport {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly router: ApiRouter,
+    events: EventBus,
+    private readonly logger: Logger,
+  ) {
+    this.unsubscribe = events.onAny((event, payload) => this.broadcast({ type: "event", event, payload }));
+  }
+
+  /**
+   * An unauthorised client is upgraded and then closed with code 4401, because a refused HTTP upgrade is invisible
+   * to browser code and the dashboard must be able to say "wrong or missing access token".
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, authorized: boolean): void {
+    this.server.handleUpgrade(request, socket, head, (ws) => {
+      if (!authorized) return ws.close(UNAUTHORIZED_CLOSE_CODE, "access token required");
+      this.accept(ws, request.socket.remoteAddress ?? "?");
+    });
+  }
+
+  get clientCount(): number {
+    return this.server.clients.size;
+  }
+
+  async dispose(): Promise<void> {
+    this.unsubscribe();
+    for (const client of this.server.clients) client.close(1001, "engine shutting down");
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(ws: WebSocket, peer: string): void {
+    send(ws, { type: "hello", apiVersion: API_VERSION });
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) return ws.close(1003, "binary frames are not part of the API");
+      void this.onFrame(ws, peer, data.toString());
+    });
+  }
+
+  private async onFrame(ws: WebSocket, peer: string, text: string): Promise<void> {
+    let frame: ClientFrame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return ws.close(1007, "frames must be JSON");
+    }
+    if (frame?.type !== "call" || !Number.isSafeInteger(frame.id)) return ws.close(1008, "expected a call frame");
+    try {
+      const result = await this.router.call(frame.method, frame.params, { transport: "websocket", peer });
+      send(ws, { type: "result", id: frame.id, result });
+    } catch (error) {
+      send(ws, { type: "error", id: frame.id, error: ApiError.from(error).toJSON() });
+    }
+  }
+
+  private broadcast(frame: ServerFrame): void {
+    const text = JSON.stringify(frame);
+    for (const client of this.server.clients) {
+      if (client.readyState === client.OPEN) client.send(text);
+    }
+  }
+}
+
+function send(ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+}

@@ -1,0 +1,67 @@
+import { create } from "zustand";
+import type {
+  AppInfo,
+  HardwareInfo,
+  InferenceStatus,
+  LogEntry,
+  PocketForgeApi,
+  TelemetrySample,
+} from "../../../shared/api/index.js";
+import type { ConnectionState } from "../api/ws-client.js";
+
+const TELEMETRY_KEEP = 720;
+const LOGS_KEEP = 2000;
+
+/**
+ * A projection of the engine's state. The engine owns the truth; this store only mirrors snapshots and events, so
+ * a reload or a second dashboard tab shows the same thing.
+ */
+export interface EngineState {
+  connection: ConnectionState;
+  info: AppInfo | null;
+  hardware: HardwareInfo | null;
+  hardwareError: string | null;
+  telemetry: TelemetrySample[];
+  inference: InferenceStatus | null;
+  logs: LogEntry[];
+}
+
+export const useEngine = create<EngineState>(() => ({
+  connection: "connecting",
+  info: null,
+  hardware: null,
+  hardwareError: null,
+  telemetry: [],
+  inference: null,
+  logs: [],
+}));
+
+/** Loads the first snapshots and keeps the store in step with engine events. Returns an unsubscribe function. */
+export function bindEngine(api: PocketForgeApi): () => void {
+  const set = useEngine.setState;
+  const unsubscribers = [
+    api.on("hardware.telemetry", (sample) =>
+      set((s) => ({ telemetry: [...s.telemetry, sample].slice(-TELEMETRY_KEEP) })),
+    ),
+    api.on("inference.status", (inference) => set({ inference })),
+    api.on("log.entry", (entry) => set((s) => ({ logs: [...s.logs, entry].slice(-LOGS_KEEP) }))),
+  ];
+  void refreshSnapshots(api);
+  return () => unsubscribers.forEach((off) => off());
+}
+
+export async function refreshSnapshots(api: PocketForgeApi): Promise<void> {
+  const set = useEngine.setState;
+  await Promise.all([
+    api.invoke("app.info", {}).then((info) => set({ info })),
+    api.invoke("inference.status", {}).then((inference) => set({ inference })),
+    api.invoke("hardware.telemetry", {}).then((telemetry) => set({ telemetry })),
+    api.invoke("logs.tail", { limit: 500, minLevel: "debug" }).then((logs) => set({ logs })),
+    api
+      .invoke("hardware.info", {})
+      .then((hardware) => set({ hardware, hardwareError: null }))
+      .catch((error: Error) => set({ hardwareError: error.message })),
+  ]).catch(() => {
+    // Connection loss is shown by the connection banner; the next reconnect refreshes.
+  });
+}
