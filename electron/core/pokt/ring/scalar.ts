@@ -1,0 +1,48 @@
+// Scalars of the ring signature: 32-byte big-endian integers modulo the secp256k1 group order n,
+// decoded and hashed exactly as go-dleq's decred backend does.
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
+import { sha3_512 } from "@noble/hashes/sha3.js";
+import { RingSignatureError } from "./errors.js";
+
+const Fn = secp256k1.Point.Fn;
+
+/** secp256k1 group order n. */
+export const CURVE_ORDER: bigint = Fn.ORDER;
+export const SCALAR_LENGTH = 32;
+
+const TWO_POW_248 = 1n << 248n;
+
+/** Decodes 32 big-endian bytes, reducing modulo n (so n decodes to 0 and n+1 to 1, as in Go). */
+export function decodeScalar(bytes: Uint8Array): bigint {
+  if (bytes.length !== SCALAR_LENGTH) throw new RingSignatureError("invalid_scalar_length", "invalid scalar length");
+  return Fn.create(bytesToNumberBE(bytes));
+}
+
+/** 32-byte big-endian encoding of the scalar reduced modulo n. */
+export function encodeScalar(scalar: bigint): Uint8Array {
+  return numberToBytesBE(Fn.create(scalar), SCALAR_LENGTH);
+}
+
+/**
+ * Hash-to-scalar of the Go verifier that poktroll runs: v = SHA3-512(input) mod n, then Go copies
+ * the minimal big-endian bytes of v into the START of a 32-byte buffer. Whenever v has leading zero
+ * bytes it is therefore multiplied by 256 per missing byte. Challenges must reproduce this quirk or
+ * ~0.4 % of honest signatures would be rejected.
+ */
+export function hashToScalar(input: Uint8Array): bigint {
+  let scalar = hashToScalarWithoutQuirk(input);
+  if (scalar === 0n) return 0n;
+  while (scalar < TWO_POW_248) scalar <<= 8n;
+  // Left-aligning can overflow n only when v is within 2^128 of 256^k·n; Go panics there.
+  if (scalar >= CURVE_ORDER) throw new RingSignatureError("hash_out_of_range", "hash should not be reduced twice");
+  return scalar;
+}
+
+/**
+ * SHA3-512(input) mod n without Go's left-alignment. Not what the chain accepts: only for
+ * diagnostics and for showing that a quirk-free verifier rejects real signatures.
+ */
+export function hashToScalarWithoutQuirk(input: Uint8Array): bigint {
+  return Fn.create(bytesToNumberBE(sha3_512(input)));
+}
