@@ -1,0 +1,1 @@
+export type { BenchRow } from "../types.js";

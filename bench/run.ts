@@ -1,0 +1,22 @@
+// `npm run bench -- <name> [<name> …]`: runs the named benchmarks (all when none is named) and prints their figures.
+import { printRows, type BenchRow } from "./types.js";
+
+const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
+  inference: async () => (await import("./inference.js")).benchInference(),
+  pokt: async () => (await import("./pokt.js")).benchPokt(),
+};
+
+const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const names = requested.length ? requested : Object.keys(BENCHMARKS);
+let missedTarget = false;
+for (const name of names) {
+  const run = BENCHMARKS[name];
+  if (!run) {
+    console.error(`Unknown benchmark "${name}". Available: ${Object.keys(BENCHMARKS).join(", ")}`);
+    process.exit(2);
+  }
+  const rows = await run();
+  printRows(`bench ${name}`, rows);
+  missedTarget ||= rows.some((r) => r.ok === false);
+}
+if (missedTarget) console.log("\nSome targets were missed (✗). Figures on a shared machine vary; rerun before drawing conclusions.");

@@ -1,0 +1,18 @@
+/** One measured figure of a benchmark; `ok` says whether it met its target (ratios are measured within one run). */
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
+
+export function printRows(title: string, rows: BenchRow[]): void {
+  console.log(`\n${title}`);
+  const width = Math.max(...rows.map((r) => r.name.length), 10);
+  for (const row of rows) {
+    const value = Number.isInteger(row.value) ? row.value.toString() : row.value.toPrecision(4);
+    const verdict = row.ok === undefined ? "" : row.ok ? "  ✓" : "  ✗";
+    console.log(`  ${row.name.padEnd(width)}  ${value.padStart(12)} ${row.unit.padEnd(10)}${row.target ? `  target ${row.target}` : ""}${verdict}`);
+  }
+}
