@@ -5,3 +5,4 @@ export * from "./app.js";
 export * from "./hardware.js";
 export * from "./inference.js";
 export * from "./wallet.js";
+export * from "./ipc.js";

@@ -45,27 +45,45 @@ export const GenerationStats = z.object({
 });
 export type GenerationStats = z.infer<typeof GenerationStats>;
 
+export const LoadParams = z.object({
+  modelPath: z.string().min(1, "choose a .gguf file"),
+  /** Tokens per sequence; each parallel sequence gets its own window of this size. */
+  contextSize: z.number().int().min(256).max(1_048_576).optional(),
+  parallelSequences: z.number().int().min(1).max(64).optional(),
+  gpuLayers: z.union([z.literal("auto"), z.number().int().min(0)]).optional(),
+  /** CPU threads for evaluation; the engine picks one that suits the machine when omitted. */
+  threads: z.number().int().min(1).max(1024).optional(),
+}).strict();
+export type LoadParams = z.input<typeof LoadParams>;
+
+export const ChatParams = z.object({
+  requestId: RequestId,
+  messages: z.array(ChatMessage).min(1, "send at least one message"),
+  maxTokens: z.number().int().min(1).max(8192).default(256),
+  temperature: z.number().min(0).max(2).default(0.7),
+  /** Nucleus sampling; 1 turns it off. */
+  topP: z.number().gt(0).max(1).optional(),
+  /** Generation ends before any of these strings; they are not part of the reply. */
+  stop: z.array(z.string().min(1).max(200)).max(8).optional(),
+  /** Fixes the sampler's randomness so the same request gives the same reply (when temperature > 0). */
+  seed: z.number().int().min(0).max(4_294_967_295).optional(),
+}).strict();
+export type ChatParams = z.input<typeof ChatParams>;
+
+export const ChatResult = z.object({ requestId: z.string(), text: z.string(), stats: GenerationStats });
+export type ChatResult = z.infer<typeof ChatResult>;
+
 export const inferenceMethods = {
   "inference.status": method(z.object({}).strict(), InferenceStatus, "What the inference engine is doing now"),
   "inference.load": method(
-    z.object({
-      modelPath: z.string().min(1, "choose a .gguf file"),
-      contextSize: z.number().int().min(256).max(1_048_576).optional(),
-      parallelSequences: z.number().int().min(1).max(64).optional(),
-      gpuLayers: z.union([z.literal("auto"), z.number().int().min(0)]).optional(),
-    }).strict(),
+    LoadParams,
     InferenceStatus,
     "Load a GGUF model (replacing the current one) and start serving it",
   ),
   "inference.unload": method(z.object({}).strict(), InferenceStatus, "Unload the model and free its memory"),
   "inference.chat": method(
-    z.object({
-      requestId: RequestId,
-      messages: z.array(ChatMessage).min(1, "send at least one message"),
-      maxTokens: z.number().int().min(1).max(8192).default(256),
-      temperature: z.number().min(0).max(2).default(0.7),
-    }).strict(),
-    z.object({ requestId: z.string(), text: z.string(), stats: GenerationStats }),
+    ChatParams,
+    ChatResult,
     "Chat with the loaded model; tokens stream as inference.token events with the same requestId",
   ),
   "inference.cancel": method(

@@ -1,0 +1,87 @@
+// Entry for rigs and servers: the whole engine in plain Node, with the dashboard and API on one HTTP port.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createCore } from "./app/create-core.js";
+import { defaultDataDir } from "./app/data-dir.js";
+import { HeadlessServer } from "./app/headless-server.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "..", "..");
+
+const USAGE = `Usage: npm run headless -- [--port 8640] [--host 127.0.0.1] [--data-dir DIR] [--model FILE.gguf]
+
+  --port      dashboard and API port (default from config.json, else 8640; 0 picks a free port)
+  --host      address to bind; anything other than loopback requires the access token printed at start
+  --data-dir  folder for settings, keys, ledger and models (default: ${defaultDataDir()})
+  --model     GGUF file to load at start (remembered for next time)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "data-dir": { type: "string" },
+      model: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
+  }
+  const dataDir = resolve(values["data-dir"] ?? defaultDataDir());
+  const version = JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")).version as string;
+
+  const core = createCore({
+    dataDir,
+    version,
+    logToConsole: true,
+    overrides: (config) => {
+      if (port !== undefined) config.dashboard.port = port;
+      if (values.host) config.dashboard.host = values.host;
+      if (values.model) config.inference.modelPath = resolve(values.model);
+    },
+  });
+  const server = new HeadlessServer({
+    host: core.settings.dashboard.host,
+    port: core.settings.dashboard.port,
+    dataDir,
+    rendererDir: resolve(repoRoot, "dist", "renderer"),
+    router: core.router,
+    events: core.events,
+    logger: core.logs.logger("dashboard"),
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    core.logger.info(`received ${signal}, shutting down`);
+    await server.dispose();
+    await core.dispose();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  await core.start();
+  await server.start();
+  // The one line scripts and people look for; the token (if any) is in it, printed once.
+  console.log(`PocketForge dashboard: ${server.url}`);
+  if (server.token) {
+    console.log(`Access token stored in ${resolve(dataDir, "access-token")}; anyone with this URL controls this engine.`);
+  }
+  console.log(`Data folder: ${dataDir}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`PocketForge could not start: ${error.message}`);
+  process.exit(1);
+});
