@@ -1,0 +1,145 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+import WebSocket from "ws";
+import { ApiRouter, type ApiHandlers } from "../../electron/core/app/api-router.js";
+import { EventBus } from "../../electron/core/app/events.js";
+import { createAppHandlers } from "../../electron/core/app/handlers/app-handlers.js";
+import { HeadlessServer } from "../../electron/core/app/headless-server.js";
+import { LogSink } from "../../electron/core/app/logger.js";
+import { UNAUTHORIZED_CLOSE_CODE, WS_PATH, type ServerFrame } from "../../shared/api/index.js";
+
+function fixture() {
+  const dataDir = mkdtempSync(join(tmpdir(), "pf-headless-"));
+  const rendererDir = join(dataDir, "renderer");
+  mkdirSync(join(rendererDir, "assets"), { recursive: true });
+  writeFileSync(join(rendererDir, "index.html"), "<!doctype html><title>PocketForge</title>");
+  writeFileSync(join(rendererDir, "assets", "app.js"), "console.log('hi')");
+  writeFileSync(join(dataDir, "secret.txt"), "do not serve");
+  const events = new EventBus();
+  const logs = new LogSink({ dir: null });
+  const handlers = createAppHandlers({
+    info: () => ({ name: "PocketForge", version: "9.9.9", apiVersion: 1, platform: "linux", arch: "x64", dataDir, network: "localnet", startedAt: 1 }),
+    logs,
+  }) as unknown as ApiHandlers; // only the app.* methods are exercised here
+  const router = new ApiRouter(handlers, logs.logger());
+  return { dataDir, rendererDir, events, logs, router };
+}
+
+/** Opens a socket and collects every frame it receives. */
+async function connect(url: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(url, { headers });
+  const frames: ServerFrame[] = [];
+  const waiters: Array<() => void> = [];
+  ws.on("message", (data) => {
+    frames.push(JSON.parse(String(data)));
+    waiters.splice(0).forEach((w) => w());
+  });
+  const nextFrame = async (predicate: (f: ServerFrame) => boolean): Promise<ServerFrame> => {
+    for (;;) {
+      const found = frames.find(predicate);
+      if (found) return found;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return { ws, frames, nextFrame };
+}
+
+describe("headless server on loopback", () => {
+  const f = fixture();
+  const server = new HeadlessServer({ host: "127.0.0.1", port: 0, dataDir: f.dataDir, rendererDir: f.rendererDir, router: f.router, events: f.events, logger: f.logs.logger() });
+  let base: string;
+  before(async () => {
+    await server.start();
+    base = server.url;
+  });
+  after(() => server.dispose());
+
+  test("needs no token and serves the renderer with a strict CSP", async () => {
+    assert.equal(server.token, null);
+    assert.doesNotMatch(base, /token=/);
+    const page = await fetch(base);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /PocketForge/);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.equal((await fetch(new URL("assets/app.js", base))).headers.get("content-type"), "text/javascript; charset=utf-8");
+    // Client-side routes fall back to the app; missing assets do not.
+    assert.equal((await fetch(new URL("dashboard", base))).status, 200);
+    assert.equal((await fetch(new URL("assets/missing.js", base))).status, 404);
+  });
+
+  test("never serves files outside the renderer folder", async () => {
+    for (const path of ["/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt"]) {
+      const response = await fetch(base.replace(/\/$/, "") + path);
+      assert.notEqual(await response.text(), "do not serve", path);
+    }
+  });
+
+  test("answers API calls and pushes events over the WebSocket", async () => {
+    const { ws, nextFrame } = await connect(base.replace("http", "ws").replace(/\/$/, WS_PATH));
+    const hello = await nextFrame((fr) => fr.type === "hello");
+    assert.deepEqual(hello, { type: "hello", apiVersion: 1 });
+    ws.send(JSON.stringify({ type: "call", id: 7, method: "app.info", params: {} }));
+    const result = await nextFrame((fr) => fr.type === "result" && fr.id === 7);
+    assert.equal((result as any).result.version, "9.9.9");
+    assert.equal((result as any).result.transport, "websocket");
+
+    ws.send(JSON.stringify({ type: "call", id: 8, method: "logs.tail", params: { limit: -1 } }));
+    const error = await nextFrame((fr) => fr.type === "error" && fr.id === 8);
+    assert.equal((error as any).error.code, "invalid_params");
+    assert.match((error as any).error.message, /limit/);
+
+    f.events.emit("inference.token", { requestId: "r", delta: "Once" });
+    const event = await nextFrame((fr) => fr.type === "event");
+    assert.deepEqual(event, { type: "event", event: "inference.token", payload: { requestId: "r", delta: "Once" } });
+    ws.close();
+  });
+
+  test("refuses WebSocket connections from other origins", async () => {
+    const ws = new WebSocket(base.replace("http", "ws").replace(/\/$/, WS_PATH), { headers: { Origin: "https://evil.example" } });
+    const [error] = await once(ws, "error");
+    assert.match(String(error.message), /403/);
+  });
+});
+
+describe("headless server on a LAN address", () => {
+  const f = fixture();
+  // 0.0.0.0 is not loopback, so a token is required; the test still connects over 127.0.0.1.
+  const server = new HeadlessServer({ host: "0.0.0.0", port: 0, dataDir: f.dataDir, rendererDir: f.rendererDir, router: f.router, events: f.events, logger: f.logs.logger() });
+  let port: number;
+  before(async () => {
+    await server.start();
+    port = Number(new URL(server.url).port);
+  });
+  after(() => server.dispose());
+
+  test("generates a token, stores it 0600 and puts it in the printed URL", () => {
+    assert.ok(server.token);
+    assert.match(server.url, new RegExp(`\\?token=${server.token!.value}$`));
+    assert.equal(statSync(join(f.dataDir, "access-token")).mode & 0o777, 0o600);
+  });
+
+  test("closes connections without the token with the unauthorized code, accepts the right one", async () => {
+    for (const query of ["", "?token=wrong-token-wrong-token-wrong-token"]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}${query}`);
+      const [code] = await once(ws, "close");
+      assert.equal(code, UNAUTHORIZED_CLOSE_CODE, `query "${query}"`);
+    }
+    const { ws, nextFrame } = await connect(`ws://127.0.0.1:${port}${WS_PATH}?token=${server.token!.value}`);
+    await nextFrame((fr) => fr.type === "hello");
+    ws.send(JSON.stringify({ type: "call", id: 1, method: "app.info", params: {} }));
+    assert.equal(((await nextFrame((fr) => fr.type === "result")) as any).result.network, "localnet");
+    ws.close();
+  });
+
+  test("keeps the same token across restarts", async () => {
+    const again = new HeadlessServer({ host: "0.0.0.0", port: 0, dataDir: f.dataDir, rendererDir: f.rendererDir, router: f.router, events: f.events, logger: f.logs.logger() });
+    assert.equal(again.token!.value, server.token!.value);
+  });
+});
