@@ -1,6 +1,7 @@
 // The challenge of ring-go: c = Hs(m ‖ compress(L) ‖ compress(R)), m being the 32-byte message.
 import { RingSignatureError } from "./errors.js";
-import { type CurvePoint, POINT_LENGTH, writeEncodedPoint } from "./point.js";
+import { normalizeZ } from "@noble/curves/abstract/curve.js";
+import { type CurvePoint, POINT_LENGTH, Point, writeEncodedPoint } from "./point.js";
 
 export const MESSAGE_LENGTH = 32;
 
@@ -20,8 +21,10 @@ export class ChallengeHasher {
 
   /** Hs(m ‖ L ‖ R). */
   challenge(l: CurvePoint, r: CurvePoint): bigint {
-    writeEncodedPoint(l, this.buffer, MESSAGE_LENGTH);
-    writeEncodedPoint(r, this.buffer, MESSAGE_LENGTH + POINT_LENGTH);
+    // One field inversion for both affine conversions instead of two.
+    const [affineL, affineR] = normalizeZ(Point, [l, r]);
+    writeEncodedPoint(affineL, this.buffer, MESSAGE_LENGTH);
+    writeEncodedPoint(affineR, this.buffer, MESSAGE_LENGTH + POINT_LENGTH);
     return this.hash(this.buffer);
   }
 
