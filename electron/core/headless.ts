@@ -10,12 +10,13 @@ import { HeadlessServer } from "./app/headless-server.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "..", "..");
 
-const USAGE = `Usage: npm run headless -- [--port 8640] [--host 127.0.0.1] [--data-dir DIR] [--model FILE.gguf]
+const USAGE = `Usage: npm run headless -- [--port 8640] [--host 127.0.0.1] [--data-dir DIR] [--model FILE.gguf] [--openai-port 8641]
 
   --port      dashboard and API port (default from config.json, else 8640; 0 picks a free port)
   --host      address to bind; anything other than loopback requires the access token printed at start
   --data-dir  folder for settings, keys, ledger and models (default: ${defaultDataDir()})
-  --model     GGUF file to load at start (remembered for next time)`;
+  --model     GGUF file to load at start (remembered for next time)
+  --openai-port  port of the OpenAI-compatible endpoint on 127.0.0.1 (default 8641; 0 picks a free port)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       host: { type: "string" },
       "data-dir": { type: "string" },
       model: { type: "string" },
+      "openai-port": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -32,10 +34,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
-  }
+  const port = parsePort("--port", values.port);
+  const openAiPort = parsePort("--openai-port", values["openai-port"]);
   const dataDir = resolve(values["data-dir"] ?? defaultDataDir());
   const version = JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")).version as string;
 
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       if (port !== undefined) config.dashboard.port = port;
       if (values.host) config.dashboard.host = values.host;
       if (values.model) config.inference.modelPath = resolve(values.model);
+      if (openAiPort !== undefined) config.openAi.port = openAiPort;
     },
   });
   const server = new HeadlessServer({
@@ -79,6 +80,13 @@ async function main(): Promise<void> {
     console.log(`Access token stored in ${resolve(dataDir, "access-token")}; anyone with this URL controls this engine.`);
   }
   console.log(`Data folder: ${dataDir}`);
+}
+
+function parsePort(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} must be a number from 0 to 65535, got "${value}"`);
+  return port;
 }
 
 main().catch((error: Error) => {

@@ -36,7 +36,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npm run headless -- --port ${process.env.E2E_PORT} --data-dir ${process.env.E2E_DATA_DIR}`,
+    command: `npm run headless -- --port ${process.env.E2E_PORT} --data-dir ${process.env.E2E_DATA_DIR} --openai-port 0`,
     url: `http://127.0.0.1:${process.env.E2E_PORT}/healthz`,
     cwd: "../..",
     timeout: 180_000,
