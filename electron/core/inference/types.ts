@@ -1,0 +1,37 @@
+import type { ChatMessage, GenerationStats, LoadedModel } from "../../../shared/api/index.js";
+
+/** What the engine needs to load a model. Every field but the path has a machine-aware default. */
+export interface EngineLoadOptions {
+  modelPath: string;
+  /** Tokens per sequence. */
+  contextSize?: number;
+  parallelSequences?: number;
+  gpuLayers?: "auto" | number;
+  threads?: number;
+}
+
+export interface SamplingOptions {
+  /** Upper bound on generated tokens; the room left in the sequence's context caps it further. */
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
+}
+
+export type GenerationInput =
+  | { kind: "chat"; messages: ChatMessage[] }
+  | { kind: "completion"; prompt: string };
+
+export interface GenerationRequest extends SamplingOptions {
+  input: GenerationInput;
+}
+
+export interface GenerationResult {
+  text: string;
+  stats: GenerationStats;
+}
+
+export type FinishReason = GenerationStats["finishReason"];
+
+export type { LoadedModel };
