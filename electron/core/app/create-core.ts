@@ -13,6 +13,9 @@ import { createHardwareHandlers } from "./handlers/hardware-handlers.js";
 import { createInferenceHandlers } from "./handlers/inference-handlers.js";
 import { LogSink, type Logger } from "./logger.js";
 import type { Service } from "./service.js";
+import { createWalletHandlers } from "../wallet/api-handlers.js";
+import type { DeviceSecretStore } from "../wallet/device-unlock.js";
+import { WalletService } from "../wallet/wallet-service.js";
 
 export interface CoreOptions {
   dataDir: string;
@@ -26,6 +29,8 @@ export interface CoreOptions {
   /** Settings that win over the config file for this run (command-line flags). */
   overrides?: (config: Config) => void;
   telemetryIntervalMs?: number;
+  /** OS keychain for "remember the wallet on this device": Electron passes deviceSecretStoreFromSafeStorage(safeStorage). */
+  deviceSecretStore?: DeviceSecretStore;
 }
 
 /** The engine: every service built once, wired together, started in order and disposed in reverse. */
@@ -38,6 +43,7 @@ export interface Core {
   readonly router: ApiRouter;
   readonly hardware: HardwareService;
   readonly inference: InferenceService;
+  readonly wallet: WalletService;
   /** The effective settings of this run (config file plus overrides). */
   readonly settings: Config;
   start(): Promise<void>;
@@ -72,6 +78,12 @@ export function createCore(options: CoreOptions): Core {
     defaults: { contextSize: settings.inference.contextSize, parallelSequences: settings.inference.parallelSequences },
   });
   inference.onStatus((status) => events.emit("inference.status", status));
+  const wallet = new WalletService({
+    dataDir: options.dataDir,
+    logger: logs.logger("wallet"),
+    emit: (event, snapshot) => events.emit(event, snapshot),
+    deviceSecretStore: options.deviceSecretStore,
+  });
 
   const info = (): Omit<AppInfo, "transport"> => ({
     name: "PocketForge",
@@ -92,10 +104,11 @@ export function createCore(options: CoreOptions): Core {
       (requestId, delta) => events.emit("inference.token", { requestId, delta }),
       (modelPath) => config.update((c) => void (c.inference.modelPath = modelPath)),
     ),
+    ...createWalletHandlers(wallet),
   };
   const router = new ApiRouter(handlers, logs.logger("api"));
 
-  const services: Service[] = [hardware, inference];
+  const services: Service[] = [wallet, hardware, inference];
   let started: Service[] = [];
 
   return {
@@ -107,6 +120,7 @@ export function createCore(options: CoreOptions): Core {
     router,
     hardware,
     inference,
+    wallet,
     settings,
     async start() {
       logger.info("starting engine", { version: options.version, network: settings.network });

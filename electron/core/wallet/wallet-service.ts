@@ -1,0 +1,643 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import {
+  ApiError,
+  type AccountSummary,
+  type ImportSource,
+  type OwnerCustody,
+  type RevealedSecret,
+  type StakeCommand,
+  type WalletSnapshot,
+} from "../../../shared/api/index.js";
+import type { Logger } from "../app/logger.js";
+import type { Service } from "../app/service.js";
+import { parsePoktAddress } from "./address.js";
+import {
+  assertCanRemember,
+  readDeviceUnlock,
+  writeDeviceUnlock,
+  type DeviceSecretStore,
+} from "./device-unlock.js";
+import { keyPairFromMnemonic, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath, type KeyPair } from "./hd-keys.js";
+import {
+  PRODUCTION_SCRYPT_PARAMS,
+  deriveKeystoreKeys,
+  keysFromMaster,
+  newSalt,
+  wipeKeys,
+  type KeystoreKeys,
+  type ScryptParams,
+} from "./kdf.js";
+import { keystoreCorrupt, type KeystoreFile } from "./keystore-file.js";
+import { prepareWalletDir, readKeystoreFile, removeSecretFile, writeKeystoreFile } from "./keystore-store.js";
+import {
+  kdfSettingOf,
+  keysForFile,
+  keysMatchFile,
+  openAccountSecret,
+  openVault,
+  sealVault,
+  wipeVault,
+  type AccountSecret,
+  type Vault,
+} from "./keystore-vault.js";
+import { createMnemonic, parseMnemonic, type MnemonicLength } from "./mnemonic.js";
+import { SerialQueue } from "./serial-queue.js";
+import { RelayResponseSigner, WalletDirectSigner, type SigningKeys } from "./signers.js";
+import { buildSupplierStakeCommand, type SupplierStakeInput } from "./stake-command.js";
+
+export interface WalletServiceOptions {
+  /** The app's data folder; the wallet keeps its files in `<dataDir>/wallet`. */
+  dataDir: string;
+  logger: Logger;
+  emit: (event: "wallet.changed", snapshot: WalletSnapshot) => void;
+  /** The OS credential store for "remember on this device"; absent when headless. */
+  deviceSecretStore?: DeviceSecretStore;
+  /** scrypt cost for new keystores and passphrase changes; tests pass tiny values. */
+  scryptParams?: ScryptParams;
+  now?: () => number;
+}
+
+export const KEYSTORE_FILE_NAME = "keystore.json";
+export const DEVICE_UNLOCK_FILE_NAME = "device-unlock.json";
+const MIN_NEW_PASSPHRASE_LENGTH = 8;
+const DELETE_TOKEN_TTL_MS = 5 * 60_000;
+
+interface UnlockedKeys {
+  keystoreKeys: KeystoreKeys;
+  privateKeys: Map<string, Uint8Array>;
+}
+
+interface NewAccount {
+  label: string;
+  hdPath: string | null;
+  secret: AccountSecret;
+  pair: KeyPair;
+}
+
+/**
+ * The supplier's keys: an encrypted keystore of accounts, the operator (hot key that signs relays, claims, proofs and
+ * pays fees) and the owner (stake and rewards: the operator itself, another account, or an address kept elsewhere).
+ * While unlocked it holds private keys in memory for the signers and never hands them to the API, except the
+ * phrase of a new account (once) and an explicit, passphrase-confirmed reveal.
+ */
+export class WalletService implements Service {
+  readonly dir: string;
+  private readonly keystorePath: string;
+  private readonly deviceUnlockPath: string;
+  private readonly scryptParams: ScryptParams;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private readonly queue = new SerialQueue();
+  private readonly deleteTokens = new Map<string, { address: string; expiresAt: number }>();
+  private file: KeystoreFile | null = null;
+  private problem: { reason: string; message: string } | null = null;
+  private unlocked: UnlockedKeys | null = null;
+  private remembered = false;
+
+  /** What the engine's signers read keys through. */
+  private readonly signingKeys: SigningKeys = {
+    publicKeyOf: (address) => Buffer.from(this.accountEntry(address).publicKey, "hex"),
+    privateKeyOf: (address) => {
+      if (!this.unlocked) throw new ApiError("locked", "The wallet is locked: unlock it so the engine can sign");
+      const key = this.unlocked.privateKeys.get(address);
+      if (!key) throw new ApiError("not_found", `No account ${address} in this wallet`);
+      return key;
+    },
+  };
+
+  constructor(private readonly options: WalletServiceOptions) {
+    this.dir = join(options.dataDir, "wallet");
+    this.keystorePath = join(this.dir, KEYSTORE_FILE_NAME);
+    this.deviceUnlockPath = join(this.dir, DEVICE_UNLOCK_FILE_NAME);
+    this.scryptParams = options.scryptParams ?? PRODUCTION_SCRYPT_PARAMS;
+    this.now = options.now ?? Date.now;
+    this.log = options.logger;
+  }
+
+  async start(): Promise<void> {
+    await this.queue.run(async () => {
+      prepareWalletDir(this.dir, [KEYSTORE_FILE_NAME, DEVICE_UNLOCK_FILE_NAME]);
+      this.loadKeystore();
+      this.remembered = readDeviceUnlock(this.deviceUnlockPath) !== null;
+      if (this.file && this.remembered) await this.unlockFromDevice(this.file);
+    });
+    this.changed();
+  }
+
+  async dispose(): Promise<void> {
+    await this.queue.run(() => this.forgetKeys());
+    this.deleteTokens.clear();
+  }
+
+  // ---- what the UI sees ---------------------------------------------------------------------------------------
+
+  snapshot(): WalletSnapshot {
+    const roles = this.file?.roles ?? { operator: null, owner: null };
+    const ownerAddress = roles.owner ?? roles.operator;
+    return {
+      state: this.problem ? "unreadable" : !this.file ? "absent" : this.unlocked ? "unlocked" : "locked",
+      problem: this.problem,
+      accounts: this.listAccounts(),
+      operatorAddress: roles.operator,
+      owner: ownerAddress ? { address: ownerAddress, custody: this.custodyOf(ownerAddress) } : null,
+      device: {
+        remembered: this.remembered,
+        availability: this.options.deviceSecretStore?.availability() ?? "not_supported",
+      },
+    };
+  }
+
+  listAccounts(): AccountSummary[] {
+    if (!this.file) return [];
+    const { operator, owner } = this.file.roles;
+    const ownerAddress = owner ?? operator;
+    return this.file.accounts.map((entry) => ({
+      address: entry.address,
+      label: entry.label,
+      kind: entry.kind,
+      hdPath: entry.hdPath,
+      publicKeyHex: entry.publicKey,
+      createdAt: entry.createdAt,
+      isOperator: entry.address === operator,
+      isOwner: entry.address === ownerAddress,
+    }));
+  }
+
+  // ---- accounts -------------------------------------------------------------------------------------------------
+
+  /** A new account from a fresh phrase; the phrase is returned so the UI can show it once. */
+  async create(params: { words: MnemonicLength; label: string; passphrase: string }): Promise<{ account: AccountSummary; mnemonic: string }> {
+    return this.changing(async () => {
+      const mnemonic = createMnemonic(params.words);
+      const hdPath = poktHdPath(0);
+      const pair = await keyPairFromMnemonic(mnemonic, hdPath);
+      await this.addAccount(params.passphrase, { label: params.label, hdPath, secret: { kind: "mnemonic", mnemonic }, pair });
+      this.log.info("account created", { address: pair.address, words: params.words });
+      return { account: this.summaryOf(pair.address), mnemonic };
+    });
+  }
+
+  async importAccount(params: { source: ImportSource; label: string; passphrase: string }): Promise<AccountSummary> {
+    return this.changing(async () => {
+      const { source } = params;
+      let account: NewAccount;
+      if (source.type === "mnemonic") {
+        const mnemonic = parseMnemonic(source.mnemonic);
+        const hdPath = poktHdPath(source.index);
+        account = { label: params.label, hdPath, secret: { kind: "mnemonic", mnemonic }, pair: await keyPairFromMnemonic(mnemonic, hdPath) };
+      } else {
+        const privateKey = parsePrivateKeyHex(source.privateKeyHex);
+        account = { label: params.label, hdPath: null, secret: { kind: "private_key", privateKey }, pair: keyPairFromPrivateKey(privateKey) };
+      }
+      await this.addAccount(params.passphrase, account);
+      this.log.info("account imported", { address: account.pair.address, kind: source.type });
+      return this.summaryOf(account.pair.address);
+    });
+  }
+
+  async rename(address: string, label: string): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      const target = this.requireAccount(address);
+      await this.rewrite((vault) => void (vault.accounts.find((a) => a.address === target)!.label = label));
+      this.log.info("account renamed", { address: target });
+    });
+  }
+
+  /** Step one of deleting: a token that only a deliberate second call (wallet.delete) can present. */
+  prepareDelete(address: string): { address: string; confirmationToken: string; expiresAt: number; warning: string } {
+    this.requireUnlocked();
+    const target = this.requireAccount(address);
+    const entry = this.accountEntry(target);
+    const token = randomBytes(16).toString("hex");
+    const expiresAt = this.now() + DELETE_TOKEN_TTL_MS;
+    for (const [existing, pending] of this.deleteTokens) if (pending.address === target) this.deleteTokens.delete(existing);
+    this.deleteTokens.set(token, { address: target, expiresAt });
+    const restoreWith = entry.kind === "mnemonic" ? "its recovery phrase" : "its private key";
+    return {
+      address: target,
+      confirmationToken: token,
+      expiresAt,
+      warning:
+        `Deleting "${entry.label}" (${target}) removes its key from this computer. Its funds and stake stay on chain, ` +
+        `but only ${restoreWith} can bring it back: reveal it and write it down first.`,
+    };
+  }
+
+  async deleteAccount(address: string, confirmationToken: string): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      this.requireUnlocked();
+      const target = this.requireAccount(address);
+      const pending = this.deleteTokens.get(confirmationToken);
+      this.deleteTokens.delete(confirmationToken);
+      if (!pending || pending.address !== target || pending.expiresAt < this.now()) {
+        throw new ApiError("invalid_params", "The deletion was not confirmed (the token is wrong or expired): start the deletion again", {
+          reason: "confirmation",
+        });
+      }
+      if (this.file!.accounts.length === 1) {
+        removeSecretFile(this.keystorePath);
+        this.forgetDeviceFile();
+        this.forgetKeys();
+        this.file = null;
+      } else {
+        await this.rewrite((vault) => {
+          vault.accounts = vault.accounts.filter((a) => a.address !== target);
+          if (vault.roles.operator === target) vault.roles.operator = null;
+        });
+        this.unlocked!.privateKeys.get(target)?.fill(0);
+        this.unlocked!.privateKeys.delete(target);
+      }
+      this.log.info("account deleted", { address: target });
+    });
+  }
+
+  // ---- roles ----------------------------------------------------------------------------------------------------
+
+  async setOperator(address: string): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      const target = this.requireAccount(address);
+      await this.rewrite((vault) => void (vault.roles.operator = target));
+      this.log.info("operator account chosen", { address: target });
+    });
+  }
+
+  /** null: the operator owns its stake. Otherwise any pokt address — an account here or one kept elsewhere. */
+  async setOwner(address: string | null): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      const owner = address === null ? null : parsePoktAddress(address, "owner address");
+      await this.rewrite((vault) => void (vault.roles.owner = owner));
+      this.log.info("owner chosen", { address: owner ?? "same as operator" });
+    });
+  }
+
+  /** The stake YAML and pocketd command the owner runs (needed when the owner key is not in this app). */
+  stakeCommand(params: Omit<SupplierStakeInput, "ownerAddress" | "operatorAddress">): StakeCommand {
+    const file = this.requireFile();
+    const operator = file.roles.operator;
+    if (!operator) throw new ApiError("conflict", "Choose the operator account before preparing the stake");
+    const owner = file.roles.owner ?? operator;
+    const command = buildSupplierStakeCommand({ ...params, ownerAddress: owner, operatorAddress: operator });
+    return { ...command, signOutside: this.custodyOf(owner) === "external" };
+  }
+
+  // ---- lock, unlock, passphrase ---------------------------------------------------------------------------------
+
+  /** `remember`: true keeps the key in the OS keychain for unattended restarts, false forgets it, absent keeps as is. */
+  async unlock(passphrase: string, remember?: boolean): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      // Refuse an unprotected keychain before the slow KDF, so the user can retry without "remember" at once.
+      const store = remember === true ? assertCanRemember(this.options.deviceSecretStore) : undefined;
+      const file = this.requireFile();
+      const keys = await keysForFile(file, passphrase);
+      await this.openWithKeys(file, keys);
+      if (store) this.rememberOnDevice(store, file, keys.master);
+      else if (remember === false) this.forgetDeviceFile();
+      this.log.info("wallet unlocked", { rememberedOnDevice: this.remembered });
+    });
+  }
+
+  async lock(): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      const wasUnlocked = this.unlocked !== null;
+      this.forgetKeys();
+      if (wasUnlocked) this.log.info("wallet locked");
+    });
+  }
+
+  async forgetDevice(): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      this.forgetDeviceFile();
+      this.log.info("wallet no longer unlocks automatically on this device");
+    });
+  }
+
+  async changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<WalletSnapshot> {
+    return this.mutation(async () => {
+      assertNewPassphrase(newPassphrase);
+      const file = this.requireFile();
+      const oldKeys = await keysForFile(file, currentPassphrase);
+      const vault = openVault(file, oldKeys);
+      const setting = { params: this.scryptParams, salt: newSalt() };
+      let newKeys: KeystoreKeys | null = null;
+      try {
+        newKeys = await deriveKeystoreKeys(newPassphrase, setting.salt, setting.params);
+        const sealed = sealVault(vault, setting, newKeys);
+        this.writeKeystore(sealed);
+        if (this.remembered) this.rewrapDeviceKey(sealed, newKeys.master);
+        if (this.unlocked) {
+          wipeKeys(this.unlocked.keystoreKeys);
+          this.unlocked.keystoreKeys = newKeys;
+          newKeys = null;
+        }
+      } finally {
+        wipeVault(vault);
+        wipeKeys(oldKeys);
+        if (newKeys) wipeKeys(newKeys);
+      }
+      this.log.info("wallet passphrase changed");
+    });
+  }
+
+  /** The recovery secret of one account; asks for the passphrase even while unlocked. */
+  async reveal(address: string, passphrase: string): Promise<{ address: string; secret: RevealedSecret }> {
+    return this.queue.run(async () => {
+      const file = this.requireFile();
+      const target = this.requireAccount(address);
+      const keys = await keysForFile(file, passphrase);
+      try {
+        const secret = openAccountSecret(file, keys, target)!;
+        this.log.info("recovery secret revealed", { address: target });
+        if (secret.kind === "mnemonic") return { address: target, secret: { kind: "mnemonic", mnemonic: secret.mnemonic, hdPath: this.accountEntry(target).hdPath! } };
+        const privateKeyHex = Buffer.from(secret.privateKey).toString("hex");
+        secret.privateKey.fill(0);
+        return { address: target, secret: { kind: "private_key", privateKeyHex } };
+      } finally {
+        wipeKeys(keys);
+      }
+    });
+  }
+
+  // ---- for the engine -------------------------------------------------------------------------------------------
+
+  get isUnlocked(): boolean {
+    return this.unlocked !== null;
+  }
+
+  get operatorAddress(): string | null {
+    return this.file?.roles.operator ?? null;
+  }
+
+  /** A cosmjs signer for transactions from `address` (default: the operator). Signing needs the wallet unlocked. */
+  directSigner(address?: string): WalletDirectSigner {
+    return new WalletDirectSigner(this.signingKeys, this.signerAddress(address));
+  }
+
+  /** The operator's RelayResponse signer. */
+  relayResponseSigner(): RelayResponseSigner {
+    return new RelayResponseSigner(this.signingKeys, this.signerAddress());
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------------------
+
+  /**
+   * Runs a state change in turn, then tells the UI. A failed change is announced too when it revealed a damaged
+   * keystore (the state became "unreadable").
+   */
+  private async changing<T>(change: () => Promise<T>): Promise<T> {
+    const problemBefore = this.problem;
+    try {
+      const result = await this.queue.run(change);
+      this.changed();
+      return result;
+    } catch (error) {
+      if (this.problem !== problemBefore) this.changed();
+      throw error;
+    }
+  }
+
+  /** A state change whose API answer is the new snapshot. */
+  private async mutation(change: () => Promise<void>): Promise<WalletSnapshot> {
+    await this.changing(change);
+    return this.snapshot();
+  }
+
+  private changed(): void {
+    this.options.emit("wallet.changed", this.snapshot());
+  }
+
+  private loadKeystore(): void {
+    try {
+      this.file = readKeystoreFile(this.keystorePath);
+      this.problem = null;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this.markUnreadable(error);
+    }
+  }
+
+  private markUnreadable(error: ApiError): void {
+    this.forgetKeys();
+    this.problem = { reason: String(error.details?.reason ?? error.code), message: error.message };
+    this.log.warn("keystore cannot be used", { reason: this.problem.reason, path: this.keystorePath });
+  }
+
+  private async addAccount(passphrase: string, account: NewAccount): Promise<void> {
+    const existing = this.requireReadable();
+    let keys: KeystoreKeys;
+    let vault: Vault;
+    let setting;
+    if (existing) {
+      keys = await keysForFile(existing, passphrase);
+      setting = kdfSettingOf(existing);
+      vault = openVault(existing, keys);
+    } else {
+      assertNewPassphrase(passphrase);
+      setting = { params: this.scryptParams, salt: newSalt() };
+      keys = await deriveKeystoreKeys(passphrase, setting.salt, setting.params);
+      vault = { roles: { operator: null, owner: null }, accounts: [] };
+    }
+    try {
+      const duplicate = vault.accounts.find((a) => a.address === account.pair.address);
+      if (duplicate) {
+        throw new ApiError("conflict", `This key is already in the wallet as "${duplicate.label}" (${duplicate.address})`);
+      }
+      vault.accounts.push({
+        address: account.pair.address,
+        label: account.label,
+        hdPath: account.hdPath,
+        publicKeyHex: Buffer.from(account.pair.publicKey).toString("hex"),
+        createdAt: this.now(),
+        secret: account.secret,
+      });
+      vault.roles.operator ??= account.pair.address;
+      this.writeKeystore(sealVault(vault, setting, keys));
+      this.replaceUnlocked({ keystoreKeys: keys, privateKeys: await this.privateKeysOf(vault) });
+    } catch (error) {
+      wipeKeys(keys);
+      throw error;
+    } finally {
+      wipeVault(vault);
+      account.pair.privateKey.fill(0);
+    }
+  }
+
+  private async openWithKeys(file: KeystoreFile, keys: KeystoreKeys): Promise<void> {
+    let vault: Vault;
+    try {
+      vault = openVault(file, keys);
+    } catch (error) {
+      wipeKeys(keys);
+      if (error instanceof ApiError && error.code === "corrupt") this.markUnreadable(error);
+      throw error;
+    }
+    try {
+      this.replaceUnlocked({ keystoreKeys: keys, privateKeys: await this.privateKeysOf(vault) });
+    } catch (error) {
+      wipeKeys(keys);
+      if (error instanceof ApiError && error.code === "corrupt") this.markUnreadable(error);
+      throw error;
+    } finally {
+      wipeVault(vault);
+    }
+  }
+
+  /** Derives every account's key and checks it against the address and public key the file lists. */
+  private async privateKeysOf(vault: Vault): Promise<Map<string, Uint8Array>> {
+    const keys = new Map<string, Uint8Array>();
+    for (const account of vault.accounts) {
+      const { secret } = account;
+      if (secret.kind === "mnemonic" && !account.hdPath) throw keystoreCorrupt("key_mismatch", "A phrase account has no derivation path");
+      const pair = secret.kind === "mnemonic"
+        ? await keyPairFromMnemonic(secret.mnemonic, account.hdPath!)
+        : keyPairFromPrivateKey(Uint8Array.from(secret.privateKey));
+      if (pair.address !== account.address || Buffer.from(pair.publicKey).toString("hex") !== account.publicKeyHex) {
+        pair.privateKey.fill(0);
+        for (const key of keys.values()) key.fill(0);
+        throw keystoreCorrupt("key_mismatch", `The keystore's key for ${account.address} does not belong to that address`);
+      }
+      keys.set(account.address, pair.privateKey);
+    }
+    return keys;
+  }
+
+  private async unlockFromDevice(file: KeystoreFile): Promise<void> {
+    const store = this.options.deviceSecretStore;
+    const record = readDeviceUnlock(this.deviceUnlockPath);
+    if (!store || !record || store.availability() !== "available") {
+      this.log.warn("the wallet is remembered on this device but the system keychain is not available; unlock it by hand");
+      return;
+    }
+    if (record.keystoreSalt !== file.kdf.salt) {
+      this.log.warn("the remembered wallet key belongs to another keystore; forgetting it");
+      this.forgetDeviceFile();
+      return;
+    }
+    let keys: KeystoreKeys;
+    try {
+      keys = keysFromMaster(store.decrypt(Buffer.from(record.wrappedKey, "base64")));
+    } catch (error) {
+      this.log.warn("the system keychain could not unwrap the remembered wallet key", { error });
+      return;
+    }
+    if (!keysMatchFile(file, keys)) {
+      wipeKeys(keys);
+      this.log.warn("the remembered wallet key no longer opens the keystore; forgetting it");
+      this.forgetDeviceFile();
+      return;
+    }
+    try {
+      await this.openWithKeys(file, keys);
+      this.log.info("wallet unlocked with the key remembered on this device");
+    } catch (error) {
+      this.log.warn("the keystore could not be opened with the remembered key", { error });
+    }
+  }
+
+  private rememberOnDevice(store: DeviceSecretStore, file: KeystoreFile, master: Uint8Array): void {
+    writeDeviceUnlock(this.deviceUnlockPath, file.kdf.salt, store.encrypt(master));
+    this.remembered = true;
+  }
+
+  /** After a passphrase change the remembered key is stale: wrap the new one, or forget it if the store is gone. */
+  private rewrapDeviceKey(file: KeystoreFile, master: Uint8Array): void {
+    const store = this.options.deviceSecretStore;
+    try {
+      if (!store || store.availability() !== "available") throw new Error("the system keychain is not available");
+      this.rememberOnDevice(store, file, master);
+    } catch (error) {
+      this.forgetDeviceFile();
+      this.log.warn("could not remember the new passphrase on this device; unlock by hand after a restart", { error });
+    }
+  }
+
+  private forgetDeviceFile(): void {
+    removeSecretFile(this.deviceUnlockPath);
+    this.remembered = false;
+  }
+
+  private writeKeystore(file: KeystoreFile): void {
+    writeKeystoreFile(this.keystorePath, file);
+    this.file = file;
+    this.problem = null;
+  }
+
+  /** Re-seals the keystore after a metadata change, with the keys held while unlocked. */
+  private async rewrite(change: (vault: Vault) => void): Promise<void> {
+    const file = this.requireFile();
+    const { keystoreKeys } = this.requireUnlocked();
+    const vault = openVault(file, keystoreKeys);
+    try {
+      change(vault);
+      this.writeKeystore(sealVault(vault, kdfSettingOf(file), keystoreKeys));
+    } finally {
+      wipeVault(vault);
+    }
+  }
+
+  private replaceUnlocked(next: UnlockedKeys): void {
+    if (this.unlocked && this.unlocked.keystoreKeys !== next.keystoreKeys) this.forgetKeys();
+    else if (this.unlocked) for (const key of this.unlocked.privateKeys.values()) key.fill(0);
+    this.unlocked = next;
+  }
+
+  private forgetKeys(): void {
+    if (!this.unlocked) return;
+    wipeKeys(this.unlocked.keystoreKeys);
+    for (const key of this.unlocked.privateKeys.values()) key.fill(0);
+    this.unlocked = null;
+  }
+
+  private requireReadable(): KeystoreFile | null {
+    if (this.problem) throw new ApiError("corrupt", this.problem.message, { reason: this.problem.reason });
+    return this.file;
+  }
+
+  private requireFile(): KeystoreFile {
+    const file = this.requireReadable();
+    if (!file) throw new ApiError("not_found", "There is no wallet yet: create or import an account first");
+    return file;
+  }
+
+  private requireUnlocked(): UnlockedKeys {
+    this.requireFile();
+    if (!this.unlocked) throw new ApiError("locked", "Unlock the wallet first");
+    return this.unlocked;
+  }
+
+  /** The canonical address of an account of this keystore; ApiError when malformed or absent. */
+  private requireAccount(address: string): string {
+    const canonical = parsePoktAddress(address);
+    this.accountEntry(canonical);
+    return canonical;
+  }
+
+  private accountEntry(address: string) {
+    const entry = this.requireFile().accounts.find((a) => a.address === address);
+    if (!entry) throw new ApiError("not_found", `No account ${address} in this wallet`);
+    return entry;
+  }
+
+  private summaryOf(address: string): AccountSummary {
+    return this.listAccounts().find((a) => a.address === address)!;
+  }
+
+  private signerAddress(address?: string): string {
+    const target = address ?? this.operatorAddress;
+    if (!target) throw new ApiError("conflict", "No operator account is chosen");
+    return this.requireAccount(target);
+  }
+
+  private custodyOf(ownerAddress: string): OwnerCustody {
+    if (ownerAddress === this.file?.roles.operator) return "operator";
+    return this.file?.accounts.some((a) => a.address === ownerAddress) ? "local" : "external";
+  }
+}
+
+function assertNewPassphrase(passphrase: string): void {
+  if (passphrase.normalize("NFKC").length < MIN_NEW_PASSPHRASE_LENGTH) {
+    throw new ApiError("invalid_params", `Choose a passphrase of at least ${MIN_NEW_PASSPHRASE_LENGTH} characters`, {
+      reason: "weak_passphrase",
+    });
+  }
+}
