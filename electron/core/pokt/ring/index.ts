@@ -1,7 +1,7 @@
 // Ring signatures compatible byte for byte with pokt-network/ring-go (decred secp256k1 backend).
 export { RingSignatureError, type RingSignatureErrorCode } from "./errors.js";
 export { CURVE_ORDER, SCALAR_LENGTH, decodeScalar, encodeScalar, hashToScalar, hashToScalarWithoutQuirk } from "./scalar.js";
-export { POINT_LENGTH, decodePoint, encodePoint, hashToPoint } from "./point.js";
+export { type CurvePoint, POINT_LENGTH, decodePoint, encodePoint, hashToPoint } from "./point.js";
 export { MESSAGE_LENGTH } from "./challenge.js";
 export {
   type RingSignature,

@@ -33,7 +33,13 @@ export interface RingVerificationTrace {
  * parts are malformed (wrong sizes, unreduced scalars, points not on the curve).
  */
 export function verifyRingSignature(signature: RingSignature, message: Uint8Array): boolean {
-  return runChallengeChain(signature, message, hashToScalar);
+  try {
+    return runChallengeChain(signature, message, hashToScalar);
+  } catch (error) {
+    // Go panics on such a challenge (odds ~2^-128): the signature cannot be accepted.
+    if (error instanceof RingSignatureError && error.code === "hash_out_of_range") return false;
+    throw error;
+  }
 }
 
 /**
