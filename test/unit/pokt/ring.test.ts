@@ -163,9 +163,14 @@ describe("decoding like ring-go", () => {
     const notOnCurve = Uint8Array.from(valid);
     notOnCurve.fill(0, firstMemberOffset + 1, firstMemberOffset + 33); // x = 0: 7 has no square root mod p
     expectRingError(() => deserializeRingSignature(notOnCurve), "invalid_point");
+    // x = p + 1 would wrap to x = 1, a valid x coordinate; decred refuses x >= p and so must we.
+    const fieldPrime = 2n ** 256n - 2n ** 32n - 977n;
     const beyondP = Uint8Array.from(valid);
-    beyondP.fill(0xff, firstMemberOffset + 1, firstMemberOffset + 33);
+    beyondP.set(numberToBytesBE(fieldPrime + 1n, 32), firstMemberOffset + 1);
     expectRingError(() => deserializeRingSignature(beyondP), "invalid_point");
+    const wrapped = Uint8Array.from(valid);
+    wrapped.set(numberToBytesBE(1n, 32), firstMemberOffset + 1);
+    assert.doesNotThrow(() => deserializeRingSignature(wrapped));
   });
 
   test("truncated input fails with typed errors at every length", () => {

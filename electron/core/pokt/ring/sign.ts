@@ -45,9 +45,9 @@ export function signRing(request: RingSignRequest): RingSignature {
   const secret = decodePrivateKey(request.privateKey);
   const ownPublicKey = encodePoint(Point.BASE.multiply(secret));
   const members = ring.map(lookupRingMember);
+  const signerIndex = resolveSignerIndex(ring, ownPublicKey, request.signerIndex);
   // A gateway signs with the same ring again and again: let those points earn tables too.
   for (const member of members) member.noteUse();
-  const signerIndex = resolveSignerIndex(ring, ownPublicKey, request.signerIndex);
   const nextRandom = checkedSource(request.randomScalar ?? cryptoRandomScalar);
 
   const ringSize = ring.length;
