@@ -104,8 +104,9 @@ class GobWriter {
     return this;
   }
 
-  string(text: string): this {
-    return this.bytes(new TextEncoder().encode(text));
+  /** An ASCII name (all names written here are Go identifiers or "[][]uint8"). */
+  name(text: string): this {
+    return this.bytes(Uint8Array.from(text, (c) => c.charCodeAt(0)));
   }
 
   /** Appends uint(len(body)) ‖ body. */
@@ -121,7 +122,7 @@ class GobWriter {
 /** Field 0 of sliceType/structType: the embedded CommonType{Name, Id}. */
 function commonTypeField(w: GobWriter, name: string, id: number): void {
   w.uint(1);
-  w.uint(1).string(name).uint(1).int(id).uint(0);
+  w.uint(1).name(name).uint(1).int(id).uint(0);
 }
 
 function structTypeDefinition(
@@ -133,7 +134,7 @@ function structTypeDefinition(
   const w = new GobWriter().int(-id).uint(WIRE_STRUCT_T + 1);
   commonTypeField(w, name, id);
   w.uint(1).uint(fields.length);
-  for (const [fieldName, ref] of fields) w.uint(1).string(fieldName).uint(1).int(ids[ref]).uint(0);
+  for (const [fieldName, ref] of fields) w.uint(1).name(fieldName).uint(1).int(ids[ref]).uint(0);
   return w.uint(0).uint(0).finish();
 }
 
@@ -290,14 +291,16 @@ class GobReader {
     return out;
   }
 
-  string(): string {
+  /** A type or field name; every name in smt's types is ASCII, so anything else is rejected. */
+  name(): string {
     const start = this.pos;
     const raw = this.bytes(false);
-    try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(raw);
-    } catch {
-      return this.fail("string is not valid UTF-8", start);
+    let text = "";
+    for (const b of raw) {
+      if (b < 0x20 || b > 0x7e) this.fail("name is not printable ASCII", start);
+      text += String.fromCharCode(b);
     }
+    return text;
   }
 
   listLength(what: string): number {
@@ -338,7 +341,7 @@ function readCommonType(r: GobReader, definedId: number): string {
   let name = "";
   let id = 0;
   r.structFields(2, "CommonType", (index) => {
-    if (index === 0) name = r.string();
+    if (index === 0) name = r.name();
     else id = r.int();
   });
   if (name === "") r.fail("type definition without a name");
@@ -372,7 +375,7 @@ function readTypeDefinition(r: GobReader, id: number): TypeDefinition {
           let fieldName = "";
           let typeId = 0;
           r.structFields(2, "fieldType", (part) => {
-            if (part === 0) fieldName = r.string();
+            if (part === 0) fieldName = r.name();
             else typeId = r.int();
           });
           fields.push({ name: fieldName, typeId });

@@ -22,7 +22,23 @@ export const MIN_LEAF_ENCODING_SIZE = 1 + PATH_SIZE + SUM_SIZE + COUNT_SIZE;
 /** Digest of an empty subtree: 48 zero bytes (sum 0, count 0). Never mutate it. */
 export const PLACEHOLDER_DIGEST: Uint8Array = new Uint8Array(DIGEST_SIZE);
 
-export { sha256 };
+// One SHA-256 instance reset from a pristine copy for every hash: the trie hashes millions of tiny
+// messages, and noble's one-shot sha256() allocates a fresh hasher (buffers, DataView) each time.
+// Safe because hashing is synchronous and never re-entered.
+const pristineHasher = sha256.create();
+const hasher = sha256.create();
+
+function freshHasher(): typeof hasher {
+  pristineHasher._cloneInto(hasher);
+  return hasher;
+}
+
+/** SHA-256 of `data` as a new 32-byte array. */
+export function sha256Bytes(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HASH_SIZE);
+  freshHasher().update(data).digestInto(out);
+  return out;
+}
 
 /** Bit `position` of `data`, counting from the most significant bit of byte 0 (smt's getPathBit). */
 export function getPathBit(data: Uint8Array, position: number): number {
@@ -99,8 +115,26 @@ function addUint64BE(
 /** Digest of a finished encoding: H(encoding) ‖ the encoding's trailing sum and count. */
 function digestOfEncoding(encoding: Uint8Array): Uint8Array {
   const digest = new Uint8Array(DIGEST_SIZE);
-  digest.set(sha256(encoding), 0);
+  freshHasher().update(encoding).digestInto(digest); // fills the first 32 bytes
   digest.set(encoding.subarray(encoding.length - SUM_SIZE - COUNT_SIZE), HASH_SIZE);
+  return digest;
+}
+
+const leafHead = new Uint8Array(1 + PATH_SIZE);
+const leafTail = new Uint8Array(SUM_SIZE + COUNT_SIZE);
+
+/**
+ * Digest of the leaf `0x00 ‖ path ‖ storedValue ‖ weight_be8 ‖ count_be8(=1)`, hashed piecewise so the
+ * (relay-sized) encoding is never materialised.
+ */
+export function leafDigestOfParts(path: Uint8Array, storedValue: Uint8Array, weightHi: number, weightLo: number): Uint8Array {
+  leafHead[0] = LEAF_PREFIX;
+  leafHead.set(path, 1);
+  writeUint64Halves(leafTail, 0, weightHi, weightLo);
+  writeUint64Halves(leafTail, SUM_SIZE, 0, 1);
+  const digest = new Uint8Array(DIGEST_SIZE);
+  freshHasher().update(leafHead).update(storedValue).update(leafTail).digestInto(digest);
+  digest.set(leafTail, HASH_SIZE);
   return digest;
 }
 

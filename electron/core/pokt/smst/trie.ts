@@ -19,11 +19,12 @@ import {
   chainLinkDigest,
   commonPrefixBits,
   encodeInner,
-  innerDigest,
   flipPathBit,
   getPathBit,
+  innerDigest,
+  leafDigestOfParts,
   readUint64BE,
-  sha256,
+  sha256Bytes,
   writeUint64Halves,
 } from "./hashing.js";
 import type { ClosestProof } from "./proof-types.js";
@@ -89,6 +90,8 @@ export class SparseMerkleSumTrie {
   private rootNode: TrieNode | null = null;
   private leafCount = 0;
   private readonly hashValues: boolean;
+  /** Scratch for the branches of one root-to-leaf walk (at most one per bit). */
+  private readonly walk: BranchNode[] = new Array(PATH_BITS);
 
   constructor(options: SparseMerkleSumTrieOptions = {}) {
     this.hashValues = (options.valueHasher ?? "none") === "sha256";
@@ -105,7 +108,7 @@ export class SparseMerkleSumTrie {
    */
   update(key: Uint8Array, value: Uint8Array, weight: number | bigint): void {
     const [weightHi, weightLo] = splitWeight(weight);
-    const path = sha256(key);
+    const path = sha256Bytes(key);
     const storedValue = value.slice();
     const root = this.rootNode;
     if (root === null) {
@@ -114,8 +117,14 @@ export class SparseMerkleSumTrie {
       return;
     }
 
+    // One walk down by the path's bits; the branches passed are remembered for the splice below.
+    const walk = this.walk;
+    let walked = 0;
     let nearest: TrieNode = root;
-    while (!nearest.isLeaf) nearest = getPathBit(path, nearest.splitDepth) ? nearest.right : nearest.left;
+    while (!nearest.isLeaf) {
+      walk[walked++] = nearest;
+      nearest = getPathBit(path, nearest.splitDepth) ? nearest.right : nearest.left;
+    }
     const split = commonPrefixBits(nearest.path, path);
 
     if (split === PATH_BITS) {
@@ -123,25 +132,23 @@ export class SparseMerkleSumTrie {
       nearest.weightHi = weightHi;
       nearest.weightLo = weightLo;
       nearest.digest = null;
-      this.invalidateWalk(path, PATH_BITS);
+      this.invalidate(walk, walked);
       return;
     }
 
-    // The new leaf hangs off the first node on its walk whose split lies deeper than `split`.
-    let parent: BranchNode | null = null;
-    let node: TrieNode = root;
-    while (!node.isLeaf && node.splitDepth < split) {
-      node.digest = null;
-      node.topDigest = null;
-      parent = node;
-      node = getPathBit(path, node.splitDepth) ? node.right : node.left;
-    }
+    // The walked branches are ordered by depth and all lie on the new path up to `split`; the new
+    // branch goes above the first one that splits deeper (or above the leaf reached).
+    let above = 0;
+    while (above < walked && walk[above].splitDepth < split) above++;
+    const parent = above > 0 ? walk[above - 1] : null;
+    const displaced: TrieNode = above < walked ? walk[above] : nearest;
+    this.invalidate(walk, above);
     const leaf = new LeafNode(path, storedValue, weightHi, weightLo);
     const branch = getPathBit(path, split)
-      ? new BranchNode(split, node, leaf, path)
-      : new BranchNode(split, leaf, node, path);
+      ? new BranchNode(split, displaced, leaf, path)
+      : new BranchNode(split, leaf, displaced, path);
     if (parent === null) this.rootNode = branch;
-    else if (parent.left === node) parent.left = branch;
+    else if (parent.left === displaced) parent.left = branch;
     else parent.right = branch;
     this.leafCount++;
   }
@@ -152,38 +159,40 @@ export class SparseMerkleSumTrie {
   }
 
   get(key: Uint8Array): SmstEntry | undefined {
-    const leaf = this.findLeaf(sha256(key));
+    const leaf = this.findLeaf(sha256Bytes(key));
     if (leaf === null) return undefined;
     return { value: leaf.value.slice(), weight: (BigInt(leaf.weightHi) << 32n) | BigInt(leaf.weightLo) };
   }
 
   has(key: Uint8Array): boolean {
-    return this.findLeaf(sha256(key)) !== null;
+    return this.findLeaf(sha256Bytes(key)) !== null;
   }
 
   /** Removes the leaf of `key`; false when there was none. */
   delete(key: Uint8Array): boolean {
-    const path = sha256(key);
-    let grandparent: BranchNode | null = null;
-    let parent: BranchNode | null = null;
+    const path = sha256Bytes(key);
+    const walk = this.walk;
+    let walked = 0;
     let node = this.rootNode;
     if (node === null) return false;
     while (!node.isLeaf) {
-      grandparent = parent;
-      parent = node;
+      walk[walked++] = node;
       node = getPathBit(path, node.splitDepth) ? node.right : node.left;
     }
     if (!bytesEqual(node.path, path)) return false;
 
-    if (parent === null) {
+    if (walked === 0) {
       this.rootNode = null;
     } else {
-      // The sibling moves up whole; its own digest stays valid, only its depth-keyed top digest changes.
+      // The parent disappears and the sibling moves up whole: its own digest stays valid, only its
+      // depth-keyed top digest will be recomputed.
+      const parent = walk[walked - 1];
       const sibling = parent.left === node ? parent.right : parent.left;
+      const grandparent = walked > 1 ? walk[walked - 2] : null;
       if (grandparent === null) this.rootNode = sibling;
       else if (grandparent.left === parent) grandparent.left = sibling;
       else grandparent.right = sibling;
-      this.invalidateWalk(path, parent.splitDepth);
+      this.invalidate(walk, walked - 1);
     }
     this.leafCount--;
     return true;
@@ -258,19 +267,17 @@ export class SparseMerkleSumTrie {
     return bytesEqual(node.path, path) ? node : null;
   }
 
-  /** Clears cached digests of the branches on the walk to `path` whose split is above `untilDepth`. */
-  private invalidateWalk(path: Uint8Array, untilDepth: number): void {
-    let node = this.rootNode;
-    while (node !== null && !node.isLeaf && node.splitDepth < untilDepth) {
-      node.digest = null;
-      node.topDigest = null;
-      node = getPathBit(path, node.splitDepth) ? node.right : node.left;
+  /** Clears the cached digests of the first `count` branches of a walk (their subtrees changed). */
+  private invalidate(walk: BranchNode[], count: number): void {
+    for (let i = 0; i < count; i++) {
+      walk[i].digest = null;
+      walk[i].topDigest = null;
     }
   }
 
   /** value (or SHA256(value)) ‖ weight_be8 ‖ count_be8(=1): Go's leaf valueHash. */
   private leafValue(leaf: LeafNode): Uint8Array {
-    const stored = this.hashValues ? sha256(leaf.value) : leaf.value;
+    const stored = this.storedValue(leaf);
     const out = new Uint8Array(stored.length + SUM_SIZE + COUNT_SIZE);
     out.set(stored, 0);
     writeUint64Halves(out, stored.length, leaf.weightHi, leaf.weightLo);
@@ -279,7 +286,7 @@ export class SparseMerkleSumTrie {
   }
 
   private leafEncoding(leaf: LeafNode): Uint8Array {
-    const stored = this.hashValues ? sha256(leaf.value) : leaf.value;
+    const stored = this.storedValue(leaf);
     const out = new Uint8Array(1 + PATH_SIZE + stored.length + SUM_SIZE + COUNT_SIZE);
     out[0] = LEAF_PREFIX;
     out.set(leaf.path, 1);
@@ -289,15 +296,15 @@ export class SparseMerkleSumTrie {
     return out;
   }
 
+  private storedValue(leaf: LeafNode): Uint8Array {
+    return this.hashValues ? sha256Bytes(leaf.value) : leaf.value;
+  }
+
   private leafDigest(leaf: LeafNode): Uint8Array {
-    if (leaf.digest !== null) return leaf.digest;
-    const encoding = this.leafEncoding(leaf);
-    const digest = new Uint8Array(DIGEST_SIZE);
-    digest.set(sha256(encoding), 0);
-    writeUint64Halves(digest, HASH_SIZE, leaf.weightHi, leaf.weightLo);
-    digest[DIGEST_SIZE - 1] = 1;
-    leaf.digest = digest;
-    return digest;
+    if (leaf.digest === null) {
+      leaf.digest = leafDigestOfParts(leaf.path, this.storedValue(leaf), leaf.weightHi, leaf.weightLo);
+    }
+    return leaf.digest;
   }
 
   private branchDigest(branch: BranchNode): Uint8Array {
