@@ -523,7 +523,8 @@ function mapField<K, T extends object, P extends object>(
       }
     },
     read(reader, end, previous) {
-      const entryEnd = reader.pos + readLength(reader, end);
+      const length = readLength(reader, end);
+      const entryEnd = reader.pos + length;
       let key = keys.scalar.zero();
       let value: T | undefined;
       while (reader.pos < entryEnd) {
