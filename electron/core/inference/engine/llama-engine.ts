@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { statSync } from "node:fs";
 import { basename, extname } from "node:path";
 import type {
@@ -149,7 +150,9 @@ export class LlamaEngine {
       maxTokens: Math.min(request.maxTokens ?? room, room),
       temperature: request.temperature,
       topP: request.topP,
-      seed: request.seed,
+      // node-llama-cpp's sampler otherwise starts from the same default seed every time, so "random" sampling
+      // would repeat itself across requests; OpenAI clients expect a fresh draw unless they pass a seed.
+      seed: request.seed ?? randomInt(0xffffffff),
       customStopTriggers: request.stop?.length ? request.stop : undefined,
       signal: abort.signal,
       stopOnAbortSignal: true,
