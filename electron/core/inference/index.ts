@@ -1,0 +1,27 @@
+// The inference engine's public surface for the rest of the app (main-process side; node-llama-cpp stays in the
+// worker). The engine itself (engine/llama-engine.ts) is imported only by the worker and benchmarks.
+export { InferenceService } from "./inference-service.js";
+export type {
+  ChatRequest,
+  CompletionRequest,
+  InferenceServiceOptions,
+  RequestOptions,
+  StatusListener,
+  TokenListener,
+} from "./inference-service.js";
+export { ForkWorkerLauncher, resolveWorkerScript } from "./worker-launcher.js";
+export type { WorkerHandle, WorkerLauncher } from "./worker-launcher.js";
+export { DEFAULT_RESTART_POLICY, type RestartPolicy } from "./restart-policy.js";
+export {
+  ContextOverflowError,
+  NoModelLoadedError,
+  QueueFullError,
+  WorkerCrashedError,
+  failureOf,
+  type InferenceFailure,
+} from "./errors.js";
+export { defaultThreads } from "./defaults.js";
+export { createOpenAiHandler, DEFAULT_MAX_BODY_BYTES } from "./openai/handler.js";
+export type { OpenAiBackend, OpenAiHandlerOptions, RequestHandler } from "./openai/handler.js";
+export { OpenAiServer, DEFAULT_OPENAI_HOST, DEFAULT_OPENAI_PORT } from "./openai/server.js";
+export type { OpenAiServerOptions } from "./openai/server.js";

@@ -1,0 +1,468 @@
+import {
+  ApiError,
+  type ChatMessage,
+  type ChatResult,
+  type InferenceState,
+  type InferenceStatus,
+  type LoadedModel,
+  type LoadParams,
+} from "../../../shared/api/index.js";
+import type { Logger } from "../app/logger.js";
+import type { Service } from "../app/service.js";
+import { DEFAULT_PARALLEL_SEQUENCES } from "./defaults.js";
+import { NoModelLoadedError, QueueFullError, WorkerCrashedError } from "./errors.js";
+import { OpenAiServer, type OpenAiServerOptions } from "./openai/server.js";
+import { CrashTracker, DEFAULT_RESTART_POLICY, type RestartPolicy } from "./restart-policy.js";
+import type { EngineLoadOptions, GenerationRequest, GenerationResult, SamplingOptions } from "./types.js";
+import { EngineWorker, type WorkerExit } from "./worker/engine-worker.js";
+import { ForkWorkerLauncher, resolveWorkerScript, type WorkerLauncher } from "./worker-launcher.js";
+
+export interface InferenceServiceOptions {
+  logger: Logger;
+  /** How the worker process is started; child_process.fork by default, Electron passes a utilityProcess one. */
+  launcher?: WorkerLauncher;
+  /** The worker entry; found beside this code by default (see resolveWorkerScript). */
+  workerScript?: string;
+  /** Load settings used when a load call leaves them out. */
+  defaults?: Partial<Omit<EngineLoadOptions, "modelPath">>;
+  /** Requests allowed to wait for a free sequence; one more is refused with QueueFullError. */
+  queueLimit?: number;
+  /** What a refused caller is told to wait before retrying. */
+  retryAfterSeconds?: number;
+  restart?: Partial<RestartPolicy>;
+  /** When given, the service also serves the OpenAI-compatible HTTP endpoint there for as long as it runs. */
+  openAi?: OpenAiServerOptions;
+}
+
+/**
+ * Sampling fields left out take the engine's defaults: no token limit beyond the context, temperature 0 (greedy).
+ * The API contract and the OpenAI layer fill in their own documented defaults before calling.
+ */
+export interface ChatRequest extends SamplingOptions {
+  requestId: string;
+  messages: ChatMessage[];
+}
+
+export interface CompletionRequest extends SamplingOptions {
+  requestId: string;
+  prompt: string;
+}
+
+export interface RequestOptions {
+  /** Aborting it has the same effect as cancel(requestId). */
+  signal?: AbortSignal;
+}
+
+export type TokenListener = (delta: string) => void;
+export type StatusListener = (status: InferenceStatus) => void;
+
+const DEFAULT_QUEUE_LIMIT = 32;
+
+interface Job {
+  requestId: string;
+  request: GenerationRequest;
+  onToken?: TokenListener;
+  acceptedAt: number;
+  firstTextAt: number | null;
+  cancelled: boolean;
+  cancelRunning?: () => void;
+  resolve(result: GenerationResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The inference engine as the rest of the app sees it: loads a model into a worker process, runs requests on the
+ * context's parallel sequences with a bounded waiting line behind them, and brings a crashed worker back with the
+ * same model. Main-process code only; node-llama-cpp itself lives in the worker.
+ */
+export class InferenceService implements Service {
+  private readonly logger: Logger;
+  private readonly launcher: WorkerLauncher;
+  private readonly queueLimit: number;
+  private readonly retryAfterSeconds: number;
+  private readonly restartPolicy: RestartPolicy;
+  private readonly crashes: CrashTracker;
+  private readonly openAiServer: OpenAiServer | null;
+  private workerScript: string | undefined;
+
+  private state: InferenceState = "idle";
+  private message: string | null = null;
+  private model: LoadedModel | null = null;
+  private endpoint: string | null = null;
+  private workerRestarts = 0;
+  /** The load to restore after a crash; null when no model should be loaded. */
+  private desired: EngineLoadOptions | null = null;
+  /** Bumped by every load/unload so a restart scheduled for an older model does nothing. */
+  private epoch = 0;
+  private worker: EngineWorker | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  private readonly active = new Map<string, Job>();
+  private readonly queue: Job[] = [];
+  private readonly statusListeners = new Set<StatusListener>();
+
+  constructor(private readonly options: InferenceServiceOptions) {
+    this.logger = options.logger;
+    this.launcher = options.launcher ?? new ForkWorkerLauncher();
+    this.workerScript = options.workerScript;
+    this.queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    this.restartPolicy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+    this.crashes = new CrashTracker(this.restartPolicy);
+    this.openAiServer = options.openAi
+      ? new OpenAiServer({ backend: this, logger: this.logger.child("openai"), ...options.openAi })
+      : null;
+  }
+
+  async start(): Promise<void> {
+    if (this.openAiServer) {
+      await this.openAiServer.start();
+      this.setEndpoint(this.openAiServer.baseUrl);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearRestartTimer();
+    this.endAllRequests(new ApiError("unavailable", "The inference engine is shutting down", { reason: "shutting_down" }));
+    await this.openAiServer?.dispose();
+    await this.exclusive(async () => {
+      await this.worker?.stop();
+      this.worker = null;
+      this.model = null;
+      this.desired = null;
+      this.endpoint = null;
+      this.setState("idle", null);
+    });
+    this.statusListeners.clear();
+  }
+
+  status(): InferenceStatus {
+    return {
+      state: this.state,
+      model: this.model,
+      message: this.message,
+      endpoint: this.endpoint,
+      activeRequests: this.active.size,
+      queuedRequests: this.queue.length,
+      workerRestarts: this.workerRestarts,
+    };
+  }
+
+  /** Called with a fresh snapshot on every change (state, model, request counts); returns an unsubscribe. */
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /**
+   * Resolves with the first status (the current one included) that satisfies `predicate`, e.g. "ready again" after
+   * a crash; rejects after `timeoutMs`.
+   */
+  waitForStatus(predicate: (status: InferenceStatus) => boolean, timeoutMs = 30_000): Promise<InferenceStatus> {
+    const now = this.status();
+    if (predicate(now)) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new ApiError("unavailable", `Inference status did not reach the awaited condition within ${timeoutMs} ms`, { status: this.status() }));
+      }, timeoutMs);
+      const unsubscribe = this.onStatus((status) => {
+        if (!predicate(status)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(status);
+      });
+    });
+  }
+
+  /** The OpenAI-compatible base URL shown in the status (set by whoever serves it). */
+  setEndpoint(url: string | null): void {
+    this.endpoint = url;
+    this.emitStatus();
+  }
+
+  /** The worker's OS process id, for diagnostics (and tests that kill it). */
+  get workerPid(): number | null {
+    return this.worker?.alive ? (this.worker.pid ?? null) : null;
+  }
+
+  /** Loads a model, replacing the current one: running requests end as cancelled, waiting ones are refused. */
+  load(params: LoadParams): Promise<InferenceStatus> {
+    this.ensureNotDisposed();
+    return this.exclusive(async () => {
+      this.epoch++;
+      this.clearRestartTimer();
+      this.desired = null;
+      this.crashes.reset();
+      this.endAllRequests(new ApiError("unavailable", "The model was replaced before this request ran", { reason: "model_replaced" }));
+      const options = this.loadOptions(params);
+      this.model = null;
+      this.setState("loading", null);
+      try {
+        const worker = await this.ensureWorker();
+        this.model = await worker.load(options);
+      } catch (error) {
+        const apiError = ApiError.from(error);
+        this.setState("error", `Could not load ${params.modelPath}: ${apiError.message}`);
+        this.rejectQueued(apiError);
+        throw apiError;
+      }
+      this.desired = options;
+      this.logger.info("model loaded", { model: this.model.name, contextSize: this.model.contextSize, sequences: this.model.parallelSequences, threads: this.model.threads, gpuLayers: this.model.gpuLayers });
+      this.setState("ready", null);
+      this.pump();
+      return this.status();
+    });
+  }
+
+  unload(): Promise<InferenceStatus> {
+    this.ensureNotDisposed();
+    return this.exclusive(async () => {
+      this.epoch++;
+      this.clearRestartTimer();
+      this.desired = null;
+      this.endAllRequests(new NoModelLoadedError("The model was unloaded before this request ran"));
+      if (this.worker?.alive && this.model) {
+        await this.worker.unload().catch((error) => this.logger.warn("worker failed to unload cleanly", { error }));
+      }
+      this.model = null;
+      this.setState("idle", null);
+      return this.status();
+    });
+  }
+
+  chat(request: ChatRequest, onToken?: TokenListener, options: RequestOptions = {}): Promise<ChatResult> {
+    const { requestId, messages, ...sampling } = request;
+    return this.submit(requestId, { input: { kind: "chat", messages }, ...sampling }, onToken, options);
+  }
+
+  complete(request: CompletionRequest, onToken?: TokenListener, options: RequestOptions = {}): Promise<ChatResult> {
+    const { requestId, prompt, ...sampling } = request;
+    return this.submit(requestId, { input: { kind: "completion", prompt }, ...sampling }, onToken, options);
+  }
+
+  /** Stops a running request (it resolves with what it had, as "cancelled") or drops a waiting one. */
+  cancel(requestId: string): boolean {
+    const queuedAt = this.queue.findIndex((job) => job.requestId === requestId);
+    if (queuedAt >= 0) {
+      const [job] = this.queue.splice(queuedAt, 1);
+      job!.resolve(cancelledBeforeStart());
+      this.emitStatus();
+      return true;
+    }
+    const job = this.active.get(requestId);
+    if (!job || job.cancelled) return false;
+    job.cancelled = true;
+    job.cancelRunning?.();
+    return true;
+  }
+
+  private async submit(
+    requestId: string,
+    request: GenerationRequest,
+    onToken: TokenListener | undefined,
+    { signal }: RequestOptions,
+  ): Promise<ChatResult> {
+    if (this.disposed) throw new ApiError("unavailable", "The inference engine is shutting down", { reason: "shutting_down" });
+    if (this.state !== "ready" && this.state !== "loading" && this.state !== "restarting") {
+      throw new NoModelLoadedError(this.state === "error" && this.message ? `No model is loaded: ${this.message}` : undefined);
+    }
+    if (this.active.has(requestId) || this.queue.some((job) => job.requestId === requestId)) {
+      throw new ApiError("conflict", `A request with id "${requestId}" is already running`);
+    }
+    let resolve!: (result: GenerationResult) => void;
+    let reject!: (error: unknown) => void;
+    const done = new Promise<GenerationResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const job: Job = { requestId, request, onToken, acceptedAt: performance.now(), firstTextAt: null, cancelled: false, resolve, reject };
+
+    if (this.hasFreeSequence()) this.run(job);
+    else if (this.queue.length < this.queueLimit) this.queue.push(job);
+    else throw new QueueFullError(this.queueLimit, this.retryAfterSeconds);
+    this.emitStatus();
+
+    const onAbort = () => this.cancel(requestId);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const result = await done;
+      return { requestId, text: result.text, stats: result.stats };
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private hasFreeSequence(): boolean {
+    return this.state === "ready" && this.worker !== null && this.model !== null &&
+      this.active.size < this.model.parallelSequences;
+  }
+
+  private pump(): void {
+    let changed = false;
+    while (this.queue.length > 0 && this.hasFreeSequence()) {
+      this.run(this.queue.shift()!);
+      changed = true;
+    }
+    if (changed) this.emitStatus();
+  }
+
+  private run(job: Job): void {
+    this.active.set(job.requestId, job);
+    const generation = this.worker!.generate(job.request, (delta) => {
+      job.firstTextAt ??= performance.now();
+      job.onToken?.(delta);
+    });
+    job.cancelRunning = generation.cancel;
+    if (job.cancelled) generation.cancel();
+    generation.result.then(
+      (result) => job.resolve(this.measuredByCaller(job, result)),
+      (error) => job.reject(error),
+    ).finally(() => {
+      if (this.active.get(job.requestId) === job) this.active.delete(job.requestId);
+      this.pump();
+      this.emitStatus();
+    });
+  }
+
+  /** Time to first token as the caller lived it: waiting in the queue and the hop from the worker included. */
+  private measuredByCaller(job: Job, result: GenerationResult): GenerationResult {
+    const timeToFirstTokenMs = job.firstTextAt === null ? null : job.firstTextAt - job.acceptedAt;
+    return { text: result.text, stats: { ...result.stats, timeToFirstTokenMs } };
+  }
+
+  /** Running requests end as cancelled (the worker stops them); waiting ones fail with `error`. */
+  private endAllRequests(error: ApiError): void {
+    for (const job of this.active.values()) {
+      job.cancelled = true;
+      job.cancelRunning?.();
+    }
+    this.rejectQueued(error);
+  }
+
+  private rejectQueued(error: unknown): void {
+    const waiting = this.queue.splice(0);
+    for (const job of waiting) job.reject(error);
+    if (waiting.length) this.emitStatus();
+  }
+
+  private async ensureWorker(): Promise<EngineWorker> {
+    if (this.worker?.alive) return this.worker;
+    this.workerScript ??= resolveWorkerScript();
+    const worker = await EngineWorker.start(this.launcher, this.workerScript, { ...process.env }, this.logger.child("worker"));
+    worker.onExit((exit) => this.onWorkerExit(worker, exit));
+    if (!worker.alive) throw new WorkerCrashedError(null, null);
+    this.worker = worker;
+    this.logger.info("inference worker started", { pid: worker.pid });
+    return worker;
+  }
+
+  private onWorkerExit(worker: EngineWorker, exit: WorkerExit): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    if (!exit.unexpected || this.disposed) return;
+    // Requests in the worker have already failed (EngineWorker rejects them); only waiting ones remain.
+    this.logger.error("inference worker exited unexpectedly", { pid: worker.pid, code: exit.code, signal: exit.signal });
+    if (!this.desired) {
+      // No model to restore (idle, or a load that crashed: load() reports that itself).
+      return;
+    }
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+    const verdict = this.crashes.record();
+    if (verdict.giveUp) {
+      const { maxCrashes, windowMs } = this.restartPolicy;
+      this.desired = null;
+      this.model = null;
+      this.setState("error", `The inference worker crashed ${verdict.recentCrashes} times within ${Math.round(windowMs / 1000)}s (last: ${how}); gave up after ${maxCrashes} restarts`);
+      this.rejectQueued(new NoModelLoadedError(`No model is loaded: ${this.message}`));
+      return;
+    }
+    this.setState("restarting", `The inference worker stopped (${how}); restarting in ${verdict.delayMs} ms`);
+    const epoch = this.epoch;
+    const desired = this.desired;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      void this.exclusive(() => this.restart(epoch, desired));
+    }, verdict.delayMs);
+  }
+
+  private async restart(epoch: number, options: EngineLoadOptions): Promise<void> {
+    if (this.disposed || epoch !== this.epoch) return;
+    this.workerRestarts++;
+    this.emitStatus();
+    try {
+      const worker = await this.ensureWorker();
+      this.model = await worker.load(options);
+    } catch (error) {
+      // A crash during the reload is counted and retried by onWorkerExit; any other failure is final.
+      if (error instanceof WorkerCrashedError) return;
+      if (epoch !== this.epoch) return;
+      this.desired = null;
+      this.model = null;
+      this.setState("error", `Could not reload the model after a worker crash: ${ApiError.from(error).message}`);
+      this.rejectQueued(error);
+      return;
+    }
+    if (epoch !== this.epoch) return;
+    this.logger.info("inference worker restarted", { restarts: this.workerRestarts, model: this.model.name });
+    this.setState("ready", null);
+    this.pump();
+  }
+
+  private loadOptions(params: LoadParams): EngineLoadOptions {
+    const defaults = this.options.defaults ?? {};
+    return {
+      modelPath: params.modelPath,
+      contextSize: params.contextSize ?? defaults.contextSize,
+      parallelSequences: params.parallelSequences ?? defaults.parallelSequences ?? DEFAULT_PARALLEL_SEQUENCES,
+      gpuLayers: params.gpuLayers ?? defaults.gpuLayers ?? "auto",
+      threads: params.threads ?? defaults.threads,
+    };
+  }
+
+  /** Runs lifecycle changes (load, unload, restart, dispose) one at a time, in call order. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(work, work);
+    this.lifecycle = run.catch(() => {});
+    return run;
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  private ensureNotDisposed(): void {
+    if (this.disposed) throw new ApiError("unavailable", "The inference engine is shutting down", { reason: "shutting_down" });
+  }
+
+  private setState(state: InferenceState, message: string | null): void {
+    this.state = state;
+    this.message = message;
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    if (this.statusListeners.size === 0) return;
+    const snapshot = this.status();
+    for (const listener of this.statusListeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.logger.warn("status listener failed", { error });
+      }
+    }
+  }
+}
+
+function cancelledBeforeStart(): GenerationResult {
+  return {
+    text: "",
+    stats: { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: null, finishReason: "cancelled" },
+  };
+}

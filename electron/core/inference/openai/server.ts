@@ -1,0 +1,72 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../../app/logger.js";
+import type { Service } from "../../app/service.js";
+import { createOpenAiHandler, type OpenAiBackend } from "./handler.js";
+
+export interface OpenAiServerOptions {
+  /** Address to bind; loopback by default so only this machine can reach the model. */
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  maxBodyBytes?: number;
+}
+
+export const DEFAULT_OPENAI_HOST = "127.0.0.1";
+export const DEFAULT_OPENAI_PORT = 8641;
+
+/** The OpenAI-compatible endpoint on its own HTTP port, for local apps and an external relay miner. */
+export class OpenAiServer implements Service {
+  private server: Server | null = null;
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(private readonly deps: { backend: OpenAiBackend; logger: Logger } & OpenAiServerOptions) {
+    this.host = deps.host ?? DEFAULT_OPENAI_HOST;
+    this.port = deps.port ?? DEFAULT_OPENAI_PORT;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer(createOpenAiHandler(this.deps.backend, { maxBodyBytes: this.deps.maxBodyBytes, logger: this.deps.logger }));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, this.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.deps.logger.info("OpenAI-compatible endpoint listening", { url: this.baseUrl });
+  }
+
+  async dispose(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    // Open streams would keep close() waiting; cutting them also cancels their generations.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** The bound port (the real one when 0 was asked for); null when not listening. */
+  get boundPort(): number | null {
+    const address = this.server?.address();
+    return address && typeof address === "object" ? (address as AddressInfo).port : null;
+  }
+
+  /** e.g. http://127.0.0.1:8641/v1 — what an OpenAI client takes as baseURL; null when not listening. */
+  get baseUrl(): string | null {
+    const port = this.boundPort;
+    if (port === null) return null;
+    return `http://${urlHost(this.host)}:${port}/v1`;
+  }
+}
+
+/** A wildcard bind is reachable on loopback; IPv6 literals need brackets in a URL. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}

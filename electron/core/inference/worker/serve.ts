@@ -1,0 +1,49 @@
+import { ApiError } from "../../../../shared/api/index.js";
+import type { LlamaEngine } from "../engine/llama-engine.js";
+import type { ParentPort } from "./parent-port.js";
+import type { HostMessage, ReplyValue } from "./protocol.js";
+
+/**
+ * Runs the engine's side of the protocol: each call is answered by one reply with the same id, generations stream
+ * their text first. Resolves when the host asks the worker to shut down and the engine has been released.
+ */
+export function serveEngine(port: ParentPort, engine: LlamaEngine): Promise<void> {
+  const generations = new Map<number, AbortController>();
+
+  const reply = (id: number, work: Promise<ReplyValue>) =>
+    work.then(
+      (value) => port.send({ type: "reply", id, ok: true, value }),
+      (error: unknown) => port.send({ type: "reply", id, ok: false, error: ApiError.from(error).toJSON() }),
+    );
+
+  return new Promise((resolve) => {
+    port.onMessage((message: HostMessage) => {
+      switch (message.type) {
+        case "load":
+          void reply(message.id, engine.load(message.options));
+          break;
+        case "unload":
+          void reply(message.id, engine.unload().then(() => null));
+          break;
+        case "generate": {
+          const abort = new AbortController();
+          generations.set(message.id, abort);
+          const { id } = message;
+          const work = engine.generate(message.request, {
+            signal: abort.signal,
+            onText: (delta) => port.send({ type: "text", id, delta }),
+          });
+          void reply(id, work).finally(() => generations.delete(id));
+          break;
+        }
+        case "cancel":
+          generations.get(message.id)?.abort();
+          break;
+        case "shutdown":
+          void engine.dispose().finally(resolve);
+          break;
+      }
+    });
+    port.send({ type: "ready", pid: process.pid });
+  });
+}
