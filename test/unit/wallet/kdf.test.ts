@@ -1,0 +1,58 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  PRODUCTION_SCRYPT_PARAMS,
+  checkMatches,
+  deriveKeystoreKeys,
+  describeScryptParamsProblem,
+  newSalt,
+} from "../../../electron/core/wallet/kdf.js";
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const SMALL = { n: 16, r: 1, p: 1 };
+
+describe("passphrase key derivation", () => {
+  test("the production cost takes about half a second here, without freezing the event loop", async () => {
+    // One derivation at the real parameters. The bounds are wide (machines and load vary); they catch a cost
+    // that would make unlocking feel broken (> 2 s) or guessing cheap (< 0.2 s).
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    const started = performance.now();
+    await deriveKeystoreKeys("correct horse battery staple", newSalt(), PRODUCTION_SCRYPT_PARAMS);
+    const elapsedMs = performance.now() - started;
+    clearInterval(ticker);
+    console.log(`scrypt N=${PRODUCTION_SCRYPT_PARAMS.n} r=${PRODUCTION_SCRYPT_PARAMS.r} p=${PRODUCTION_SCRYPT_PARAMS.p}: ${elapsedMs.toFixed(0)} ms`);
+    assert.ok(elapsedMs >= 200 && elapsedMs <= 2000, `derivation took ${elapsedMs.toFixed(0)} ms`);
+    // A blocking scrypt would let the 20 ms timer fire at most once; the async one yields every few ms.
+    assert.ok(ticks >= Math.floor(elapsedMs / 20 / 3), `timer fired ${ticks} times in ${elapsedMs.toFixed(0)} ms`);
+  });
+
+  test("the same passphrase and salt give the same keys; another salt or passphrase does not", async () => {
+    const salt = newSalt();
+    const a = await deriveKeystoreKeys("passphrase one", salt, SMALL);
+    const b = await deriveKeystoreKeys("passphrase one", Uint8Array.from(salt), SMALL);
+    const otherSalt = await deriveKeystoreKeys("passphrase one", newSalt(), SMALL);
+    const otherPassphrase = await deriveKeystoreKeys("passphrase two", salt, SMALL);
+    assert.equal(hex(a.encryptionKey), hex(b.encryptionKey));
+    assert.ok(checkMatches(a, b.passphraseCheck));
+    assert.notEqual(hex(a.encryptionKey), hex(otherSalt.encryptionKey));
+    assert.ok(!checkMatches(a, otherPassphrase.passphraseCheck));
+  });
+
+  test("the stored check value is independent of the encryption key", async () => {
+    const keys = await deriveKeystoreKeys("passphrase", newSalt(), SMALL);
+    assert.notEqual(hex(keys.passphraseCheck), hex(keys.encryptionKey));
+    assert.notEqual(hex(keys.passphraseCheck), hex(keys.master));
+    assert.equal(keys.encryptionKey.length, 32);
+  });
+
+  test("cost parameters from a file are bounded", () => {
+    assert.equal(describeScryptParamsProblem(PRODUCTION_SCRYPT_PARAMS), null);
+    assert.equal(describeScryptParamsProblem(SMALL), null);
+    assert.match(describeScryptParamsProblem({ n: 1000, r: 8, p: 1 }) ?? "", /power of two/);
+    assert.match(describeScryptParamsProblem({ n: 2 ** 23, r: 8, p: 1 }) ?? "", /power of two/);
+    assert.match(describeScryptParamsProblem({ n: 2 ** 20, r: 16, p: 1 }) ?? "", /1 GiB/);
+    assert.match(describeScryptParamsProblem({ n: 16, r: 0, p: 1 }) ?? "", /r=0/);
+    assert.match(describeScryptParamsProblem({ n: 16, r: 1, p: 99 }) ?? "", /p=99/);
+  });
+});
