@@ -54,7 +54,7 @@ const PROOF_FIELDS: ReadonlyArray<readonly [string, FieldRef]> = [
   ["SiblingData", "bytes"],
 ];
 
-// Field indices of Go's gob meta-types (wireType, CommonType, sliceType, structType, fieldType).
+// Field indices in Go's gob wireType (ArrayT 0, SliceT 1, StructT 2, …).
 const WIRE_SLICE_T = 1;
 const WIRE_STRUCT_T = 2;
 
