@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ApiError, type DeviceUnlockAvailability } from "../../../shared/api/index.js";
+import type { Logger } from "../app/logger.js";
 import { writeFileAtomic } from "../util/atomic-file.js";
-import { SECRET_FILE_MODE } from "./keystore-store.js";
+import { keysFromMaster, wipeKeys, type KeystoreKeys } from "./kdf.js";
+import type { KeystoreFile } from "./keystore-file.js";
+import { SECRET_FILE_MODE, removeSecretFile } from "./keystore-store.js";
+import { keysMatchFile } from "./keystore-vault.js";
 
 /**
  * The OS credential store that can wrap the wallet key so the engine unlocks by itself after a reboot ("remember on
@@ -62,22 +66,99 @@ const DeviceUnlockRecord = z.object({
   keystoreSalt: z.string(),
   wrappedKey: z.string(),
 }).strict();
-export type DeviceUnlockRecord = z.infer<typeof DeviceUnlockRecord>;
+type DeviceUnlockRecord = z.infer<typeof DeviceUnlockRecord>;
 
-export function readDeviceUnlock(path: string): DeviceUnlockRecord | null {
-  if (!existsSync(path)) return null;
-  try {
-    return DeviceUnlockRecord.parse(JSON.parse(readFileSync(path, "utf8")));
-  } catch {
-    return null;
+/**
+ * "Remember on this device": the keystore's master key wrapped by the OS keychain, in a file beside the keystore
+ * (never inside it, so a copied keystore does not carry it to another machine).
+ */
+export class DeviceUnlock {
+  private rememberedNow = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly store: DeviceSecretStore | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  get remembered(): boolean {
+    return this.rememberedNow;
   }
-}
 
-export function writeDeviceUnlock(path: string, keystoreSalt: string, wrappedKey: Uint8Array): void {
-  const record: DeviceUnlockRecord = {
-    format: DEVICE_UNLOCK_FORMAT,
-    keystoreSalt,
-    wrappedKey: Buffer.from(wrappedKey).toString("base64"),
-  };
-  writeFileAtomic(path, JSON.stringify(record, null, 2) + "\n", SECRET_FILE_MODE);
+  availability(): DeviceUnlockAvailability {
+    return this.store?.availability() ?? "not_supported";
+  }
+
+  /** Throws the user-facing reason when this device cannot protect a remembered key. */
+  assertCanRemember(): void {
+    assertCanRemember(this.store);
+  }
+
+  load(): void {
+    this.rememberedNow = this.read() !== null;
+  }
+
+  remember(keystoreSalt: string, master: Uint8Array): void {
+    const store = assertCanRemember(this.store);
+    const record: DeviceUnlockRecord = {
+      format: DEVICE_UNLOCK_FORMAT,
+      keystoreSalt,
+      wrappedKey: Buffer.from(store.encrypt(master)).toString("base64"),
+    };
+    writeFileAtomic(this.path, JSON.stringify(record, null, 2) + "\n", SECRET_FILE_MODE);
+    this.rememberedNow = true;
+  }
+
+  /** After a passphrase change the remembered key is stale: wrap the new one, or forget it if the store is gone. */
+  rewrap(keystoreSalt: string, master: Uint8Array): void {
+    try {
+      this.remember(keystoreSalt, master);
+    } catch (error) {
+      this.forget();
+      this.log.warn("could not remember the new passphrase on this device; unlock by hand after a restart", { error });
+    }
+  }
+
+  forget(): void {
+    removeSecretFile(this.path);
+    this.rememberedNow = false;
+  }
+
+  /** The keys remembered for `file`, or null (reason logged). A record that can never work again is forgotten. */
+  recall(file: KeystoreFile): KeystoreKeys | null {
+    const record = this.read();
+    if (!record) return null;
+    if (!this.store || this.store.availability() !== "available") {
+      this.log.warn("the wallet is remembered on this device but the system keychain is not available; unlock it by hand");
+      return null;
+    }
+    if (record.keystoreSalt !== file.kdf.salt) {
+      this.log.warn("the remembered wallet key belongs to another keystore; forgetting it");
+      this.forget();
+      return null;
+    }
+    let keys: KeystoreKeys;
+    try {
+      keys = keysFromMaster(this.store.decrypt(Buffer.from(record.wrappedKey, "base64")));
+    } catch (error) {
+      this.log.warn("the system keychain could not unwrap the remembered wallet key", { error });
+      return null;
+    }
+    if (!keysMatchFile(file, keys)) {
+      wipeKeys(keys);
+      this.log.warn("the remembered wallet key no longer opens the keystore; forgetting it");
+      this.forget();
+      return null;
+    }
+    return keys;
+  }
+
+  private read(): DeviceUnlockRecord | null {
+    if (!existsSync(this.path)) return null;
+    try {
+      return DeviceUnlockRecord.parse(JSON.parse(readFileSync(this.path, "utf8")));
+    } catch {
+      return null;
+    }
+  }
 }

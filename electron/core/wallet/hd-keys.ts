@@ -20,13 +20,14 @@ export function poktHdPath(index: number): string {
 /** Derives the key at `hdPath` from an already validated, normalized BIP39 phrase (no BIP39 passphrase). */
 export async function keyPairFromMnemonic(mnemonic: string, hdPath: string): Promise<KeyPair> {
   const seed = await mnemonicToSeed(mnemonic);
+  const root = HDKey.fromMasterSeed(seed);
+  const node = root.derive(hdPath);
   try {
-    const node = HDKey.fromMasterSeed(seed).derive(hdPath);
     if (!node.privateKey) throw new Error("derivation produced no private key");
-    const privateKey = Uint8Array.from(node.privateKey);
-    node.wipePrivateData();
-    return keyPairFromPrivateKey(privateKey);
+    return keyPairFromPrivateKey(Uint8Array.from(node.privateKey));
   } finally {
+    node.wipePrivateData();
+    root.wipePrivateData();
     seed.fill(0);
   }
 }

@@ -12,17 +12,11 @@ import {
 import type { Logger } from "../app/logger.js";
 import type { Service } from "../app/service.js";
 import { parsePoktAddress } from "./address.js";
-import {
-  assertCanRemember,
-  readDeviceUnlock,
-  writeDeviceUnlock,
-  type DeviceSecretStore,
-} from "./device-unlock.js";
+import { DeviceUnlock, type DeviceSecretStore } from "./device-unlock.js";
 import { keyPairFromMnemonic, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath, type KeyPair } from "./hd-keys.js";
 import {
   PRODUCTION_SCRYPT_PARAMS,
   deriveKeystoreKeys,
-  keysFromMaster,
   newSalt,
   wipeKeys,
   type KeystoreKeys,
@@ -33,7 +27,6 @@ import { prepareWalletDir, readKeystoreFile, removeSecretFile, writeKeystoreFile
 import {
   kdfSettingOf,
   keysForFile,
-  keysMatchFile,
   openAccountSecret,
   openVault,
   sealVault,
@@ -84,7 +77,7 @@ interface NewAccount {
 export class WalletService implements Service {
   readonly dir: string;
   private readonly keystorePath: string;
-  private readonly deviceUnlockPath: string;
+  private readonly device: DeviceUnlock;
   private readonly scryptParams: ScryptParams;
   private readonly now: () => number;
   private readonly log: Logger;
@@ -93,7 +86,6 @@ export class WalletService implements Service {
   private file: KeystoreFile | null = null;
   private problem: { reason: string; message: string } | null = null;
   private unlocked: UnlockedKeys | null = null;
-  private remembered = false;
 
   /** What the engine's signers read keys through. */
   private readonly signingKeys: SigningKeys = {
@@ -109,18 +101,18 @@ export class WalletService implements Service {
   constructor(private readonly options: WalletServiceOptions) {
     this.dir = join(options.dataDir, "wallet");
     this.keystorePath = join(this.dir, KEYSTORE_FILE_NAME);
-    this.deviceUnlockPath = join(this.dir, DEVICE_UNLOCK_FILE_NAME);
     this.scryptParams = options.scryptParams ?? PRODUCTION_SCRYPT_PARAMS;
     this.now = options.now ?? Date.now;
     this.log = options.logger;
+    this.device = new DeviceUnlock(join(this.dir, DEVICE_UNLOCK_FILE_NAME), options.deviceSecretStore, this.log);
   }
 
   async start(): Promise<void> {
     await this.queue.run(async () => {
       prepareWalletDir(this.dir, [KEYSTORE_FILE_NAME, DEVICE_UNLOCK_FILE_NAME]);
       this.loadKeystore();
-      this.remembered = readDeviceUnlock(this.deviceUnlockPath) !== null;
-      if (this.file && this.remembered) await this.unlockFromDevice(this.file);
+      this.device.load();
+      if (this.file && this.device.remembered) await this.unlockFromDevice(this.file);
     });
     this.changed();
   }
@@ -141,10 +133,7 @@ export class WalletService implements Service {
       accounts: this.listAccounts(),
       operatorAddress: roles.operator,
       owner: ownerAddress ? { address: ownerAddress, custody: this.custodyOf(ownerAddress) } : null,
-      device: {
-        remembered: this.remembered,
-        availability: this.options.deviceSecretStore?.availability() ?? "not_supported",
-      },
+      device: { remembered: this.device.remembered, availability: this.device.availability() },
     };
   }
 
@@ -237,7 +226,7 @@ export class WalletService implements Service {
       }
       if (this.file!.accounts.length === 1) {
         removeSecretFile(this.keystorePath);
-        this.forgetDeviceFile();
+        this.device.forget();
         this.forgetKeys();
         this.file = null;
       } else {
@@ -287,13 +276,13 @@ export class WalletService implements Service {
   async unlock(passphrase: string, remember?: boolean): Promise<WalletSnapshot> {
     return this.mutation(async () => {
       // Refuse an unprotected keychain before the slow KDF, so the user can retry without "remember" at once.
-      const store = remember === true ? assertCanRemember(this.options.deviceSecretStore) : undefined;
+      if (remember === true) this.device.assertCanRemember();
       const file = this.requireFile();
       const keys = await keysForFile(file, passphrase);
       await this.openWithKeys(file, keys);
-      if (store) this.rememberOnDevice(store, file, keys.master);
-      else if (remember === false) this.forgetDeviceFile();
-      this.log.info("wallet unlocked", { rememberedOnDevice: this.remembered });
+      if (remember === true) this.device.remember(file.kdf.salt, keys.master);
+      else if (remember === false) this.device.forget();
+      this.log.info("wallet unlocked", { rememberedOnDevice: this.device.remembered });
     });
   }
 
@@ -307,7 +296,7 @@ export class WalletService implements Service {
 
   async forgetDevice(): Promise<WalletSnapshot> {
     return this.mutation(async () => {
-      this.forgetDeviceFile();
+      this.device.forget();
       this.log.info("wallet no longer unlocks automatically on this device");
     });
   }
@@ -317,21 +306,22 @@ export class WalletService implements Service {
       assertNewPassphrase(newPassphrase);
       const file = this.requireFile();
       const oldKeys = await keysForFile(file, currentPassphrase);
-      const vault = openVault(file, oldKeys);
-      const setting = { params: this.scryptParams, salt: newSalt() };
+      let vault: Vault | null = null;
       let newKeys: KeystoreKeys | null = null;
       try {
+        vault = openVault(file, oldKeys);
+        const setting = { params: this.scryptParams, salt: newSalt() };
         newKeys = await deriveKeystoreKeys(newPassphrase, setting.salt, setting.params);
         const sealed = sealVault(vault, setting, newKeys);
         this.writeKeystore(sealed);
-        if (this.remembered) this.rewrapDeviceKey(sealed, newKeys.master);
+        if (this.device.remembered) this.device.rewrap(sealed.kdf.salt, newKeys.master);
         if (this.unlocked) {
           wipeKeys(this.unlocked.keystoreKeys);
           this.unlocked.keystoreKeys = newKeys;
           newKeys = null;
         }
       } finally {
-        wipeVault(vault);
+        if (vault) wipeVault(vault);
         wipeKeys(oldKeys);
         if (newKeys) wipeKeys(newKeys);
       }
@@ -502,58 +492,14 @@ export class WalletService implements Service {
   }
 
   private async unlockFromDevice(file: KeystoreFile): Promise<void> {
-    const store = this.options.deviceSecretStore;
-    const record = readDeviceUnlock(this.deviceUnlockPath);
-    if (!store || !record || store.availability() !== "available") {
-      this.log.warn("the wallet is remembered on this device but the system keychain is not available; unlock it by hand");
-      return;
-    }
-    if (record.keystoreSalt !== file.kdf.salt) {
-      this.log.warn("the remembered wallet key belongs to another keystore; forgetting it");
-      this.forgetDeviceFile();
-      return;
-    }
-    let keys: KeystoreKeys;
-    try {
-      keys = keysFromMaster(store.decrypt(Buffer.from(record.wrappedKey, "base64")));
-    } catch (error) {
-      this.log.warn("the system keychain could not unwrap the remembered wallet key", { error });
-      return;
-    }
-    if (!keysMatchFile(file, keys)) {
-      wipeKeys(keys);
-      this.log.warn("the remembered wallet key no longer opens the keystore; forgetting it");
-      this.forgetDeviceFile();
-      return;
-    }
+    const keys = this.device.recall(file);
+    if (!keys) return;
     try {
       await this.openWithKeys(file, keys);
       this.log.info("wallet unlocked with the key remembered on this device");
     } catch (error) {
       this.log.warn("the keystore could not be opened with the remembered key", { error });
     }
-  }
-
-  private rememberOnDevice(store: DeviceSecretStore, file: KeystoreFile, master: Uint8Array): void {
-    writeDeviceUnlock(this.deviceUnlockPath, file.kdf.salt, store.encrypt(master));
-    this.remembered = true;
-  }
-
-  /** After a passphrase change the remembered key is stale: wrap the new one, or forget it if the store is gone. */
-  private rewrapDeviceKey(file: KeystoreFile, master: Uint8Array): void {
-    const store = this.options.deviceSecretStore;
-    try {
-      if (!store || store.availability() !== "available") throw new Error("the system keychain is not available");
-      this.rememberOnDevice(store, file, master);
-    } catch (error) {
-      this.forgetDeviceFile();
-      this.log.warn("could not remember the new passphrase on this device; unlock by hand after a restart", { error });
-    }
-  }
-
-  private forgetDeviceFile(): void {
-    removeSecretFile(this.deviceUnlockPath);
-    this.remembered = false;
   }
 
   private writeKeystore(file: KeystoreFile): void {
