@@ -78,9 +78,9 @@ describe("OpenAI-compatible endpoint", { timeout: 120_000 }, () => {
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     assert.deepEqual(chunks[0]!.choices[0]!.delta, { role: "assistant", content: "" });
-    const text = chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
-    assert.equal(text, choice.message.content);
-    assert.ok(chunks.length > 4, "the answer arrives in several chunks");
+    const contentChunks = chunks.filter((c) => c.choices[0]?.delta.content);
+    assert.equal(contentChunks.map((c) => c.choices[0]!.delta.content).join(""), choice.message.content);
+    assert.ok(contentChunks.length >= 2, "the first token goes out alone, ahead of the rest");
     const finals = chunks.filter((c) => c.choices[0]?.finish_reason);
     assert.equal(finals.length, 1);
     assert.equal(finals[0]!.choices[0]!.finish_reason, "length");

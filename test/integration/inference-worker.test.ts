@@ -14,6 +14,7 @@ import {
   type WorkerLauncher,
 } from "../../electron/core/inference/index.js";
 import type { HostMessage, WorkerMessage } from "../../electron/core/inference/worker/protocol.js";
+import { TextBatcher } from "../../electron/core/inference/worker/text-batcher.js";
 import { repoRoot } from "../helpers/paths.js";
 
 const FAKE_MODEL: LoadedModel = {
@@ -167,5 +168,22 @@ describe("resolveWorkerScript", () => {
   it("says where it looked when there is no worker", () => {
     const empty = mkdtempSync(join(dir, "empty-"));
     assert.throws(() => resolveWorkerScript(empty), /inference-worker\.js/);
+  });
+});
+
+describe("TextBatcher", () => {
+  it("sends the first piece at once and gathers the rest until the interval or a flush", () => {
+    const sent: string[] = [];
+    // An interval far longer than the test: only push and flush decide what is sent.
+    const batcher = new TextBatcher((text) => sent.push(text), 60_000);
+    batcher.push("Once");
+    assert.deepEqual(sent, ["Once"]);
+    batcher.push(" upon");
+    batcher.push(" a");
+    assert.deepEqual(sent, ["Once"]);
+    batcher.flush();
+    assert.deepEqual(sent, ["Once", " upon a"]);
+    batcher.flush();
+    assert.deepEqual(sent, ["Once", " upon a"], "nothing held back, nothing sent");
   });
 });

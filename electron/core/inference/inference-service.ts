@@ -63,7 +63,7 @@ interface Job {
   request: GenerationRequest;
   onToken?: TokenListener;
   acceptedAt: number;
-  firstTextAt: number | null;
+  startedAt: number | null;
   cancelled: boolean;
   cancelRunning?: () => void;
   resolve(result: GenerationResult): void;
@@ -126,17 +126,18 @@ export class InferenceService implements Service {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.epoch++;
     this.clearRestartTimer();
     this.endAllRequests(new ApiError("unavailable", "The inference engine is shutting down", { reason: "shutting_down" }));
     await this.openAiServer?.dispose();
-    await this.exclusive(async () => {
-      await this.worker?.stop();
-      this.worker = null;
-      this.model = null;
-      this.desired = null;
-      this.endpoint = null;
-      this.setState("idle", null);
-    });
+    // Not queued behind a load in progress: quitting must not wait for a large model to finish loading.
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.stop();
+    this.model = null;
+    this.desired = null;
+    this.endpoint = null;
+    this.setState("idle", null);
     this.statusListeners.clear();
   }
 
@@ -213,8 +214,7 @@ export class InferenceService implements Service {
       }
       this.desired = options;
       this.logger.info("model loaded", { model: this.model.name, contextSize: this.model.contextSize, sequences: this.model.parallelSequences, threads: this.model.threads, gpuLayers: this.model.gpuLayers });
-      this.setState("ready", null);
-      this.pump();
+      this.becomeReady();
       return this.status();
     });
   }
@@ -280,7 +280,7 @@ export class InferenceService implements Service {
       resolve = res;
       reject = rej;
     });
-    const job: Job = { requestId, request, onToken, acceptedAt: performance.now(), firstTextAt: null, cancelled: false, resolve, reject };
+    const job: Job = { requestId, request, onToken, acceptedAt: performance.now(), startedAt: null, cancelled: false, resolve, reject };
 
     if (this.hasFreeSequence()) this.run(job);
     else if (this.queue.length < this.queueLimit) this.queue.push(job);
@@ -303,21 +303,23 @@ export class InferenceService implements Service {
       this.active.size < this.model.parallelSequences;
   }
 
+  /** Serving again: requests that waited through a load or restart start now, then the status goes out once. */
+  private becomeReady(): void {
+    this.state = "ready";
+    this.message = null;
+    this.pump();
+    this.emitStatus();
+  }
+
+  /** Starts waiting requests while sequences are free. Callers announce the new status. */
   private pump(): void {
-    let changed = false;
-    while (this.queue.length > 0 && this.hasFreeSequence()) {
-      this.run(this.queue.shift()!);
-      changed = true;
-    }
-    if (changed) this.emitStatus();
+    while (this.queue.length > 0 && this.hasFreeSequence()) this.run(this.queue.shift()!);
   }
 
   private run(job: Job): void {
     this.active.set(job.requestId, job);
-    const generation = this.worker!.generate(job.request, (delta) => {
-      job.firstTextAt ??= performance.now();
-      job.onToken?.(delta);
-    });
+    job.startedAt = performance.now();
+    const generation = this.worker!.generate(job.request, job.onToken);
     job.cancelRunning = generation.cancel;
     if (job.cancelled) generation.cancel();
     generation.result.then(
@@ -330,10 +332,11 @@ export class InferenceService implements Service {
     });
   }
 
-  /** Time to first token as the caller lived it: waiting in the queue and the hop from the worker included. */
+  /** Time to first token as the caller lives it: the wait in the queue comes first. */
   private measuredByCaller(job: Job, result: GenerationResult): GenerationResult {
-    const timeToFirstTokenMs = job.firstTextAt === null ? null : job.firstTextAt - job.acceptedAt;
-    return { text: result.text, stats: { ...result.stats, timeToFirstTokenMs } };
+    const engineTtft = result.stats.timeToFirstTokenMs;
+    const queuedMs = (job.startedAt ?? job.acceptedAt) - job.acceptedAt;
+    return { text: result.text, stats: { ...result.stats, timeToFirstTokenMs: engineTtft === null ? null : queuedMs + engineTtft } };
   }
 
   /** Running requests end as cancelled (the worker stops them); waiting ones fail with `error`. */
@@ -355,6 +358,10 @@ export class InferenceService implements Service {
     if (this.worker?.alive) return this.worker;
     this.workerScript ??= resolveWorkerScript();
     const worker = await EngineWorker.start(this.launcher, this.workerScript, { ...process.env }, this.logger.child("worker"));
+    if (this.disposed) {
+      await worker.stop();
+      throw new ApiError("unavailable", "The inference engine is shutting down", { reason: "shutting_down" });
+    }
     worker.onExit((exit) => this.onWorkerExit(worker, exit));
     if (!worker.alive) throw new WorkerCrashedError(null, null);
     this.worker = worker;
@@ -410,8 +417,7 @@ export class InferenceService implements Service {
     }
     if (epoch !== this.epoch) return;
     this.logger.info("inference worker restarted", { restarts: this.workerRestarts, model: this.model.name });
-    this.setState("ready", null);
-    this.pump();
+    this.becomeReady();
   }
 
   private loadOptions(params: LoadParams): EngineLoadOptions {

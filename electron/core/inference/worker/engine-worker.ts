@@ -84,12 +84,15 @@ export class EngineWorker {
     return this.call((id) => ({ type: "unload", id })).then(() => undefined);
   }
 
-  /** Starts a generation; `cancel()` on the returned handle ends it early (it then resolves as cancelled). */
-  generate(request: GenerationRequest, onText: (delta: string) => void): { result: Promise<GenerationResult>; cancel(): void } {
+  /**
+   * Starts a generation; text is streamed only to an `onText` listener. `cancel()` on the returned handle ends it
+   * early (it then resolves as cancelled).
+   */
+  generate(request: GenerationRequest, onText?: (delta: string) => void): { result: Promise<GenerationResult>; cancel(): void } {
     let callId = 0;
     const result = this.call((id) => {
       callId = id;
-      return { type: "generate", id, request };
+      return { type: "generate", id, request, stream: onText !== undefined };
     }, onText) as Promise<GenerationResult>;
     return {
       result,

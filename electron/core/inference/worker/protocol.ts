@@ -8,7 +8,8 @@ import type { EngineLoadOptions, GenerationRequest, GenerationResult, LoadedMode
 export type HostMessage =
   | { type: "load"; id: number; options: EngineLoadOptions }
   | { type: "unload"; id: number }
-  | { type: "generate"; id: number; request: GenerationRequest }
+  /** `stream`: whether to send the text as it is generated, or only in the reply. */
+  | { type: "generate"; id: number; request: GenerationRequest; stream: boolean }
   | { type: "cancel"; id: number }
   | { type: "shutdown" };
 

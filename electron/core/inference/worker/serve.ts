@@ -2,6 +2,10 @@ import { ApiError } from "../../../../shared/api/index.js";
 import type { LlamaEngine } from "../engine/llama-engine.js";
 import type { ParentPort } from "./parent-port.js";
 import type { HostMessage, ReplyValue } from "./protocol.js";
+import { TextBatcher } from "./text-batcher.js";
+
+/** Streamed text is sent at most this often (about one display frame); see TextBatcher. */
+const STREAM_INTERVAL_MS = 16;
 
 /**
  * Runs the engine's side of the protocol: each call is answered by one reply with the same id, generations stream
@@ -29,11 +33,13 @@ export function serveEngine(port: ParentPort, engine: LlamaEngine): Promise<void
           const abort = new AbortController();
           generations.set(message.id, abort);
           const { id } = message;
+          const batcher = message.stream ? new TextBatcher((delta) => port.send({ type: "text", id, delta }), STREAM_INTERVAL_MS) : null;
           const work = engine.generate(message.request, {
             signal: abort.signal,
-            onText: (delta) => port.send({ type: "text", id, delta }),
+            onText: batcher ? (delta) => batcher.push(delta) : undefined,
           });
-          void reply(id, work).finally(() => generations.delete(id));
+          // All streamed text reaches the host before the reply that ends the stream.
+          void reply(id, work.finally(() => batcher?.flush())).finally(() => generations.delete(id));
           break;
         }
         case "cancel":
