@@ -2,16 +2,20 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Electron from "electron";
 import { createCore } from "../core/app/create-core.js";
+import { deviceSecretStoreFromSafeStorage } from "../core/wallet/device-unlock.js";
 import { registerIpcBridge } from "./ipc-bridge.js";
 import { UtilityProcessLauncher } from "./utility-process-launcher.js";
 import { secureWindowOptions } from "./window-options.js";
 
 /** The electron modules the desktop shell uses; passed in so the glue can be exercised with a fake in Node. */
-export type ElectronModules = Pick<typeof Electron, "app" | "BrowserWindow" | "ipcMain" | "shell" | "utilityProcess">;
+export type ElectronModules = Pick<
+  typeof Electron,
+  "app" | "BrowserWindow" | "ipcMain" | "shell" | "utilityProcess" | "safeStorage"
+>;
 
 /** Starts the desktop app: one engine, one window, the IPC bridge. `bundleDir` is where main/preload/renderer live. */
 export async function runDesktopApp(electron: ElectronModules, bundleDir: string): Promise<void> {
-  const { app, BrowserWindow, ipcMain, shell, utilityProcess } = electron;
+  const { app, BrowserWindow, ipcMain, shell, utilityProcess, safeStorage } = electron;
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -24,6 +28,8 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     dataDir: app.getPath("userData"),
     version: app.getVersion(),
     workerLauncher: new UtilityProcessLauncher(utilityProcess),
+    // "Remember on this device" wraps the wallet key with the OS keychain (refused on plain-text backends).
+    deviceSecretStore: deviceSecretStoreFromSafeStorage(safeStorage),
   });
   const rendererIndex = join(bundleDir, "..", "renderer", "index.html");
   const rendererUrl = pathToFileURL(rendererIndex).href;
