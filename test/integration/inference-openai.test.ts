@@ -201,6 +201,18 @@ describe("OpenAI-compatible endpoint", { timeout: 120_000 }, () => {
     });
   });
 
+  it("is served by InferenceService itself when given an openAi endpoint, which the status reports", async () => {
+    const own = new InferenceService({ logger: silentLogger, openAi: { host: "127.0.0.1", port: 0 } });
+    await own.start();
+    const endpoint = own.status().endpoint!;
+    assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const models = await fetch(`${endpoint}/models`);
+    assert.deepEqual(await models.json(), { object: "list", data: [] });
+    await own.dispose();
+    assert.equal(own.status().endpoint, null);
+    await assert.rejects(fetch(`${endpoint}/models`));
+  });
+
   it("503 with Retry-After once the sequence is busy and the queue is full", async () => {
     const longBody = JSON.stringify({ model: MODEL, prompt: "Once upon a time", max_tokens: LONG, temperature: 0, stream: true });
     const first = new AbortController();

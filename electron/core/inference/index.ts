@@ -21,6 +21,7 @@ export {
   type InferenceFailure,
 } from "./errors.js";
 export { defaultThreads } from "./defaults.js";
+export type { EngineLoadOptions, FinishReason, GenerationResult, SamplingOptions } from "./types.js";
 export { createOpenAiHandler, DEFAULT_MAX_BODY_BYTES } from "./openai/handler.js";
 export type { OpenAiBackend, OpenAiHandlerOptions, RequestHandler } from "./openai/handler.js";
 export { OpenAiServer, DEFAULT_OPENAI_HOST, DEFAULT_OPENAI_PORT } from "./openai/server.js";

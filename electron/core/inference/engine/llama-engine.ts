@@ -133,6 +133,7 @@ export class LlamaEngine {
     if (!loaded) throw new NoModelLoadedError();
     const started = performance.now();
     const prepared = await this.prepare(loaded, request);
+    if (this.loaded !== loaded) throw new NoModelLoadedError("The model was unloaded before this request started");
     const promptTokens = prepared.promptTokens.length;
     const room = loaded.info.contextSize - promptTokens;
     if (room < 1) throw new ContextOverflowError(loaded.info.contextSize, promptTokens);
