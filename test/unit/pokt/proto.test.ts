@@ -176,6 +176,31 @@ describe("canonical encoding", () => {
     assert.deepEqual(session.SessionHeader.decode(bytes), header);
   });
 
+  test("64-bit varints are exact around the 32-bit boundary (cosmjs-types' writer is not)", () => {
+    const cases: Array<[bigint, string]> = [
+      [2_147_483_647n, "ffffffff07"],
+      [2_147_483_648n, "8080808008"],
+      [2_263_074_199n, "978b8fb708"],
+      [4_294_967_295n, "ffffffff0f"],
+      [4_294_967_296n, "8080808010"],
+      [1n << 63n, "80808080808080808001"],
+    ];
+    for (const [value, varint] of cases) {
+      const bytes = cosmos.PageResponse.toBytes(cosmos.PageResponse.fromPartial({ total: value }));
+      assert.equal(hex(bytes), `10${varint}`, `uint64 ${value}`);
+      assert.equal(cosmos.PageResponse.decode(bytes).total, value);
+    }
+    for (const [value, varint] of [
+      [-2_147_483_648n, "80808080f8ffffffff01"],
+      [-2_147_483_649n, "fffffffff7ffffffff01"],
+      [3_000_000_000n, "80bcc1960b"],
+    ] as Array<[bigint, string]>) {
+      const header = session.SessionHeader.fromPartial({ sessionEndBlockHeight: value });
+      assert.equal(hex(session.SessionHeader.toBytes(header)), `28${varint}`, `int64 ${value}`);
+      assert.equal(session.SessionHeader.decode(session.SessionHeader.toBytes(header)).sessionEndBlockHeight, value);
+    }
+  });
+
   test("negative enums are sign-extended and uint64 reaches 2^64−1", () => {
     const claim = proof.Claim.fromPartial({ proofValidationStatus: -1 });
     assert.equal(hex(proof.Claim.toBytes(claim)), "20ffffffffffffffffff01");

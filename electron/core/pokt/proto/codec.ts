@@ -21,10 +21,17 @@ const UINT64_MAX = (1n << 64n) - 1n;
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
-/** Thrown inside this module for malformed input; converted to ProtoDecodeError with the message name. */
-class MalformedInput extends Error {}
-/** Thrown inside this module for an unencodable value; converted to ProtoEncodeError with the field name. */
-class InvalidValue extends Error {}
+// Internal signals, converted to ProtoDecodeError / ProtoEncodeError with the message and field names at
+// the message boundary. Deliberately not Errors: capturing a stack trace for every rejected buffer would
+// make garbage input several times more expensive to refuse than valid input is to decode.
+/** Malformed input. */
+class MalformedInput {
+  constructor(readonly message: string) {}
+}
+/** A value that cannot be encoded. */
+class InvalidValue {
+  constructor(readonly message: string) {}
+}
 
 export type ScalarKind = "string" | "bytes" | "bool" | "uint32" | "int32" | "uint64" | "int64" | "double";
 
@@ -290,12 +297,21 @@ const int32Ops: ScalarOps<number, number> = {
 
 type Int64Input = bigint | number | string;
 
+/**
+ * cosmjs-types' BinaryWriter.int64()/uint64() corrupt values in [2^31, 2^32) (e.g. 2^31 is written as
+ * five zero bytes); uint32() is exact there, so every value below 2^32 goes through it.
+ */
+function writeVarint64(writer: BinaryWriter, value: bigint): void {
+  if (value >= 0n && value <= 0xffffffffn) writer.uint32(Number(value));
+  else writer.int64(value);
+}
+
 const uint64Ops: ScalarOps<bigint, Int64Input> = {
   kind: "uint64",
   wireType: WIRE_VARINT,
   zero: () => 0n,
   isZero: (value) => value === 0n,
-  write: (writer, value) => void writer.uint64(checkedBigInt(value, 0n, UINT64_MAX)),
+  write: (writer, value) => writeVarint64(writer, checkedBigInt(value, 0n, UINT64_MAX)),
   read: (reader) => reader.uint64(),
   coerce: (value) => checkedBigInt(value, 0n, UINT64_MAX),
 };
@@ -305,7 +321,7 @@ const int64Ops: ScalarOps<bigint, Int64Input> = {
   wireType: WIRE_VARINT,
   zero: () => 0n,
   isZero: (value) => value === 0n,
-  write: (writer, value) => void writer.int64(checkedBigInt(value, INT64_MIN, INT64_MAX)),
+  write: (writer, value) => writeVarint64(writer, checkedBigInt(value, INT64_MIN, INT64_MAX)),
   read: (reader) => reader.int64(),
   coerce: (value) => checkedBigInt(value, INT64_MIN, INT64_MAX),
 };
@@ -588,7 +604,7 @@ export const field = {
 function toDecodeError(error: unknown, typeName: string, offset: number): ProtoDecodeError {
   if (error instanceof ProtoDecodeError) return error;
   // BinaryReader signals truncation with RangeError and over-long varints with Error.
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = error instanceof MalformedInput || error instanceof Error ? error.message : String(error);
   return new ProtoDecodeError(typeName, offset, reason);
 }
 

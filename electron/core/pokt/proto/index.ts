@@ -16,3 +16,6 @@ export type { AnyMessageCodec, FieldShape, MessageCodec, MessageOf, PartialOf, S
 export { ProtoDecodeError, ProtoEncodeError } from "./errors.js";
 export { queries, type QueryMethod } from "./queries.js";
 export { fromAny, pocketMsgCodecs, pocketTypes, toAny } from "./registry.js";
+// Enums have unique names, so they are also available at the top level.
+export { ConfigOptions, RPCType } from "./shared.js";
+export { ClaimProofStage, ClaimProofStatus, ProofRequirementReason } from "./proof.js";
