@@ -210,6 +210,17 @@ function compareStoreOrder(a: ServiceConfigUpdate, b: ServiceConfigUpdate): numb
   return compareBytes(utf8Encode(`${a.operatorAddress}/`), utf8Encode(`${b.operatorAddress}/`));
 }
 
+/** Configs for the service active at `height`, in the chain's store order. */
+export function sessionSupplierCandidates(
+  updates: readonly ServiceConfigUpdate[],
+  serviceId: string,
+  height: bigint,
+): ServiceConfigUpdate[] {
+  return updates
+    .filter((update) => update.service?.serviceId === serviceId && isServiceConfigActive(update, height))
+    .sort(compareStoreOrder);
+}
+
 export interface SupplierSelectionInput {
   /** Service-config updates of every supplier (the ones for other services are ignored). */
   serviceConfigUpdates: readonly ServiceConfigUpdate[];
@@ -226,9 +237,7 @@ export interface SupplierSelectionInput {
  * ascending selection weight (ties by operator address bytes) and the first `numSuppliersPerSession` kept.
  */
 export function selectSessionSuppliers(input: SupplierSelectionInput): ServiceConfigUpdate[] {
-  const candidates = input.serviceConfigUpdates
-    .filter((update) => update.service?.serviceId === input.serviceId && isServiceConfigActive(update, input.queryHeight))
-    .sort(compareStoreOrder);
+  const candidates = sessionSupplierCandidates(input.serviceConfigUpdates, input.serviceId, input.queryHeight);
   if (BigInt(candidates.length) < input.numSuppliersPerSession) return candidates;
 
   const weights = new Map<string, bigint>();
@@ -338,16 +347,17 @@ export function hydrateSession(input: SessionHydrationInput): Session {
     throw new SessionHydrationError("application_not_staked_for_service", `${input.applicationAddress} / ${input.serviceId}`);
   }
 
+  const candidates = sessionSupplierCandidates(input.serviceConfigUpdates, input.serviceId, input.queryHeight);
+  if (candidates.length === 0) {
+    throw new SessionHydrationError("no_suppliers", `service ${input.serviceId} at height ${input.queryHeight}`);
+  }
   const selected = selectSessionSuppliers({
-    serviceConfigUpdates: input.serviceConfigUpdates,
+    serviceConfigUpdates: candidates,
     serviceId: input.serviceId,
     queryHeight: input.queryHeight,
     numSuppliersPerSession: input.numSuppliersPerSession,
     sessionIdPreimage: preimage,
   });
-  if (selected.length === 0) {
-    throw new SessionHydrationError("no_suppliers", `service ${input.serviceId} at height ${input.queryHeight}`);
-  }
   const suppliers: Supplier[] = [];
   for (const update of selected) {
     const supplier = input.suppliers.get(update.operatorAddress);

@@ -326,6 +326,12 @@ describe("decoding", () => {
     assert.equal(reader.pos, 2 + headerHex.length / 2);
   });
 
+  test("a length that does not fit the reader is refused", () => {
+    const reader = () => new BinaryReader(hexToBytes(headerHex));
+    assertDecodeError(() => session.SessionHeader.decode(reader(), headerHex.length), "pocket.session.SessionHeader");
+    assertDecodeError(() => session.SessionHeader.decode(reader(), -1), "pocket.session.SessionHeader");
+  });
+
   const sh = "pocket.session.SessionHeader";
   const malformed: Array<[string, string, string, RegExp?]> = [
     ["a truncated message", headerHex.slice(0, -2), sh],

@@ -61,7 +61,6 @@ export interface Field<T, P> {
   fromPartial(value: P | null | undefined): T;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyField = Field<any, any>;
 type FieldValue<F> = F extends Field<infer T, any> ? T : never;
 type FieldPartial<F> = F extends Field<any, infer P> ? P : never;
@@ -99,7 +98,6 @@ export interface MessageCodec<T extends object, P extends object> {
   [decodeIntoKey](target: T, reader: BinaryReader, end: number): void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyMessageCodec = MessageCodec<any, any>;
 
 // ---------------------------------------------------------------------------------------------------
@@ -694,7 +692,9 @@ export function message<S extends Record<string, AnyField>>(
         throw toDecodeError(error, typeName, 0);
       }
       const end = length === undefined ? reader.len : reader.pos + length;
-      if (!(end <= reader.len)) throw new ProtoDecodeError(typeName, reader.pos, "length runs past the input");
+      if (!(Number.isInteger(end) && reader.pos <= end && end <= reader.len)) {
+        throw new ProtoDecodeError(typeName, reader.pos, `length ${length} does not fit the input`);
+      }
       const target = create();
       decodeInto(target, reader, end);
       return target;
