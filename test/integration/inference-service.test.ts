@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { InferenceStatus } from "../../shared/api/index.js";
+import { ApiError, type InferenceStatus } from "../../shared/api/index.js";
 import { silentLogger } from "../../electron/core/app/logger.js";
 import {
   InferenceService,
@@ -161,6 +161,18 @@ describe("InferenceService (worker process, stories260K)", { timeout: 120_000 },
     await assert.rejects(
       service.chat({ requestId: "late", messages: [{ role: "user", content: "hi" }] }),
       NoModelLoadedError,
+    );
+  });
+
+  it("reports a model that cannot be loaded as an error state with the reason", async () => {
+    const missing = testModelPath().replace(/\.gguf$/, "-missing.gguf");
+    await assert.rejects(service.load({ modelPath: missing }), (error) => error instanceof ApiError && error.code === "not_found");
+    const status = service.status();
+    assert.equal(status.state, "error");
+    assert.match(status.message ?? "", /Model file not found/);
+    await assert.rejects(
+      service.complete({ requestId: "no-model", prompt: "x" }),
+      (error) => error instanceof NoModelLoadedError && /Model file not found/.test(error.message),
     );
   });
 });
