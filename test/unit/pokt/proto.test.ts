@@ -243,6 +243,22 @@ describe("maps", () => {
     assert.deepEqual([...http.POKTHTTPRequest.decode(bytes).header.keys()], ["a", "b", "\uFFFD", "\u{1F600}"]);
   });
 
+  test("§15.6: shannon-sdk's POKTHTTPRequest example round-trips, headers in key order", () => {
+    const request = http.POKTHTTPRequest.fromPartial({
+      method: "POST",
+      url: "http://localhost:8080",
+      header: new Map([
+        ["Content-Type", { key: "Content-Type", values: ["application/json"] }],
+        ["Arbitrary-Key", { key: "Arbitrary-Key", values: ["arbitrary-first-value", "arbitrary-second-value"] }],
+      ]),
+      bodyBz: new TextEncoder().encode('{"key":"value"}'),
+    });
+    const decoded = http.POKTHTTPRequest.decode(http.POKTHTTPRequest.toBytes(request));
+    assert.deepEqual(decoded, request);
+    assert.deepEqual([...decoded.header.keys()], ["Arbitrary-Key", "Content-Type"]);
+    assert.deepEqual(decoded.header.get("Arbitrary-Key")?.values, ["arbitrary-first-value", "arbitrary-second-value"]);
+  });
+
   test("an entry writes its key and value even when both are empty", () => {
     const response = http.POKTHTTPResponse.fromPartial({ header: new Map([["", {}]]) });
     assert.equal(hex(http.POKTHTTPResponse.toBytes(response)), "1204" + "0a00" + "1200");

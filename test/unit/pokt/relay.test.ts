@@ -104,6 +104,11 @@ const example = {
     "08c80112300a0c436f6e74656e742d5479706512200a0c436f6e74656e742d5479706512106170706c69636174696f6e" +
     "2f6a736f6e1a497b226964223a2231222c2263686f69636573223a5b7b226d657373616765223a7b22726f6c65223a22" +
     "617373697374616e74222c22636f6e74656e74223a2268656c6c6f227d7d5d7d",
+  responseSignableHex:
+    "0a7a0a780a2b706f6b743132746e377a397063306b33756173636637386c763073366c7a736e76367373337530783865" +
+    "6412036c6c6d1a4037643737303231626161613634643962613038303662393332643530316638396235343031376338" +
+    "3937323632316363326235663062663662393435623765612065287822209b30a612872dfb80d88dd9b1b051afc2bf3f" +
+    "ec58e1d455534e43215c195f25c9",
   payloadHashHex: "9b30a612872dfb80d88dd9b1b051afc2bf3fec58e1d455534e43215c195f25c9",
   supplierSignatureHex:
     "680d5d004d84cc73a5ec2df37bf3171bd292f650c7ebdaa307c84415093f75ac08e03797e623759d4000c42604bf87a8" +
@@ -225,6 +230,15 @@ describe("§15.4 end-to-end relay", () => {
     assert.equal(bytesToHex(payloadHash(response.payload)), example.payloadHashHex);
     assert.equal(bytesToHex(response.payloadHash), example.payloadHashHex);
     assert.equal(bytesToHex(response.meta.supplierOperatorSignature), example.supplierSignatureHex);
+  });
+
+  test("the response's signable form (signature and payload emptied) encodes to the vector", () => {
+    const signable = {
+      ...response,
+      meta: { ...response.meta, supplierOperatorSignature: new Uint8Array(0) },
+      payload: new Uint8Array(0),
+    };
+    assert.equal(bytesToHex(RelayResponse.toBytes(signable)), example.responseSignableHex);
   });
 
   test("the mined relay (response payload dropped) is the 770-byte SMST value with the vector's hash", () => {
