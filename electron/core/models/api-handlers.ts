@@ -1,0 +1,40 @@
+import type { HandlersFor } from "../app/api-router.js";
+import type { ModelService } from "./model-service.js";
+
+export type ModelMethod =
+  | "models.catalog"
+  | "models.installed"
+  | "models.downloads"
+  | "models.download"
+  | "models.pause"
+  | "models.resume"
+  | "models.cancel"
+  | "models.delete"
+  | "models.verify"
+  | "models.import"
+  | "models.plan"
+  | "models.benchmark"
+  | "models.publish"
+  | "models.settings"
+  | "models.updateSettings";
+
+/** The models domain of the API, served by the ModelService; payloads are validated by the router beforehand. */
+export function createModelHandlers(models: ModelService): HandlersFor<ModelMethod> {
+  return {
+    "models.catalog": ({ refresh }) => models.catalogView(refresh),
+    "models.installed": () => models.installed(),
+    "models.downloads": () => models.downloadList(),
+    "models.download": ({ modelId, source }) => models.download(modelId, source ?? null),
+    "models.pause": ({ modelId }) => models.pause(modelId),
+    "models.resume": ({ modelId }) => models.resume(modelId),
+    "models.cancel": async ({ modelId }) => ({ cancelled: await models.cancel(modelId) }),
+    "models.delete": ({ modelId }) => ({ deleted: models.delete(modelId) }),
+    "models.verify": ({ modelId }) => models.verify(modelId),
+    "models.import": ({ path, catalogId }) => models.import(path, catalogId ?? null),
+    "models.plan": () => models.plan(),
+    "models.benchmark": ({ modelId, seconds }) => models.benchmark(modelId, seconds),
+    "models.publish": (params) => models.publish(params),
+    "models.settings": () => models.settings(),
+    "models.updateSettings": (patch) => models.updateSettings(patch),
+  };
+}

@@ -1,0 +1,52 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { formatBytes } from "../../../shared/format.js";
+import { DownloadError, throwIfStopped } from "./download/errors.js";
+import { SequentialVerifiedWriter, type Expectation, type FinishedFile } from "./download/verified-writer.js";
+import type { OpenWriteTarget } from "./download/write-target.js";
+import { hasGgufMagic } from "./gguf.js";
+
+export interface LocalImportOptions {
+  sourcePath: string;
+  /** Where the copy is written before it is committed to its final name. */
+  partialPath: string;
+  openTarget: OpenWriteTarget;
+  expected: Expectation;
+  reserve(totalBytes: number, presentBytes: number): Promise<void>;
+  signal?: AbortSignal;
+  onBytes?(bytes: number): void;
+}
+
+/**
+ * Copies a GGUF file from anywhere on disk into the models folder, hashing it on the way. A copy (not a link) so the
+ * installed model cannot change or vanish behind the index's back when the original is edited or deleted.
+ */
+export async function copyVerified(options: LocalImportOptions): Promise<FinishedFile> {
+  const { sourcePath } = options;
+  const info = await stat(sourcePath).catch(() => {
+    throw new DownloadError("io", `${sourcePath} does not exist or cannot be read.`);
+  });
+  if (!info.isFile()) throw new DownloadError("io", `${sourcePath} is not a file.`);
+  if (!(await hasGgufMagic(sourcePath))) {
+    throw new DownloadError("not_gguf", `${sourcePath} is not a GGUF model (it does not start with "GGUF"); llama.cpp loads .gguf files only.`);
+  }
+  if (options.expected.sizeBytes !== undefined && info.size !== options.expected.sizeBytes) {
+    throw new DownloadError(
+      "substituted",
+      `${sourcePath} is ${formatBytes(info.size)} (${info.size} bytes) but the catalog lists ${options.expected.sizeBytes} bytes for this model: it is a different file.`,
+    );
+  }
+  await options.reserve(info.size, 0);
+  const writer = await SequentialVerifiedWriter.open(options.partialPath, options.openTarget, options.expected, false);
+  try {
+    for await (const chunk of createReadStream(sourcePath, { highWaterMark: 4 * 1024 * 1024 })) {
+      if (options.signal) throwIfStopped(options.signal);
+      await writer.append(chunk as Buffer);
+      options.onBytes?.((chunk as Buffer).length);
+    }
+  } catch (error) {
+    await writer.close();
+    throw error;
+  }
+  return writer.finish();
+}

@@ -1,0 +1,336 @@
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, mkdirSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
+import type { z } from "zod";
+import { ApiError } from "../../../shared/api/define.js";
+import type { HardwareInfo } from "../../../shared/api/hardware.js";
+import {
+  PublishParams,
+  type BenchmarkResult,
+  type CatalogView,
+  type DownloadProgress,
+  type InstalledModel,
+  type ModelSettings,
+  type ModelSourceKind,
+  type PlanResult,
+  type PublishResult,
+  type modelsEvents,
+} from "../../../shared/api/models.js";
+import type { CatalogEntry } from "../../../shared/models/catalog-schema.js";
+import type { Logger } from "../app/logger.js";
+import type { Service } from "../app/service.js";
+import { runBenchmark, BenchmarkStore, type BenchmarkEngine } from "./benchmark.js";
+import { ModelCatalog } from "./catalog.js";
+import { commitFile } from "./download/commit.js";
+import { DownloadError } from "./download/errors.js";
+import { ensureFreeSpace, statfsProbe, type FreeSpaceProbe } from "./download/free-space.js";
+import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./download/retry.js";
+import { openFileTarget, type OpenWriteTarget } from "./download/write-target.js";
+import { DownloadManager, type VerifiedFile } from "./download-manager.js";
+import { readGgufFacts } from "./gguf.js";
+import { copyVerified } from "./local-import.js";
+import { planFits, planModelFromCatalog, planModelFromInstalled, type PlanModel } from "./planner.js";
+import { publishModel, type AddServiceOnChain } from "./publish.js";
+import { ModelSettingsStore, DEFAULT_MODEL_SETTINGS } from "./settings.js";
+import { InstalledStore } from "./store.js";
+
+type ModelEvents = typeof modelsEvents;
+export type ModelEventEmitter = <E extends keyof ModelEvents & string>(event: E, payload: z.output<ModelEvents[E]>) => void;
+
+export interface ModelServiceOptions {
+  dataDir: string;
+  logger: Logger;
+  emit: ModelEventEmitter;
+  hardware: { getInfo(): Promise<HardwareInfo> };
+  /** The inference engine benchmarks run through; without it models.benchmark is unavailable. */
+  inference?: BenchmarkEngine;
+  /** MsgAddService once a chain client exists; publishing reports "not registered" without it. */
+  addService?: AddServiceOnChain;
+  fetch?: typeof fetch;
+  sleep?: Sleep;
+  now?: () => number;
+  openTarget?: OpenWriteTarget;
+  freeSpace?: FreeSpaceProbe;
+  retry?: RetryPolicy;
+  settingsDefaults?: ModelSettings;
+  /** Replaces models/catalog.json (tests). */
+  builtInCatalog?: unknown;
+  progressIntervalMs?: number;
+}
+
+/**
+ * Everything about models: the catalog, verified downloads, the installed store, the fit planner, benchmarks and
+ * publishing. Files live under `<dataDir>/models`: index.json, settings.json, benchmarks.json, files/ (installed
+ * models), downloads/ (one folder per unfinished download) and published/ (CARs).
+ */
+export class ModelService implements Service {
+  readonly root: string;
+  private readonly filesDir: string;
+  private readonly catalog: ModelCatalog;
+  private readonly store: InstalledStore;
+  private readonly settingsStore: ModelSettingsStore;
+  private readonly benchmarks: BenchmarkStore;
+  private readonly downloads: DownloadManager;
+  private readonly now: () => number;
+  private readonly openTarget: OpenWriteTarget;
+  private readonly freeSpace: FreeSpaceProbe;
+  private benchmarking: Promise<unknown> | null = null;
+
+  constructor(private readonly options: ModelServiceOptions) {
+    this.root = join(options.dataDir, "models");
+    this.filesDir = join(this.root, "files");
+    mkdirSync(this.filesDir, { recursive: true, mode: 0o700 });
+    this.now = options.now ?? Date.now;
+    this.openTarget = options.openTarget ?? openFileTarget;
+    this.freeSpace = options.freeSpace ?? statfsProbe;
+    const logger = options.logger;
+    this.catalog = new ModelCatalog({ logger, fetch: options.fetch, now: this.now, builtInDocument: options.builtInCatalog });
+    this.store = new InstalledStore(join(this.root, "index.json"), logger);
+    this.settingsStore = new ModelSettingsStore(join(this.root, "settings.json"), logger, options.settingsDefaults ?? DEFAULT_MODEL_SETTINGS);
+    this.benchmarks = new BenchmarkStore(join(this.root, "benchmarks.json"), logger);
+    this.downloads = new DownloadManager({
+      downloadsDir: join(this.root, "downloads"),
+      filesDir: this.filesDir,
+      logger,
+      settings: () => this.settingsStore.get(),
+      catalogEntry: (id) => this.catalog.get(id),
+      install: (entry, file) => this.install(entry, file),
+      onProgress: (progress) => options.emit("models.download", progress),
+      fetch: options.fetch ?? fetch,
+      sleep: options.sleep ?? realSleep,
+      now: this.now,
+      openTarget: this.openTarget,
+      freeSpace: this.freeSpace,
+      retry: options.retry ?? DEFAULT_RETRY,
+      progressIntervalMs: options.progressIntervalMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.downloads.restore();
+    for (const model of this.store.list()) {
+      if (!existsSync(model.path)) {
+        this.store.put({ ...model, lastCheck: { at: this.now(), ok: false, message: `The file ${model.path} is missing; download or import it again.` } });
+      }
+    }
+    const url = this.settingsStore.get().remoteCatalogUrl;
+    // The remote catalog only adds entries: it must not delay the start, and its failure is shown, not fatal.
+    if (url) void this.catalog.refresh(url);
+  }
+
+  async dispose(): Promise<void> {
+    await this.downloads.pauseAll();
+    await this.benchmarking?.catch(() => {});
+  }
+
+  async catalogView(refresh: boolean): Promise<CatalogView> {
+    const snapshot = refresh ? await this.catalog.refresh(this.settingsStore.get().remoteCatalogUrl) : this.catalog.snapshot();
+    return { ...snapshot, installedIds: this.store.list().map((m) => m.id) };
+  }
+
+  installed(): InstalledModel[] {
+    return this.store.list();
+  }
+
+  downloadList(): DownloadProgress[] {
+    return this.downloads.list();
+  }
+
+  download(modelId: string, source: ModelSourceKind | null): DownloadProgress {
+    const entry = this.requireEntry(modelId);
+    if (this.store.get(modelId)) throw new ApiError("conflict", `${entry.name} is already installed; delete it first to download it again.`);
+    return this.downloads.start(entry, source);
+  }
+
+  pause(modelId: string): Promise<DownloadProgress> {
+    return this.downloads.pause(modelId);
+  }
+
+  resume(modelId: string): DownloadProgress {
+    return this.downloads.resume(modelId);
+  }
+
+  cancel(modelId: string): Promise<boolean> {
+    return this.downloads.cancel(modelId);
+  }
+
+  delete(modelId: string): boolean {
+    const removed = this.store.remove(modelId);
+    if (!removed) return false;
+    this.benchmarks.forget(modelId);
+    this.changed();
+    return true;
+  }
+
+  /** Hashes the installed file again: it must still be what was installed and, for catalog models, what the catalog pins. */
+  async verify(modelId: string): Promise<InstalledModel> {
+    const model = this.requireInstalled(modelId);
+    const entry = model.catalogId ? this.catalog.get(model.catalogId) : undefined;
+    let check: NonNullable<InstalledModel["lastCheck"]>;
+    if (!existsSync(model.path)) {
+      check = { at: this.now(), ok: false, message: `The file ${model.path} is missing; download or import it again.` };
+    } else {
+      const sha256 = await hashFile(model.path);
+      const expected = entry?.sha256 ?? model.sha256;
+      check =
+        sha256 === expected
+          ? { at: this.now(), ok: true, message: null }
+          : {
+              at: this.now(),
+              ok: false,
+              message: `The file's sha256 is now ${sha256}, not ${expected}: it changed on disk. Delete it and download it again.`,
+            };
+    }
+    const updated = { ...model, lastCheck: check };
+    this.store.put(updated);
+    this.changed();
+    return updated;
+  }
+
+  /** Copies a local GGUF into the models folder; a catalog model must match the catalog's size and sha256. */
+  async import(path: string, catalogId: string | null): Promise<InstalledModel> {
+    const entry = catalogId ? this.requireEntry(catalogId) : undefined;
+    const partialPath = join(this.root, "downloads", `import-${process.pid}-${this.now()}.partial`);
+    mkdirSync(join(this.root, "downloads"), { recursive: true });
+    try {
+      const finished = await copyVerified({
+        sourcePath: path,
+        partialPath,
+        openTarget: this.openTarget,
+        expected: { sha256: entry?.sha256, sizeBytes: entry?.sizeBytes },
+        reserve: (total, present) => ensureFreeSpace(this.filesDir, total - present, this.freeSpace),
+      });
+      const id = entry?.id ?? `local-${finished.sha256.slice(0, 12)}`;
+      if (this.store.get(id)) throw new ApiError("conflict", `This model is already installed as ${id}.`);
+      const finalPath = join(this.filesDir, `${id}.gguf`);
+      commitFile(partialPath, finalPath);
+      const name = entry?.name ?? basename(path).replace(/\.gguf$/i, "");
+      try {
+        return await this.register(entry, { path: finalPath, sha256: finished.sha256, sizeBytes: finished.sizeBytes }, id, name, { kind: "import", detail: path });
+      } catch (error) {
+        await rm(finalPath, { force: true });
+        throw error;
+      }
+    } finally {
+      await rm(partialPath, { force: true });
+    }
+  }
+
+  async plan(): Promise<PlanResult> {
+    const hardware = await this.options.hardware.getInfo();
+    const installed = this.store.list();
+    const byId = new Map<string, PlanModel>();
+    for (const entry of this.catalog.snapshot().entries) byId.set(entry.id, planModelFromCatalog(entry));
+    for (const model of installed) {
+      const planned = planModelFromInstalled(model, model.catalogId ? this.catalog.get(model.catalogId) : undefined);
+      if (planned) byId.set(model.id, planned);
+    }
+    return planFits({
+      hardware,
+      models: [...byId.values()],
+      measured: this.benchmarks.list(),
+      cpuBandwidthGBps: this.settingsStore.get().cpuBandwidthGBps,
+    });
+  }
+
+  async benchmark(modelId: string, seconds: number, maxRequests?: number): Promise<BenchmarkResult> {
+    const engine = this.options.inference;
+    if (!engine) throw new ApiError("unavailable", "Benchmarks need the inference engine, which is not running.");
+    if (this.benchmarking) throw new ApiError("conflict", "A benchmark is already running; wait for it to finish.");
+    const model = this.requireInstalled(modelId);
+    const run = runBenchmark(engine, { modelId, modelPath: model.path, durationMs: seconds * 1000, maxRequests });
+    this.benchmarking = run;
+    try {
+      const result = await run;
+      this.benchmarks.put(result);
+      return result;
+    } finally {
+      this.benchmarking = null;
+    }
+  }
+
+  async publish(params: z.input<typeof PublishParams>): Promise<PublishResult> {
+    const request = PublishParams.parse(params);
+    if (request.carPath) return publishModel({ ...request, carPath: request.carPath, addService: this.options.addService });
+    // Without a chosen path the CAR is named after its CID, which is known only once the file has been read.
+    const publishedDir = join(this.root, "published");
+    const scratch = join(publishedDir, `.publish-${process.pid}-${this.now()}.car`);
+    const published = await publishModel({ ...request, carPath: scratch, addService: this.options.addService });
+    const carPath = join(publishedDir, `${published.cid}.car`);
+    await rename(scratch, carPath);
+    return { ...published, carPath };
+  }
+
+  settings(): ModelSettings {
+    return this.settingsStore.get();
+  }
+
+  async updateSettings(patch: Partial<ModelSettings>): Promise<ModelSettings> {
+    const before = this.settingsStore.get();
+    const next = this.settingsStore.update(patch);
+    if (next.remoteCatalogUrl !== before.remoteCatalogUrl) await this.catalog.refresh(next.remoteCatalogUrl);
+    return next;
+  }
+
+  /** Called by the download manager with a committed, verified file. */
+  private async install(entry: CatalogEntry, file: VerifiedFile): Promise<void> {
+    const detail = file.source.kind === "ipfs" ? file.source.cid : file.source.kind === "arweave" ? file.source.txId : file.source.url;
+    await this.register(entry, file, entry.id, entry.name, { kind: file.source.kind, detail });
+  }
+
+  private async register(
+    entry: CatalogEntry | undefined,
+    file: { path: string; sha256: string; sizeBytes: number },
+    id: string,
+    name: string,
+    source: InstalledModel["source"],
+  ): Promise<InstalledModel> {
+    const gguf = await readGgufFacts(file.path).catch((error) => {
+      throw new DownloadError("not_gguf", `${name} is not a model llama.cpp can read (${error instanceof Error ? error.message : String(error)}).`);
+    });
+    const verified = entry?.sha256 !== undefined && entry.sha256 === file.sha256;
+    const record: InstalledModel = {
+      id,
+      catalogId: entry?.id ?? null,
+      name,
+      path: file.path,
+      sizeBytes: file.sizeBytes,
+      sha256: file.sha256,
+      verified,
+      source,
+      installedAt: this.now(),
+      lastCheck: {
+        at: this.now(),
+        ok: true,
+        message: verified ? null : "The catalog pins no sha256 for this model, so the file could not be compared with a published hash.",
+      },
+      gguf,
+    };
+    this.store.put(record);
+    this.changed();
+    return record;
+  }
+
+  private changed(): void {
+    this.options.emit("models.changed", { installed: this.store.list() });
+  }
+
+  private requireEntry(id: string): CatalogEntry {
+    const entry = this.catalog.get(id);
+    if (!entry) throw new ApiError("not_found", `The catalog has no model "${id}".`);
+    return entry;
+  }
+
+  private requireInstalled(id: string): InstalledModel {
+    const model = this.store.get(id);
+    if (!model) throw new ApiError("not_found", `No installed model "${id}".`);
+    return model;
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
