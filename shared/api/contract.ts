@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { appEvents, appMethods } from "./app.js";
 import { hardwareEvents, hardwareMethods } from "./hardware.js";
 import { inferenceEvents, inferenceMethods } from "./inference.js";
+import { modelsEvents, modelsMethods } from "./models.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
 
@@ -13,6 +14,7 @@ export const apiMethods = {
   ...appMethods,
   ...hardwareMethods,
   ...inferenceMethods,
+  ...modelsMethods,
   ...walletMethods,
 } satisfies MethodMap;
 
@@ -21,6 +23,7 @@ export const apiEvents = {
   ...appEvents,
   ...hardwareEvents,
   ...inferenceEvents,
+  ...modelsEvents,
   ...walletEvents,
 } satisfies EventMap;
 

@@ -4,5 +4,6 @@ export * from "./wire.js";
 export * from "./app.js";
 export * from "./hardware.js";
 export * from "./inference.js";
+export * from "./models.js";
 export * from "./wallet.js";
 export * from "./ipc.js";
