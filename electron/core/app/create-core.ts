@@ -5,6 +5,8 @@ import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-pr
 import { HardwareService } from "../hardware/hardware-service.js";
 import { InferenceService } from "../inference/inference-service.js";
 import type { WorkerLauncher } from "../inference/worker-launcher.js";
+import { createModelHandlers } from "../models/api-handlers.js";
+import { ModelService } from "../models/model-service.js";
 import { ApiRouter, type ApiHandlers } from "./api-router.js";
 import { ConfigStore, type Config } from "./config.js";
 import { EventBus } from "./events.js";
@@ -44,6 +46,7 @@ export interface Core {
   readonly hardware: HardwareService;
   readonly inference: InferenceService;
   readonly wallet: WalletService;
+  readonly models: ModelService;
   /** The effective settings of this run (config file plus overrides). */
   readonly settings: Config;
   start(): Promise<void>;
@@ -84,6 +87,13 @@ export function createCore(options: CoreOptions): Core {
     emit: (event, snapshot) => events.emit(event, snapshot),
     deviceSecretStore: options.deviceSecretStore,
   });
+  const models = new ModelService({
+    dataDir: options.dataDir,
+    logger: logs.logger("models"),
+    emit: (event, payload) => events.emit(event, payload),
+    hardware,
+    inference,
+  });
 
   const info = (): Omit<AppInfo, "transport"> => ({
     name: "PocketForge",
@@ -105,10 +115,11 @@ export function createCore(options: CoreOptions): Core {
       (modelPath) => config.update((c) => void (c.inference.modelPath = modelPath)),
     ),
     ...createWalletHandlers(wallet),
+    ...createModelHandlers(models),
   };
   const router = new ApiRouter(handlers, logs.logger("api"));
 
-  const services: Service[] = [wallet, hardware, inference];
+  const services: Service[] = [wallet, hardware, inference, models];
   let started: Service[] = [];
 
   return {
@@ -121,6 +132,7 @@ export function createCore(options: CoreOptions): Core {
     hardware,
     inference,
     wallet,
+    models,
     settings,
     async start() {
       logger.info("starting engine", { version: options.version, network: settings.network });
