@@ -29,6 +29,7 @@ const PROMPT =
   "to follow the story wherever it would lead. She packed bread, an apple, a warm scarf and a small lantern. " +
   "Then she said goodbye to her mother, promised to be careful, and set off down the path into the forest. ";
 const GENERATED_TOKENS = 128;
+const OPENINGS = ["Listen.", "Today,", "Long ago,", "Here is a tale.", "Story:", "Remember this.", "Quietly,", "Chapter one."];
 
 export interface BenchmarkRequest {
   modelId: string;
@@ -57,9 +58,10 @@ export async function runBenchmark(engine: BenchmarkEngine, request: BenchmarkRe
     const samples: GenerationStats[] = [];
     let index = 0;
     while (now() - started < request.durationMs && samples.length < (request.maxRequests ?? Infinity)) {
+      // A different first word each time: the engine reuses an evaluated prefix, which would hide prompt processing.
       const { stats } = await engine.complete({
-        requestId: `bench-${Date.now()}-${index++}`,
-        prompt: PROMPT,
+        requestId: `bench-${Date.now()}-${index}`,
+        prompt: `${OPENINGS[index++ % OPENINGS.length]} ${PROMPT}`,
         maxTokens: GENERATED_TOKENS,
         temperature: 0,
       });
