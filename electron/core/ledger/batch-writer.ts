@@ -1,0 +1,82 @@
+// Groups many small writes into one SQLite transaction. A write is committed at most `maxDelayMs` after it was
+// queued (sooner when `maxItems` are waiting), which is what the relay miner's durability promise rests on:
+// one fsync per batch instead of one per relay.
+import type Database from "better-sqlite3";
+
+export interface BatchWriterOptions<T> {
+  db: Database.Database;
+  /** Writes the items; runs inside the batch's transaction. */
+  write(items: readonly T[]): void;
+  maxDelayMs: number;
+  maxItems: number;
+  /** After each commit, with the committed items and the time of the commit (ms since the epoch). */
+  onCommit?(items: readonly T[], committedAt: number): void;
+  /** A failed commit; the items stay queued and are retried with the next batch. */
+  onError?(error: unknown, pending: number): void;
+  now?(): number;
+}
+
+export class BatchWriter<T> {
+  private queue: T[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly transaction: (items: readonly T[]) => void;
+  private closed = false;
+
+  constructor(private readonly options: BatchWriterOptions<T>) {
+    this.transaction = options.db.transaction((items: readonly T[]) => options.write(items));
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  push(item: T): void {
+    if (this.closed) throw new Error("the ledger is closed");
+    this.queue.push(item);
+    if (this.queue.length >= this.options.maxItems) this.flush();
+    else if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush();
+      }, this.options.maxDelayMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Commits everything queued now; returns false when the commit failed (the items stay queued). */
+  flush(): boolean {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.queue.length === 0) return true;
+    const items = this.queue;
+    this.queue = [];
+    try {
+      this.transaction(items);
+    } catch (error) {
+      this.queue = items.concat(this.queue);
+      this.options.onError?.(error, this.queue.length);
+      if (!this.closed && this.timer === undefined) {
+        // Retry later rather than at once: a full disk or a locked file does not clear in a microsecond.
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.flush();
+        }, Math.max(100, this.options.maxDelayMs * 10));
+        this.timer.unref();
+      }
+      return false;
+    }
+    this.options.onCommit?.(items, (this.options.now ?? Date.now)());
+    return true;
+  }
+
+  /** Final flush; later pushes throw. */
+  close(): boolean {
+    const ok = this.flush();
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    return ok;
+  }
+}

@@ -1,0 +1,164 @@
+// A request/response pair for calling a node (req, res) handler in-process, with no socket: the handler reads
+// the body from the request stream and writes through the response as it would over HTTP. Only what a
+// handler uses of IncomingMessage/ServerResponse is provided; createOpenAiHandler is tested against it.
+import { EventEmitter } from "node:events";
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+
+export function syntheticRequest(method: string, url: string, headers: Map<string, string[]>, body: Uint8Array): IncomingMessage {
+  const flat: IncomingHttpHeaders = {};
+  for (const [name, values] of headers) {
+    const key = name.toLowerCase();
+    const previous = flat[key];
+    const joined = values.join(", ");
+    flat[key] = previous === undefined ? joined : `${previous as string}, ${joined}`;
+  }
+  flat["content-length"] = String(body.length);
+  const stream = Readable.from(body.length > 0 ? [Buffer.from(body.buffer, body.byteOffset, body.length)] : [], { objectMode: false });
+  return Object.assign(stream, {
+    method,
+    url,
+    headers: flat,
+    rawHeaders: Object.entries(flat).flatMap(([k, v]) => [k, String(v)]),
+    httpVersion: "1.1",
+    httpVersionMajor: 1,
+    httpVersionMinor: 1,
+    complete: true,
+    socket: null,
+    connection: null,
+  }) as unknown as IncomingMessage;
+}
+
+export interface CapturedResponse {
+  statusCode: number;
+  /** Header names as the handler wrote them. */
+  headers: Array<[string, string[]]>;
+  body: Buffer;
+}
+
+/** Thrown into the handler's writes once the body passes the limit; the response is then abandoned. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = "ResponseTooLargeError";
+}
+
+/**
+ * The ServerResponse side. `done` settles when the handler ends the response (with what it wrote) or when
+ * the response is abandoned (`abandon()`, or the body passing `maxBytes`): then it emits 'close' unfinished,
+ * which is how a handler learns that its client went away.
+ */
+export class SyntheticResponse extends EventEmitter {
+  statusCode = 200;
+  statusMessage = "";
+  headersSent = false;
+  writableEnded = false;
+  writableFinished = false;
+  destroyed = false;
+  readonly done: Promise<CapturedResponse>;
+  private readonly headerMap = new Map<string, { name: string; value: OutgoingHttpHeader }>();
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private settle!: { resolve(r: CapturedResponse): void; reject(e: Error): void };
+
+  constructor(private readonly maxBytes: number) {
+    super();
+    this.done = new Promise<CapturedResponse>((resolve, reject) => (this.settle = { resolve, reject }));
+    // The owner always observes `done`; an abandoned response must not become an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  setHeader(name: string, value: OutgoingHttpHeader): this {
+    this.headerMap.set(name.toLowerCase(), { name, value });
+    return this;
+  }
+
+  getHeader(name: string): OutgoingHttpHeader | undefined {
+    return this.headerMap.get(name.toLowerCase())?.value;
+  }
+
+  getHeaders(): OutgoingHttpHeaders {
+    return Object.fromEntries([...this.headerMap].map(([key, { value }]) => [key, value]));
+  }
+
+  hasHeader(name: string): boolean {
+    return this.headerMap.has(name.toLowerCase());
+  }
+
+  removeHeader(name: string): void {
+    this.headerMap.delete(name.toLowerCase());
+  }
+
+  writeHead(statusCode: number, reasonOrHeaders?: string | OutgoingHttpHeaders, maybeHeaders?: OutgoingHttpHeaders): this {
+    this.statusCode = statusCode;
+    const headers = typeof reasonOrHeaders === "object" ? reasonOrHeaders : maybeHeaders;
+    if (typeof reasonOrHeaders === "string") this.statusMessage = reasonOrHeaders;
+    for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) this.setHeader(name, value);
+    this.headersSent = true;
+    return this;
+  }
+
+  flushHeaders(): void {
+    this.headersSent = true;
+  }
+
+  write(chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | (() => void), callback?: () => void): boolean {
+    if (this.writableEnded || this.destroyed) return false;
+    this.headersSent = true;
+    this.append(chunk, typeof encodingOrCallback === "string" ? encodingOrCallback : undefined);
+    const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
+    if (done) queueMicrotask(done);
+    return !this.destroyed;
+  }
+
+  end(chunkOrCallback?: string | Uint8Array | (() => void), encodingOrCallback?: BufferEncoding | (() => void), callback?: () => void): this {
+    if (this.writableEnded || this.destroyed) return this;
+    if (typeof chunkOrCallback === "string" || chunkOrCallback instanceof Uint8Array) {
+      this.append(chunkOrCallback, typeof encodingOrCallback === "string" ? encodingOrCallback : undefined);
+    }
+    if (this.destroyed) return this;
+    this.headersSent = true;
+    this.writableEnded = true;
+    this.writableFinished = true;
+    const done = [chunkOrCallback, encodingOrCallback, callback].find((f): f is () => void => typeof f === "function");
+    this.settle.resolve({ statusCode: this.statusCode, headers: this.capturedHeaders(), body: Buffer.concat(this.chunks, this.size) });
+    queueMicrotask(() => {
+      this.emit("finish");
+      this.emit("close");
+      done?.();
+    });
+    return this;
+  }
+
+  /** Gives up on the response (timeout, cancelled relay): the handler sees its client disconnect. */
+  abandon(error: Error): void {
+    if (this.writableFinished || this.destroyed) return;
+    this.destroyed = true;
+    this.settle.reject(error);
+    queueMicrotask(() => this.emit("close"));
+  }
+
+  destroy(error?: Error): this {
+    this.abandon(error ?? new Error("the response was destroyed"));
+    return this;
+  }
+
+  asServerResponse(): ServerResponse {
+    return this as unknown as ServerResponse;
+  }
+
+  private append(chunk: string | Uint8Array, encoding?: BufferEncoding): void {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk, encoding ?? "utf8") : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    this.size += buffer.length;
+    if (this.size > this.maxBytes) {
+      this.abandon(new ResponseTooLargeError(`body size exceeds maximum allowed body: more than ${this.maxBytes} bytes`));
+      return;
+    }
+    this.chunks.push(buffer);
+  }
+
+  private capturedHeaders(): Array<[string, string[]]> {
+    return [...this.headerMap.values()].map(({ name, value }) => [
+      name,
+      Array.isArray(value) ? value.map(String) : [String(value)],
+    ]);
+  }
+}

@@ -1,0 +1,67 @@
+// Settings of the relay miner (the `relayMiner` section of config.json). Per service: which backend answers
+// its relays (the in-process inference engine, or an OpenAI-compatible URL such as llama-server, vLLM or
+// Ollama), its timeout and body limit; globally: where relays and /metrics are served.
+import { z } from "zod";
+
+export const DEFAULT_RELAY_PORT = 8642;
+export const DEFAULT_METRICS_PORT = 9464;
+/** Go's `default_request_timeout_seconds`. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Go's `default_max_body_size: 20MB` (humanize: SI megabytes), for requests and responses alike. */
+export const DEFAULT_MAX_BODY_BYTES = 20_000_000;
+
+const Host = z.string().min(1).max(255);
+const Port = z.number().int().min(0).max(65535);
+
+export const BackendConfig = z.discriminatedUnion("type", [
+  /** The OpenAI handler of this app's own inference engine, called in-process. */
+  z.object({ type: z.literal("inference") }).strict(),
+  z
+    .object({
+      type: z.literal("http"),
+      /** Base URL; the relay's path is joined under its path (protocol.md §3.4). */
+      url: z.url({ protocol: /^https?$/ }),
+      /** Sent with every request, overriding same-name headers from the relay. */
+      headers: z.record(z.string().min(1), z.string()).default({}),
+      basicAuth: z.object({ username: z.string(), password: z.string() }).strict().optional(),
+      /** Adds Pocket-Supplier, Pocket-Service, Pocket-Session-Id, … as the Go miner's `forward_pocket_headers`. */
+      forwardPocketHeaders: z.boolean().default(false),
+    })
+    .strict(),
+]);
+export type BackendConfig = z.infer<typeof BackendConfig>;
+
+export const MinedServiceConfig = z
+  .object({
+    serviceId: z.string().regex(/^[a-zA-Z0-9_-]{1,42}$/, "a service id: letters, digits, '_' or '-', at most 42"),
+    backend: BackendConfig,
+    requestTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+    maxBodyBytes: z.number().int().min(1024).max(1_073_741_824).optional(),
+  })
+  .strict();
+export type MinedServiceConfig = z.infer<typeof MinedServiceConfig>;
+
+export const RelayMinerConfig = z
+  .object({
+    /** Loopback by default: a gateway on the internet reaches it only once the owner opens it up. */
+    listen: z.object({ host: Host, port: Port }).strict().default({ host: "127.0.0.1", port: DEFAULT_RELAY_PORT }),
+    metrics: z
+      .object({ enabled: z.boolean(), host: Host, port: Port })
+      .strict()
+      .default({ enabled: true, host: "127.0.0.1", port: DEFAULT_METRICS_PORT }),
+    /** Start serving when the engine starts (the wallet must be unlocked). */
+    autoStart: z.boolean().default(false),
+    services: z.array(MinedServiceConfig).default([]),
+    requestTimeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_REQUEST_TIMEOUT_MS),
+    maxBodyBytes: z.number().int().min(1024).max(1_073_741_824).default(DEFAULT_MAX_BODY_BYTES),
+    /** Serve applications past their per-session budget (never mined) instead of refusing them (error 7). */
+    enableOverServicing: z.boolean().default(false),
+    /** Worker threads verifying ring signatures; 0 verifies on the main thread. Default: cores − 1, at most 4. */
+    ringVerifierThreads: z.number().int().min(0).max(16).optional(),
+  })
+  .strict();
+export type RelayMinerConfig = z.infer<typeof RelayMinerConfig>;
+
+export function defaultRelayMinerConfig(): RelayMinerConfig {
+  return RelayMinerConfig.parse({});
+}

@@ -1,0 +1,210 @@
+// The relay miner's numbers, once: Prometheus metrics under the Go RelayMiner's names and labels (so existing
+// Grafana dashboards keep working), a few PocketForge additions under `pocketforge_relayminer_`, and the rolling
+// figures the dashboard shows (relays per minute, latency percentiles, tokens per second).
+import { Registry } from "./prometheus.js";
+
+/** Go's default buckets for durations (seconds). */
+const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.2, 0.4, 0.5, 0.75, 1, 2, 5, 10, 30];
+const SIZE_BUCKETS = [100, 500, 1000, 5000, 10000, 50000];
+
+/** Per-second buckets over the last `seconds`, for rates. */
+class SlidingCounter {
+  private readonly buckets: Float64Array;
+  private readonly stamps: Float64Array;
+
+  constructor(private readonly seconds: number) {
+    this.buckets = new Float64Array(seconds);
+    this.stamps = new Float64Array(seconds).fill(-1);
+  }
+
+  add(nowMs: number, amount = 1): void {
+    const second = Math.floor(nowMs / 1000);
+    const i = second % this.seconds;
+    if (this.stamps[i] !== second) {
+      this.stamps[i] = second;
+      this.buckets[i] = 0;
+    }
+    this.buckets[i] += amount;
+  }
+
+  /** Sum over the last `window` seconds (the current one included). */
+  sum(nowMs: number, window = this.seconds): number {
+    const second = Math.floor(nowMs / 1000);
+    let total = 0;
+    for (let i = 0; i < this.seconds; i++) if (this.stamps[i] > second - window && this.stamps[i] <= second) total += this.buckets[i];
+    return total;
+  }
+}
+
+/** The last `size` latencies, for percentiles. */
+class LatencyReservoir {
+  private readonly values: Float64Array;
+  private next = 0;
+  private filled = 0;
+
+  constructor(size: number) {
+    this.values = new Float64Array(size);
+  }
+
+  add(value: number): void {
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.values.length;
+    this.filled = Math.min(this.filled + 1, this.values.length);
+  }
+
+  percentiles(...ps: number[]): Array<number | null> {
+    if (this.filled === 0) return ps.map(() => null);
+    const sorted = this.values.slice(0, this.filled).sort();
+    return ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]);
+  }
+}
+
+export interface RelayObservation {
+  serviceId: string;
+  /** Ended in a served reply (backend answered, response signed). */
+  served: boolean;
+  latencyMs: number;
+  tokensIn?: number | null;
+  tokensOut?: number | null;
+  /** `codespace:code` for an error reply. */
+  error?: { codespace: string; code: number };
+}
+
+export interface RollingFigures {
+  relaysPerMinute: number;
+  errorsPerMinute: number;
+  tokensPerSecond: number;
+  latencyMs: { p50: number | null; p90: number | null; p99: number | null };
+}
+
+export class RelayMinerMetrics {
+  readonly registry = new Registry();
+
+  // --- Go RelayMiner names (pkg/relayer/metrics.go, subsystem "relayminer")
+  readonly requestsTotal = this.registry.counter(
+    "relayminer_requests_total",
+    "Relay requests received, by service and the supplier operator they were addressed to.",
+    ["service_id", "supplier_operator_address"],
+  );
+  readonly requestsErrorsTotal = this.registry.counter("relayminer_requests_errors_total", "Relay requests answered with a RelayMinerError.", ["service_id"]);
+  readonly requestsSuccessTotal = this.registry.counter("relayminer_requests_success_total", "Relays served with a signed response.", ["service_id"]);
+  readonly requestSizeBytes = this.registry.histogram("relayminer_request_size_bytes", "Size of relay requests in bytes.", ["service_id"], SIZE_BUCKETS);
+  readonly responseSizeBytes = this.registry.histogram("relayminer_response_size_bytes", "Size of relay responses in bytes.", ["service_id"], SIZE_BUCKETS);
+  readonly relayDurationSeconds = this.registry.histogram(
+    "relayminer_relay_duration_seconds",
+    "Time from receiving a relay to having its reply ready, backend call included.",
+    ["service_id", "status_code"],
+    DURATION_BUCKETS,
+  );
+  readonly serviceDurationSeconds = this.registry.histogram(
+    "relayminer_service_duration_seconds",
+    "Time the backend took to answer.",
+    ["service_id", "status_code"],
+    DURATION_BUCKETS,
+  );
+  readonly requestPreparationSeconds = this.registry.histogram(
+    "relayminer_relay_request_preparation_duration_seconds",
+    "Time from receiving a relay to sending it to the backend (decoding and verification).",
+    ["service_id"],
+    DURATION_BUCKETS,
+  );
+  readonly responsePreparationSeconds = this.registry.histogram(
+    "relayminer_relay_response_preparation_duration_seconds",
+    "Time from the backend's answer to a signed, encoded relay response.",
+    ["service_id"],
+    DURATION_BUCKETS,
+  );
+  readonly fullNodeCallSeconds = this.registry.histogram(
+    "relayminer_full_node_grpc_call_duration_seconds",
+    "Duration of queries and transactions sent to the full node.",
+    ["component", "method"],
+    DURATION_BUCKETS,
+  );
+  readonly delayedValidationTotal = this.registry.counter(
+    "relayminer_delayed_relay_request_validation_total",
+    "Relays validated after being served (this miner always validates first, so this stays 0).",
+    ["service_id", "supplier_operator_address"],
+  );
+  readonly delayedValidationFailuresTotal = this.registry.counter(
+    "relayminer_delayed_relay_request_validation_failures_total",
+    "Relays that failed validation after being served (always 0 here).",
+    ["service_id", "supplier_operator_address"],
+  );
+  readonly delayedRateLimitingTotal = this.registry.counter(
+    "relayminer_delayed_relay_request_rate_limiting_check_total",
+    "Relays rate limited after being served (always 0 here).",
+    ["service_id", "supplier_operator_address"],
+  );
+  readonly blockHeightCurrent = this.registry.gauge("relayminer_block_height_current", "Latest block height seen by the relay miner.");
+  readonly instructionTimeSeconds = this.registry.histogram(
+    "relayminer_instruction_time_seconds",
+    "Time spent in each step of handling a relay.",
+    ["instruction"],
+    [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+  );
+  readonly relaysDroppedTotal = this.registry.counter(
+    "relayminer_relays_dropped_total",
+    "Served relays that were not mined for a reason other than difficulty (ineligible, over-serviced, backend error).",
+    ["service_id", "reason"],
+  );
+
+  // --- PocketForge additions
+  readonly errorsByCode = this.registry.counter(
+    "pocketforge_relayminer_errors_total",
+    "RelayMinerError replies by registered codespace and code.",
+    ["service_id", "codespace", "code"],
+  );
+  readonly relaysMinedTotal = this.registry.counter("pocketforge_relayminer_relays_mined_total", "Relays inserted into a session tree.", ["service_id"]);
+  readonly computeUnitsMinedTotal = this.registry.counter(
+    "pocketforge_relayminer_compute_units_mined_total",
+    "Compute units of mined relays.",
+    ["service_id"],
+  );
+  readonly tokensTotal = this.registry.counter("pocketforge_relayminer_tokens_total", "LLM tokens of served relays.", ["service_id", "direction"]);
+  readonly claimsTotal = this.registry.counter("pocketforge_relayminer_claims_total", "Claim decisions and submissions.", ["outcome"]);
+  readonly proofsTotal = this.registry.counter("pocketforge_relayminer_proofs_total", "Proof decisions and submissions.", ["outcome"]);
+  readonly settlementsTotal = this.registry.counter("pocketforge_relayminer_settlements_total", "Claims that reached a final outcome.", ["outcome"]);
+  readonly rewardUpoktTotal = this.registry.counter("pocketforge_relayminer_reward_upokt_total", "upokt paid to the supplier's revenue-share addresses.");
+  readonly pendingClaims = this.registry.gauge("pocketforge_relayminer_pending_claims", "Sessions claimed (or about to be) and not settled yet.");
+  readonly openSessions = this.registry.gauge("pocketforge_relayminer_open_sessions", "Session trees still collecting relays.");
+
+  private readonly relays = new SlidingCounter(60);
+  private readonly errors = new SlidingCounter(60);
+  private readonly tokensOut = new SlidingCounter(60);
+  private readonly latencies = new LatencyReservoir(4096);
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** One relay, served or refused, for the rolling figures and the error/token counters. */
+  observeRelay(observation: RelayObservation): void {
+    const at = this.now();
+    if (observation.served) {
+      this.relays.add(at);
+      this.latencies.add(observation.latencyMs);
+      if (observation.tokensIn) this.tokensTotal.inc([observation.serviceId, "in"], observation.tokensIn);
+      if (observation.tokensOut) {
+        this.tokensTotal.inc([observation.serviceId, "out"], observation.tokensOut);
+        this.tokensOut.add(at, observation.tokensOut);
+      }
+    }
+    if (observation.error) {
+      this.errors.add(at);
+      this.errorsByCode.inc([observation.serviceId, observation.error.codespace, String(observation.error.code)]);
+    }
+  }
+
+  rolling(): RollingFigures {
+    const at = this.now();
+    const [p50, p90, p99] = this.latencies.percentiles(0.5, 0.9, 0.99);
+    return {
+      relaysPerMinute: this.relays.sum(at),
+      errorsPerMinute: this.errors.sum(at),
+      tokensPerSecond: this.tokensOut.sum(at, 10) / 10,
+      latencyMs: { p50, p90, p99 },
+    };
+  }
+
+  render(): string {
+    return this.registry.render();
+  }
+}

@@ -1,0 +1,341 @@
+// The path of one relay (DESIGN.md): decode → verify (session from the cached chain view; ring signature in a
+// worker, overlapped with the backend call) → forward to the service's backend → signed RelayResponse →
+// reply; then, off the reply's critical path, mine it into its session tree and queue it for the ledger.
+// A relay whose signature fails never gets a signed reply and is never mined: its backend call is cancelled.
+import { ProtoDecodeError } from "../pokt/proto/errors.js";
+import { POKTHTTPRequest } from "../pokt/proto/http.js";
+import { RelayRequest } from "../pokt/proto/service.js";
+import type { SessionHeader } from "../pokt/proto/session.js";
+import type { MinedRelayRecord, RelayRecord } from "../ledger/types.js";
+import { BackendError, type Backend, type BackendReply } from "./backend/backend.js";
+import { buildUpstreamRequest, type UpstreamRequest, type UpstreamTarget } from "./backend/upstream-request.js";
+import { RelayFailure, asRelayFailure, errorLabel } from "./errors.js";
+import type { RelayMinerMetrics } from "./metrics.js";
+import { errorRelayResponse, signedRelayResponse, type ResponseSigner, type SignedRelayResponse } from "./response.js";
+import type { SessionTree, SessionTrees } from "./session-trees.js";
+import { tokenUsage } from "./usage.js";
+import type { RelayVerifier, VerifiedSession } from "./verifier.js";
+
+export interface ServiceRoute {
+  serviceId: string;
+  backend: Backend;
+  target: UpstreamTarget;
+  timeoutMs: number;
+  /** Limit for the relay request and for the backend's response body. */
+  maxBodyBytes: number;
+}
+
+/** What the dashboard hears about each relay that got past verification. */
+export interface ServedRelayEvent {
+  time: number;
+  serviceId: string;
+  sessionId: string;
+  applicationAddress: string;
+  operatorAddress: string;
+  latencyMs: number;
+  httpStatus: number | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  mined: boolean;
+  /** `codespace:code` when the relay ended in an error reply. */
+  error: string | null;
+}
+
+export interface RelayHandlerDeps {
+  verifier: RelayVerifier;
+  trees: SessionTrees;
+  routes: ReadonlyMap<string, ServiceRoute>;
+  signerFor(operatorAddress: string): ResponseSigner | undefined;
+  /** Latest block height, or undefined before the first block is known. */
+  currentHeight(): bigint | undefined;
+  ledger: { recordRelay(record: RelayRecord): void; recordMinedRelay(record: MinedRelayRecord): void };
+  metrics: RelayMinerMetrics;
+  enableOverServicing: boolean;
+  onServed?(event: ServedRelayEvent): void;
+  /** Wall clock (ms since the epoch) for records. */
+  now?(): number;
+}
+
+export interface RelayOutcome {
+  /** The HTTP body to send (a RelayResponse). */
+  body: Uint8Array;
+  /** Runs right after the reply is written: mining, ledger, metrics. */
+  afterReply?(): void;
+}
+
+/** Why the backend call was cancelled. */
+const TIMED_OUT = Symbol("timed out");
+const CLIENT_GONE = Symbol("client gone");
+const SIGNATURE_REFUSED = Symbol("signature refused");
+
+/** A relay that passed verification, as far as it got. */
+interface Admitted {
+  request: RelayRequest;
+  verified: VerifiedSession;
+  tree: SessionTree;
+  route: ServiceRoute;
+  /** Served without a budget reservation: never mined. */
+  overServiced: boolean;
+  /** The ring signature checked out: from here on a failure is the miner's or the backend's, and is recorded. */
+  authenticated: boolean;
+}
+
+export class RelayHandler {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RelayHandlerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async handle(body: Uint8Array, clientSignal?: AbortSignal): Promise<RelayOutcome> {
+    const started = performance.now();
+    let request: RelayRequest | undefined;
+    let admitted: Admitted | undefined;
+    try {
+      request = this.decode(body);
+      const header = request.meta.sessionHeader;
+      const serviceId = header?.serviceId ?? "unknown_service_id";
+      this.deps.metrics.requestsTotal.inc([serviceId, request.meta.supplierOperatorAddress]);
+      this.deps.metrics.requestSizeBytes.observe([serviceId], body.length);
+      admitted = await this.admit(request, body.length);
+      return await this.serve(admitted, started, clientSignal);
+    } catch (error) {
+      const failure = asRelayFailure(error);
+      return this.refuse(failure, request?.meta.sessionHeader, admitted, started);
+    }
+  }
+
+  private decode(body: Uint8Array): RelayRequest {
+    try {
+      return RelayRequest.decode(body);
+    } catch (error) {
+      if (error instanceof ProtoDecodeError) throw new RelayFailure("unmarshalRequest", error.message);
+      throw error;
+    }
+  }
+
+  /** Everything up to the backend call except the ring signature. @throws RelayFailure */
+  private async admit(request: RelayRequest, bodyLength: number): Promise<Admitted> {
+    const height = this.deps.currentHeight();
+    if (height === undefined) throw new RelayFailure("internal", "the relay miner has not seen a block yet");
+    const verified = await this.deps.verifier.checkSession(request, height);
+    const route = this.deps.routes.get(verified.header.serviceId);
+    if (route === undefined) throw new RelayFailure("serviceNotHandled", `service ${verified.header.serviceId} not configured`);
+    if (bodyLength > route.maxBodyBytes) {
+      throw new RelayFailure("requestLimitExceeded", `body size exceeds maximum allowed body: ${bodyLength} bytes > ${route.maxBodyBytes} bytes limit`);
+    }
+    let tree: SessionTree;
+    try {
+      tree = await this.deps.trees.open(verified);
+    } catch (error) {
+      throw new RelayFailure("relayCost", `cannot price session ${verified.header.sessionId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const overServiced = !tree.reserve();
+    if (overServiced && !this.deps.enableOverServicing) {
+      throw new RelayFailure(
+        "rateLimited",
+        `application ${verified.header.applicationAddress} exhausted its ${tree.budgetUpokt} upokt budget for session ${verified.header.sessionId}`,
+      );
+    }
+    return { request, verified, tree, route, overServiced, authenticated: false };
+  }
+
+  private async serve(admitted: Admitted, started: number, clientSignal: AbortSignal | undefined): Promise<RelayOutcome> {
+    const { request, verified, route } = admitted;
+    const serviceId = verified.header.serviceId;
+    const upstream = this.upstreamRequest(admitted);
+
+    const controller = new AbortController();
+    const remaining = Math.max(1, route.timeoutMs - (performance.now() - started));
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), remaining);
+    const onClientGone = () => controller.abort(CLIENT_GONE);
+    clientSignal?.addEventListener("abort", onClientGone, { once: true });
+
+    const prepared = performance.now();
+    this.deps.metrics.requestPreparationSeconds.observe([serviceId], (prepared - started) / 1000);
+    const height = this.deps.currentHeight()!;
+    const signatureCheck = this.deps.verifier.checkSignature(request, verified, height);
+    const backendCall = route.backend.forward(upstream, { signal: controller.signal, maxResponseBytes: route.maxBodyBytes });
+    // Observed below, after the signature; until then its rejection must not count as unhandled.
+    backendCall.catch(() => undefined);
+    let reply: BackendReply;
+    try {
+      try {
+        await signatureCheck;
+        admitted.authenticated = true;
+      } catch (error) {
+        controller.abort(SIGNATURE_REFUSED);
+        throw error;
+      }
+      reply = await backendCall.catch((error: unknown) => {
+        throw this.backendFailure(error, controller.signal, route);
+      });
+    } finally {
+      clearTimeout(timer);
+      clientSignal?.removeEventListener("abort", onClientGone);
+    }
+    const answered = performance.now();
+    this.deps.metrics.serviceDurationSeconds.observe([serviceId, String(reply.statusCode)], (answered - prepared) / 1000);
+
+    const signer = this.deps.signerFor(verified.operatorAddress);
+    if (signer === undefined) throw new RelayFailure("authUndefinedSigner", `no signing key for ${verified.operatorAddress}`);
+    let signed: SignedRelayResponse;
+    try {
+      signed = signedRelayResponse(verified.header, reply, signer);
+    } catch (error) {
+      throw new RelayFailure("internal", `cannot sign the relay response: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const finished = performance.now();
+    const metrics = this.deps.metrics;
+    metrics.responsePreparationSeconds.observe([serviceId], (finished - answered) / 1000);
+    metrics.relayDurationSeconds.observe([serviceId, String(reply.statusCode)], (finished - started) / 1000);
+    metrics.requestsSuccessTotal.inc([serviceId]);
+    metrics.responseSizeBytes.observe([serviceId], signed.bytes.length);
+    return { body: signed.bytes, afterReply: () => this.afterServed(admitted, reply, signed, finished - started) };
+  }
+
+  private upstreamRequest(admitted: Admitted): UpstreamRequest {
+    const { request, verified, route } = admitted;
+    let payload: POKTHTTPRequest;
+    try {
+      payload = POKTHTTPRequest.decode(request.payload);
+    } catch (error) {
+      throw new RelayFailure("unmarshalRequest", `invalid POKTHTTPRequest payload: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      return buildUpstreamRequest(payload, route.target, verified);
+    } catch (error) {
+      throw new RelayFailure("unmarshalRequest", `invalid POKTHTTPRequest url ${JSON.stringify(payload.url)}`);
+    }
+  }
+
+  private backendFailure(error: unknown, signal: AbortSignal, route: ServiceRoute): RelayFailure {
+    if (signal.aborted && signal.reason === TIMED_OUT) {
+      return new RelayFailure("timeout", `request to service ${route.serviceId} timed out after ${route.timeoutMs} ms`);
+    }
+    if (signal.aborted && signal.reason === CLIENT_GONE) return new RelayFailure("internal", "the gateway closed the connection");
+    if (error instanceof BackendError) {
+      if (error.failure === "response_too_large") return new RelayFailure("responseLimitExceeded", error.message);
+      // Connection details of the backend are not the gateway's business (Go does the same).
+      return new RelayFailure("internal", `backend ${route.backend.description} failed`);
+    }
+    return asRelayFailure(error);
+  }
+
+  /** Mining, ledger, metrics and the dashboard event for a served relay. Never throws into the server. */
+  private afterServed(admitted: Admitted, reply: BackendReply, signed: SignedRelayResponse, latencyMs: number): void {
+    const { request, verified, tree, overServiced } = admitted;
+    const serviceId = verified.header.serviceId;
+    const metrics = this.deps.metrics;
+    const time = this.now();
+    const usage = tokenUsage(reply.headers, reply.body);
+    const height = this.deps.currentHeight();
+    const dropReason =
+      reply.statusCode >= 500
+        ? "backend_error"
+        : overServiced
+          ? "over_serviced"
+          : height === undefined || height >= tree.heights.claimOpenHeight || this.deps.trees.get(tree.key) !== tree
+            ? "not_reward_eligible"
+            : undefined;
+    let mined = false;
+    if (dropReason === undefined) {
+      const result = tree.mine(request, signed.response);
+      mined = result.mined;
+      if (mined) {
+        this.deps.ledger.recordMinedRelay({
+          treeKey: tree.key,
+          relayHash: result.hash,
+          relayBytes: result.bytes,
+          weight: tree.pricing.computeUnitsPerRelay,
+          timeMs: time,
+        });
+        metrics.relaysMinedTotal.inc([serviceId]);
+        metrics.computeUnitsMinedTotal.inc([serviceId], Number(tree.pricing.computeUnitsPerRelay));
+      }
+    } else {
+      metrics.relaysDroppedTotal.inc([serviceId, dropReason]);
+      // The application pays nothing for a relay that cannot be claimed (Go refunds the meter the same way).
+      if (!overServiced) tree.release();
+    }
+    const record: RelayRecord = {
+      timeMs: time,
+      serviceId,
+      sessionId: verified.header.sessionId,
+      treeKey: tree.key,
+      applicationAddress: verified.header.applicationAddress,
+      latencyMs,
+      tokensIn: usage?.promptTokens ?? null,
+      tokensOut: usage?.completionTokens ?? null,
+      status: reply.statusCode >= 500 ? "backend_error" : "ok",
+      httpStatus: reply.statusCode,
+      error: null,
+      mined,
+    };
+    this.deps.ledger.recordRelay(record);
+    metrics.observeRelay({ serviceId, served: true, latencyMs, tokensIn: record.tokensIn, tokensOut: record.tokensOut });
+    this.deps.onServed?.({
+      time,
+      serviceId,
+      sessionId: record.sessionId,
+      applicationAddress: record.applicationAddress,
+      operatorAddress: verified.operatorAddress,
+      latencyMs,
+      httpStatus: reply.statusCode,
+      tokensIn: record.tokensIn,
+      tokensOut: record.tokensOut,
+      mined,
+      error: null,
+    });
+  }
+
+  private refuse(failure: RelayFailure, header: SessionHeader | undefined, admitted: Admitted | undefined, started: number): RelayOutcome {
+    const latencyMs = performance.now() - started;
+    const serviceId = header?.serviceId || "unknown_service_id";
+    const metrics = this.deps.metrics;
+    metrics.requestsErrorsTotal.inc([serviceId]);
+    metrics.relayDurationSeconds.observe([serviceId, "500"], latencyMs / 1000);
+    metrics.observeRelay({ serviceId, served: false, latencyMs, error: failure.registered });
+    const body = errorRelayResponse(header, failure);
+    if (admitted === undefined) return { body };
+    if (!admitted.overServiced) admitted.tree.release();
+    // Unauthenticated input never reaches the books: a flood of forged relays must not grow the ledger.
+    if (!admitted.authenticated) return { body };
+    // An authentic relay that failed belongs in the books and on the dashboard, as a failure.
+    return {
+      body,
+      afterReply: () => {
+        const { verified, tree } = admitted;
+        const time = this.now();
+        const label = errorLabel(failure.registered);
+        this.deps.ledger.recordRelay({
+          timeMs: time,
+          serviceId,
+          sessionId: verified.header.sessionId,
+          treeKey: tree.key,
+          applicationAddress: verified.header.applicationAddress,
+          latencyMs,
+          tokensIn: null,
+          tokensOut: null,
+          status: label,
+          httpStatus: null,
+          error: failure.message,
+          mined: false,
+        });
+        this.deps.onServed?.({
+          time,
+          serviceId,
+          sessionId: verified.header.sessionId,
+          applicationAddress: verified.header.applicationAddress,
+          operatorAddress: verified.operatorAddress,
+          latencyMs,
+          httpStatus: null,
+          tokensIn: null,
+          tokensOut: null,
+          mined: false,
+          error: label,
+        });
+      },
+    };
+  }
+}
