@@ -1,9 +1,9 @@
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { formatBytes } from "../../../shared/format.js";
 import { DownloadError, throwIfStopped } from "./download/errors.js";
 import { SequentialVerifiedWriter, type Expectation, type FinishedFile } from "./download/verified-writer.js";
 import type { OpenWriteTarget } from "./download/write-target.js";
+import { readFileChunks } from "./file-hash.js";
 import { hasGgufMagic } from "./gguf.js";
 
 export interface LocalImportOptions {
@@ -39,10 +39,10 @@ export async function copyVerified(options: LocalImportOptions): Promise<Finishe
   await options.reserve(info.size, 0);
   const writer = await SequentialVerifiedWriter.open(options.partialPath, options.openTarget, options.expected, false);
   try {
-    for await (const chunk of createReadStream(sourcePath, { highWaterMark: 4 * 1024 * 1024 })) {
+    for await (const chunk of readFileChunks(sourcePath)) {
       if (options.signal) throwIfStopped(options.signal);
-      await writer.append(chunk as Buffer);
-      options.onBytes?.((chunk as Buffer).length);
+      await writer.append(chunk);
+      options.onBytes?.(chunk.length);
     }
   } catch (error) {
     await writer.close();

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { z } from "zod";
@@ -28,6 +27,7 @@ import { ensureFreeSpace, statfsProbe, type FreeSpaceProbe } from "./download/fr
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./download/retry.js";
 import { openFileTarget, type OpenWriteTarget } from "./download/write-target.js";
 import { DownloadManager, type VerifiedFile } from "./download-manager.js";
+import { sha256File } from "./file-hash.js";
 import { readGgufFacts } from "./gguf.js";
 import { copyVerified } from "./local-import.js";
 import { planFits, planModelFromCatalog, planModelFromInstalled, type PlanModel } from "./planner.js";
@@ -171,7 +171,7 @@ export class ModelService implements Service {
     if (!existsSync(model.path)) {
       check = { at: this.now(), ok: false, message: `The file ${model.path} is missing; download or import it again.` };
     } else {
-      const sha256 = await hashFile(model.path);
+      const { sha256 } = await sha256File(model.path);
       const expected = entry?.sha256 ?? model.sha256;
       check =
         sha256 === expected
@@ -248,6 +248,11 @@ export class ModelService implements Service {
     } finally {
       this.benchmarking = null;
     }
+  }
+
+  /** Every stored benchmark (the Models page shows them; the planner already uses them). */
+  benchmarkResults(): BenchmarkResult[] {
+    return this.benchmarks.list();
   }
 
   async publish(params: z.input<typeof PublishParams>): Promise<PublishResult> {
@@ -329,8 +334,3 @@ export class ModelService implements Service {
   }
 }
 
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
