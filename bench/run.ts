@@ -2,6 +2,7 @@
 import { printRows, type BenchRow } from "./types.js";
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
+  downloads: async () => (await import("./downloads.js")).benchDownloads(),
   inference: async () => (await import("./inference.js")).benchInference(),
   pokt: async () => (await import("./pokt.js")).benchPokt(),
 };
