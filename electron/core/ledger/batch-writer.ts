@@ -39,7 +39,6 @@ export class BatchWriter<T> {
         this.timer = undefined;
         this.flush();
       }, this.options.maxDelayMs);
-      this.timer.unref();
     }
   }
 
@@ -63,7 +62,6 @@ export class BatchWriter<T> {
           this.timer = undefined;
           this.flush();
         }, Math.max(100, this.options.maxDelayMs * 10));
-        this.timer.unref();
       }
       return false;
     }

@@ -217,7 +217,7 @@ export class RelayHandler {
     if (error instanceof BackendError) {
       if (error.failure === "response_too_large") return new RelayFailure("responseLimitExceeded", error.message);
       // Connection details of the backend are not the gateway's business (Go does the same).
-      return new RelayFailure("internal", `backend ${route.backend.description} failed`);
+      return new RelayFailure("internal", `the backend of service ${route.serviceId} did not answer`);
     }
     return asRelayFailure(error);
   }

@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { Ledger, type LedgerWrite } from "../../../electron/core/ledger/ledger.js";
+import { LATEST_SCHEMA_VERSION, LedgerSchemaError, MIGRATIONS, migrate, type Migration } from "../../../electron/core/ledger/migrations.js";
+import { sessionRecord } from "../../fixtures/relayminer/ledger-records.js";
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "pf-ledger-"));
+}
+
+test("migrations run once, are recorded, and a newer schema is refused", () => {
+  const db = new Database(":memory:");
+  assert.deepEqual(migrate(db), MIGRATIONS.map((m) => m.version));
+  assert.deepEqual(migrate(db), [], "nothing left to apply");
+  assert.equal(db.pragma("user_version", { simple: true }), LATEST_SCHEMA_VERSION);
+  db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 0)").run(LATEST_SCHEMA_VERSION + 1);
+  assert.throws(() => migrate(db), LedgerSchemaError);
+  db.close();
+});
+
+test("a migration that fails leaves the previous version intact", () => {
+  const db = new Database(":memory:");
+  const broken: Migration[] = [
+    ...MIGRATIONS,
+    {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: "broken",
+      up(d) {
+        d.exec("CREATE TABLE half_done (x INTEGER)");
+        throw new Error("disk on fire");
+      },
+    },
+  ];
+  assert.throws(() => migrate(db, broken), /disk on fire/);
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
+  assert.ok(!tables.includes("half_done"));
+  assert.equal((db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number }).v, LATEST_SCHEMA_VERSION);
+  db.close();
+});
+
+test("relay-path writes are batched and committed within the delay bound; the file is in WAL mode", async () => {
+  const dir = tempDir();
+  const queuedAt = new Map<string, number>();
+  const commits: Array<{ writes: readonly LedgerWrite[]; at: number }> = [];
+  let allCommitted!: () => void;
+  const done = new Promise<void>((resolve) => (allCommitted = resolve));
+  const ledger = new Ledger({
+    path: join(dir, "ledger.sqlite"),
+    maxDelayMs: 20,
+    onCommit: (writes, at) => {
+      commits.push({ writes, at });
+      if (commits.reduce((n, c) => n + c.writes.length, 0) === 41) allCommitted();
+    },
+  });
+  try {
+    assert.equal(ledger.db.pragma("journal_mode", { simple: true }), "wal");
+    ledger.recordSession(sessionRecord(1));
+    for (let i = 0; i < 40; i++) {
+      const relayHash = new Uint8Array(32).fill(i);
+      queuedAt.set(Buffer.from(relayHash).toString("hex"), Date.now());
+      ledger.recordMinedRelay({ treeKey: "s1/op/llm", relayHash, relayBytes: new Uint8Array([i]), weight: 100n, timeMs: Date.now() });
+    }
+    assert.equal(ledger.pendingWrites, 41, "nothing is written synchronously");
+    await done;
+    assert.equal(commits.length, 1, "one transaction for the whole burst");
+    for (const { writes, at } of commits) {
+      for (const write of writes) {
+        if (write.kind !== "mined") continue;
+        const delay = at - queuedAt.get(Buffer.from(write.record.relayHash).toString("hex"))!;
+        assert.ok(delay < 100, `committed ${delay} ms after being queued`);
+      }
+    }
+    // A second connection (another process) sees the committed rows.
+    const reader = new Database(join(dir, "ledger.sqlite"), { readonly: true });
+    assert.equal((reader.prepare("SELECT COUNT(*) AS n FROM mined_relays").get() as { n: number }).n, 40);
+    reader.close();
+  } finally {
+    ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a full batch is committed at once", () => {
+  const ledger = new Ledger({ path: ":memory:", maxBatchItems: 10, maxDelayMs: 60_000 });
+  let committed = 0;
+  ledger.onCommit((writes) => (committed += writes.length));
+  ledger.recordSession(sessionRecord(1));
+  for (let i = 0; i < 9; i++) {
+    ledger.recordMinedRelay({ treeKey: "s1/op/llm", relayHash: new Uint8Array(32).fill(i), relayBytes: new Uint8Array([i]), weight: 1n, timeMs: 0 });
+  }
+  assert.equal(committed, 10);
+  ledger.close();
+});
+
+test("sessions and their mined relays survive a reopen, in mining order, without duplicates", () => {
+  const dir = tempDir();
+  const path = join(dir, "ledger.sqlite");
+  try {
+    const first = new Ledger({ path });
+    first.recordSession(sessionRecord(1));
+    first.recordSession(sessionRecord(2));
+    const hashes = [5, 3, 9, 3].map((b) => new Uint8Array(32).fill(b));
+    for (const [i, relayHash] of hashes.entries()) {
+      first.recordMinedRelay({ treeKey: "s1/op/llm", relayHash, relayBytes: new Uint8Array([i]), weight: 100n, timeMs: i });
+    }
+    first.close(); // flushes
+    const second = new Ledger({ path });
+    second.setSessionState("s2/op/llm", "settled");
+    const unfinished = second.unfinishedSessions();
+    assert.deepEqual(unfinished.map((s) => s.treeKey), ["s1/op/llm"]);
+    assert.equal(unfinished[0].endHeight, 20n);
+    assert.deepEqual(unfinished[0].targetHash, new Uint8Array(32).fill(0xff));
+    const mined = [...second.minedRelays("s1/op/llm")];
+    assert.deepEqual(mined.map((m) => m.relayHash[0]), [5, 3, 9], "the repeated relay is stored once");
+    assert.deepEqual(mined.map((m) => m.weight), [100n, 100n, 100n]);
+    second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
