@@ -88,6 +88,33 @@ test("a partial file from an earlier session is resumed and still hashed from it
   assert.equal(result.bytesTransferred, model.length - 700_000);
 });
 
+test("a resume sends If-Range with the first response's ETag; a file changed since is fetched whole again", async () => {
+  const first = await server(model, { etag: '"v1"', dropFirstResponseAfter: 300_000 });
+  const path = join(work, "validated.partial");
+  const { finished } = await download([first.url], { path });
+  assert.equal(finished.sha256, expected.sha256);
+  assert.deepEqual(first.ifRanges, [null, '"v1"'], "the resume proved it continues the same file");
+
+  // An unpinned model (no sha256 to catch a splice) whose file was replaced between two sessions.
+  const replaced = Buffer.from(model);
+  replaced[1_000_000] ^= 0xff;
+  const second = await server(replaced, { etag: '"v2"' });
+  const path2 = join(work, "changed.partial");
+  writeFileSync(path2, model.subarray(0, 500_000));
+  writeFileSync(`${path2}.validator`, '"v1"');
+  let restarts = 0;
+  const { finished: changed } = await download([second.url], {
+    path: path2,
+    resume: true,
+    expect: { sizeBytes: model.length },
+    onRestart: () => restarts++,
+  });
+  assert.deepEqual(second.ifRanges, ['"v1"']);
+  assert.equal(restarts, 1);
+  assert.equal(changed.sha256, createHash("sha256").update(replaced).digest("hex"), "no byte of the old file is left");
+  assert.deepEqual(readFileSync(path2), replaced);
+});
+
 test("a server that ignores Range makes the download start over from byte 0", async () => {
   const s = await server(model, { ignoreRange: true });
   const path = join(work, "norange.partial");

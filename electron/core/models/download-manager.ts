@@ -307,6 +307,7 @@ export class DownloadManager {
         expectedSize: entry.sizeBytes,
         reserve,
         onBytes,
+        onRestart: () => job.meter.setBaseline(0, entry.sizeBytes ?? null),
         onSource: (url: string) => {
           job.via = url;
         },

@@ -107,6 +107,7 @@ async function dataEndpoint(options: ArweaveDownloadOptions, gateways: string[])
     }
     options.onSource?.(url);
     await options.writer.reset();
+    options.onRestart?.();
     await options.reserve(bytes.length, 0);
     await options.writer.append(bytes);
     options.onBytes(bytes.length);

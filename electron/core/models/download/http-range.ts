@@ -1,3 +1,4 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { formatBytes } from "../../../../shared/format.js";
 import { DownloadError, describeError, stopReason } from "./errors.js";
 import { backoffDelay, type RetryPolicy, type Sleep } from "./retry.js";
@@ -15,6 +16,8 @@ export interface RangeDownloadOptions {
   /** Called before bytes are written, once the total is known: the free-space check. */
   reserve(totalBytes: number, presentBytes: number): Promise<void>;
   onBytes(bytes: number): void;
+  /** The bytes on disk were discarded and the download starts from byte 0 again (progress goes back to zero). */
+  onRestart?(): void;
   onSource?(url: string): void;
   /** A connection that delivers nothing for this long is dropped and retried. */
   idleTimeoutMs?: number;
@@ -99,6 +102,13 @@ async function fetchOnce(url: string, options: RangeDownloadOptions): Promise<nu
 
   const idle = new AbortController();
   const signal = AbortSignal.any([options.signal, idle.signal]);
+  const headers: Record<string, string> = {};
+  if (offset > 0) {
+    headers.range = `bytes=${offset}-`;
+    // The bytes on disk came from a response with this validator: a server whose file changed since answers 200.
+    const validator = await readValidator(writer.path);
+    if (validator) headers["if-range"] = validator;
+  }
   const idleMs = options.idleTimeoutMs ?? 60_000;
   let timer = setTimeout(() => idle.abort(new Error(`no data for ${idleMs / 1000} s`)), idleMs);
   const touch = () => {
@@ -107,7 +117,7 @@ async function fetchOnce(url: string, options: RangeDownloadOptions): Promise<nu
   };
   try {
     const response = await options
-      .fetch(url, { headers: offset > 0 ? { range: `bytes=${offset}-` } : {}, signal, redirect: "follow" })
+      .fetch(url, { headers, signal, redirect: "follow" })
       .catch((error) => {
         throw new TransferError(networkMessage(error, idle.signal), false);
       });
@@ -121,7 +131,10 @@ async function fetchOnce(url: string, options: RangeDownloadOptions): Promise<nu
       total = range.total;
     } else if (response.status === 200) {
       // The server ignored Range (or the file changed): keep nothing from before, or the hash would be wrong.
-      if (offset > 0) await writer.reset();
+      if (offset > 0) {
+        await writer.reset();
+        options.onRestart?.();
+      }
       const length = response.headers.get("content-length");
       total = length === null ? null : Number(length);
     } else if (response.status === 416 && offset > 0) {
@@ -129,6 +142,7 @@ async function fetchOnce(url: string, options: RangeDownloadOptions): Promise<nu
       const range = parseContentRange(response.headers.get("content-range"));
       if (range?.total === offset) return 0;
       await writer.reset();
+      options.onRestart?.();
       throw new TransferError("the server refused the resume point; starting over", false);
     } else {
       await response.body?.cancel();
@@ -149,6 +163,7 @@ async function fetchOnce(url: string, options: RangeDownloadOptions): Promise<nu
       await response.body?.cancel();
       throw error;
     }
+    if (response.status === 200) await writeValidator(writer.path, response.headers);
     const received = await pump(response, options, touch, idle.signal);
     if (total !== null && writer.offset < total) {
       throw new TransferError(`the connection closed after ${formatBytes(writer.offset)} of ${formatBytes(total)}`, false);
@@ -180,6 +195,19 @@ async function pump(response: Response, options: RangeDownloadOptions, touch: ()
   } finally {
     reader.releaseLock();
   }
+}
+
+/** Beside the partial file: the strong ETag (or Last-Modified) of the response its first byte came from. */
+async function readValidator(partialPath: string): Promise<string | null> {
+  return readFile(`${partialPath}.validator`, "utf8").then((v) => v.trim() || null, () => null);
+}
+
+async function writeValidator(partialPath: string, headers: Headers): Promise<void> {
+  const etag = headers.get("etag");
+  // If-Range needs a strong validator: a weak ETag (W/"…") could match changed bytes.
+  const validator = etag && !etag.startsWith("W/") ? etag : headers.get("last-modified");
+  if (validator) await writeFile(`${partialPath}.validator`, validator, { mode: 0o600 });
+  else await rm(`${partialPath}.validator`, { force: true });
 }
 
 function parseContentRange(value: string | null): { start: number; total: number | null } | null {

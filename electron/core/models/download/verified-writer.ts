@@ -90,6 +90,7 @@ export class SequentialVerifiedWriter {
     const problem = mismatch(result, this.expected);
     if (problem) {
       await rm(this.path, { force: true });
+      await rm(`${this.path}.validator`, { force: true });
       throw problem;
     }
     return result;
