@@ -151,7 +151,8 @@ class Assembler {
   private waiters: Array<() => void> = [];
   private failure: unknown = null;
   private readonly internal = new AbortController();
-  private readonly signal: AbortSignal;
+  private readonly blockOptions: BlockFetchOptions;
+  private readonly concurrency: number;
 
   constructor(
     private readonly plan: FilePlan,
@@ -164,16 +165,12 @@ class Assembler {
     private readonly counters: { fetched: number },
   ) {
     this.todo = plan.items.map((_, i) => i).filter((i) => !resumed.has(i));
-    const concurrency = Math.max(1, options.concurrency ?? 8);
+    this.concurrency = Math.max(1, options.concurrency ?? 8);
     // Blocks done ahead of the hash cursor wait in memory; this bounds how many.
-    this.window = concurrency * 4;
-    this.signal = AbortSignal.any([options.signal, this.internal.signal]);
-    this.blockOptions = { ...blockOptions, signal: this.signal };
-    this.concurrency = concurrency;
+    this.window = this.concurrency * 4;
+    // The first failing worker aborts the others' requests through this signal.
+    this.blockOptions = { ...blockOptions, signal: AbortSignal.any([options.signal, this.internal.signal]) };
   }
-
-  private readonly blockOptions: BlockFetchOptions;
-  private readonly concurrency: number;
 
   async run(): Promise<string> {
     await this.advanceHash();
