@@ -255,11 +255,6 @@ export class ModelService implements Service {
     return this.benchmarks.list();
   }
 
-  /** Measured figures, one per model and device. */
-  benchmarkResults(): BenchmarkResult[] {
-    return this.benchmarks.list();
-  }
-
   async publish(params: z.input<typeof PublishParams>): Promise<PublishResult> {
     const request = PublishParams.parse(params);
     if (request.carPath) return publishModel({ ...request, carPath: request.carPath, addService: this.options.addService });
