@@ -209,6 +209,7 @@ export const modelsMethods = {
     BenchmarkResult,
     "Measure an installed model (time to first token, prompt and generation tokens/s) through the inference engine",
   ),
+  "models.benchmarks": method(Empty, z.array(BenchmarkResult), "Stored benchmark results, one per model and device"),
   "models.publish": method(
     PublishParams,
     PublishResult,

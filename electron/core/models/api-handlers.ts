@@ -14,6 +14,7 @@ export type ModelMethod =
   | "models.import"
   | "models.plan"
   | "models.benchmark"
+  | "models.benchmarks"
   | "models.publish"
   | "models.settings"
   | "models.updateSettings";
@@ -33,6 +34,7 @@ export function createModelHandlers(models: ModelService): HandlersFor<ModelMeth
     "models.import": ({ path, catalogId }) => models.import(path, catalogId ?? null),
     "models.plan": () => models.plan(),
     "models.benchmark": ({ modelId, seconds }) => models.benchmark(modelId, seconds),
+    "models.benchmarks": () => models.benchmarkResults(),
     "models.publish": (params) => models.publish(params),
     "models.settings": () => models.settings(),
     "models.updateSettings": (patch) => models.updateSettings(patch),
