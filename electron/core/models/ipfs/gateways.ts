@@ -73,7 +73,7 @@ export interface BlockFetchOptions {
   retry: RetryPolicy;
   sleep: Sleep;
   blockTimeoutMs: number;
-  /** Every byte received, verified or not (what the network actually carried). */
+  /** Bytes of every block body received, verified or not (cut-off bodies of unknown length included). */
   onReceived(bytes: number): void;
   /** A gateway sent bytes that do not hash to the CID; the block is fetched again elsewhere. */
   onRejected?(gateway: string, cid: string): void;
@@ -144,6 +144,17 @@ async function fetchRawBlock(gateway: string, cid: string, options: BlockFetchOp
     throw new Error(`a ${declared}-byte block is larger than any UnixFS block`);
   }
   if (!response.body) return new Uint8Array(0);
+  if (declared > 0) {
+    // The length is declared and bounded: let the HTTP client collect the body (the client itself refuses more bytes).
+    let body: ArrayBuffer;
+    try {
+      body = await response.arrayBuffer();
+    } catch (error) {
+      throw new Error(networkMessage(error));
+    }
+    options.onReceived(body.byteLength);
+    return new Uint8Array(body);
+  }
   const reader = response.body.getReader();
   const parts: Uint8Array[] = [];
   let length = 0;
