@@ -26,12 +26,32 @@ export const LogEntry = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
+export const AppFolder = z.enum(["data", "logs", "models"]);
+export type AppFolder = z.infer<typeof AppFolder>;
+
+/** A support bundle: JSON text the user saves and attaches to a report. Holds no key, phrase, passphrase or token. */
+export const DiagnosticsBundle = z.object({
+  fileName: z.string(),
+  content: z.string(),
+});
+export type DiagnosticsBundle = z.infer<typeof DiagnosticsBundle>;
+
 export const appMethods = {
   "app.info": method(z.object({}).strict(), AppInfo, "Version, platform, data folder and network of the running engine"),
   "logs.tail": method(
     z.object({ limit: z.number().int().min(1).max(5000).default(200), minLevel: LogLevel.default("info") }).strict(),
     z.array(LogEntry),
     "The most recent log lines, newest last",
+  ),
+  "app.openFolder": method(
+    z.object({ folder: AppFolder }).strict(),
+    z.object({ opened: z.boolean(), path: z.string() }),
+    "Open one of the engine's folders in the file manager (desktop); headless engines only return its path",
+  ),
+  "app.diagnostics": method(
+    z.object({}).strict(),
+    DiagnosticsBundle,
+    "A diagnostics bundle without secrets: versions, settings, hardware, models, wallet addresses and recent logs",
   ),
 };
 

@@ -1,16 +1,37 @@
-import type { AppInfo } from "../../../../shared/api/index.js";
+import type { AppFolder, AppInfo, DiagnosticsBundle } from "../../../../shared/api/index.js";
 import type { HandlersFor } from "../api-router.js";
 import type { LogSink } from "../logger.js";
 
-export function createAppHandlers(deps: {
+export interface AppHandlerDeps {
   info: () => Omit<AppInfo, "transport">;
   logs: LogSink;
-}): HandlersFor<"app.info" | "logs.tail"> {
+  /** Absolute path of each folder the UI may ask to open. */
+  folders?: Record<AppFolder, string>;
+  /**
+   * Opens a folder in the OS file manager (Electron passes shell.openPath, which resolves to "" on success or an error
+   * text). Absent in headless mode: the browser may be on another machine, so the path is returned instead.
+   */
+  openPath?: (path: string) => Promise<string>;
+  diagnostics?: () => Promise<DiagnosticsBundle>;
+}
+
+export function createAppHandlers(deps: AppHandlerDeps): HandlersFor<"app.info" | "logs.tail" | "app.openFolder" | "app.diagnostics"> {
   return {
     "app.info": (_params, context) => ({
       ...deps.info(),
       transport: context.transport === "ipc" ? "ipc" : "websocket",
     }),
     "logs.tail": ({ limit, minLevel }) => deps.logs.tail(limit, minLevel),
+    "app.openFolder": async ({ folder }, context) => {
+      const path = deps.folders?.[folder] ?? deps.info().dataDir;
+      // Only the desktop window sits in front of the engine's own screen; a LAN browser gets the path.
+      if (!deps.openPath || context.transport !== "ipc") return { opened: false, path };
+      const problem = await deps.openPath(path);
+      return { opened: problem === "", path };
+    },
+    "app.diagnostics": async () => {
+      if (!deps.diagnostics) throw new Error("diagnostics are not available in this engine");
+      return deps.diagnostics();
+    },
   };
 }
