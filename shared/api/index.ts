@@ -6,4 +6,5 @@ export * from "./hardware.js";
 export * from "./inference.js";
 export * from "./models.js";
 export * from "./wallet.js";
+export * from "./desktop.js";
 export * from "./ipc.js";

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateSettings } from "../../../shared/api/desktop.js";
 import { writeFileAtomic } from "../util/atomic-file.js";
 import type { Logger } from "./logger.js";
 
@@ -27,58 +28,12 @@ export const ConfigSchema = z.object({
     })
     .default({ modelPath: null, contextSize: 2048, parallelSequences: 4 }),
   /** When this machine serves relays. Headless rigs honour "schedule"; "idle" needs the desktop's presence sampler. */
-  availability: z
-    .object({
-      mode: z.enum(["always", "idle", "schedule"]).default("always"),
-      /** Idle mode: seconds without keyboard or mouse input before the user counts as away. */
-      idleAfterSeconds: z.number().int().min(30).max(86_400).default(300),
-      /** Idle mode: GPU utilisation (percent) by other programs (a game, a render) that counts as the GPU in use. */
-      foreignGpuBusyPercent: z.number().int().min(5).max(100).default(40),
-      /** How long to keep serving until the current session ends, rather than pausing mid-session. */
-      maxWaitForSessionEndSeconds: z.number().int().min(0).max(3_600).default(60),
-      /** Schedule mode: serve during these hours (0-23, local time) on these days (0 = Sunday). */
-      schedule: z
-        .object({
-          days: z.array(z.number().int().min(0).max(6)).max(7).default([0, 1, 2, 3, 4, 5, 6]),
-          hours: z.array(z.number().int().min(0).max(23)).max(24).default([0, 1, 2, 3, 4, 5, 6, 7, 22, 23]),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
+  availability: AvailabilitySettings.prefault({}),
   /** The desktop shell (ignored headless). */
-  desktop: z
-    .object({
-      /** Start hidden in the tray when the user logs in (Windows/macOS login item, XDG autostart on Linux). */
-      startOnLogin: z.boolean().default(true),
-      /** Closing the window keeps serving from the tray; quit from the tray menu. */
-      closeToTray: z.boolean().default(true),
-      notifications: z.boolean().default(true),
-    })
-    .prefault({}),
-  updates: z
-    .object({
-      channel: z.enum(["stable", "beta"]).default("stable"),
-      /** Download updates in the background and install them between sessions. */
-      automatic: z.boolean().default(true),
-    })
-    .prefault({}),
+  desktop: DesktopPreferences.prefault({}),
+  updates: UpdateSettings.prefault({}),
   /** Rig mode: inference workers and their protection. */
-  rig: z
-    .object({
-      /** "auto": one worker per GPU the compute backend sees (one on CPU machines); a number pins that many. */
-      workers: z.union([z.literal("auto"), z.number().int().min(1).max(16)]).default("auto"),
-      /** A GPU at or above this temperature is taken out of rotation until it cools down. */
-      maxGpuTemperatureC: z.number().int().min(50).max(110).default(85),
-      /** ...to this temperature. */
-      resumeGpuTemperatureC: z.number().int().min(30).max(105).default(75),
-      /** A worker that produces no token for this long while requests wait is restarted. */
-      watchdogSeconds: z.number().int().min(5).max(3_600).default(90),
-    })
-    .refine((rig) => rig.resumeGpuTemperatureC < rig.maxGpuTemperatureC, {
-      message: "must be below maxGpuTemperatureC, or a hot GPU would flap in and out of rotation",
-      path: ["resumeGpuTemperatureC"],
-    })
-    .prefault({}),
+  rig: RigSettings.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
