@@ -7,4 +7,5 @@ export * from "./inference.js";
 export * from "./models.js";
 export * from "./wallet.js";
 export * from "./desktop.js";
+export * from "./rig.js";
 export * from "./ipc.js";
