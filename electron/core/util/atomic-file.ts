@@ -31,8 +31,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   syncDirectory(dir);
 }
 
-function syncDirectory(dir: string): void {
-  // Windows cannot open folders for fsync; the rename is already durable enough there.
+/** Makes a rename or a new file in `dir` durable. */
+export function syncDirectory(dir: string): void {
+  // Windows cannot open folders for fsync; NTFS journals the rename itself.
   if (process.platform === "win32") return;
   const fd = openSync(dir, "r");
   try {

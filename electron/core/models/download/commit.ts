@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync } from "node:fs";
+import { mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
+import { syncDirectory } from "../../util/atomic-file.js";
 
 /**
  * Moves a finished, synced partial file to its final name in one rename and makes the rename itself durable, so a
@@ -10,15 +11,4 @@ export function commitFile(partialPath: string, finalPath: string): void {
   renameSync(partialPath, finalPath);
   syncDirectory(dirname(finalPath));
   if (dirname(partialPath) !== dirname(finalPath)) syncDirectory(dirname(partialPath));
-}
-
-function syncDirectory(dir: string): void {
-  // Windows cannot open folders for fsync; NTFS journals the rename itself.
-  if (process.platform === "win32") return;
-  const fd = openSync(dir, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
