@@ -1,8 +1,10 @@
 import type { z } from "zod";
 import { appEvents, appMethods } from "./app.js";
+import { desktopEvents, desktopMethods } from "./desktop.js";
 import { hardwareEvents, hardwareMethods } from "./hardware.js";
 import { inferenceEvents, inferenceMethods } from "./inference.js";
 import { modelsEvents, modelsMethods } from "./models.js";
+import { rigEvents, rigMethods } from "./rig.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
 
@@ -16,6 +18,8 @@ export const apiMethods = {
   ...inferenceMethods,
   ...modelsMethods,
   ...walletMethods,
+  ...desktopMethods,
+  ...rigMethods,
 } satisfies MethodMap;
 
 /** Every event the engine pushes. */
@@ -25,6 +29,8 @@ export const apiEvents = {
   ...inferenceEvents,
   ...modelsEvents,
   ...walletEvents,
+  ...desktopEvents,
+  ...rigEvents,
 } satisfies EventMap;
 
 export type ApiMethods = typeof apiMethods;

@@ -1,16 +1,24 @@
 import { mkdirSync } from "node:fs";
 import { arch, platform } from "node:os";
-import type { AppInfo } from "../../../shared/api/index.js";
+import type { AppInfo, AppSettings, WorkerDevice } from "../../../shared/api/index.js";
 import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-probe.js";
 import { HardwareService } from "../hardware/hardware-service.js";
+import { GpuHeatMonitor } from "../hardware/heat-monitor.js";
 import { InferenceService } from "../inference/inference-service.js";
-import type { WorkerLauncher } from "../inference/worker-launcher.js";
+import { InferencePool } from "../inference/pool/inference-pool.js";
+import { deviceEnvironment, PinnedWorkerLauncher, planWorkerDevices } from "../inference/pool/devices.js";
+import { ForkWorkerLauncher, type WorkerLauncher } from "../inference/worker-launcher.js";
+import { AvailabilityController } from "../serving/availability-controller.js";
+import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers } from "../models/api-handlers.js";
 import { ModelService } from "../models/model-service.js";
 import { ApiRouter, type ApiHandlers } from "./api-router.js";
 import { ConfigStore, type Config } from "./config.js";
 import { EventBus } from "./events.js";
+import { AlertCenter } from "./alerts.js";
 import { createAppHandlers } from "./handlers/app-handlers.js";
+import { appSettingsOf, createDesktopHandlers } from "./handlers/desktop-handlers.js";
+import { createRigHandlers } from "./handlers/rig-handlers.js";
 import { createHardwareHandlers } from "./handlers/hardware-handlers.js";
 import { createInferenceHandlers } from "./handlers/inference-handlers.js";
 import { LogSink, type Logger } from "./logger.js";
@@ -33,6 +41,8 @@ export interface CoreOptions {
   telemetryIntervalMs?: number;
   /** OS keychain for "remember the wallet on this device": Electron passes deviceSecretStoreFromSafeStorage(safeStorage). */
   deviceSecretStore?: DeviceSecretStore;
+  /** The relay miner as pause/resume sees it; without it availability is reported but nothing is paused. */
+  servingControl?: ServingControl;
 }
 
 /** The engine: every service built once, wired together, started in order and disposed in reverse. */
@@ -44,9 +54,18 @@ export interface Core {
   readonly logger: Logger;
   readonly router: ApiRouter;
   readonly hardware: HardwareService;
-  readonly inference: InferenceService;
+  /** Inference: one worker per GPU in rig mode, one worker otherwise; the same backend interface either way. */
+  readonly inference: InferencePool;
   readonly wallet: WalletService;
   readonly models: ModelService;
+  /** Alerts that need the user (OS notifications on the desktop). */
+  readonly alerts: AlertCenter;
+  /** Serves always, while the user is away, or on a schedule; the desktop reports presence to it. */
+  readonly availability: AvailabilityController;
+  /** Null until the relay miner is connected. */
+  readonly serving: ServingControl | null;
+  /** The availability, desktop, update and rig settings as saved now (changes arrive as settings.changed). */
+  appSettings(): AppSettings;
   /** The effective settings of this run (config file plus overrides). */
   readonly settings: Config;
   start(): Promise<void>;
@@ -68,19 +87,55 @@ export function createCore(options: CoreOptions): Core {
   const settings = config.get();
   options.overrides?.(settings);
 
+  let liveSettings = appSettingsOf(settings);
+  const alerts = new AlertCenter({ emit: (alert) => events.emit("alerts.raised", alert), logger: logs.logger("alerts") });
+  const serving = options.servingControl ?? null;
+  const availability = new AvailabilityController({
+    serving,
+    settings: () => liveSettings.availability,
+    logger: logs.logger("availability"),
+  });
+  availability.onStatus((status) => events.emit("availability.status", status));
+
+  const heat = new GpuHeatMonitor();
   const hardware = new HardwareService({
     logger: logs.logger("hardware"),
     probeCompute: options.probeCompute ?? probeComputeWithLlama,
-    onSample: (sample) => events.emit("hardware.telemetry", sample),
+    onSample: (sample) => {
+      events.emit("hardware.telemetry", sample);
+      const { maxGpuTemperatureC: maxC, resumeGpuTemperatureC: resumeC } = liveSettings.rig;
+      for (const change of heat.observe(sample, { maxC, resumeC })) {
+        const key = `gpu_over_temperature:${change.index}`;
+        if (!change.hot) alerts.resolve(key);
+        else alerts.raise({
+          kind: "gpu_over_temperature",
+          key,
+          title: `GPU ${change.index} is at ${change.temperatureC} °C`,
+          message: `It gets no inference work until it cools to ${resumeC} °C. Check its fans and airflow.`,
+          route: "dashboard",
+        });
+      }
+      inference.observeTelemetry(sample, heat.hot());
+      availability.observeTelemetry(sample, inference.status().activeRequests);
+    },
     sampleIntervalMs: options.telemetryIntervalMs,
   });
-  const inference = new InferenceService({
-    logger: logs.logger("inference"),
-    launcher: options.workerLauncher,
+  const baseLauncher = options.workerLauncher ?? new ForkWorkerLauncher();
+  const inferenceLogger = logs.logger("inference");
+  const inference = new InferencePool({
+    logger: inferenceLogger,
     openAi: settings.openAi,
-    defaults: { contextSize: settings.inference.contextSize, parallelSequences: settings.inference.parallelSequences },
+    stallMs: settings.rig.watchdogSeconds * 1000,
+    plan: () => planWorkers(settings.rig.workers, hardware, inferenceLogger),
+    createWorker: (device, slot) =>
+      new InferenceService({
+        logger: slot === 0 ? inferenceLogger : inferenceLogger.child(`worker${slot}`),
+        launcher: new PinnedWorkerLauncher(baseLauncher, deviceEnvironment(device)),
+        defaults: { contextSize: settings.inference.contextSize, parallelSequences: settings.inference.parallelSequences },
+      }),
   });
   inference.onStatus((status) => events.emit("inference.status", status));
+  inference.onWorkers((workers) => events.emit("rig.workers", { workers }));
   const wallet = new WalletService({
     dataDir: options.dataDir,
     logger: logs.logger("wallet"),
@@ -116,10 +171,21 @@ export function createCore(options: CoreOptions): Core {
     ),
     ...createWalletHandlers(wallet),
     ...createModelHandlers(models),
+    ...createDesktopHandlers({
+      config,
+      availability,
+      alerts,
+      onSettingsChanged: (next) => {
+        liveSettings = next;
+        availability.settingsChanged();
+        events.emit("settings.changed", next);
+      },
+    }),
+    ...createRigHandlers(inference),
   };
   const router = new ApiRouter(handlers, logs.logger("api"));
 
-  const services: Service[] = [wallet, hardware, inference, models];
+  const services: Service[] = [wallet, hardware, inference, models, availability];
   let started: Service[] = [];
 
   return {
@@ -133,6 +199,10 @@ export function createCore(options: CoreOptions): Core {
     inference,
     wallet,
     models,
+    alerts,
+    availability,
+    serving,
+    appSettings: () => liveSettings,
     settings,
     async start() {
       logger.info("starting engine", { version: options.version, network: settings.network });
@@ -155,4 +225,16 @@ export function createCore(options: CoreOptions): Core {
       logger.info("engine stopped");
     },
   };
+}
+
+/** The rig's workers, from the compute backend and the devices it sees (probed once, shared with hardware.info). */
+async function planWorkers(workers: AppSettings["rig"]["workers"], hardware: HardwareService, logger: Logger): Promise<WorkerDevice[]> {
+  try {
+    const { compute } = await hardware.getInfo();
+    return planWorkerDevices(workers, compute);
+  } catch (error) {
+    // Without knowing the GPUs, pinning is guesswork: one unpinned worker still serves on whatever it finds.
+    logger.warn("could not probe the GPUs; starting one inference worker", { error });
+    return planWorkerDevices(1, { backend: "cpu", deviceNames: [], vramTotalBytes: null, advice: [] });
+  }
 }

@@ -1,0 +1,8 @@
+import type { HandlersFor } from "../api-router.js";
+import type { InferencePool } from "../../inference/pool/inference-pool.js";
+
+export function createRigHandlers(pool: InferencePool): HandlersFor<"rig.workers"> {
+  return {
+    "rig.workers": () => ({ workers: pool.workerStats() }),
+  };
+}
