@@ -1,36 +1,44 @@
-import { useEffect, useState } from "react";
-import { PAGES, pageFromHash, type PageId } from "./navigation.js";
+import { useEffect, useRef, useState } from "react";
+import { PAGES, navigate, routeFromHash, type Route } from "./navigation.js";
 import { useEngine } from "./stores/engine-store.js";
+import { useWallet } from "./stores/wallet-store.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { LogsPage } from "./pages/LogsPage.js";
+import { ModelsPage } from "./pages/ModelsPage.js";
+import { WalletPage } from "./pages/WalletPage.js";
+import { SettingsPage } from "./pages/SettingsPage.js";
 import { ComingSoonPage } from "./pages/ComingSoonPage.js";
 
-const COMING_SOON: Partial<Record<PageId, string>> = {
-  setup: "The setup wizard will walk you through hardware, wallet, network, model, benchmark, endpoint and stake.",
-  models: "The model catalog with verified IPFS, Arweave and HTTPS downloads and fit badges for your GPUs.",
-  wallet: "Create or import your supplier keys, see balances, send POKT and lock the wallet.",
-  staking: "Stake as a supplier, manage services and endpoints, and watch the unbonding countdown.",
-  settings: "Network, ports, data folder, electricity tariff, theme, idle-only mode and auto-start.",
-};
-
 export function App() {
-  const [page, setPage] = useState<PageId>(() => pageFromHash(window.location.hash));
+  const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
+  const main = useRef<HTMLElement>(null);
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash(window.location.hash));
+    const onHash = () => setRoute(routeFromHash(window.location.hash));
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
+  useFirstRunRedirect();
+  // Move focus to the new page's heading so keyboard and screen-reader users start reading at the top of it.
+  useEffect(() => {
+    main.current?.querySelector<HTMLElement>("#page-title")?.focus({ preventScroll: true });
+  }, [route.page, route.sub]);
 
   return (
     <div className="shell">
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Main">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">◆</span> PocketForge
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>
+          PocketForge
         </div>
         <ul>
           {PAGES.map((p) => (
             <li key={p.id}>
-              <a href={`#/${p.id}`} aria-current={p.id === page ? "page" : undefined}>
+              <a href={`#/${p.id}`} aria-current={p.id === route.page ? "page" : undefined}>
                 {p.label}
               </a>
             </li>
@@ -38,18 +46,43 @@ export function App() {
         </ul>
         <EngineFooter />
       </nav>
-      <main className="content">
+      <main className="content" id="main" ref={main} tabIndex={-1}>
         <ConnectionBanner />
-        {page === "dashboard" ? (
-          <DashboardPage />
-        ) : page === "logs" ? (
-          <LogsPage />
-        ) : (
-          <ComingSoonPage title={PAGES.find((p) => p.id === page)!.label} summary={COMING_SOON[page] ?? ""} />
-        )}
+        <Page route={route} />
       </main>
     </div>
   );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case "setup":
+      return <ComingSoonPage title="Setup" summary="The setup wizard will walk you through hardware, wallet, network, model, benchmark, endpoint and stake." />;
+    case "models":
+      return <ModelsPage />;
+    case "wallet":
+      return <WalletPage />;
+    case "staking":
+      return <ComingSoonPage title="Staking" summary="Stake as a supplier, manage services and endpoints, and watch the unbonding countdown." />;
+    case "settings":
+      return <SettingsPage />;
+    case "logs":
+      return <LogsPage />;
+    default:
+      return <DashboardPage />;
+  }
+}
+
+/** A fresh install (no wallet yet) opened without a page in mind starts in the setup wizard. */
+function useFirstRunRedirect(): void {
+  const state = useWallet((s) => s.snapshot?.state);
+  const decided = useRef(false);
+  useEffect(() => {
+    if (decided.current || !state) return;
+    decided.current = true;
+    const hash = window.location.hash.replace(/^#\/?/, "");
+    if (state === "absent" && hash === "") navigate("setup");
+  }, [state]);
 }
 
 function EngineFooter() {
@@ -58,7 +91,9 @@ function EngineFooter() {
     <div className="sidebar-footer">
       {info ? (
         <>
-          <div>v{info.version} · {info.network}</div>
+          <div>
+            v{info.version} · {info.network}
+          </div>
           <div className="muted">{info.transport === "ipc" ? "desktop" : "headless"}</div>
         </>
       ) : (

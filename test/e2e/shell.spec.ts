@@ -6,7 +6,8 @@ import { testModelPath } from "../helpers/paths.js";
 const SCREENSHOTS = "artifacts/screenshots";
 
 test("the shell loads with every page in the navigation", async ({ page }) => {
-  await page.goto("/");
+  // An explicit page: a fresh engine (no wallet yet) sends a bare "/" to the setup wizard.
+  await page.goto("/#/dashboard");
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   for (const name of ["Setup", "Dashboard", "Models", "Wallet", "Staking", "Settings", "Logs"]) {
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true })).toBeVisible();
@@ -22,7 +23,7 @@ test("the shell loads with every page in the navigation", async ({ page }) => {
 
 test("the hardware card shows this machine's CPU and RAM", async ({ page }) => {
   const cpu = await si.cpu();
-  await page.goto("/");
+  await page.goto("/#/dashboard");
   const card = page.getByTestId("hardware-card");
   await expect(card.getByTestId("hw-cpu")).toContainText(cpu.brand, { timeout: 30_000 });
   await expect(card.getByTestId("hw-cpu")).toContainText(`${cpu.cores} threads`);
@@ -33,7 +34,7 @@ test("the hardware card shows this machine's CPU and RAM", async ({ page }) => {
 });
 
 test("a model loads from a local path and a chat prompt streams a reply", async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/#/dashboard");
   await page.getByLabel("GGUF file on this machine").fill(testModelPath());
   await page.getByRole("button", { name: "Load model" }).click();
   await expect(page.getByTestId("inference-state")).toHaveText("ready", { timeout: 60_000 });

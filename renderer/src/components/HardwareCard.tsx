@@ -1,4 +1,6 @@
 import { formatBytes, formatNumber, formatPercent } from "../../../shared/format.js";
+import { Card } from "../kit/Card.js";
+import { ErrorMessage } from "../kit/Message.js";
 import { useEngine } from "../stores/engine-store.js";
 
 export function HardwareCard() {
@@ -8,15 +10,13 @@ export function HardwareCard() {
 
   if (error) {
     return (
-      <section className="card" aria-labelledby="hardware-title">
-        <h2 id="hardware-title">Hardware</h2>
-        <p className="error">Could not read this machine's hardware: {error}. Check the Logs page for details.</p>
-      </section>
+      <Card title="Hardware">
+        <ErrorMessage error={error} title="Could not read this machine's hardware." next="Check the Logs page for details, then reload." />
+      </Card>
     );
   }
   return (
-    <section className="card" aria-labelledby="hardware-title" data-testid="hardware-card">
-      <h2 id="hardware-title">Hardware</h2>
+    <Card title="Hardware" testId="hardware-card">
       {!hardware ? (
         <p className="muted">Detecting CPU, memory and GPUs…</p>
       ) : (
@@ -75,7 +75,7 @@ export function HardwareCard() {
           </div>
         </>
       )}
-    </section>
+    </Card>
   );
 }
 

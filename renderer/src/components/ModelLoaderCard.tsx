@@ -1,48 +1,38 @@
 import { useState, type FormEvent } from "react";
 import { formatBytes } from "../../../shared/format.js";
 import { useApi } from "../api/api-context.js";
+import { useAction } from "../hooks/useAction.js";
+import { Badge } from "../kit/Badge.js";
+import { Button } from "../kit/Button.js";
+import { Card } from "../kit/Card.js";
+import { Field } from "../kit/Field.js";
+import { ErrorMessage } from "../kit/Message.js";
 import { useEngine } from "../stores/engine-store.js";
 
+const STATE_TONE = { idle: "neutral", loading: "info", ready: "ok", error: "error", restarting: "warn" } as const;
+
+/** What the inference engine has loaded, and loading any GGUF file by path (without installing it). */
 export function ModelLoaderCard() {
   const api = useApi();
   const status = useEngine((s) => s.inference);
   const [path, setPath] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const load = useAction(async () => useEngine.setState({ inference: await api.invoke("inference.load", { modelPath: path.trim() }) }));
+  const unload = useAction(async () => useEngine.setState({ inference: await api.invoke("inference.unload", {}) }));
 
-  async function load(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      useEngine.setState({ inference: await api.invoke("inference.load", { modelPath: path.trim() }) });
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function unload() {
-    setBusy(true);
-    try {
-      useEngine.setState({ inference: await api.invoke("inference.unload", {}) });
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    if (path.trim()) void load.run();
   }
 
   const model = status?.model;
   return (
-    <section className="card" aria-labelledby="model-title">
-      <h2 id="model-title">Model</h2>
-      <p className="muted">
-        State: <strong data-testid="inference-state">{status?.state ?? "…"}</strong>
-        {status?.message ? ` — ${status.message}` : ""}
-      </p>
-      {model && (
+    <Card
+      title="Inference engine"
+      subtitle="The model answering chats and relays right now."
+      actions={status && <Badge tone={STATE_TONE[status.state]}>{<span data-testid="inference-state">{status.state}</span>}</Badge>}
+    >
+      {status?.message && <p className="muted">{status.message}</p>}
+      {model ? (
         <dl className="facts">
           <dt>Loaded</dt>
           <dd data-testid="model-name">{model.name}</dd>
@@ -50,8 +40,7 @@ export function ModelLoaderCard() {
           <dd>{formatBytes(model.sizeBytes)}</dd>
           <dt>Context</dt>
           <dd>
-            {model.contextSize.toLocaleString()} tokens · {model.parallelSequences} parallel requests · {model.threads} threads
-            · {model.gpuLayers} GPU layers
+            {model.contextSize.toLocaleString("en-US")} tokens · {model.parallelSequences} parallel requests · {model.threads} threads · {model.gpuLayers} GPU layers
           </dd>
           {status?.endpoint && (
             <>
@@ -62,33 +51,23 @@ export function ModelLoaderCard() {
             </>
           )}
         </dl>
+      ) : (
+        <p className="muted">No model loaded. Pick one on the Models page, or load a file by path below.</p>
       )}
-      <form className="row" onSubmit={load}>
-        <label className="grow">
-          <span className="label">GGUF file on this machine</span>
-          <input
-            name="modelPath"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder="/path/to/model.gguf"
-            spellCheck={false}
-            required
-          />
-        </label>
-        <button type="submit" disabled={busy || !path.trim()}>
-          {busy && status?.state === "loading" ? "Loading…" : "Load model"}
-        </button>
+      <form className="row" onSubmit={submit}>
+        <Field className="grow" label="GGUF file on this machine">
+          {(control) => <input {...control} name="modelPath" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/model.gguf" spellCheck={false} />}
+        </Field>
+        <Button type="submit" busy={load.busy} busyLabel="Loading…" disabled={!path.trim()}>
+          Load model
+        </Button>
         {model && (
-          <button type="button" className="secondary" onClick={unload} disabled={busy}>
+          <Button variant="secondary" busy={unload.busy} onClick={() => void unload.run()}>
             Unload
-          </button>
+          </Button>
         )}
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </section>
+      {(load.error ?? unload.error) != null && <ErrorMessage error={load.error ?? unload.error} title="The engine did not change its model." />}
+    </Card>
   );
 }

@@ -1,8 +1,13 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { GenerationStats } from "../../../shared/api/index.js";
-import { formatDuration, formatNumber } from "../../../shared/format.js";
+import { formatDuration } from "../../../shared/format.js";
 import { useApi } from "../api/api-context.js";
+import { Button } from "../kit/Button.js";
+import { Card } from "../kit/Card.js";
+import { Field } from "../kit/Field.js";
+import { ErrorMessage } from "../kit/Message.js";
 import { useEngine } from "../stores/engine-store.js";
+import { formatTokensPerSecond } from "../view-models/format.js";
 
 /** A quick chat with the loaded model, streaming tokens as they are generated. */
 export function TryModelCard() {
@@ -11,7 +16,7 @@ export function TryModelCard() {
   const [prompt, setPrompt] = useState("Once upon a time");
   const [reply, setReply] = useState("");
   const [stats, setStats] = useState<GenerationStats | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [requestId, setRequestId] = useState<string | null>(null);
   const counter = useRef(0);
 
@@ -39,45 +44,38 @@ export function TryModelCard() {
       setReply(result.text);
       setStats(result.stats);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setRequestId(null);
     }
   }
 
   return (
-    <section className="card" aria-labelledby="try-title">
-      <h2 id="try-title">Try the model</h2>
-      {!ready && <p className="muted">Load a model above to chat with it here.</p>}
+    <Card title="Try the model" subtitle="Chat with the loaded model; gateways' requests look much like this.">
+      {!ready && <p className="muted">Load a model to chat with it here.</p>}
       <form className="row" onSubmit={send}>
-        <label className="grow">
-          <span className="label">Prompt</span>
-          <input name="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} disabled={!ready} />
-        </label>
+        <Field className="grow" label="Prompt">
+          {(control) => <input {...control} name="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} disabled={!ready} />}
+        </Field>
         {requestId ? (
-          <button type="button" className="secondary" onClick={() => void api.invoke("inference.cancel", { requestId })}>
+          <Button variant="secondary" onClick={() => void api.invoke("inference.cancel", { requestId })}>
             Stop
-          </button>
+          </Button>
         ) : (
-          <button type="submit" disabled={!ready || !prompt.trim()}>
+          <Button type="submit" disabled={!ready || !prompt.trim()}>
             Send
-          </button>
+          </Button>
         )}
       </form>
       <output className="reply" data-testid="chat-reply" aria-live="polite">
         {reply || (requestId ? "…" : "")}
       </output>
-      {stats && (
-        <p className="muted" data-testid="chat-stats">
-          {stats.completionTokens} tokens · first token after {formatDuration(stats.timeToFirstTokenMs)} ·{" "}
-          {formatNumber(stats.tokensPerSecond, "tokens/s")} · finished: {stats.finishReason}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </section>
+      <p className="muted small" data-testid="chat-stats">
+        {stats
+          ? `${stats.completionTokens} tokens · first token after ${formatDuration(stats.timeToFirstTokenMs)} · ${formatTokensPerSecond(stats.tokensPerSecond)} · finished: ${stats.finishReason}`
+          : "\u00a0"}
+      </p>
+      {error != null && <ErrorMessage error={error} title="The chat request failed." />}
+    </Card>
   );
 }

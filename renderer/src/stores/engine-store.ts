@@ -36,7 +36,7 @@ export const useEngine = create<EngineState>(() => ({
   logs: [],
 }));
 
-/** Loads the first snapshots and keeps the store in step with engine events. Returns an unsubscribe function. */
+/** Keeps the store in step with engine events (refreshSnapshots loads the first view). Returns an unsubscribe function. */
 export function bindEngine(api: PocketForgeApi): () => void {
   const set = useEngine.setState;
   const unsubscribers = [
@@ -46,7 +46,6 @@ export function bindEngine(api: PocketForgeApi): () => void {
     api.on("inference.status", (inference) => set({ inference })),
     api.on("log.entry", (entry) => set((s) => ({ logs: [...s.logs, entry].slice(-LOGS_KEEP) }))),
   ];
-  void refreshSnapshots(api);
   return () => unsubscribers.forEach((off) => off());
 }
 

@@ -1,0 +1,39 @@
+import { AvailabilityForm } from "../components/settings/AvailabilityForm.js";
+import { DesktopForm } from "../components/settings/DesktopForm.js";
+import { ModelSourcesForm } from "../components/settings/ModelSourcesForm.js";
+import { RigForm } from "../components/settings/RigForm.js";
+import { Card } from "../kit/Card.js";
+import { ErrorMessage } from "../kit/Message.js";
+import { PageHeader } from "../kit/PageHeader.js";
+import { hrefFor } from "../navigation.js";
+import { useSettings } from "../stores/settings-store.js";
+
+export function SettingsPage() {
+  const error = useSettings((s) => s.error);
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader
+        title="Settings"
+        description="How and when this machine serves. Changes apply at once unless they say otherwise."
+        actions={
+          <a className="button button-secondary" href={hrefFor("setup", "welcome")}>
+            Run the setup wizard again
+          </a>
+        }
+      />
+      {error && <ErrorMessage error={error} title="Could not read the settings." />}
+      <Card title="When to serve" subtitle="Idle-only mode pauses serving while you use the computer (or a game uses the GPU).">
+        <AvailabilityForm />
+      </Card>
+      <Card title="Desktop app" subtitle="Auto-start, tray and notifications, and updates.">
+        <DesktopForm />
+      </Card>
+      <Card title="GPUs and workers" subtitle="For rigs: one inference worker per GPU, paused when hot, restarted when hung.">
+        <RigForm />
+      </Card>
+      <Card title="Model sources">
+        <ModelSourcesForm />
+      </Card>
+    </section>
+  );
+}

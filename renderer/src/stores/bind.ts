@@ -1,0 +1,19 @@
+import type { PocketForgeApi } from "../../../shared/api/index.js";
+import { bindEngine, refreshSnapshots } from "./engine-store.js";
+import { bindModels, refreshModels } from "./models-store.js";
+import { bindSettings, refreshSettings } from "./settings-store.js";
+import { bindWallet, refreshWallet } from "./wallet-store.js";
+
+/**
+ * Subscribes every store to its domain's events. Bind before refreshAll so nothing that happens while the snapshots
+ * load is lost (a later snapshot only ever replaces an older view).
+ */
+export function bindStores(api: PocketForgeApi): () => void {
+  const offs = [bindEngine(api), bindWallet(api), bindModels(api), bindSettings(api)];
+  return () => offs.forEach((off) => off());
+}
+
+/** Fresh snapshots of every domain, e.g. after a reconnect when events may have been missed. */
+export async function refreshAll(api: PocketForgeApi): Promise<void> {
+  await Promise.all([refreshSnapshots(api), refreshWallet(api), refreshModels(api), refreshSettings(api)]);
+}
