@@ -3,6 +3,7 @@ import { arch, platform } from "node:os";
 import type { AppInfo, AppSettings, WorkerDevice } from "../../../shared/api/index.js";
 import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-probe.js";
 import { HardwareService } from "../hardware/hardware-service.js";
+import { reportGpuHeat } from "../hardware/heat-alerts.js";
 import { GpuHeatMonitor } from "../hardware/heat-monitor.js";
 import { InferenceService } from "../inference/inference-service.js";
 import { InferencePool } from "../inference/pool/inference-pool.js";
@@ -104,17 +105,7 @@ export function createCore(options: CoreOptions): Core {
     onSample: (sample) => {
       events.emit("hardware.telemetry", sample);
       const { maxGpuTemperatureC: maxC, resumeGpuTemperatureC: resumeC } = liveSettings.rig;
-      for (const change of heat.observe(sample, { maxC, resumeC })) {
-        const key = `gpu_over_temperature:${change.index}`;
-        if (!change.hot) alerts.resolve(key);
-        else alerts.raise({
-          kind: "gpu_over_temperature",
-          key,
-          title: `GPU ${change.index} is at ${change.temperatureC} °C`,
-          message: `It gets no inference work until it cools to ${resumeC} °C. Check its fans and airflow.`,
-          route: "dashboard",
-        });
-      }
+      reportGpuHeat(heat, alerts, sample, { maxC, resumeC });
       inference.observeTelemetry(sample, heat.hot());
       availability.observeTelemetry(sample, inference.status().activeRequests);
     },
