@@ -73,6 +73,20 @@ export type ChatParams = z.input<typeof ChatParams>;
 export const ChatResult = z.object({ requestId: z.string(), text: z.string(), stats: GenerationStats });
 export type ChatResult = z.infer<typeof ChatResult>;
 
+/** Finished generations over a recent window: what relays and chats actually experienced. */
+export const InferenceMetrics = z.object({
+  time: z.number().describe("epoch milliseconds"),
+  windowSeconds: z.number(),
+  requests: z.number().int(),
+  /** Time to first token, queue wait included (what a gateway waits for). */
+  ttftMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }),
+  /** Decode speed of one request. */
+  tokensPerSecondPerRequest: z.object({ p50: z.number().nullable() }),
+  /** Tokens generated in the window, all requests together. */
+  completionTokens: z.number().int(),
+});
+export type InferenceMetrics = z.infer<typeof InferenceMetrics>;
+
 export const inferenceMethods = {
   "inference.status": method(z.object({}).strict(), InferenceStatus, "What the inference engine is doing now"),
   "inference.load": method(
@@ -85,6 +99,11 @@ export const inferenceMethods = {
     ChatParams,
     ChatResult,
     "Chat with the loaded model; tokens stream as inference.token events with the same requestId",
+  ),
+  "inference.metrics": method(
+    z.object({}).strict(),
+    InferenceMetrics,
+    "Time to first token (p50/p95) and tokens/s over the last few minutes of finished requests",
   ),
   "inference.cancel": method(
     z.object({ requestId: RequestId }).strict(),

@@ -1,6 +1,7 @@
 import type {
   ChatMessage,
   GenerationStats,
+  InferenceMetrics,
   InferenceStatus,
 } from "../../../../shared/api/index.js";
 import type { HandlersFor } from "../api-router.js";
@@ -20,13 +21,14 @@ export interface InferenceFacade {
     onToken: (delta: string) => void,
   ): Promise<{ text: string; stats: GenerationStats }>;
   cancel(requestId: string): boolean;
+  metrics(): InferenceMetrics;
 }
 
 export function createInferenceHandlers(
   inference: InferenceFacade,
   emitToken: (requestId: string, delta: string) => void,
   rememberModel: (modelPath: string | null) => void,
-): HandlersFor<"inference.status" | "inference.load" | "inference.unload" | "inference.chat" | "inference.cancel"> {
+): HandlersFor<"inference.status" | "inference.load" | "inference.unload" | "inference.chat" | "inference.cancel" | "inference.metrics"> {
   return {
     "inference.status": () => inference.status(),
     "inference.load": async (params) => {
@@ -44,5 +46,6 @@ export function createInferenceHandlers(
       return { requestId: params.requestId, text, stats };
     },
     "inference.cancel": ({ requestId }) => ({ cancelled: inference.cancel(requestId) }),
+    "inference.metrics": () => inference.metrics(),
   };
 }

@@ -1,6 +1,7 @@
 import {
   ApiError,
   type ChatResult,
+  type InferenceMetrics,
   type InferenceState,
   type InferenceStatus,
   type LoadParams,
@@ -13,6 +14,7 @@ import type { Logger } from "../../app/logger.js";
 import type { Service } from "../../app/service.js";
 import { systemClock, type Clock } from "../../util/clock.js";
 import { NoModelLoadedError, QueueFullError, WorkerCrashedError } from "../errors.js";
+import { GenerationWindow } from "../generation-window.js";
 import type {
   ChatRequest,
   CompletionRequest,
@@ -81,6 +83,7 @@ export class InferencePool implements Service {
   private readonly statusListeners = new Set<StatusListener>();
   private readonly workerListeners = new Set<(workers: WorkerStats[]) => void>();
   private readonly unsubscribes: Array<() => void> = [];
+  private readonly generations = new GenerationWindow();
   private desired: LoadParams | null = null;
   private endpoint: string | null = null;
   private cancelWatchdog: (() => void) | null = null;
@@ -148,6 +151,11 @@ export class InferencePool implements Service {
       queuedRequests: sum((status) => status.queuedRequests),
       workerRestarts: sum((status) => status.workerRestarts),
     };
+  }
+
+  /** Time to first token and tokens/s over the last few minutes, every worker together. */
+  metrics(): InferenceMetrics {
+    return this.generations.snapshot(this.clock.now());
   }
 
   onStatus(listener: StatusListener): () => void {
@@ -304,6 +312,7 @@ export class InferencePool implements Service {
         }, options);
         slot.requestsServed++;
         slot.tokensGenerated += result.stats.completionTokens;
+        this.generations.record(result.stats, this.clock.now());
         slot.lastTokensPerSecond = result.stats.tokensPerSecond ?? slot.lastTokensPerSecond;
         return result;
       } catch (error) {
