@@ -203,7 +203,8 @@ export class LocalChain {
     const hash = sha256(raw);
     try {
       const key = bytesToHex(hash);
-      if (this.mempoolHashes.has(key)) throw sdkErrors.txInMempoolCache("tx already exists in cache");
+      // CometBFT's cache remembers txs it has seen, in the mempool or already committed.
+      if (this.mempoolHashes.has(key) || this.blocks.tx(hash) !== undefined) throw sdkErrors.txInMempoolCache("tx already exists in cache");
       if (this.mempool.length >= this.maxMempoolTxs) throw sdkErrors.mempoolIsFull(`mempool holds ${this.mempool.length} txs`);
       const tx = decodeTx(raw, this.app.signersOf);
       this.app.runTx(this.context(this.meta.height + 1n), tx, "check", {

@@ -89,8 +89,7 @@ export class Localnet implements Service {
     return () => this.blockListeners.delete(listener);
   }
 
-  async start(): Promise<void> {
-    if (this.server !== undefined) return;
+  private openChain(): LocalChain {
     this.db = openLocalnetDatabase(this.databasePath);
     this.localChain = new LocalChain(this.db, {
       genesis: this.options.genesis ?? defaultLocalnetGenesis(),
@@ -98,7 +97,22 @@ export class Localnet implements Service {
       now: this.options.now,
     });
     this.unsubscribe = this.localChain.onCommit((committed) => this.announce(committed));
-    const server = new RpcServer(this.localChain, {
+    return this.localChain;
+  }
+
+  private closeChain(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.localChain?.close();
+    this.localChain = undefined;
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.server !== undefined) return;
+    this.openChain();
+    const server = new RpcServer(this.localChain!, {
       port: this.port,
       websocket: this.options.websocket,
       faucet: (address, amount) => this.faucet(address, amount),
@@ -106,30 +120,31 @@ export class Localnet implements Service {
     await server.start();
     this.server = server;
     this.port = Number(new URL(server.url).port);
-    if (this.blockTimeMs > 0) {
-      this.timer = setInterval(() => this.tick(), this.blockTimeMs);
-    }
-    this.logger.info("localnet running", { rpc: server.url, chainId: this.localChain.chainId, height: Number(this.localChain.height) });
+    this.startTimer();
+    this.logger.info("localnet running", { rpc: server.url, chainId: this.chain.chainId, height: Number(this.chain.height) });
+  }
+
+  private startTimer(): void {
+    if (this.blockTimeMs > 0) this.timer = setInterval(() => this.tick(), this.blockTimeMs);
   }
 
   async dispose(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
     await this.server?.stop();
     this.server = undefined;
-    this.localChain?.close();
-    this.localChain = undefined;
-    this.db?.close();
-    this.db = undefined;
+    this.closeChain();
   }
 
-  /** Deletes the chain and starts a new one from genesis on the same port. */
+  /** Deletes the chain and starts a new one from genesis, served at the same address. */
   async reset(): Promise<void> {
-    await this.dispose();
+    if (this.server === undefined) throw new Error("the localnet is not running");
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.closeChain();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${this.databasePath}${suffix}`, { force: true });
-    await this.start();
+    this.server.replaceChain(this.openChain());
+    this.startTimer();
     this.logger.info("localnet reset to genesis", { rpc: this.rpcUrl });
   }
 

@@ -48,7 +48,7 @@ export class RpcServer {
   private websocketSessions = 0;
 
   constructor(
-    private readonly chain: LocalChain,
+    private chain: LocalChain,
     private readonly options: RpcServerOptions = {},
   ) {}
 
@@ -83,6 +83,11 @@ export class RpcServer {
     });
     const bound = server.address() as AddressInfo;
     this.address = `${host}:${bound.port}`;
+    this.bindChain();
+    return this.url;
+  }
+
+  private bindChain(): void {
     this.methods = new RpcMethods({
       chain: this.chain,
       listenAddress: `tcp://${this.address}`,
@@ -90,7 +95,18 @@ export class RpcServer {
       faucet: this.options.faucet,
     });
     this.unsubscribeCommit = this.chain.onCommit((committed) => this.publish(committed));
-    return this.url;
+  }
+
+  /**
+   * Serves another chain on the same address (a localnet reset): HTTP clients keep working, WebSocket clients
+   * are disconnected so they subscribe again instead of waiting for heights the new chain will reach later.
+   */
+  replaceChain(chain: LocalChain): void {
+    this.unsubscribeCommit?.();
+    this.chain = chain;
+    this.txWaiters.clear();
+    this.bindChain();
+    this.dropWebsocketClients();
   }
 
   async stop(): Promise<void> {
