@@ -1,0 +1,49 @@
+// GET /metrics in the Prometheus text format, on its own (loopback by default) address like the Go miner's
+// `metrics.addr`, so relays and monitoring can be exposed independently.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PROMETHEUS_CONTENT_TYPE } from "./prometheus.js";
+
+export class MetricsServer {
+  private server: Server | undefined;
+
+  constructor(
+    private readonly options: { host: string; port: number; render(): string },
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("only GET /metrics is served here\n");
+        return;
+      }
+      const body = this.options.render();
+      res.writeHead(200, { "Content-Type": PROMETHEUS_CONTENT_TYPE, "Content-Length": Buffer.byteLength(body) });
+      res.end(req.method === "HEAD" ? undefined : body);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  get url(): string | undefined {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    return address ? `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}/metrics` : undefined;
+  }
+}

@@ -1,0 +1,172 @@
+// The relay miner's HTTP listener (protocol.md §3.1): any path and any method carry a protobuf RelayRequest in
+// the body; every answer is HTTP 200 with a RelayResponse (an error reply included), as the Go miner does.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../app/logger.js";
+import { RelayFailure } from "./errors.js";
+import type { RelayMinerMetrics } from "./metrics.js";
+import type { RelayHandler, RelayOutcome } from "./relay-handler.js";
+import { errorRelayResponse } from "./response.js";
+
+export interface RelayServerOptions {
+  host: string;
+  port: number;
+  /** Largest request body read; a larger one is refused with error 13 and the connection closed. */
+  maxBodyBytes: number;
+  handler: RelayHandler;
+  metrics: RelayMinerMetrics;
+  logger: Logger;
+  /** After every change of the number of relays in flight. */
+  onInFlightChange?(inFlight: number): void;
+}
+
+class BodyTooLarge extends Error {}
+
+export class RelayServer {
+  private server: Server | undefined;
+  private inFlightCount = 0;
+  /** The port first bound (the real one when 0 was asked for), reused after a pause. */
+  private boundPort: number | undefined;
+  private drained: (() => void) | undefined;
+
+  constructor(private readonly options: RelayServerOptions) {}
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) => this.onRequest(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.boundPort ?? this.options.port, this.options.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.boundPort = (server.address() as AddressInfo).port;
+  }
+
+  /**
+   * Stops listening. With `drain`, relays already being handled are answered first (idle keep-alive
+   * connections are closed at once); without it they are cut off.
+   */
+  async stop(options: { drain?: boolean } = {}): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if (options.drain && this.inFlightCount > 0) {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => (this.drained = resolve));
+    }
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** Relays received and not yet answered. */
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  private changeInFlight(delta: number): void {
+    this.inFlightCount += delta;
+    this.options.onInFlightChange?.(this.inFlightCount);
+    if (this.inFlightCount === 0 && this.drained) {
+      const drained = this.drained;
+      this.drained = undefined;
+      drained();
+    }
+  }
+
+  get address(): AddressInfo | undefined {
+    const address = this.server?.address();
+    return address && typeof address === "object" ? address : undefined;
+  }
+
+  /** e.g. http://127.0.0.1:8642 */
+  get url(): string | undefined {
+    const address = this.address;
+    if (!address) return undefined;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.changeInFlight(1);
+    let counted = true;
+    const done = () => {
+      if (!counted) return;
+      counted = false;
+      this.changeInFlight(-1);
+    };
+    res.once("close", done);
+    const gone = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    this.readBody(req)
+      .then(
+        (body) => this.options.handler.handle(body, gone.signal),
+        (error: unknown) => {
+          if (!(error instanceof BodyTooLarge)) throw error;
+          res.shouldKeepAlive = false;
+          const failure = new RelayFailure("requestLimitExceeded", error.message);
+          this.options.metrics.requestsErrorsTotal.inc(["unknown_service_id"]);
+          this.options.metrics.observeRelay({ serviceId: "unknown_service_id", served: false, latencyMs: 0, error: failure.registered });
+          return { body: errorRelayResponse(undefined, failure) } satisfies RelayOutcome;
+        },
+      )
+      .then((outcome) => this.reply(res, outcome))
+      .catch((error: unknown) => {
+        this.options.logger.error("relay handling failed", { error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      })
+      .finally(done);
+  }
+
+  private reply(res: ServerResponse, outcome: RelayOutcome): void {
+    if (!res.destroyed) {
+      res.writeHead(200, { "Content-Length": outcome.body.length });
+      res.end(outcome.body);
+    }
+    if (outcome.afterReply) {
+      try {
+        outcome.afterReply();
+      } catch (error) {
+        this.options.logger.error("recording a served relay failed", { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  private readBody(req: IncomingMessage): Promise<Uint8Array> {
+    const limit = this.options.maxBodyBytes;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const declared = Number(req.headers["content-length"]);
+      if (Number.isFinite(declared) && declared > limit) {
+        req.resume();
+        reject(new BodyTooLarge(`body size exceeds maximum allowed body: ${declared} bytes > ${limit} bytes limit`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let refused = false;
+      req.on("data", (chunk: Buffer) => {
+        if (refused) return;
+        size += chunk.length;
+        if (size > limit) {
+          refused = true;
+          chunks.length = 0;
+          reject(new BodyTooLarge(`body size exceeds maximum allowed body: more than ${limit} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on("end", () => {
+        if (!refused) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      });
+      req.on("error", (error) => {
+        if (!refused) reject(error);
+      });
+    });
+  }
+}
