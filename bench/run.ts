@@ -5,6 +5,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   downloads: async () => (await import("./downloads.js")).benchDownloads(),
   inference: async () => (await import("./inference.js")).benchInference(),
   pokt: async () => (await import("./pokt.js")).benchPokt(),
+  relayminer: async () => (await import("./relayminer.js")).benchRelayminer(),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -120,6 +120,33 @@ export class WorkerRingChecker implements RingChecker {
   }
 }
 
+/**
+ * Inline while the miner is otherwise idle, workers once checks overlap. A lone relay pays no thread hand-off
+ * (which costs as much as half a check on a busy machine); concurrent relays are checked in parallel while the
+ * event loop keeps serving. Before an inline check the event loop gets one turn, so the backend call the relay
+ * started just before is on its way to the backend while the check runs.
+ */
+export class AdaptiveRingChecker implements RingChecker {
+  private active = 0;
+
+  constructor(private readonly workers: WorkerRingChecker) {}
+
+  async check(signature: Uint8Array, message: Uint8Array, expectedKeys: readonly Uint8Array[]): Promise<RingCheckResult> {
+    this.active += 1;
+    try {
+      if (this.active > 1) return await this.workers.check(signature, message, expectedKeys);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return checkRing(signature, message, expectedKeys);
+    } finally {
+      this.active -= 1;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.workers.close();
+  }
+}
+
 export function createRingChecker(threads = defaultRingThreads()): RingChecker {
-  return threads > 0 ? new WorkerRingChecker(threads) : new InlineRingChecker();
+  return threads > 0 ? new AdaptiveRingChecker(new WorkerRingChecker(threads)) : new InlineRingChecker();
 }

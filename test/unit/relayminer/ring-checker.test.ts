@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { placeholderRingPublicKey } from "../../../electron/core/pokt/keys.js";
 import { serializeRingSignature, signRing } from "../../../electron/core/pokt/ring/index.js";
-import { InlineRingChecker, WorkerRingChecker } from "../../../electron/core/relayminer/ring-checker.js";
+import { InlineRingChecker, WorkerRingChecker, createRingChecker } from "../../../electron/core/relayminer/ring-checker.js";
 import { testKey } from "../../fixtures/relayminer/chain.js";
 
 const app = testKey("ring-checker-app");
@@ -36,4 +36,18 @@ test("the worker pool and the inline checker agree on valid, forged, foreign and
     await pool.close();
   }
   await assert.rejects(pool.check(signature, message, ring), /closed/);
+});
+
+test("the adaptive checker answers lone and overlapping checks alike", async () => {
+  const checker = createRingChecker(1);
+  try {
+    const forged = Uint8Array.from(signature);
+    forged[10] ^= 1;
+    assert.deepEqual(await checker.check(signature, message, ring), { valid: true });
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => checker.check(i % 2 ? forged : signature, message, ring)));
+    assert.deepEqual(burst.map((v) => v.valid), [true, false, true, false, true, false]);
+    assert.equal((await checker.check(forged, message, ring)).valid, false);
+  } finally {
+    await checker.close();
+  }
 });

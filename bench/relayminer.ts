@@ -1,0 +1,219 @@
+// Relay miner overhead, measured against the same backend called directly (`npx tsx bench/relayminer.ts` or
+// `npm run bench -- relayminer`):
+//  - echo backend: round-trip latency p50/p99 at concurrency 1, 8 and 64, and relays/s;
+//  - the tiny model: completion tokens/s through relays vs the OpenAI endpoint.
+// The miner and the backends run in a child process (bench/relayminer/server-process.ts) over the in-memory
+// chain; this process only sends pre-signed relays (a gateway's signing is not the miner's cost).
+import { fork, type ChildProcess } from "node:child_process";
+import { Agent, request } from "node:http";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { POKTHTTPResponse } from "../electron/core/pokt/proto/http.js";
+import { RelayResponse } from "../electron/core/pokt/proto/service.js";
+import type { SessionHeader } from "../electron/core/pokt/proto/session.js";
+import { testModelPath } from "../test/helpers/paths.js";
+import { signedRelayRequest } from "../test/fixtures/relayminer/relays.js";
+import { BENCH_APP, BENCH_OPERATOR, type ServerReady, type ServerRequest } from "./relayminer/protocol.js";
+import { printRows, type BenchRow } from "./types.js";
+
+const CONCURRENCIES = [1, 8, 64] as const;
+const REQUESTS: Record<number, number> = { 1: 300, 8: 1200, 64: 2400 };
+const ROUNDS = 3;
+const SIGNED_POOL = 128;
+const MODEL_ROUNDS = 5;
+const MODEL_SEQUENCES = 4;
+/**
+ * Completion lengths compared. The 260K-parameter test model writes ~600 tokens/s per sequence, so a 64-token
+ * relay lasts ~100 ms and the miner's ~3 ms of cryptography per relay (ring check, response signature) weighs
+ * on a 2-core machine whose cores the model already saturates; 256 tokens is a short chat answer.
+ */
+const MODEL_TOKENS = [64, 256] as const;
+
+interface Server {
+  ready: ServerReady;
+  header: SessionHeader;
+  stop(): void;
+}
+
+async function startServer(request: ServerRequest): Promise<Server> {
+  const child: ChildProcess = fork(fileURLToPath(new URL("./relayminer/server-process.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = await new Promise<ServerReady>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as ServerReady));
+    child.once("exit", (code) => reject(new Error(`benchmark server exited with ${code}`)));
+    child.send(request);
+  });
+  const header: SessionHeader = {
+    ...ready.header,
+    sessionStartBlockHeight: BigInt(ready.header.sessionStartBlockHeight),
+    sessionEndBlockHeight: BigInt(ready.header.sessionEndBlockHeight),
+  };
+  return { ready, header, stop: () => child.kill("SIGKILL") };
+}
+
+function post(agent: Agent, url: string, body: Uint8Array, contentType: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", agent, headers: { "Content-Type": contentType, "Content-Length": body.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** The backend's reply inside a relay response; throws on a RelayMinerError. */
+function relayedBody(reply: Buffer): Uint8Array {
+  const response = RelayResponse.decode(reply);
+  if (response.relayMinerError) throw new Error(`relay refused: ${response.relayMinerError.message}`);
+  return POKTHTTPResponse.decode(response.payload).bodyBz;
+}
+
+/** Runs `count` calls at `concurrency`; returns each call's latency (ms) and the wall time. */
+async function load(count: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; wallMs: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies, wallMs: performance.now() - started };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function median(values: number[]): number {
+  return percentile(values, 0.5);
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+async function benchEcho(): Promise<BenchRow[]> {
+  const server = await startServer({ mode: "echo" });
+  const rows: BenchRow[] = [];
+  try {
+    const bodies = Array.from({ length: SIGNED_POOL }, (_, i) =>
+      JSON.stringify({ model: "echo", messages: [{ role: "user", content: `Tell me a story, number ${i}.` }] }),
+    );
+    const relays = bodies.map(
+      (body) => signedRelayRequest({ header: server.header, operatorAddress: BENCH_OPERATOR.address, signer: BENCH_APP, url: "http://supplier.example/v1/chat/completions", body }).bytes,
+    );
+    const encoded = bodies.map((b) => Buffer.from(b));
+    const directUrl = `${server.ready.directUrl}/v1/chat/completions`;
+    for (const concurrency of CONCURRENCIES) {
+      const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+      const direct = (i: number) => post(agent, directUrl, encoded[i % SIGNED_POOL], "application/json");
+      const relayed = (i: number) => post(agent, server.ready.minerUrl, relays[i % SIGNED_POOL], "application/json").then(relayedBody);
+      // Warm-up: JIT, keep-alive sockets, the miner's session and ring caches.
+      await load(Math.min(200, REQUESTS[concurrency]), concurrency, direct);
+      await load(Math.min(200, REQUESTS[concurrency]), concurrency, relayed);
+      const tallies = { direct: [] as number[], relayed: [] as number[], directRate: [] as number[], relayRate: [] as number[] };
+      const perRound = Math.ceil(REQUESTS[concurrency] / ROUNDS);
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate the order so that drift on a shared machine hits both paths alike.
+        for (const path of round % 2 === 0 ? (["direct", "relayed"] as const) : (["relayed", "direct"] as const)) {
+          const result = await load(perRound, concurrency, path === "direct" ? direct : relayed);
+          tallies[path].push(...result.latencies);
+          tallies[path === "direct" ? "directRate" : "relayRate"].push((perRound * 1000) / result.wallMs);
+        }
+      }
+      agent.destroy();
+      const p50Direct = median(tallies.direct);
+      const p50Relay = median(tallies.relayed);
+      const added = p50Relay - p50Direct;
+      rows.push(
+        { name: `echo c=${concurrency}: direct p50 / p99`, value: round2(p50Direct), unit: `ms / ${round2(percentile(tallies.direct, 0.99))} ms` },
+        { name: `echo c=${concurrency}: via miner p50 / p99`, value: round2(p50Relay), unit: `ms / ${round2(percentile(tallies.relayed, 0.99))} ms` },
+      );
+      if (concurrency === 1) rows.push({ name: "echo c=1: added p50 latency", value: round2(added), unit: "ms", target: "< 2", ok: added < 2 });
+      const rate = median(tallies.relayRate);
+      rows.push(
+        { name: `echo c=${concurrency}: direct calls/s`, value: Math.round(median(tallies.directRate)), unit: "calls/s" },
+        {
+          name: `echo c=${concurrency}: relays/s`,
+          value: Math.round(rate),
+          unit: "relays/s",
+          ...(concurrency === 64 ? { target: ">= 300", ok: rate >= 300 } : {}),
+        },
+      );
+    }
+  } finally {
+    server.stop();
+  }
+  return rows;
+}
+
+async function benchModel(): Promise<BenchRow[]> {
+  const server = await startServer({ mode: "model", modelPath: testModelPath(), sequences: MODEL_SEQUENCES });
+  try {
+    const rows: BenchRow[] = [];
+    for (const maxTokens of MODEL_TOKENS) rows.push(...(await benchModelTokens(server, maxTokens)));
+    return rows;
+  } finally {
+    server.stop();
+  }
+}
+
+async function benchModelTokens(server: Server, maxTokens: number): Promise<BenchRow[]> {
+  {
+    const model = server.ready.model!;
+    const body = (i: number) => JSON.stringify({ model, prompt: "Once upon a time", max_tokens: maxTokens, temperature: 0, user: `bench-${i}` });
+    const relays = Array.from({ length: MODEL_SEQUENCES * 4 }, (_, i) =>
+      signedRelayRequest({ header: server.header, operatorAddress: BENCH_OPERATOR.address, signer: BENCH_APP, url: "http://supplier.example/v1/completions", body: body(i) }).bytes,
+    );
+    const agent = new Agent({ keepAlive: true, maxSockets: MODEL_SEQUENCES });
+    const tokensOf = (json: Uint8Array) => JSON.parse(new TextDecoder().decode(json)).usage.completion_tokens as number;
+    let tokens = 0;
+    const direct = (i: number) =>
+      post(agent, `${server.ready.directUrl}/v1/completions`, Buffer.from(body(i)), "application/json").then((b) => void (tokens += tokensOf(b)));
+    const relayed = (i: number) => post(agent, server.ready.minerUrl, relays[i % relays.length], "application/json").then((b) => void (tokens += tokensOf(relayedBody(b))));
+    const rate = async (call: (i: number) => Promise<void>) => {
+      tokens = 0;
+      const { wallMs } = await load(MODEL_SEQUENCES * 4, MODEL_SEQUENCES, call);
+      return (tokens * 1000) / wallMs;
+    };
+    await rate(direct);
+    await rate(relayed);
+    const directRates: number[] = [];
+    const relayRates: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < MODEL_ROUNDS; round++) {
+      const first = round % 2 === 0;
+      const a = await rate(first ? direct : relayed);
+      const b = await rate(first ? relayed : direct);
+      const [d, r] = first ? [a, b] : [b, a];
+      directRates.push(d);
+      relayRates.push(r);
+      ratios.push(r / d);
+    }
+    agent.destroy();
+    const ratio = median(ratios);
+    const label = `tiny model, ${maxTokens}-token completions, ${MODEL_SEQUENCES} concurrent`;
+    return [
+      { name: `${label}: direct OpenAI HTTP`, value: Math.round(median(directRates)), unit: "tok/s" },
+      { name: `${label}: through relays`, value: Math.round(median(relayRates)), unit: "tok/s" },
+      { name: `${label}: relays / direct`, value: round2(ratio), unit: "x", target: ">= 0.95", ok: ratio >= 0.95 },
+    ];
+  }
+}
+
+export async function benchRelayminer(): Promise<BenchRow[]> {
+  return [...(await benchEcho()), ...(await benchModel())];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  printRows("bench relayminer", await benchRelayminer());
+}

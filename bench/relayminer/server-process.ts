@@ -1,0 +1,87 @@
+// The benchmark's server side, in its own process so the client's work does not share its event loop: an echo
+// backend (plain HTTP) or the inference engine with its OpenAI endpoint, and a relay miner in front of it over the
+// in-memory chain. Answers on IPC with where to send direct calls and relays.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { silentLogger } from "../../electron/core/app/logger.js";
+import { InferenceService, OpenAiServer, createOpenAiHandler } from "../../electron/core/inference/index.js";
+import { Ledger } from "../../electron/core/ledger/ledger.js";
+import { HttpBackend } from "../../electron/core/relayminer/backend/http-backend.js";
+import { InProcessBackend } from "../../electron/core/relayminer/backend/inprocess-backend.js";
+import { RelayMinerMetrics } from "../../electron/core/relayminer/metrics.js";
+import { createRelayPipeline } from "../../electron/core/relayminer/pipeline.js";
+import type { ServiceRoute } from "../../electron/core/relayminer/relay-handler.js";
+import { RelayServer } from "../../electron/core/relayminer/relay-server.js";
+import { createRingChecker } from "../../electron/core/relayminer/ring-checker.js";
+import { FakeRelayChain, ManualBlocks, TEST_SERVICE_ID } from "../../test/fixtures/relayminer/chain.js";
+import { signerOf } from "../../test/fixtures/relayminer/harness.js";
+import { BENCH_APP, BENCH_HEIGHT, BENCH_OPERATOR, type ServerReady, type ServerRequest } from "./protocol.js";
+
+async function listenOn(server: ReturnType<typeof createServer>): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function main(request: ServerRequest): Promise<ServerReady> {
+  let directUrl: string;
+  let route: ServiceRoute;
+  let model: string | null = null;
+  if (request.mode === "echo") {
+    // Answers like a small OpenAI completion: the request body back inside a JSON object.
+    const echo = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = `{"object":"echo","echo":${JSON.stringify(Buffer.concat(chunks).toString("utf8"))},"usage":{"prompt_tokens":4,"completion_tokens":8}}`;
+        res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) }).end(body);
+      });
+    });
+    echo.keepAliveTimeout = 65_000;
+    directUrl = await listenOn(echo);
+    route = { serviceId: TEST_SERVICE_ID, backend: new HttpBackend(new URL(directUrl)), target: { baseUrl: new URL(directUrl) }, timeoutMs: 30_000, maxBodyBytes: 20_000_000 };
+  } else {
+    const inference = new InferenceService({ logger: silentLogger });
+    await inference.load({ modelPath: request.modelPath!, contextSize: 512, parallelSequences: request.sequences ?? 4 });
+    const openAi = new OpenAiServer({ backend: inference, logger: silentLogger, port: 0 });
+    await openAi.start();
+    directUrl = openAi.baseUrl!.replace(/\/v1$/, "");
+    model = inference.status().model!.name;
+    route = { serviceId: TEST_SERVICE_ID, backend: new InProcessBackend(createOpenAiHandler(inference)), target: { baseUrl: new URL("http://inference.invalid/") }, timeoutMs: 120_000, maxBodyBytes: 20_000_000 };
+  }
+
+  const chain = new FakeRelayChain();
+  chain.addApplication(BENCH_APP, 1_000_000_000_000_000n);
+  chain.addSupplier(BENCH_OPERATOR);
+  const blocks = new ManualBlocks(chain, BENCH_HEIGHT);
+  const ledger = new Ledger({ path: ":memory:" });
+  const metrics = new RelayMinerMetrics();
+  const pipeline = createRelayPipeline({
+    chain,
+    blocks,
+    signers: [signerOf(BENCH_OPERATOR)],
+    routes: new Map([[TEST_SERVICE_ID, route]]),
+    ledger,
+    metrics,
+    ringChecker: createRingChecker(),
+    enableOverServicing: true,
+  });
+  const miner = new RelayServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 20_000_000, handler: pipeline.handler, metrics, logger: silentLogger });
+  await miner.start();
+  const header = chain.sessionAt(BENCH_APP.address, TEST_SERVICE_ID, BENCH_HEIGHT).header!;
+  return {
+    minerUrl: miner.url!,
+    directUrl,
+    model,
+    header: { ...header, sessionStartBlockHeight: header.sessionStartBlockHeight.toString(), sessionEndBlockHeight: header.sessionEndBlockHeight.toString() },
+  };
+}
+
+process.once("message", (request: ServerRequest) => {
+  main(request).then(
+    (ready) => process.send!(ready),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
