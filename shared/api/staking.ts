@@ -23,8 +23,8 @@ export const StakingParams = z.object({
   unbondingPeriodSessions: z.number().int(),
   /** The network's typical block interval, for turning blocks into time. */
   blockTimeMs: z.number(),
-  /** What one claim plus one proof cost the operator at the current gas price (an estimate). */
-  feesPerSessionUpokt: Upokt,
+  /** What one claim plus one proof cost the operator at the current gas price (an estimate); null while it cannot be priced. */
+  feesPerSessionUpokt: Upokt.nullable(),
 });
 export type StakingParams = z.infer<typeof StakingParams>;
 
@@ -145,7 +145,7 @@ export const stakingMethods = {
     "Register a service on chain (the owner pays the add-service fee and earns the source-owner share)",
   ),
   "staking.checkEndpoint": method(
-    z.object({ url: PublicUrl }).strict(),
+    z.object({ url: PublicUrl, serviceId: ServiceIdInput }).strict(),
     EndpointCheck,
     "Send a signed test relay to a public URL and say whether this relay miner answered it",
   ),
