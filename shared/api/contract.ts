@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { appEvents, appMethods } from "./app.js";
+import { chainEvents, chainMethods } from "./chain.js";
 import { desktopEvents, desktopMethods } from "./desktop.js";
 import { hardwareEvents, hardwareMethods } from "./hardware.js";
 import { inferenceEvents, inferenceMethods } from "./inference.js";
@@ -20,6 +21,7 @@ export const apiMethods = {
   ...walletMethods,
   ...desktopMethods,
   ...rigMethods,
+  ...chainMethods,
 } satisfies MethodMap;
 
 /** Every event the engine pushes. */
@@ -31,6 +33,7 @@ export const apiEvents = {
   ...walletEvents,
   ...desktopEvents,
   ...rigEvents,
+  ...chainEvents,
 } satisfies EventMap;
 
 export type ApiMethods = typeof apiMethods;

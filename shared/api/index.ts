@@ -8,4 +8,5 @@ export * from "./models.js";
 export * from "./wallet.js";
 export * from "./desktop.js";
 export * from "./rig.js";
+export * from "./chain.js";
 export * from "./ipc.js";

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { toHex } from "@cosmjs/encoding";
 import { StargateClient } from "@cosmjs/stargate";
-import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { Comet38Client, WebsocketClient } from "@cosmjs/tendermint-rpc";
+import { shutDownWebsocket } from "../../electron/core/chain/block-follower.js";
 import { msgs } from "../../electron/core/chain/msgs.js";
 import { SUPPLIER_MODULE_ADDRESS } from "../../electron/core/localnet/modules/supplier.js";
 import { headerHash, parseBlockTime } from "../../electron/core/localnet/header.js";
@@ -178,7 +179,8 @@ describe("localnet queries and Msgs through cosmjs", () => {
 
   test("WebSocket subscriptions deliver NewBlockHeader and the Tx of a broadcast", async () => {
     const { localnet } = net;
-    const ws = await Comet38Client.connect(localnet.rpcUrl.replace("http://", "ws://"));
+    const socket = new WebsocketClient(localnet.rpcUrl.replace("http://", "ws://"));
+    const ws = Comet38Client.create(socket);
     try {
       const headers: number[] = [];
       const heights = new Promise<void>((resolve, reject) => {
@@ -198,7 +200,8 @@ describe("localnet queries and Msgs through cosmjs", () => {
       const sent = await net.client.signAndBroadcast(gateway.wallet, gateway.address, [msgs.send(gateway.address, owner.address, 3n)]);
       assert.equal(await txSeen, sent.txHash);
     } finally {
-      ws.disconnect();
+      // Plain disconnect() leaves cosmjs' socket reconnecting forever.
+      shutDownWebsocket(socket);
     }
   });
 

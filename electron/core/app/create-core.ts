@@ -12,6 +12,11 @@ import { ForkWorkerLauncher, type WorkerLauncher } from "../inference/worker-lau
 import { AvailabilityController } from "../serving/availability-controller.js";
 import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers } from "../models/api-handlers.js";
+import { createChainHandlers } from "../chain/api-handlers.js";
+import { ChainService } from "../chain/chain-service.js";
+import type { ChainClient } from "../chain/client.js";
+import { createLocalnetHandlers } from "../localnet/api-handlers.js";
+import { LocalnetService } from "../localnet/localnet-service.js";
 import { ModelService } from "../models/model-service.js";
 import { ApiRouter, type ApiHandlers } from "./api-router.js";
 import { ConfigStore, type Config } from "./config.js";
@@ -141,6 +146,22 @@ export function createCore(options: CoreOptions): Core {
     inference,
   });
 
+  // On the localnet network the chain service starts the embedded chain (data in <dataDir>/localnet).
+  const localnet = new LocalnetService({
+    dataDir: `${options.dataDir}/localnet`,
+    logger: logs.logger("localnet"),
+    client: (): ChainClient | undefined => chain.client,
+    onTraffic: (stats) => events.emit("localnet.traffic", stats),
+  });
+  const chain = new ChainService({
+    dataDir: options.dataDir,
+    network: settings.network,
+    saveNetwork: (network) => void config.update((c) => void (c.network = network)),
+    localnet,
+    logger: logs.logger("chain"),
+    onBlock: (block) => events.emit("chain.block", block),
+  });
+
   const info = (): Omit<AppInfo, "transport"> => ({
     name: "PocketForge",
     version: options.version,
@@ -161,6 +182,8 @@ export function createCore(options: CoreOptions): Core {
       (modelPath) => config.update((c) => void (c.inference.modelPath = modelPath)),
     ),
     ...createWalletHandlers(wallet),
+    ...createChainHandlers(chain),
+    ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models),
     ...createDesktopHandlers({
       config,
@@ -177,6 +200,7 @@ export function createCore(options: CoreOptions): Core {
   const router = new ApiRouter(handlers, logs.logger("api"));
 
   const services: Service[] = [wallet, hardware, inference, models, availability];
+  services.push(localnet, chain);
   let started: Service[] = [];
 
   return {

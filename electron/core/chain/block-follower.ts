@@ -38,6 +38,28 @@ export interface BlockFollowerOptions {
 
 type BlockListener = (block: FollowedBlock) => void;
 
+interface ReconnectingSocketInternals {
+  reconnectTimeout?: NodeJS.Timeout | null;
+  socket?: { reconnect?: () => void };
+}
+
+/**
+ * Disconnects a cosmjs WebsocketClient for good. Its ReconnectingSocket keeps scheduling reconnects even after
+ * disconnect() (its Disconnected handler arms a timer), which would dial a gone node forever and keep the
+ * process alive; this follower does its own reconnecting, so that loop is switched off first.
+ */
+export function shutDownWebsocket(client: WebsocketClient): void {
+  const reconnecting = (client as unknown as { socket?: ReconnectingSocketInternals }).socket;
+  if (reconnecting?.socket) reconnecting.socket.reconnect = () => undefined;
+  try {
+    client.disconnect();
+  } catch {
+    // already disconnected
+  }
+  if (reconnecting?.reconnectTimeout) clearTimeout(reconnecting.reconnectTimeout);
+  if (reconnecting) reconnecting.reconnectTimeout = null;
+}
+
 const quietLogger: FollowerLogger = { info() {}, warn() {} };
 /** Heights per /blockchain request (CometBFT's own cap). */
 const BLOCKCHAIN_PAGE = 20;
@@ -144,11 +166,7 @@ export class BlockFollower {
     } catch {
       // the socket may already be gone; nothing to unsubscribe from
     }
-    try {
-      ws.client.disconnect();
-    } catch {
-      // already disconnected
-    }
+    shutDownWebsocket(ws.client);
   }
 
   private websocketFailed(error: unknown): void {

@@ -107,17 +107,27 @@ export class ChainClient {
     this.gasPrice = GasPrice.fromString(profile.minGasPrice);
   }
 
-  /** Connects over HTTP and checks the node reports a chain id the profile expects. */
-  static async connect(profile: NetworkProfile): Promise<ChainClient> {
-    let comet: Comet38Client;
+  /**
+   * Connects over HTTP and checks the node reports a chain id the profile expects. A node that does not answer
+   * within `timeoutMs` counts as unreachable (an unroutable host would otherwise hang for minutes).
+   */
+  static async connect(profile: NetworkProfile, timeoutMs = 15_000): Promise<ChainClient> {
+    let comet: Comet38Client | undefined;
     let chainId: string;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      comet = await Comet38Client.connect(profile.rpcUrl);
-      chainId = (await comet.status()).nodeInfo.network;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      comet = await Promise.race([Comet38Client.connect(profile.rpcUrl), timeout]);
+      chainId = (await Promise.race([comet.status(), timeout])).nodeInfo.network;
     } catch (error) {
+      comet?.disconnect();
       throw new ChainUnavailableError(
         `Cannot reach the ${profile.name} node at ${profile.rpcUrl}: ${error instanceof Error ? error.message : String(error)}`,
       );
+    } finally {
+      clearTimeout(timer);
     }
     if (profile.expectedChainIds.length > 0 && !profile.expectedChainIds.includes(chainId)) {
       comet.disconnect();
