@@ -12,6 +12,7 @@ import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../e
 import { sessionWindows } from "../../electron/core/pokt/session.js";
 import { chatRequest } from "../../electron/core/localnet/traffic/prompts.js";
 import { sendRelay } from "../../electron/core/localnet/traffic/relay-client.js";
+import { baseRelayDifficultyTarget } from "../../electron/core/pokt/relay.js";
 import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../helpers/localnet-harness.js";
 import { TestSupplier } from "../helpers/localnet-test-supplier.js";
 
@@ -37,6 +38,8 @@ describe("localnet lifecycle: stake → relays → claim → proof → settlemen
             computeUnitsToTokensMultiplier: 1_000_000n,
             computeUnitCostGranularity: 1_000_000n,
           },
+          // Far fewer relays than this session's estimate: the settlement makes the service harder to mine.
+          service: { targetNumRelays: 2n },
           proof: {
             proofRequirementThreshold: { denom: "upokt", amount: "1" },
             proofRequestProbability: 0,
@@ -166,6 +169,17 @@ describe("localnet lifecycle: stake → relays → claim → proof → settlemen
     const appStakeAfter = BigInt((await client.pocket.application(app.address))!.stake!.amount);
     assert.equal(appStakeBefore - appStakeAfter, 500n + 50n);
     assert.equal(applicationModuleBefore - (await client.balance(APPLICATION_MODULE_ADDRESS)), 550n);
+
+    // Difficulty: EMA of estimated relays = 5 (first settlement), target = (2^256 − 1) × 2 / 5, from the next block.
+    const updated = events.find((e) => e.type === "pocket.service.EventRelayMiningDifficultyUpdated")!;
+    assert.equal(JSON.parse(updated.attributes.new_num_relays_ema), "5");
+    const expectedTarget = (((1n << 256n) - 1n) * 2n) / 5n;
+    assert.equal(JSON.parse(updated.attributes.new_target_hash_hex), expectedTarget.toString(16).padStart(64, "0"));
+    const duringSettlement = await client.pocket.relayMiningDifficultyAtHeight(SERVICE_ID, windows.settlementHeight);
+    assert.deepEqual([...duringSettlement.targetHash], [...baseRelayDifficultyTarget()], "sessions already running keep their target");
+    const afterTarget = await client.pocket.relayMiningDifficultyAtHeight(SERVICE_ID, windows.settlementHeight + 1n);
+    assert.equal(Buffer.from(afterTarget.targetHash).toString("hex"), expectedTarget.toString(16).padStart(64, "0"));
+    assert.equal((await client.pocket.relayMiningDifficulty(SERVICE_ID)).numRelaysEma, 5n);
 
     assert.equal(await client.pocket.claim(header.sessionId, operator.address), undefined, "settled claims are removed");
     assert.equal(await client.pocket.proof(header.sessionId, operator.address), undefined);

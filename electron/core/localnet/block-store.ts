@@ -211,11 +211,6 @@ export class BlockStore {
             .all(condition.key) as Array<{ value: string; tx_hash: Buffer }>);
     return new Set(rows.filter((row) => matchesValue(condition, row.value)).map((row) => row.tx_hash.toString("hex")));
   }
-
-  /** Drops everything (localnet reset). */
-  clear(): void {
-    this.db.exec("DELETE FROM blocks; DELETE FROM txs; DELETE FROM tx_attributes; DELETE FROM kv;");
-  }
 }
 
 type TxRow = { hash: Buffer; height: number; idx: number; tx: Buffer; result: string };
