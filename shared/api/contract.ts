@@ -5,6 +5,7 @@ import { desktopEvents, desktopMethods } from "./desktop.js";
 import { hardwareEvents, hardwareMethods } from "./hardware.js";
 import { inferenceEvents, inferenceMethods } from "./inference.js";
 import { modelsEvents, modelsMethods } from "./models.js";
+import { relayMinerEvents, relayMinerMethods } from "./relayminer.js";
 import { rigEvents, rigMethods } from "./rig.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
@@ -22,6 +23,7 @@ export const apiMethods = {
   ...desktopMethods,
   ...rigMethods,
   ...chainMethods,
+  ...relayMinerMethods,
 } satisfies MethodMap;
 
 /** Every event the engine pushes. */
@@ -34,6 +36,7 @@ export const apiEvents = {
   ...desktopEvents,
   ...rigEvents,
   ...chainEvents,
+  ...relayMinerEvents,
 } satisfies EventMap;
 
 export type ApiMethods = typeof apiMethods;

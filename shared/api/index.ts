@@ -9,4 +9,5 @@ export * from "./wallet.js";
 export * from "./desktop.js";
 export * from "./rig.js";
 export * from "./chain.js";
+export * from "./relayminer.js";
 export * from "./ipc.js";

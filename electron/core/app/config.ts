@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateSettings } from "../../../shared/api/desktop.js";
+import { RelayMinerConfig } from "../relayminer/config.js";
 import { writeFileAtomic } from "../util/atomic-file.js";
 import type { Logger } from "./logger.js";
 
@@ -34,6 +35,8 @@ export const ConfigSchema = z.object({
   updates: UpdateSettings.prefault({}),
   /** Rig mode: inference workers and their protection. */
   rig: RigSettings.prefault({}),
+  /** Relay miner: listen address, /metrics, and the backend of each service it serves. */
+  relayMiner: RelayMinerConfig.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

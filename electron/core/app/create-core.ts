@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { arch, platform } from "node:os";
+import { join } from "node:path";
 import type { AppInfo, AppSettings, WorkerDevice } from "../../../shared/api/index.js";
 import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-probe.js";
 import { HardwareService } from "../hardware/hardware-service.js";
@@ -17,6 +18,11 @@ import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
 import { createLocalnetHandlers } from "../localnet/api-handlers.js";
 import { LocalnetService } from "../localnet/localnet-service.js";
+import { createOpenAiHandler } from "../inference/openai/handler.js";
+import { Ledger } from "../ledger/ledger.js";
+import { createRelayMinerHandlers } from "../relayminer/api-handlers.js";
+import { connectMinerChain } from "../relayminer/connect.js";
+import { RelayMinerService } from "../relayminer/relayminer-service.js";
 import { ModelService } from "../models/model-service.js";
 import { ApiRouter, type ApiHandlers } from "./api-router.js";
 import { ConfigStore, type Config } from "./config.js";
@@ -70,6 +76,7 @@ export interface Core {
   readonly availability: AvailabilityController;
   /** Null until the relay miner is connected. */
   readonly serving: ServingControl | null;
+  readonly relayMiner: RelayMinerService;
   /** The availability, desktop, update and rig settings as saved now (changes arrive as settings.changed). */
   appSettings(): AppSettings;
   /** The effective settings of this run (config file plus overrides). */
@@ -95,7 +102,31 @@ export function createCore(options: CoreOptions): Core {
 
   let liveSettings = appSettingsOf(settings);
   const alerts = new AlertCenter({ emit: (alert) => events.emit("alerts.raised", alert), logger: logs.logger("alerts") });
-  const serving = options.servingControl ?? null;
+  const ledger = new Ledger({
+    path: join(options.dataDir, "ledger", "ledger.sqlite"),
+    onError: (error) => logs.logger("ledger").error("ledger write failed", { error }),
+  });
+  const relayMiner = new RelayMinerService({
+    ledger,
+    logger: logs.logger("relayminer"),
+    config: () => {
+      const current = config.get();
+      options.overrides?.(current);
+      return current.relayMiner;
+    },
+    signer: () => wallet.relayResponseSigner(),
+    inferenceHandler: () => createOpenAiHandler(inference, { logger: inferenceLogger }),
+    connect: async (metrics) =>
+      connectMinerChain({
+        // The network the chain service is connected to (the embedded localnet included).
+        profile: chain.profile(),
+        signerFor: (address) => wallet.directSigner(address),
+        metrics,
+        logger: logs.logger("chain"),
+      }),
+    emit: (event, payload) => events.emit(event, payload),
+  });
+  const serving = options.servingControl ?? relayMiner.serving;
   const availability = new AvailabilityController({
     serving,
     settings: () => liveSettings.availability,
@@ -196,11 +227,15 @@ export function createCore(options: CoreOptions): Core {
       },
     }),
     ...createRigHandlers(inference),
+    ...createRelayMinerHandlers(relayMiner),
   };
   const router = new ApiRouter(handlers, logs.logger("api"));
 
-  const services: Service[] = [wallet, hardware, inference, models, availability];
+  const closeLedger: Service = { start: async () => {}, dispose: async () => ledger.close() };
+  const services: Service[] = [closeLedger, wallet, hardware, inference, models, availability];
   services.push(localnet, chain);
+  // After the chain: an auto-started miner connects to the network the chain service reached.
+  services.push(relayMiner);
   let started: Service[] = [];
 
   return {
@@ -217,6 +252,7 @@ export function createCore(options: CoreOptions): Core {
     alerts,
     availability,
     serving,
+    relayMiner,
     appSettings: () => liveSettings,
     settings,
     async start() {
