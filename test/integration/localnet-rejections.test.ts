@@ -15,6 +15,7 @@ import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { ChainTxError, explainChainFailure } from "../../electron/core/chain/errors.js";
 import { msgs } from "../../electron/core/chain/msgs.js";
 import { createPocketRegistry } from "../../electron/core/chain/registry.js";
+import { SUPPLIER_MODULE_ADDRESS } from "../../electron/core/localnet/modules/supplier.js";
 import { ClaimProofStatus } from "../../electron/core/pokt/proto/proof.js";
 import { RPCType } from "../../electron/core/pokt/proto/shared.js";
 import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../electron/core/pokt/ring/index.js";
@@ -290,12 +291,16 @@ describe("localnet rejections: signatures, fees, funds, sequences, stakes", () =
     assert.equal(await net.client.pocket.supplier(alice.address), undefined);
   });
 
-  test("revenue shares must total 100% and endpoints must be reachable URLs", async () => {
+  test("revenue shares must total 100%, endpoints must be reachable URLs, owners cannot be module accounts", async () => {
     const owner = await testAccount("rj-owner");
-    const stake = (services: Parameters<typeof msgs.stakeSupplier>[0]["services"]) =>
+    const stake = (services: Parameters<typeof msgs.stakeSupplier>[0]["services"], ownerAddress = owner.address) =>
       net.client.signAndBroadcast(alice.wallet, alice.address, [
-        msgs.stakeSupplier({ signer: alice.address, ownerAddress: owner.address, operatorAddress: alice.address, stake: { denom: "upokt", amount: "2000000" }, services }),
+        msgs.stakeSupplier({ signer: alice.address, ownerAddress, operatorAddress: alice.address, stake: { denom: "upokt", amount: "2000000" }, services }),
       ]);
+    await assert.rejects(
+      stake([{ serviceId: SERVICE, endpoints: [{ url: "http://127.0.0.1:1/", rpcType: RPCType.REST, configs: [] }], revShare: [{ address: owner.address, revSharePercentage: 100n }] }], SUPPLIER_MODULE_ADDRESS),
+      rejectsWith("rejected", /is a module account: invalid address/),
+    );
     await assert.rejects(
       stake([{ serviceId: SERVICE, endpoints: [{ url: "http://127.0.0.1:1/", rpcType: RPCType.REST, configs: [] }], revShare: [{ address: owner.address, revSharePercentage: 90n }] }]),
       rejectsWith("service_config_invalid", /total 90%/),

@@ -14,6 +14,8 @@ import type { ServiceModule } from "./service.js";
 import { endpointUrlProblem, isAddress, upoktAmount } from "./validation.js";
 
 export const SUPPLIER_MODULE_ADDRESS = moduleAddress("supplier");
+/** Module accounts cannot own a supplier: nobody could ever withdraw the stake or the rewards. */
+const MODULE_ACCOUNTS = new Set(["fee_collector", "supplier", "application", "gateway", "service", "proof", "tokenomics"].map(moduleAddress));
 
 function sameConfigs(a: readonly shared.SupplierServiceConfig[], b: readonly shared.SupplierServiceConfig[]): boolean {
   if (a.length !== b.length) return false;
@@ -93,6 +95,7 @@ export class SupplierModule {
     if (msg.signer !== msg.ownerAddress && msg.signer !== msg.operatorAddress) {
       throw supplierErrors.invalidAddress(`signer ${msg.signer} is neither the owner nor the operator`);
     }
+    if (MODULE_ACCOUNTS.has(msg.ownerAddress)) throw supplierErrors.invalidAddress(`owner ${msg.ownerAddress} is a module account`);
     const params = this.params.get("supplier");
     const minStake = BigInt(params.minStake?.amount ?? "0");
     const existing = this.suppliers.get(msg.operatorAddress);
