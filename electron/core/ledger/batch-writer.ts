@@ -1,6 +1,7 @@
 // Groups many small writes into one SQLite transaction. A write is committed at most `maxDelayMs` after it was
 // queued (sooner when `maxItems` are waiting), which is what the relay miner's durability promise rests on:
-// one fsync per batch instead of one per relay.
+// one fsync per batch instead of one per relay. A timer alone would not keep that promise on a saturated event
+// loop (timers wait until every ready socket was served), so each push also commits a batch that is due.
 import type Database from "better-sqlite3";
 
 export interface BatchWriterOptions<T> {
@@ -18,6 +19,8 @@ export interface BatchWriterOptions<T> {
 
 export class BatchWriter<T> {
   private queue: T[] = [];
+  /** When the oldest queued item was queued. */
+  private oldestAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly transaction: (items: readonly T[]) => void;
   private closed = false;
@@ -32,8 +35,10 @@ export class BatchWriter<T> {
 
   push(item: T): void {
     if (this.closed) throw new Error("the ledger is closed");
+    const now = (this.options.now ?? Date.now)();
+    if (this.queue.length === 0) this.oldestAt = now;
     this.queue.push(item);
-    if (this.queue.length >= this.options.maxItems) this.flush();
+    if (this.queue.length >= this.options.maxItems || now - this.oldestAt >= this.options.maxDelayMs) this.flush();
     else if (this.timer === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -54,6 +59,7 @@ export class BatchWriter<T> {
     try {
       this.transaction(items);
     } catch (error) {
+      if (this.queue.length === 0) this.oldestAt = (this.options.now ?? Date.now)();
       this.queue = items.concat(this.queue);
       this.options.onError?.(error, this.queue.length);
       if (!this.closed && this.timer === undefined) {

@@ -93,11 +93,14 @@ export class RelayHandler {
     let admitted: Admitted | undefined;
     try {
       request = this.decode(body);
+      const decoded = performance.now();
+      this.deps.metrics.instructionTimeSeconds.observe(["decode_request"], (decoded - started) / 1000);
       const header = request.meta.sessionHeader;
       const serviceId = header?.serviceId ?? "unknown_service_id";
       this.deps.metrics.requestsTotal.inc([serviceId, request.meta.supplierOperatorAddress]);
       this.deps.metrics.requestSizeBytes.observe([serviceId], body.length);
       admitted = await this.admit(request, body.length);
+      this.deps.metrics.instructionTimeSeconds.observe(["verify_session"], (performance.now() - decoded) / 1000);
       return await this.serve(admitted, started, clientSignal);
     } catch (error) {
       const failure = asRelayFailure(error);
@@ -154,7 +157,9 @@ export class RelayHandler {
     const prepared = performance.now();
     this.deps.metrics.requestPreparationSeconds.observe([serviceId], (prepared - started) / 1000);
     const height = this.deps.currentHeight()!;
-    const signatureCheck = this.deps.verifier.checkSignature(request, verified, height);
+    const signatureCheck = this.deps.verifier
+      .checkSignature(request, verified, height)
+      .finally(() => this.deps.metrics.instructionTimeSeconds.observe(["verify_signature"], (performance.now() - prepared) / 1000));
     const backendCall = route.backend.forward(upstream, { signal: controller.signal, maxResponseBytes: route.maxBodyBytes });
     // Observed below, after the signature; until then its rejection must not count as unhandled.
     backendCall.catch(() => undefined);
@@ -187,6 +192,7 @@ export class RelayHandler {
     }
     const finished = performance.now();
     const metrics = this.deps.metrics;
+    metrics.instructionTimeSeconds.observe(["sign_response"], (finished - answered) / 1000);
     metrics.responsePreparationSeconds.observe([serviceId], (finished - answered) / 1000);
     metrics.relayDurationSeconds.observe([serviceId, String(reply.statusCode)], (finished - started) / 1000);
     metrics.requestsSuccessTotal.inc([serviceId]);
@@ -239,6 +245,7 @@ export class RelayHandler {
             ? "not_reward_eligible"
             : undefined;
     let mined = false;
+    const miningStarted = performance.now();
     if (dropReason === undefined) {
       const result = tree.mine(request, signed.response);
       mined = result.mined;
@@ -258,6 +265,7 @@ export class RelayHandler {
       // The application pays nothing for a relay that cannot be claimed (Go refunds the meter the same way).
       if (!overServiced) tree.release();
     }
+    metrics.instructionTimeSeconds.observe(["mine"], (performance.now() - miningStarted) / 1000);
     const record: RelayRecord = {
       timeMs: time,
       serviceId,

@@ -60,6 +60,9 @@ test("a valid relay is forwarded, answered with a signed RelayResponse and mined
     assert.deepEqual(row, { tokens_in: 3, tokens_out: 5, status: "ok", http_status: 200, mined: 1 });
     assert.equal(h.served.length, 1);
     assert.equal(h.metrics.requestsSuccessTotal.get([TEST_SERVICE_ID]), 1);
+    for (const step of ["decode_request", "verify_session", "verify_signature", "sign_response", "mine"]) {
+      assert.equal(h.metrics.instructionTimeSeconds.count([step]), 1, step);
+    }
   } finally {
     h.close();
   }
