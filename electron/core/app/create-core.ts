@@ -28,6 +28,7 @@ import { ApiRouter, type ApiHandlers } from "./api-router.js";
 import { ConfigStore, type Config } from "./config.js";
 import { EventBus } from "./events.js";
 import { AlertCenter } from "./alerts.js";
+import { alertForMinerSession } from "./miner-alerts.js";
 import { createAppHandlers } from "./handlers/app-handlers.js";
 import { appSettingsOf, createDesktopHandlers } from "./handlers/desktop-handlers.js";
 import { createRigHandlers } from "./handlers/rig-handlers.js";
@@ -133,6 +134,11 @@ export function createCore(options: CoreOptions): Core {
     logger: logs.logger("availability"),
   });
   availability.onStatus((status) => events.emit("availability.status", status));
+  // Relay miner outcomes that cost money reach the user as alerts (OS notifications on the desktop).
+  events.on("miner.session", (event) => {
+    const alert = alertForMinerSession(event);
+    if (alert) alerts.raise(alert);
+  });
 
   const heat = new GpuHeatMonitor();
   const hardware = new HardwareService({
@@ -200,7 +206,8 @@ export function createCore(options: CoreOptions): Core {
     platform: platform(),
     arch: arch(),
     dataDir: options.dataDir,
-    network: settings.network,
+    // The chain service's current network, which chain.setNetwork can change at run time.
+    network: chain.networkName,
     startedAt,
   });
 
