@@ -22,7 +22,11 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { "inference-worker": "electron/core/inference/worker/entry.ts" },
+    entryPoints: {
+      "inference-worker": "electron/core/inference/worker/entry.ts",
+      // Worker threads of the relay miner's ring-signature checks (found beside main.mjs at run time).
+      "relayminer-ring-worker": "electron/core/relayminer/ring-worker.ts",
+    },
     format: "esm",
     packages: "external",
     outdir: "dist/electron",
