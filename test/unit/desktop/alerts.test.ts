@@ -5,6 +5,7 @@ import { AlertCenter } from "../../../electron/core/app/alerts.js";
 import { silentLogger } from "../../../electron/core/app/logger.js";
 import { reportGpuHeat } from "../../../electron/core/hardware/heat-alerts.js";
 import { GpuHeatMonitor } from "../../../electron/core/hardware/heat-monitor.js";
+import { alertForMinerSession } from "../../../electron/core/app/miner-alerts.js";
 import { FakeClock } from "../../helpers/fake-clock.js";
 
 function temps(...values: Array<number | null>): TelemetrySample {
@@ -52,4 +53,24 @@ test("a GPU over the limit raises one alert, none while it stays hot, and a new 
   assert.deepEqual([...monitor.hot()], []);
   reportGpuHeat(monitor, alerts, temps(85, 88), limits);
   assert.deepEqual(emitted.map((a) => a.key), ["gpu_over_temperature:1", "gpu_over_temperature:0", "gpu_over_temperature:1"]);
+});
+
+test("relay miner session changes that cost money become alerts; routine ones do not", () => {
+  const session = (stage: string, reason: string | null, sessionId = "s1") => ({ sessionId, serviceId: "llm", stage: stage as never, reason });
+  const noMoney = alertForMinerSession(session("open", "insufficient_balance: the operator has 5 upokt left for this claim but claim and proof fees need up to 20 upokt"));
+  assert.deepEqual({ kind: noMoney?.kind, key: noMoney?.key, route: noMoney?.route }, { kind: "low_operator_balance", key: "low_operator_balance", route: "wallet" });
+  assert.match(noMoney!.message, /the operator has 5 upokt left/);
+  assert.doesNotMatch(noMoney!.message, /insufficient_balance:/);
+
+  const fees = alertForMinerSession(session("skipped", "unprofitable: the claim would earn about 3 upokt but claiming and proving it costs up to 9 upokt"));
+  assert.deepEqual({ kind: fees?.kind, key: fees?.key }, { kind: "claim_skipped_fees", key: "claim_skipped_fees" });
+
+  for (const [stage, reason] of [["slashed", "proof_missing: penalty"], ["expired", "proof_missing: the required proof was not accepted in time"], ["proven", "the proof window closed before a proof was accepted: timeout"]] as const) {
+    const alert = alertForMinerSession(session(stage, reason, `s-${stage}`));
+    assert.equal(alert?.kind, "proof_failed", stage);
+    assert.equal(alert?.key, `proof_failed:s-${stage}`);
+  }
+  for (const [stage, reason] of [["open", null], ["claimed", null], ["proven", null], ["settled", null], ["empty", null], ["expired", "discarded: claim superseded"]] as const) {
+    assert.equal(alertForMinerSession(session(stage, reason)), null, `${stage} ${reason}`);
+  }
 });

@@ -143,7 +143,12 @@ describe("desktop shell with a fake electron", { timeout: 60_000 }, () => {
       core.alerts.raise({ kind, key: `${kind}:1`, title: `title ${kind}`, message: "m", route: kind === "low_operator_balance" ? "wallet" : "dashboard" });
     }
     core.events.emit("log.entry", { time: 0, level: "error", scope: "x", message: "not for the user" });
+    core.events.emit("miner.session", { sessionId: "s9", serviceId: "llm", stage: "claimed", reason: null });
     assert.deepEqual(app.fake.notifications.map((n) => n.options.title), AlertKind.options.map((kind) => `title ${kind}`));
+    // The relay miner's own events reach the user through the engine's alerts.
+    core.events.emit("miner.session", { sessionId: "s9", serviceId: "llm", stage: "open", reason: "insufficient_balance: 0 upokt left" });
+    assert.equal(app.fake.notifications.at(-1)!.options.title, "Operator balance too low to claim");
+    app.fake.notifications.pop();
     assert.ok(app.fake.notifications.every((n) => n.shown));
 
     app.window().hide();
