@@ -1,6 +1,7 @@
 // The supplier's books in SQLite (WAL): every served relay, every mined relay's bytes and weight, sessions,
 // claims, proofs and settlements. Relay-path writes are batched (see BatchWriter): a mined relay is committed
-// at most `maxDelayMs` (20 ms by default, always < 100 ms) after the miner queued it right after replying.
+// about `maxDelayMs` (20 ms by default) after the miner queued it right after replying, well inside the 100 ms
+// the README promises.
 // Scheduler writes are rare and go straight to disk after whatever the relay path queued before them.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -30,7 +31,11 @@ export interface LedgerOptions {
   /** Upper bound between queueing a relay-path write and its commit. */
   maxDelayMs?: number;
   maxBatchItems?: number;
-  /** FULL (default) survives power loss; NORMAL survives a crashed or killed process only. */
+  /**
+   * NORMAL (default): a commit is in the WAL at once and survives a crashed or killed process; an OS crash or
+   * power cut may roll back commits made since SQLite's last checkpoint. FULL also fsyncs every commit, which
+   * survives power loss but blocks the event loop for the disk's sync time (tens to hundreds of ms on a busy disk).
+   */
   synchronous?: "FULL" | "NORMAL";
   onCommit?(writes: readonly LedgerWrite[], committedAt: number): void;
   onError?(error: unknown): void;
@@ -48,7 +53,7 @@ export class Ledger {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    this.db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
     this.db.pragma("busy_timeout = 5000");
     this.db.pragma("foreign_keys = ON");
     migrate(this.db);

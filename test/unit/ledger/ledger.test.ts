@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
+import { BatchWriter } from "../../../electron/core/ledger/batch-writer.js";
 import { Ledger, type LedgerWrite } from "../../../electron/core/ledger/ledger.js";
 import { LATEST_SCHEMA_VERSION, LedgerSchemaError, MIGRATIONS, migrate, type Migration } from "../../../electron/core/ledger/migrations.js";
 import { sessionRecord } from "../../fixtures/relayminer/ledger-records.js";
@@ -121,4 +122,33 @@ test("sessions and their mined relays survive a reopen, in mining order, without
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the batch writer commits a due batch on the next push, without waiting for its timer", () => {
+  let now = 1_000;
+  const ledger = new Database(":memory:");
+  ledger.exec("CREATE TABLE t (x INTEGER)");
+  const committed: number[][] = [];
+  const writer = new BatchWriter<number>({
+    db: ledger,
+    write: (items) => items.forEach((x) => ledger.prepare("INSERT INTO t VALUES (?)").run(x)),
+    maxDelayMs: 20,
+    maxItems: 1000,
+    now: () => now,
+    onCommit: (items) => committed.push([...items]),
+  });
+  writer.push(1);
+  now += 10;
+  writer.push(2);
+  assert.deepEqual(committed, [], "not due yet");
+  now += 10; // the oldest write is now 20 ms old: this push commits everything queued
+  writer.push(3);
+  assert.deepEqual(committed, [[1, 2, 3]]);
+  now += 5;
+  writer.push(4);
+  assert.equal(writer.pending, 1);
+  writer.close();
+  assert.deepEqual(committed, [[1, 2, 3], [4]]);
+  assert.equal((ledger.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n, 4);
+  ledger.close();
 });
