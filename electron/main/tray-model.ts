@@ -48,7 +48,7 @@ export function trayStatusLine({ availability, inference }: TraySnapshot): strin
       return "Not serving (relay miner stopped)";
     case "serving":
       if (availability.pauseAt !== null) return `Serving until this session ends (${REASONS[availability.reason]})`;
-      return availability.relaysInFlight > 0 ? `Serving — ${availability.relaysInFlight} relays in flight` : "Serving";
+      return "Serving";
     case "draining":
       return `Pausing after ${availability.relaysInFlight} relays in flight`;
     case "paused":

@@ -10,6 +10,7 @@ export class TrayController {
   private readonly images = new Map<TrayIconState, Electron.NativeImage>();
   private shownIcon: TrayIconState | null = null;
   private shownMenu = "";
+  private shownTooltip = "";
 
   constructor(
     private readonly electron: TrayModules,
@@ -29,7 +30,12 @@ export class TrayController {
       this.tray.setImage(this.image(icon));
       this.shownIcon = icon;
     }
-    this.tray.setToolTip(`PocketForge — ${trayStatusLine(snapshot)}`);
+    // Called on every inference status change (each request): touch the OS tray only when something shows.
+    const tooltip = `PocketForge — ${trayStatusLine(snapshot)}`;
+    if (tooltip !== this.shownTooltip) {
+      this.tray.setToolTip(tooltip);
+      this.shownTooltip = tooltip;
+    }
     const items = trayMenu(snapshot);
     const signature = JSON.stringify(items);
     if (signature === this.shownMenu) return;

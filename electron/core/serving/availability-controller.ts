@@ -169,7 +169,8 @@ export class AvailabilityController implements Service {
 
   private publish(): void {
     const status = this.status();
-    const serialized = JSON.stringify(status);
+    // Relays start and finish many times a second on a busy rig: their count alone is news only while draining.
+    const serialized = JSON.stringify({ ...status, relaysInFlight: status.serving === "draining" ? status.relaysInFlight : null });
     if (serialized === this.lastPublished) return;
     this.lastPublished = serialized;
     for (const listener of this.listeners) {

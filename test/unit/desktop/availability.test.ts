@@ -225,3 +225,21 @@ describe("AvailabilityController", () => {
     assert.equal(clock.nextTimerAt(), null, "dispose cancels the timer");
   });
 });
+
+test("relays starting and finishing are not news, except while a pause waits for them", async () => {
+  const serving = new FakeServing();
+  const statuses: AvailabilityStatus[] = [];
+  const controller = new AvailabilityController({ serving, settings: () => settings(), logger: silentLogger, clock: new FakeClock(monday(12).getTime()) });
+  controller.onStatus((status) => statuses.push(status));
+  await controller.start();
+  controller.reportPresence({ idleSeconds: 10_000, locked: false });
+  const before = statuses.length;
+  for (let i = 0; i < 5; i++) serving.startRelay();
+  for (let i = 0; i < 3; i++) serving.finishRelay();
+  assert.equal(statuses.length, before, "no event per relay");
+  controller.reportPresence({ idleSeconds: 0, locked: false });
+  serving.finishRelay();
+  serving.finishRelay();
+  assert.deepEqual(statuses.slice(before).map((s) => [s.serving, s.relaysInFlight]), [["draining", 2], ["draining", 1], ["paused", 0]]);
+  await controller.dispose();
+});

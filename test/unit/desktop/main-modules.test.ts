@@ -123,7 +123,7 @@ describe("tray model", () => {
   });
 
   test("status line says why the machine is or is not serving", () => {
-    assert.equal(trayStatusLine(snap({ relaysInFlight: 3 })), "Serving — 3 relays in flight");
+    assert.equal(trayStatusLine(snap({ relaysInFlight: 3 })), "Serving", "no count that changes with every relay");
     assert.equal(trayStatusLine(snap({ serving: "paused", reason: "gpu_in_use" })), "Paused — another program is using the GPU");
     assert.equal(trayStatusLine(snap({ pauseAt: 123, reason: "user_active" })), "Serving until this session ends (you are using this PC)");
     assert.equal(trayStatusLine(snap({ serving: "draining", relaysInFlight: 2 })), "Pausing after 2 relays in flight");
