@@ -13,7 +13,7 @@ import { Ledger } from "../../electron/core/ledger/ledger.js";
 import { GENESIS_SERVICE_ID } from "../../electron/core/localnet/config.js";
 import { TrafficGenerator } from "../../electron/core/localnet/traffic/generator.js";
 import type { RelayMinerService } from "../../electron/core/relayminer/relayminer-service.js";
-import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../helpers/localnet-harness.js";
+import { fundedAccounts, startLocalnet, type LocalnetHarness } from "../helpers/localnet-harness.js";
 import { testModelPath } from "../helpers/paths.js";
 import { localnetMiner, minerEvents, POKT, stakeSupplier } from "../fixtures/relayminer/localnet-miner.js";
 

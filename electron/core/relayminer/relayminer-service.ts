@@ -7,7 +7,7 @@ import type { Logger } from "../app/logger.js";
 import type { Service } from "../app/service.js";
 import { EarningsQueries } from "../ledger/earnings.js";
 import type { Ledger } from "../ledger/ledger.js";
-import type { SessionState, StoredSession } from "../ledger/types.js";
+import type { StoredSession } from "../ledger/types.js";
 import { relayCostUpokt } from "../pokt/rewards.js";
 import { sessionBounds } from "../pokt/session.js";
 import type { ServingControl, ServingState } from "../serving/serving-control.js";

@@ -6,7 +6,6 @@ import type { ChatResult, InferenceStatus } from "../../../shared/api/index.js";
 import { createOpenAiHandler, type OpenAiBackend } from "../../../electron/core/inference/openai/handler.js";
 import { canonicalHeaderName } from "../../../electron/core/relayminer/backend/backend.js";
 import { HttpBackend } from "../../../electron/core/relayminer/backend/http-backend.js";
-import { InProcessBackend } from "../../../electron/core/relayminer/backend/inprocess-backend.js";
 import { buildUpstreamRequest, joinUrlPath } from "../../../electron/core/relayminer/backend/upstream-request.js";
 import { TEST_SERVICE_ID } from "../../fixtures/relayminer/chain.js";
 import { createHarness, type Handler, type Harness } from "../../fixtures/relayminer/harness.js";
