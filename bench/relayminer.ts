@@ -31,6 +31,8 @@ const MODEL_TOKENS = [64, 256] as const;
 interface Server {
   ready: ServerReady;
   header: SessionHeader;
+  /** CPU microseconds the server process has used so far. */
+  cpu(): Promise<number>;
   stop(): void;
 }
 
@@ -49,7 +51,17 @@ async function startServer(request: ServerRequest): Promise<Server> {
     sessionStartBlockHeight: BigInt(ready.header.sessionStartBlockHeight),
     sessionEndBlockHeight: BigInt(ready.header.sessionEndBlockHeight),
   };
-  return { ready, header, stop: () => child.kill("SIGKILL") };
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      const onMessage = (message: { type?: string; micros?: number }) => {
+        if (message.type !== "cpu") return;
+        child.off("message", onMessage);
+        resolve(message.micros!);
+      };
+      child.on("message", onMessage);
+      child.send({ type: "cpu" });
+    });
+  return { ready, header, cpu, stop: () => child.kill("SIGKILL") };
 }
 
 function post(agent: Agent, url: string, body: Uint8Array, contentType: string): Promise<Buffer> {
@@ -121,11 +133,18 @@ async function benchEcho(): Promise<BenchRow[]> {
       await load(Math.min(200, REQUESTS[concurrency]), concurrency, direct);
       await load(Math.min(200, REQUESTS[concurrency]), concurrency, relayed);
       const tallies = { direct: [] as number[], relayed: [] as number[], directRate: [] as number[], relayRate: [] as number[] };
+      let relayCpuMicros = 0;
+      let relayCount = 0;
       const perRound = Math.ceil(REQUESTS[concurrency] / ROUNDS);
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate the order so that drift on a shared machine hits both paths alike.
         for (const path of round % 2 === 0 ? (["direct", "relayed"] as const) : (["relayed", "direct"] as const)) {
+          const cpuBefore = path === "relayed" ? await server.cpu() : 0;
           const result = await load(perRound, concurrency, path === "direct" ? direct : relayed);
+          if (path === "relayed") {
+            relayCpuMicros += (await server.cpu()) - cpuBefore;
+            relayCount += perRound;
+          }
           tallies[path].push(...result.latencies);
           tallies[path === "direct" ? "directRate" : "relayRate"].push((perRound * 1000) / result.wallMs);
         }
@@ -141,6 +160,11 @@ async function benchEcho(): Promise<BenchRow[]> {
       if (concurrency === 1) rows.push({ name: "echo c=1: added p50 latency", value: round2(added), unit: "ms", target: "< 2", ok: added < 2 });
       const rate = median(tallies.relayRate);
       rows.push(
+        {
+          name: `echo c=${concurrency}: server CPU per relay (miner + echo)`,
+          value: round2(relayCpuMicros / relayCount / 1000),
+          unit: "ms",
+        },
         { name: `echo c=${concurrency}: direct calls/s`, value: Math.round(median(tallies.directRate)), unit: "calls/s" },
         {
           name: `echo c=${concurrency}: relays/s`,

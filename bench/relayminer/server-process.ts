@@ -78,7 +78,13 @@ async function main(request: ServerRequest): Promise<ServerReady> {
 
 process.once("message", (request: ServerRequest) => {
   main(request).then(
-    (ready) => process.send!(ready),
+    (ready) => {
+      process.send!(ready);
+      // CPU time of this process (miner, backend and ring workers), for load-independent rates.
+      process.on("message", (message: { type?: string }) => {
+        if (message.type === "cpu") process.send!({ type: "cpu", micros: process.cpuUsage().user + process.cpuUsage().system });
+      });
+    },
     (error) => {
       console.error(error);
       process.exit(1);

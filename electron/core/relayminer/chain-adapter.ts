@@ -32,6 +32,8 @@ import type { RelayMinerMetrics } from "./metrics.js";
 
 /** Gas of one MsgSubmitProof relative to one MsgCreateClaim (a proof carries a relay and ~10 side nodes). */
 const PROOF_TO_CLAIM_GAS = 3;
+/** A claim's gas when it cannot be simulated (cosmos-sdk message plus a 48-byte root; generous). */
+const DEFAULT_CLAIM_GAS = 200_000;
 
 /** Times every call into `component` under relayminer_full_node_grpc_call_duration_seconds. */
 function timed<T extends object>(target: T, component: string, metrics: RelayMinerMetrics): T {
@@ -135,6 +137,8 @@ export interface ClaimChainOptions {
 export class ChainClaimSubmitter implements ClaimChain {
   private readonly gasPrice: GasPrice;
   private readonly gasMultiplier: number;
+  /** Gas of one claim in the last simulation. */
+  private claimGas: number | undefined;
 
   constructor(private readonly options: ClaimChainOptions) {
     this.gasPrice = GasPrice.fromString(options.client.profile.minGasPrice);
@@ -158,13 +162,14 @@ export class ChainClaimSubmitter implements ClaimChain {
   }
 
   async estimateClaimFee(operatorAddress: string, claims: readonly ClaimToSubmit[]): Promise<bigint> {
-    return this.feeFor(await this.simulateClaims(operatorAddress, claims));
+    const gas = await this.simulateClaims(operatorAddress, claims);
+    this.claimGas = Math.ceil(gas / Math.max(1, claims.length));
+    return this.feeFor(gas);
   }
 
-  async estimateProofFee(operatorAddress: string): Promise<bigint> {
+  async estimateProofFee(): Promise<bigint> {
     // A proof cannot be simulated before it exists (nor outside its window): price it from a claim's gas.
-    const claimGas = await this.simulateClaims(operatorAddress, []);
-    return this.feeFor(claimGas * PROOF_TO_CLAIM_GAS);
+    return this.feeFor((this.claimGas ?? DEFAULT_CLAIM_GAS) * PROOF_TO_CLAIM_GAS);
   }
 
   async createClaims(operatorAddress: string, claims: readonly ClaimToSubmit[], timeoutHeight: bigint): Promise<TxReceipt> {
@@ -223,15 +228,14 @@ export class ChainClaimSubmitter implements ClaimChain {
   }
 
   private async simulateClaims(operatorAddress: string, claims: readonly ClaimToSubmit[]): Promise<number> {
-    const sample = claims.length > 0 ? claims : [{ header: undefined, rootHash: new Uint8Array(48) }];
-    const messages = sample.map((claim) =>
+    const messages = claims.map((claim) =>
       msgs.createClaim({ supplierOperatorAddress: operatorAddress, sessionHeader: claim.header, rootHash: claim.rootHash }),
     );
     try {
       return await this.options.client.simulate(this.options.signerFor(operatorAddress), operatorAddress, messages);
     } catch (error) {
       // Outside its window a claim fails simulation; its gas is still about what a claim costs.
-      if (error instanceof ChainTxError) return 200_000 * messages.length;
+      if (error instanceof ChainTxError) return DEFAULT_CLAIM_GAS * messages.length;
       throw error;
     }
   }

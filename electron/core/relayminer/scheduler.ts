@@ -187,13 +187,13 @@ export class ClaimProofScheduler {
       return { job, rootHash, claim: { header: job.tree.header, rootHash } satisfies ClaimToSubmit };
     });
     try {
-      [tokenomics, balance, proofCost, claimFee] = await Promise.all([
+      claimFee = await chain.estimateClaimFee(operator, candidates.map((c) => c.claim));
+      [tokenomics, balance, proofCost] = await Promise.all([
         this.tokenomics(),
         chain.balance(operator),
         Promise.all([chain.estimateProofFee(operator), chain.proofParams()]).then(
           ([fee, params]) => fee + BigInt(params.proofSubmissionFee?.amount ?? "0"),
         ),
-        chain.estimateClaimFee(operator, candidates.map((c) => c.claim)),
       ]);
     } catch (error) {
       for (const { job } of candidates) this.failedAttempt(job, `cannot price the claim: ${message(error)}`);
