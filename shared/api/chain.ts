@@ -98,7 +98,12 @@ export const chainMethods = {
   "localnet.reset": method(z.object({}).strict(), ChainStatus, "Throw the embedded localnet away and start a new chain from genesis"),
   "localnet.traffic": method(
     z
-      .object({ action: z.enum(["start", "stop", "setRate"]), ratePerSecond: z.number().gt(0).max(100).optional() })
+      .object({
+        action: z.enum(["start", "stop", "setRate"]),
+        ratePerSecond: z.number().gt(0).max(100).optional(),
+        /** start: the service its application uses (default: the genesis service); the supplier must serve it. */
+        serviceId: z.string().regex(/^[a-zA-Z0-9_-]{1,42}$/, "a service id").optional(),
+      })
       .strict()
       .refine((p) => p.action !== "setRate" || p.ratePerSecond !== undefined, { message: "setRate needs ratePerSecond", path: ["ratePerSecond"] }),
     TrafficStats,

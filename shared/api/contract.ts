@@ -6,7 +6,9 @@ import { hardwareEvents, hardwareMethods } from "./hardware.js";
 import { inferenceEvents, inferenceMethods } from "./inference.js";
 import { modelsEvents, modelsMethods } from "./models.js";
 import { relayMinerEvents, relayMinerMethods } from "./relayminer.js";
+import { preferencesEvents, preferencesMethods } from "./preferences.js";
 import { rigEvents, rigMethods } from "./rig.js";
+import { stakingEvents, stakingMethods } from "./staking.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
 
@@ -24,6 +26,8 @@ export const apiMethods = {
   ...rigMethods,
   ...chainMethods,
   ...relayMinerMethods,
+  ...stakingMethods,
+  ...preferencesMethods,
 } satisfies MethodMap;
 
 /** Every event the engine pushes. */
@@ -37,6 +41,8 @@ export const apiEvents = {
   ...rigEvents,
   ...chainEvents,
   ...relayMinerEvents,
+  ...stakingEvents,
+  ...preferencesEvents,
 } satisfies EventMap;
 
 export type ApiMethods = typeof apiMethods;

@@ -10,4 +10,6 @@ export * from "./desktop.js";
 export * from "./rig.js";
 export * from "./chain.js";
 export * from "./relayminer.js";
+export * from "./staking.js";
+export * from "./preferences.js";
 export * from "./ipc.js";

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { join } from "node:path";
 import type { AppInfo, AppSettings, WorkerDevice } from "../../../shared/api/index.js";
@@ -30,6 +30,11 @@ import { EventBus } from "./events.js";
 import { AlertCenter } from "./alerts.js";
 import { alertForMinerSession } from "./miner-alerts.js";
 import { createAppHandlers } from "./handlers/app-handlers.js";
+import { createPreferencesHandlers } from "./handlers/preferences-handlers.js";
+import { buildDiagnostics } from "./diagnostics.js";
+import { PreferencesStore, PriceFeed } from "./preferences.js";
+import { createStakingHandlers } from "../staking/api-handlers.js";
+import { StakingService } from "../staking/staking-service.js";
 import { appSettingsOf, createDesktopHandlers } from "./handlers/desktop-handlers.js";
 import { createRigHandlers } from "./handlers/rig-handlers.js";
 import { createHardwareHandlers } from "./handlers/hardware-handlers.js";
@@ -54,6 +59,8 @@ export interface CoreOptions {
   telemetryIntervalMs?: number;
   /** OS keychain for "remember the wallet on this device": Electron passes deviceSecretStoreFromSafeStorage(safeStorage). */
   deviceSecretStore?: DeviceSecretStore;
+  /** Opens a folder in the OS file manager (Electron passes shell.openPath); headless engines return the path instead. */
+  openPath?: (path: string) => Promise<string>;
   /** The relay miner as pause/resume sees it; without it availability is reported but nothing is paused. */
   servingControl?: ServingControl;
 }
@@ -199,6 +206,31 @@ export function createCore(options: CoreOptions): Core {
     onBlock: (block) => events.emit("chain.block", block),
   });
 
+  const preferences = new PreferencesStore(options.dataDir, logs.logger("preferences"));
+  const price = new PriceFeed({ preferences: () => preferences.get(), emit: (p) => events.emit("price.changed", p), logger: logs.logger("price") });
+  const staking = new StakingService({
+    dataDir: options.dataDir,
+    chain,
+    wallet: {
+      get operatorAddress() {
+        return wallet.operatorAddress;
+      },
+      owner: () => wallet.snapshot().owner,
+      directSigner: (address) => wallet.directSigner(address),
+    },
+    miner: relayMiner,
+    serveService: (serviceId) =>
+      void config.update((c) => {
+        if (!c.relayMiner.services.some((s) => s.serviceId === serviceId)) c.relayMiner.services.push({ serviceId, backend: { type: "inference" } });
+      }),
+    listenUrl: () => {
+      const { host, port } = config.get().relayMiner.listen;
+      return `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
+    },
+    emit: (progress) => events.emit("staking.tx", progress),
+    logger: logs.logger("staking"),
+  });
+
   const info = (): Omit<AppInfo, "transport"> => ({
     name: "PocketForge",
     version: options.version,
@@ -212,7 +244,34 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const handlers: ApiHandlers = {
-    ...createAppHandlers({ info, logs }),
+    ...createAppHandlers({
+      info,
+      logs,
+      folders: { data: options.dataDir, logs: join(options.dataDir, "logs"), models: join(options.dataDir, "models") },
+      openPath: options.openPath,
+      diagnostics: () =>
+        buildDiagnostics({
+          sections: {
+            app: () => info(),
+            settings: () => config.get(),
+            preferences: () => preferences.get(),
+            hardware: () => hardware.getInfo(),
+            inference: () => ({ status: inference.status(), workers: inference.workerStats(), metrics: inference.metrics() }),
+            models: () => models.installed(),
+            wallet: () => wallet.snapshot(),
+            chain: () => chain.status(),
+            relayMiner: () => ({ status: relayMiner.status(), metrics: relayMiner.metricsSnapshot() }),
+            logs: () => logs.tail(2000, "debug"),
+          },
+          // The dashboard's access token must never leave in a bundle, even inside a logged URL.
+          secrets: () => {
+            const file = join(options.dataDir, "access-token");
+            return existsSync(file) ? [readFileSync(file, "utf8").trim()] : [];
+          },
+        }),
+    }),
+    ...createPreferencesHandlers({ store: preferences, price, onChanged: (next) => events.emit("preferences.changed", next) }),
+    ...createStakingHandlers(staking),
     ...createHardwareHandlers(hardware),
     ...createInferenceHandlers(
       inference,
@@ -240,7 +299,7 @@ export function createCore(options: CoreOptions): Core {
 
   const closeLedger: Service = { start: async () => {}, dispose: async () => ledger.close() };
   const services: Service[] = [closeLedger, wallet, hardware, inference, models, availability];
-  services.push(localnet, chain);
+  services.push(localnet, chain, price);
   // After the chain: an auto-started miner connects to the network the chain service reached.
   services.push(relayMiner);
   let started: Service[] = [];

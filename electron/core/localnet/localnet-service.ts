@@ -35,6 +35,8 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
   private embedded: Localnet | undefined;
   private attachment: Attachment = { kind: "off" };
   private generator: TrafficGenerator | undefined;
+  /** The service the traffic generator's application uses. */
+  private trafficService: string = GENESIS_SERVICE_ID;
   private lastTrafficEvent = 0;
   private pendingTraffic: NodeJS.Timeout | undefined;
 
@@ -103,7 +105,13 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
     await this.embedded.reset();
   }
 
-  async startTraffic(ratePerSecond?: number): Promise<TrafficStats> {
+  /** Starts sending relays; `serviceId` switches the application to that service (the one the user's supplier serves). */
+  async startTraffic(ratePerSecond?: number, serviceId?: string): Promise<TrafficStats> {
+    if (serviceId !== undefined && serviceId !== this.trafficService) {
+      this.stopTraffic();
+      this.generator = undefined;
+      this.trafficService = serviceId;
+    }
     const generator = this.trafficGenerator();
     if (ratePerSecond !== undefined) generator.setRate(ratePerSecond);
     await generator.start();
@@ -124,7 +132,7 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
     return this.generator?.stats() ?? {
       running: false,
       ratePerSecond: 1,
-      serviceId: GENESIS_SERVICE_ID,
+      serviceId: this.trafficService,
       applicationAddress: null,
       gatewayAddress: null,
       sent: 0,
@@ -150,7 +158,7 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
       client,
       faucet: (address, amount) => this.faucet(address, amount),
       keys: loadOrCreateTrafficKeys(join(this.options.dataDir, keysFile)),
-      serviceId: GENESIS_SERVICE_ID,
+      serviceId: this.trafficService,
       logger: this.options.logger,
       onStats: (stats) => this.publishTraffic(stats),
     });
