@@ -210,7 +210,7 @@ export class RelayHandler {
     }
     try {
       return buildUpstreamRequest(payload, route.target, verified);
-    } catch (error) {
+    } catch {
       throw new RelayFailure("unmarshalRequest", `invalid POKTHTTPRequest url ${JSON.stringify(payload.url)}`);
     }
   }
