@@ -149,6 +149,7 @@ test("relays of a known session cost no further chain queries", async () => {
     assert.equal(h.chain.calls.get("session"), 1);
     assert.equal(h.chain.calls.get("publicKey"), 1);
     assert.equal(h.chain.calls.get("relayDifficultyTargetAtHeight"), 1);
+    assert.deepEqual(h.chain.pricingHeights, [header.sessionStartBlockHeight, header.sessionStartBlockHeight], "prices of the session start");
     assert.equal([...h.trees.values()][0].minedRelays, 20);
   } finally {
     h.close();
