@@ -101,6 +101,8 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     workerLauncher: new UtilityProcessLauncher(utilityProcess),
     // "Remember on this device" wraps the wallet key with the OS keychain (refused on plain-text backends).
     deviceSecretStore: deviceSecretStoreFromSafeStorage(safeStorage),
+    // "Open folder" on the Logs and Settings pages: the OS file manager (resolves "" on success).
+    openPath: (path) => shell.openPath(path),
     ...options.core,
   });
   const rendererIndex = join(bundleDir, "..", "renderer", "index.html");

@@ -5,9 +5,10 @@ import { useWallet } from "./stores/wallet-store.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
 import { LogsPage } from "./pages/LogsPage.js";
 import { ModelsPage } from "./pages/ModelsPage.js";
+import { SetupPage } from "./pages/SetupPage.js";
 import { WalletPage } from "./pages/WalletPage.js";
 import { SettingsPage } from "./pages/SettingsPage.js";
-import { ComingSoonPage } from "./pages/ComingSoonPage.js";
+import { StakingPage } from "./pages/StakingPage.js";
 
 export function App() {
   const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
@@ -57,13 +58,13 @@ export function App() {
 function Page({ route }: { route: Route }) {
   switch (route.page) {
     case "setup":
-      return <ComingSoonPage title="Setup" summary="The setup wizard will walk you through hardware, wallet, network, model, benchmark, endpoint and stake." />;
+      return <SetupPage step={route.sub} />;
     case "models":
       return <ModelsPage />;
     case "wallet":
       return <WalletPage />;
     case "staking":
-      return <ComingSoonPage title="Staking" summary="Stake as a supplier, manage services and endpoints, and watch the unbonding countdown." />;
+      return <StakingPage />;
     case "settings":
       return <SettingsPage />;
     case "logs":

@@ -84,6 +84,8 @@ export const InferenceMetrics = z.object({
   tokensPerSecondPerRequest: z.object({ p50: z.number().nullable() }),
   /** Tokens generated in the window, all requests together. */
   completionTokens: z.number().int(),
+  /** Tokens per second generated over the last 10 s, every request together (each spread over its own decode time). */
+  tokensPerSecond: z.number(),
 });
 export type InferenceMetrics = z.infer<typeof InferenceMetrics>;
 

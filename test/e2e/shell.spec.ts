@@ -14,11 +14,12 @@ test("the shell loads with every page in the navigation", async ({ page }) => {
   }
   await page.getByRole("link", { name: "Staking", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Staking" })).toBeVisible();
-  await expect(page.getByText("Coming soon")).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/coming-soon.png` });
+  // Nothing is staked on a fresh engine: the empty state says how to change that.
+  await expect(page.getByText("Not staked yet")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("link", { name: "Stake in the setup wizard" })).toBeVisible();
   await page.getByRole("link", { name: "Logs", exact: true }).click();
   await expect(page.getByRole("log")).toContainText("starting engine");
-  await page.screenshot({ path: `${SCREENSHOTS}/logs.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/logs-shell.png` });
 });
 
 test("the hardware card shows this machine's CPU and RAM", async ({ page }) => {
@@ -34,7 +35,7 @@ test("the hardware card shows this machine's CPU and RAM", async ({ page }) => {
 });
 
 test("a model loads from a local path and a chat prompt streams a reply", async ({ page }) => {
-  await page.goto("/#/dashboard");
+  await page.goto("/#/models");
   await page.getByLabel("GGUF file on this machine").fill(testModelPath());
   await page.getByRole("button", { name: "Load model" }).click();
   await expect(page.getByTestId("inference-state")).toHaveText("ready", { timeout: 60_000 });
@@ -58,5 +59,5 @@ test("a model loads from a local path and a chat prompt streams a reply", async 
   const texts: string[] = await page.evaluate(() => (window as any).__replyTexts);
   const partials = new Set(texts.filter((t) => t && t !== "…" && t !== reply));
   expect(partials.size, "intermediate streamed states of the reply").toBeGreaterThanOrEqual(2);
-  await page.screenshot({ path: `${SCREENSHOTS}/dashboard-chat.png`, fullPage: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/models-chat.png`, fullPage: true });
 });

@@ -7,6 +7,9 @@ interface Sample {
   completionTokens: number;
 }
 
+/** The span the live tokens/s figure averages over. */
+const RECENT_MS = 10_000;
+
 /** Nearest-rank percentile of an ascending list (null when empty). */
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -37,6 +40,16 @@ export class GenerationWindow {
     const ttft = this.samples.map((s) => s.ttftMs).filter((v): v is number => v != null).sort((a, b) => a - b);
     const speeds = this.samples.map((s) => s.tokensPerSecond).filter((v): v is number => v != null).sort((a, b) => a - b);
     const tokens = this.samples.reduce((sum, s) => sum + s.completionTokens, 0);
+    // A request's tokens came out over its decode time (tokens ÷ its speed) before it finished: count the part of
+    // that interval inside the last RECENT_MS, so one long reply does not show as a spike when it ends.
+    let recentTokens = 0;
+    for (const s of this.samples) {
+      const decodeMs = s.tokensPerSecond && s.tokensPerSecond > 0 ? (s.completionTokens / s.tokensPerSecond) * 1000 : 0;
+      const start = s.at - decodeMs;
+      const overlap = Math.min(s.at, now) - Math.max(start, now - RECENT_MS);
+      if (decodeMs === 0) recentTokens += s.at > now - RECENT_MS ? s.completionTokens : 0;
+      else if (overlap > 0) recentTokens += (s.completionTokens * overlap) / decodeMs;
+    }
     return {
       time: now,
       windowSeconds: this.windowMs / 1000,
@@ -44,6 +57,7 @@ export class GenerationWindow {
       ttftMs: { p50: percentile(ttft, 50), p95: percentile(ttft, 95) },
       tokensPerSecondPerRequest: { p50: percentile(speeds, 50) },
       completionTokens: tokens,
+      tokensPerSecond: recentTokens / (RECENT_MS / 1000),
     };
   }
 }

@@ -4,6 +4,8 @@ export interface Action<A extends unknown[], R> {
   run: (...args: A) => Promise<R | undefined>;
   busy: boolean;
   error: unknown;
+  /** The last successful result (undefined before the first). */
+  data: R | undefined;
   clearError: () => void;
 }
 
@@ -14,6 +16,7 @@ export interface Action<A extends unknown[], R> {
 export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>): Action<A, R> {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [data, setData] = useState<R | undefined>(undefined);
   const mounted = useRef(true);
   const latest = useRef(fn);
   latest.current = fn;
@@ -27,7 +30,9 @@ export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>
     setBusy(true);
     setError(null);
     try {
-      return await latest.current(...args);
+      const result = await latest.current(...args);
+      if (mounted.current) setData(() => result);
+      return result;
     } catch (e) {
       if (mounted.current) setError(e);
       return undefined;
@@ -36,5 +41,5 @@ export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>
     }
   }, []);
   const clearError = useCallback(() => setError(null), []);
-  return { run, busy, error, clearError };
+  return { run, busy, error, data, clearError };
 }

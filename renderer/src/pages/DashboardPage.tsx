@@ -1,16 +1,37 @@
+import { CurrentSessionCard } from "../components/dashboard/CurrentSessionCard.js";
+import { EarningsCard } from "../components/dashboard/EarningsCard.js";
+import { EarningsChart } from "../components/dashboard/EarningsChart.js";
+import { FeeRunwayCard } from "../components/dashboard/FeeRunwayCard.js";
+import { GpuTable } from "../components/dashboard/GpuTable.js";
+import { LiveCharts } from "../components/dashboard/LiveCharts.js";
+import { PerformanceCard } from "../components/dashboard/PerformanceCard.js";
+import { ProfitCard } from "../components/dashboard/ProfitCard.js";
+import { SessionsTable } from "../components/dashboard/SessionsTable.js";
+import { SetupPrompt } from "../components/dashboard/SetupPrompt.js";
+import { StatusPanel } from "../components/dashboard/StatusPanel.js";
 import { HardwareCard } from "../components/HardwareCard.js";
-import { ModelLoaderCard } from "../components/ModelLoaderCard.js";
-import { TryModelCard } from "../components/TryModelCard.js";
+import { PageHeader } from "../kit/PageHeader.js";
 
 export function DashboardPage() {
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">Dashboard</h1>
+      <PageHeader title="Dashboard" description="Whether this machine is serving, what it earns, and what it costs." />
+      <SetupPrompt />
+      <StatusPanel />
       <div className="grid">
-        <HardwareCard />
-        <ModelLoaderCard />
+        <EarningsCard />
+        <CurrentSessionCard />
       </div>
-      <TryModelCard />
+      <PerformanceCard />
+      <div className="grid">
+        <EarningsChart />
+        <ProfitCard />
+      </div>
+      <LiveCharts />
+      <GpuTable />
+      <FeeRunwayCard />
+      <SessionsTable />
+      <HardwareCard />
     </section>
   );
 }

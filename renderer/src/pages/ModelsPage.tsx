@@ -3,13 +3,15 @@ import { CatalogList } from "../components/models/CatalogList.js";
 import { DownloadStatus } from "../components/models/DownloadStatus.js";
 import { ImportModelForm } from "../components/models/ImportModelForm.js";
 import { InstalledTable } from "../components/models/InstalledTable.js";
+import { ModelLoaderCard } from "../components/ModelLoaderCard.js";
+import { TryModelCard } from "../components/TryModelCard.js";
 import { useAction } from "../hooks/useAction.js";
 import { Button } from "../kit/Button.js";
 import { Card } from "../kit/Card.js";
 import { EmptyState } from "../kit/EmptyState.js";
 import { ErrorMessage } from "../kit/Message.js";
 import { PageHeader } from "../kit/PageHeader.js";
-import { useEngine } from "../stores/engine-store.js";
+import { useChain } from "../stores/chain-store.js";
 import { refreshModels, useModels } from "../stores/models-store.js";
 import type { CatalogRow } from "../view-models/catalog.js";
 
@@ -18,7 +20,7 @@ export function ModelsPage() {
   const installed = useModels((s) => s.installed);
   const downloads = useModels((s) => s.downloads);
   const catalog = useModels((s) => s.catalog);
-  const network = useEngine((s) => s.info?.network);
+  const network = useChain((s) => s.status?.network);
   const refresh = useAction(async () => {
     await api.invoke("models.catalog", { refresh: true });
     await refreshModels(api);
@@ -67,6 +69,10 @@ export function ModelsPage() {
           <InstalledTable models={installed} />
         )}
       </Card>
+      <div className="grid">
+        <ModelLoaderCard />
+        <TryModelCard />
+      </div>
       <Card title="Import a file">
         <ImportModelForm />
       </Card>

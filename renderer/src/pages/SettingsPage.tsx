@@ -1,6 +1,9 @@
 import { AvailabilityForm } from "../components/settings/AvailabilityForm.js";
 import { DesktopForm } from "../components/settings/DesktopForm.js";
 import { ModelSourcesForm } from "../components/settings/ModelSourcesForm.js";
+import { PortsAndFolders } from "../components/settings/PortsAndFolders.js";
+import { PreferencesForm } from "../components/settings/PreferencesForm.js";
+import { NetworkPicker } from "../components/chain/NetworkPicker.js";
 import { RigForm } from "../components/settings/RigForm.js";
 import { Card } from "../kit/Card.js";
 import { ErrorMessage } from "../kit/Message.js";
@@ -22,6 +25,12 @@ export function SettingsPage() {
         }
       />
       {error && <ErrorMessage error={error} title="Could not read the settings." />}
+      <Card title="Network" subtitle="Switching network stops serving on the old one; your stake there stays.">
+        <NetworkPicker />
+      </Card>
+      <Card title="Appearance and money" subtitle="Theme, and what electricity and POKT are worth to you (for profit figures).">
+        <PreferencesForm />
+      </Card>
       <Card title="When to serve" subtitle="Idle-only mode pauses serving while you use the computer (or a game uses the GPU).">
         <AvailabilityForm />
       </Card>
@@ -33,6 +42,9 @@ export function SettingsPage() {
       </Card>
       <Card title="Model sources">
         <ModelSourcesForm />
+      </Card>
+      <Card title="Ports and folders">
+        <PortsAndFolders />
       </Card>
     </section>
   );

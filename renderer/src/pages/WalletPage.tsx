@@ -3,6 +3,8 @@ import { useApi } from "../api/api-context.js";
 import { AccountsTable } from "../components/wallet/AccountsTable.js";
 import { AddAccount } from "../components/wallet/AddAccount.js";
 import { AddressBlock } from "../components/wallet/AddressBlock.js";
+import { BalancesCard } from "../components/wallet/BalancesCard.js";
+import { SendForm } from "../components/wallet/SendForm.js";
 import { ChangePassphrase } from "../components/wallet/ChangePassphrase.js";
 import { OwnerChoice } from "../components/wallet/OwnerChoice.js";
 import { RevealSecret } from "../components/wallet/RevealSecret.js";
@@ -77,6 +79,12 @@ export function WalletPage() {
               {state === "unlocked" ? <OwnerChoice snapshot={snapshot} /> : <p className="muted">Unlock the wallet to change the owner.</p>}
             </Card>
           </div>
+          <BalancesCard snapshot={snapshot} />
+          {state === "unlocked" && (
+            <Card title="Send" subtitle="From an account of this wallet to any pokt address.">
+              <SendForm snapshot={snapshot} />
+            </Card>
+          )}
           <Card
             title="Accounts"
             actions={

@@ -2,10 +2,12 @@ import { create } from "zustand";
 import type {
   AppInfo,
   HardwareInfo,
+  InferenceMetrics,
   InferenceStatus,
   LogEntry,
   PocketForgeApi,
   TelemetrySample,
+  WorkerStats,
 } from "../../../shared/api/index.js";
 import type { ConnectionState } from "../api/ws-client.js";
 
@@ -23,6 +25,12 @@ export interface EngineState {
   hardwareError: string | null;
   telemetry: TelemetrySample[];
   inference: InferenceStatus | null;
+  /** TTFT and tokens/s of recent requests; the engine has no event for it, so the dashboard polls (pollInferenceMetrics). */
+  inferenceMetrics: InferenceMetrics | null;
+  /** Polled metrics, oldest first, for the tokens/s chart. */
+  inferenceHistory: InferenceMetrics[];
+  /** Inference workers (one per GPU in rig mode) with their load and token counts. */
+  workers: WorkerStats[];
   logs: LogEntry[];
 }
 
@@ -33,6 +41,9 @@ export const useEngine = create<EngineState>(() => ({
   hardwareError: null,
   telemetry: [],
   inference: null,
+  inferenceMetrics: null,
+  inferenceHistory: [],
+  workers: [],
   logs: [],
 }));
 
@@ -44,6 +55,7 @@ export function bindEngine(api: PocketForgeApi): () => void {
       set((s) => ({ telemetry: [...s.telemetry, sample].slice(-TELEMETRY_KEEP) })),
     ),
     api.on("inference.status", (inference) => set({ inference })),
+    api.on("rig.workers", ({ workers }) => set({ workers })),
     api.on("log.entry", (entry) => set((s) => ({ logs: [...s.logs, entry].slice(-LOGS_KEEP) }))),
   ];
   return () => unsubscribers.forEach((off) => off());
@@ -54,6 +66,7 @@ export async function refreshSnapshots(api: PocketForgeApi): Promise<void> {
   await Promise.all([
     api.invoke("app.info", {}).then((info) => set({ info })),
     api.invoke("inference.status", {}).then((inference) => set({ inference })),
+    api.invoke("rig.workers", {}).then(({ workers }) => set({ workers })),
     api.invoke("hardware.telemetry", {}).then((telemetry) => set({ telemetry })),
     api.invoke("logs.tail", { limit: 500, minLevel: "debug" }).then((logs) => set({ logs })),
     api
@@ -63,4 +76,17 @@ export async function refreshSnapshots(api: PocketForgeApi): Promise<void> {
   ]).catch(() => {
     // Connection loss is shown by the connection banner; the next reconnect refreshes.
   });
+}
+
+/** Refreshes the inference metrics every `intervalMs` while something shows them; returns the stop function. */
+export function pollInferenceMetrics(api: PocketForgeApi, intervalMs = 2000): () => void {
+  const poll = () =>
+    api.invoke("inference.metrics", {}).then(
+      (inferenceMetrics) =>
+        useEngine.setState((s) => ({ inferenceMetrics, inferenceHistory: [...s.inferenceHistory, inferenceMetrics].slice(-TELEMETRY_KEEP) })),
+      () => {}, // a missed poll is retried on the next tick; the connection banner reports outages
+    );
+  void poll();
+  const timer = setInterval(poll, intervalMs);
+  return () => clearInterval(timer);
 }

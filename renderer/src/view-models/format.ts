@@ -42,3 +42,19 @@ export function formatAgo(time: number, now: number): string {
 export function shortAddress(address: string): string {
   return address.length <= 20 ? address : `${address.slice(0, 10)}…${address.slice(-6)}`;
 }
+
+/** Durations that can run to months (a fee runway, an unbonding period): days beyond two days, "over a year" beyond that. */
+export function formatLongDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return "—";
+  const hours = ms / 3_600_000;
+  if (hours < 48) return formatDuration(ms);
+  const days = hours / 24;
+  return days < 365 ? `${Math.round(days)} days` : "over a year";
+}
+
+/** Big counts in a small box: 1,234 then 12.3K, 4.5M. */
+export function formatCount(value: number): string {
+  if (!Number.isFinite(value)) return "∞";
+  if (Math.abs(value) < 10_000) return Math.round(value).toLocaleString("en-US");
+  return new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(value);
+}

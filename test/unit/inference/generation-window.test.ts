@@ -43,3 +43,16 @@ test("the sample count is bounded", () => {
   assert.equal(window.snapshot(20).requests, 100);
   assert.equal(window.snapshot(20).ttftMs.p50, 949);
 });
+
+test("live tokens/s spreads each request over its decode time and counts only the last 10 s", () => {
+  const window = new GenerationWindow();
+  // 100 tokens at 10 tokens/s finished at t=20 s: decoded from 10 s to 20 s, all inside [10 s, 20 s].
+  window.record(stats(50, 10, 100), 20_000);
+  assert.equal(window.snapshot(20_000).tokensPerSecond, 10);
+  // Five seconds later only half of that decode time is in the last 10 s.
+  assert.equal(window.snapshot(25_000).tokensPerSecond, 5);
+  // A request without a speed counts whole when it finished inside the span.
+  window.record(stats(50, null, 40), 24_000);
+  assert.equal(window.snapshot(25_000).tokensPerSecond, 9);
+  assert.equal(window.snapshot(40_000).tokensPerSecond, 0);
+});

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatAgo, formatEta, formatParameters, formatRate, formatTokensPerSecond, shortAddress } from "../../../renderer/src/view-models/format.js";
+import { formatAgo, formatCount, formatEta, formatLongDuration, formatParameters, formatRate, formatTokensPerSecond, shortAddress } from "../../../renderer/src/view-models/format.js";
 
 test("rates, times and speeds carry units; unknown values read as a dash", () => {
   assert.equal(formatRate(1536), "1.50 KiB/s");
@@ -23,4 +23,13 @@ test("relative times and short addresses", () => {
   assert.equal(formatAgo(Date.UTC(2025, 0, 2), Date.UTC(2025, 0, 9)), "2025-01-02");
   assert.equal(shortAddress("pokt1abcdefghijklmnopqrstuvwxyz0123456789"), "pokt1abcde…456789");
   assert.equal(shortAddress("pokt1short"), "pokt1short");
+});
+
+test("long durations switch to days, and big counts to compact notation", () => {
+  assert.equal(formatLongDuration(90 * 60_000), "1 h 30 min");
+  assert.equal(formatLongDuration(5 * 86_400_000), "5 days");
+  assert.equal(formatLongDuration(400 * 86_400_000), "over a year");
+  assert.equal(formatCount(9_999), "9,999");
+  assert.equal(formatCount(332_666), "332.7K");
+  assert.equal(formatCount(Number.POSITIVE_INFINITY), "∞");
 });

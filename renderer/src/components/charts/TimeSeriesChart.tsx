@@ -53,7 +53,14 @@ export function TimeSeriesChart({ label, times, series, unit, kind = "line", emp
         scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(max ?? 1, 1e-9) * 1.1] } },
         axes: [
           { stroke: axisColor, grid, ticks: grid },
-          { stroke: axisColor, grid, ticks: grid, size: 64, values: (_u, ticks) => ticks.map((t) => `${formatTick(t)} ${unit}`) },
+          {
+            stroke: axisColor,
+            grid,
+            ticks: grid,
+            values: (_u, ticks) => ticks.map((t) => `${formatTick(t)} ${unit}`),
+            // Wide enough for the longest label, so small values (0.0003 POKT) are never clipped.
+            size: (_u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 7 + 18 : 48),
+          },
         ],
         series: [
           {},
@@ -101,8 +108,8 @@ export function TimeSeriesChart({ label, times, series, unit, kind = "line", emp
   );
 }
 
-function formatTick(value: number): string {
-  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
-  if (Math.abs(value) >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
-  return Number.isInteger(value) ? String(value) : value.toFixed(value < 1 ? 2 : 1);
+export function formatTick(value: number): string {
+  if (Math.abs(value) >= 1e6) return `${Number((value / 1e6).toPrecision(3))}M`;
+  if (Math.abs(value) >= 1e3) return `${Number((value / 1e3).toPrecision(3))}k`;
+  return value === 0 ? "0" : String(Number(value.toPrecision(3)));
 }

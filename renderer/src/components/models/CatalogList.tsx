@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { EmptyState } from "../../kit/EmptyState.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
 import { useModels } from "../../stores/models-store.js";
@@ -17,6 +17,11 @@ export function CatalogList({ actions, defaultShowTestModels }: { actions: (row:
   const error = useModels((s) => s.error);
   const [query, setQuery] = useState("");
   const [showTest, setShowTest] = useState(defaultShowTestModels);
+  // The default depends on the network, which may arrive after the first render; a person's choice wins over it.
+  const chosen = useRef(false);
+  useEffect(() => {
+    if (!chosen.current) setShowTest(defaultShowTestModels);
+  }, [defaultShowTestModels]);
 
   const rows = useMemo(() => {
     if (!catalog) return [];
@@ -35,7 +40,14 @@ export function CatalogList({ actions, defaultShowTestModels }: { actions: (row:
           <input type="search" placeholder="Search by name, family or service" value={query} onChange={(e) => setQuery(e.target.value)} />
         </label>
         <label className="check">
-          <input type="checkbox" checked={showTest} onChange={(e) => setShowTest(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={showTest}
+            onChange={(e) => {
+              chosen.current = true;
+              setShowTest(e.target.checked);
+            }}
+          />
           <span>Show test models</span>
         </label>
       </div>

@@ -9,12 +9,14 @@ import { ImportWallet } from "./ImportWallet.js";
 export function AddAccount({ hasKeystore, onDone }: { hasKeystore: boolean; onDone?: (account: AccountSummary) => void }) {
   const [mode, setMode] = useState<"create" | "import">("create");
   const [added, setAdded] = useState<AccountSummary | null>(null);
+  const [showingPhrase, setShowingPhrase] = useState(false);
   const done = (account: AccountSummary) => {
     setAdded(account);
     onDone?.(account);
   };
   return (
     <div className="stack">
+      {!showingPhrase && (
       <Segmented
         label="Create or import"
         value={mode}
@@ -27,8 +29,9 @@ export function AddAccount({ hasKeystore, onDone }: { hasKeystore: boolean; onDo
           { value: "import", label: "Import an existing one" },
         ]}
       />
+      )}
       {added && !onDone && <Message tone="ok">Added “{added.label}” ({added.address}).</Message>}
-      {mode === "create" ? <CreateWallet hasKeystore={hasKeystore} onDone={done} /> : <ImportWallet hasKeystore={hasKeystore} onDone={done} />}
+      {mode === "create" ? <CreateWallet hasKeystore={hasKeystore} onDone={done} onFlowChange={setShowingPhrase} /> : <ImportWallet hasKeystore={hasKeystore} onDone={done} />}
     </div>
   );
 }

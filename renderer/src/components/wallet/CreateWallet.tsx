@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { AccountSummary } from "../../../../shared/api/index.js";
 import { useApi } from "../../api/api-context.js";
 import { Button } from "../../kit/Button.js";
@@ -17,7 +17,7 @@ type Phase = { step: "form" } | { step: "show" | "confirm"; mnemonic: string; ac
  * Creating an account: choose a passphrase (or give the existing one), then the phrase is shown once and three of its
  * words are asked back. The phrase lives only in this component's state and is dropped once confirmed.
  */
-export function CreateWallet({ hasKeystore, onDone }: { hasKeystore: boolean; onDone: (account: AccountSummary) => void }) {
+export function CreateWallet({ hasKeystore, onDone, onFlowChange }: { hasKeystore: boolean; onDone: (account: AccountSummary) => void; onFlowChange?: (showingPhrase: boolean) => void }) {
   const api = useApi();
   const [label, setLabel] = useState("Supplier operator");
   const [words, setWords] = useState<"12" | "24">("24");
@@ -25,6 +25,8 @@ export function CreateWallet({ hasKeystore, onDone }: { hasKeystore: boolean; on
   const [current, setCurrent] = useState("");
   const [phase, setPhase] = useState<Phase>({ step: "form" });
   const [wroteDown, setWroteDown] = useState(false);
+  // While the phrase is on screen nothing else may replace this form (the phrase would be lost).
+  useEffect(() => onFlowChange?.(phase.step !== "form"), [phase.step]);
   const create = useAction(async () => {
     const result = await api.invoke("wallet.create", {
       words: Number(words) as 12 | 24,

@@ -1,0 +1,92 @@
+import { formatUpokt } from "../../../../shared/format.js";
+import { useApi } from "../../api/api-context.js";
+import { useAction } from "../../hooks/useAction.js";
+import { Badge } from "../../kit/Badge.js";
+import { Button } from "../../kit/Button.js";
+import { Card } from "../../kit/Card.js";
+import { EmptyState } from "../../kit/EmptyState.js";
+import { ErrorMessage } from "../../kit/Message.js";
+import { useMiner } from "../../stores/miner-store.js";
+import { sessionReason, stageView } from "../../view-models/earnings.js";
+
+/** Every recent session with its relays, claim, proof and outcome (pending → claimed → proven → settled, or why not). */
+export function SessionsTable() {
+  const api = useApi();
+  const sessions = useMiner((s) => s.sessions);
+  const exportCsv = useAction(async () => {
+    const { filename, csv } = await api.invoke("earnings.exportCsv", {});
+    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = filename;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  });
+  return (
+    <Card
+      title="Sessions"
+      subtitle="Newest first. Each session is claimed, proven when the chain asks, then settled."
+      testId="sessions-table"
+      actions={
+        <Button variant="secondary" size="small" busy={exportCsv.busy} onClick={() => void exportCsv.run()} disabled={!sessions?.length}>
+          Export CSV
+        </Button>
+      }
+    >
+      {exportCsv.error != null && <ErrorMessage error={exportCsv.error} title="The CSV was not exported." />}
+      {!sessions ? (
+        <p className="muted">Reading the ledger…</p>
+      ) : sessions.length === 0 ? (
+        <EmptyState title="No sessions yet">Sessions appear here once relays arrive. Start serving from the top of this page, or finish the setup wizard.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Service</th>
+                <th scope="col" className="num">Blocks</th>
+                <th scope="col" className="num">Relays</th>
+                <th scope="col" className="num">Mined</th>
+                <th scope="col" className="num">Compute units</th>
+                <th scope="col">Stage</th>
+                <th scope="col" className="num">Reward</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => {
+                const stage = stageView(s.stage);
+                const reward = s.stage === "settled" ? s.rewardUpokt : s.expectedRewardUpokt;
+                return (
+                  <tr key={`${s.sessionId}-${s.serviceId}`} data-testid="session-row" data-stage={s.stage}>
+                    <td>
+                      <code title={s.sessionId}>{s.sessionId.slice(0, 10)}…</code>
+                    </td>
+                    <td>
+                      <code>{s.serviceId}</code>
+                    </td>
+                    <td className="num">
+                      {s.startHeight}–{s.endHeight}
+                    </td>
+                    <td className="num">{s.relays.toLocaleString("en-US")}</td>
+                    <td className="num">{s.minedRelays.toLocaleString("en-US")}</td>
+                    <td className="num">{BigInt(s.computeUnits).toLocaleString("en-US")}</td>
+                    <td>
+                      <Badge tone={stage.tone}>{stage.label}</Badge>
+                    </td>
+                    <td className="num" data-testid="session-reward">
+                      {s.stage === "settled" ? formatUpokt(reward) : BigInt(reward) > 0n ? <span className="muted">≈ {formatUpokt(reward)}</span> : "—"}
+                      {BigInt(s.penaltyUpokt) > 0n && <div className="field-error">−{formatUpokt(s.penaltyUpokt)} penalty</div>}
+                    </td>
+                    <td className="small">{sessionReason(s)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,41 @@
+import { formatUpokt } from "../../../../shared/format.js";
+import { useApi } from "../../api/api-context.js";
+import { useBalances } from "../../hooks/useBalances.js";
+import { useAction } from "../../hooks/useAction.js";
+import { Button } from "../../kit/Button.js";
+import { ErrorMessage } from "../../kit/Message.js";
+import { useChain } from "../../stores/chain-store.js";
+
+/** 1,000 POKT: plenty for a localnet stake, the add-service fee and months of claim fees. */
+const FAUCET_UPOKT = "1000000000";
+
+/** The paying account's balance, and on the local test network a faucet that fills it at once. */
+export function FundsRow({ address, onFunded }: { address: string; onFunded: () => void }) {
+  const api = useApi();
+  const network = useChain((s) => s.status?.network);
+  const { balances, error, refresh } = useBalances([address]);
+  const faucet = useAction(async () => {
+    const paid = await api.invoke("localnet.faucet", { address, amount: FAUCET_UPOKT });
+    refresh();
+    onFunded();
+    return paid;
+  });
+  const balance = balances[address];
+  return (
+    <div className="stack" data-testid="funds">
+      <div className="row row-center">
+        <span>
+          Balance of <span className="address">{address}</span>: <strong data-testid="funds-balance">{balance !== undefined ? formatUpokt(balance) : "—"}</strong>
+        </span>
+        {network === "localnet" && (
+          <Button variant="secondary" size="small" busy={faucet.busy} busyLabel="Waiting for the faucet's block…" onClick={() => void faucet.run()}>
+            Get {formatUpokt(FAUCET_UPOKT)} from the faucet
+          </Button>
+        )}
+      </div>
+      {faucet.data && <p className="muted small">The faucet paid {formatUpokt(faucet.data.amount)} in block {faucet.data.height}.</p>}
+      {faucet.error != null && <ErrorMessage error={faucet.error} title="The faucet did not pay." />}
+      {error != null && <ErrorMessage error={error} title="Could not read the balance." />}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import WebSocket from "ws";
+import { WS_PATH, type MethodName, type MethodParams, type MethodResult, type ServerFrame } from "../../shared/api/index.js";
+
+/**
+ * A direct line to the engine under test, for facts the test compares the page with (the ledger's figures) and for
+ * arranging state the page cannot (the fixture gateway's address). Loopback needs no access token.
+ */
+export class EngineApi {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      const frame = JSON.parse(String(data)) as ServerFrame;
+      if (frame.type !== "result" && frame.type !== "error") return;
+      const waiter = this.pending.get(frame.id);
+      if (!waiter) return;
+      this.pending.delete(frame.id);
+      if (frame.type === "result") waiter.resolve(frame.result);
+      else waiter.reject(new Error(`${frame.error.code}: ${frame.error.message}`));
+    });
+  }
+
+  static async connect(baseUrl: string): Promise<EngineApi> {
+    const url = new URL(WS_PATH, baseUrl.replace(/^http/, "ws"));
+    const socket = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("open", () => resolve());
+      socket.once("error", reject);
+    });
+    return new EngineApi(socket);
+  }
+
+  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.socket.send(JSON.stringify({ type: "call", id, method, params }));
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

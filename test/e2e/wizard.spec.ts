@@ -1,0 +1,235 @@
+import { expect, test, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { formatUpokt } from "../../shared/format.js";
+import { startIpfsGateway, type GatewayFixture } from "../fixtures/models/ipfs-gateway.js";
+import { buildUnixfs } from "../fixtures/models/unixfs-blocks.js";
+import { sharedAssetsDir } from "../helpers/paths.js";
+import { expectAccessible } from "./a11y.js";
+import { EngineApi } from "./engine-api.js";
+
+const SHOTS = "artifacts/screenshots";
+const PASSPHRASE = "lantern mossy violin orbit quarry";
+const TINY_ID = "test-stories260k";
+
+// One engine, one story: a fresh install walks through the wizard, then the dashboard must show it earning.
+test.describe.configure({ mode: "serial" });
+
+let gateway: GatewayFixture;
+let deadGateway: GatewayFixture;
+let engine: EngineApi;
+
+test.beforeAll(async ({ baseURL }) => {
+  // The tiny model, served block by block by a local IPFS trustless gateway (its CID is pinned in the catalog).
+  const bytes = readFileSync(resolve(sharedAssetsDir, "models", "stories260K.gguf"));
+  const dag = await buildUnixfs(bytes);
+  gateway = await startIpfsGateway(dag.blocks);
+  deadGateway = await startIpfsGateway(new Map());
+  engine = await EngineApi.connect(baseURL!);
+});
+
+test.afterAll(async () => {
+  engine?.close();
+  await gateway?.close();
+  await deadGateway?.close();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  // From the top: sticky parts (sidebar, step list) would otherwise be drawn where the page was last scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function next(page: Page): Promise<void> {
+  await page.getByTestId("wizard-next").click();
+}
+
+test("a fresh install goes from the wizard to a settled session on the dashboard", async ({ page }) => {
+  test.setTimeout(300_000);
+
+  // The engine downloads from the fixture gateway: set in Settings, as a person would.
+  await page.goto("/#/settings");
+  const sources = page.getByTestId("model-sources-form");
+  await sources.getByLabel("IPFS gateways").fill(gateway.url);
+  await sources.getByRole("button", { name: "Save" }).click();
+  await expect(sources.getByRole("status")).toHaveText("Saved.");
+
+  // A fresh engine opened without a page lands in the wizard.
+  await page.goto("/");
+  await expect(page).toHaveURL(/#\/setup\/welcome$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Welcome" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "What it costs" })).toBeVisible();
+  await shot(page, "setup-1-welcome");
+  await expectAccessible(page, "setup welcome");
+  await next(page);
+
+  // Hardware: this machine's facts, with a CPU-only warning here.
+  await expect(page.getByRole("heading", { level: 1, name: "Hardware check" })).toBeVisible();
+  await expect(page.getByTestId("step-hardware").getByTestId("hw-backend")).toContainText(/CPU|CUDA|VULKAN|METAL/, { timeout: 30_000 });
+  await shot(page, "setup-2-hardware");
+  await expectAccessible(page, "setup hardware");
+  await next(page);
+
+  // Wallet: create, write down, confirm three words.
+  await expect(page.getByRole("heading", { level: 1, name: "Wallet" })).toBeVisible();
+  const create = page.getByTestId("create-wallet");
+  await create.getByLabel("Wallet passphrase", { exact: true }).fill(PASSPHRASE);
+  await expect(create.getByTestId("passphrase-strength")).toContainText(/Strength: (fair|good|strong)/);
+  await create.getByLabel("Repeat the wallet passphrase").fill(PASSPHRASE);
+  await shot(page, "setup-3-wallet-create");
+  await create.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("mnemonic").locator("li")).toHaveCount(24, { timeout: 30_000 });
+  const words = await page.getByTestId("mnemonic").locator("li").allTextContents();
+  expect(words).toHaveLength(24);
+  await shot(page, "setup-3-wallet-phrase");
+  await page.getByLabel(/I wrote down all 24 words/).check();
+  await page.getByRole("button", { name: "Next: confirm three words" }).click();
+  const confirm = page.getByTestId("confirm-words");
+  for (const input of await confirm.locator("input").all()) {
+    const label = await page.locator(`label[for="${await input.getAttribute("id")}"]`).textContent();
+    const position = Number(/#(\d+)/.exec(label ?? "")![1]);
+    await input.fill(words[position - 1]);
+  }
+  await confirm.getByRole("button", { name: "Confirm words" }).click();
+  await expect(page.getByTestId("owner-choice")).toBeVisible();
+  await shot(page, "setup-3-wallet-done");
+  await expectAccessible(page, "setup wallet");
+  await next(page);
+
+  // Network: the local test network is preselected and connected.
+  await expect(page.getByRole("heading", { level: 1, name: "Network" })).toBeVisible();
+  await expect(page.getByRole("radio", { name: /Local test network/ })).toBeChecked();
+  await expect(page.getByTestId("network-status")).toContainText("pocketforge-localnet", { timeout: 60_000 });
+  await shot(page, "setup-4-network");
+  await expectAccessible(page, "setup network");
+  await next(page);
+
+  // Model: the tiny test model from the fixture gateway; it downloads, is verified, and loads.
+  await expect(page.getByRole("heading", { level: 1, name: "Model" })).toBeVisible();
+  const tiny = page.getByTestId(`catalog-${TINY_ID}`);
+  await tiny.getByRole("button", { name: "Download and use" }).click();
+  await expect(page.getByTestId("model-selected")).toContainText("Serving stories260K", { timeout: 60_000 });
+  await shot(page, "setup-5-model");
+  await expectAccessible(page, "setup model");
+  await next(page);
+
+  // Test: a quick benchmark gives time to first token and tokens/s.
+  await expect(page.getByRole("heading", { level: 1, name: "Test" })).toBeVisible();
+  // Segmented choices are styled labels over native radios: a person clicks the label.
+  await page.locator("label", { hasText: "15 seconds (quick)" }).click();
+  await expect(page.getByRole("radio", { name: "15 seconds (quick)" })).toBeChecked();
+  await page.getByRole("button", { name: "Run the benchmark" }).click();
+  await expect(page.getByRole("progressbar", { name: /Benchmarking/ })).toBeVisible();
+  const result = page.getByTestId("benchmark-result");
+  await expect(result).toContainText("tokens/s", { timeout: 60_000 });
+  await expect(result.locator(".stat-value").first()).not.toHaveText("—");
+  await shot(page, "setup-6-test");
+  await expectAccessible(page, "setup test");
+  await next(page);
+
+  // Endpoint: automatic on localnet, proven by a signed test relay through the address.
+  await expect(page.getByRole("heading", { level: 1, name: "Endpoint" })).toBeVisible();
+  await expect(page.getByTestId("endpoint-check")).toContainText("Reachable.", { timeout: 60_000 });
+  await shot(page, "setup-7-endpoint");
+  await expectAccessible(page, "setup endpoint");
+  await next(page);
+
+  // Stake: faucet funds, register the test model's service, stake the chain's minimum.
+  await expect(page.getByRole("heading", { level: 1, name: "Stake" })).toBeVisible();
+  const stakeForm = page.getByTestId("stake-form");
+  await stakeForm.getByRole("button", { name: /from the faucet/ }).click();
+  await expect(stakeForm.getByTestId("funds-balance")).toHaveText("1,000 POKT", { timeout: 30_000 });
+  const missing = stakeForm.getByTestId("service-missing");
+  if (await missing.isVisible()) {
+    await missing.getByRole("button", { name: /Register the service/ }).click();
+    await expect(stakeForm.getByTestId("service-found")).toBeVisible({ timeout: 30_000 });
+  }
+  await expect(stakeForm.getByTestId("stake-estimate")).toBeVisible({ timeout: 30_000 });
+  await stakeForm.getByRole("checkbox", { name: /^Stake / }).check();
+  await shot(page, "setup-8-stake");
+  await expectAccessible(page, "setup stake");
+  await stakeForm.getByRole("button", { name: "Stake", exact: true }).click();
+  await expect(page.getByTestId("stake-status")).toContainText("Staked.", { timeout: 60_000 });
+  await next(page);
+
+  // Start: the relay miner serves, and the local traffic generator plays the gateways.
+  await expect(page.getByRole("heading", { level: 1, name: "Start serving" })).toBeVisible();
+  const start = page.getByRole("button", { name: "Start serving" });
+  if (await start.isVisible()) await start.click();
+  await expect(page.getByTestId("serving-started")).toBeVisible({ timeout: 60_000 });
+  await shot(page, "setup-9-start");
+  await expectAccessible(page, "setup start");
+  await page.getByTestId("go-dashboard").click();
+
+  // Dashboard: relays arrive, then a session settles with the ledger's reward.
+  await expect(page.getByTestId("serving-status")).toHaveText("Serving");
+  await expect(page.getByTestId("session-relays")).not.toHaveText(/^(—|0)/, { timeout: 60_000 });
+  const settled = page.locator('[data-testid="session-row"][data-stage="settled"]').first();
+  await expect(settled).toBeVisible({ timeout: 180_000 });
+  const ledger = await engine.call("earnings.summary", { days: 30 });
+  expect(BigInt(ledger.settledUpokt)).toBeGreaterThan(0n);
+  await expect(page.getByTestId("earnings-settled-total")).toHaveText(formatUpokt(ledger.settledUpokt));
+  const sessions = await engine.call("earnings.sessions", { limit: 50 });
+  const firstSettled = sessions.find((s) => s.stage === "settled")!;
+  await expect(page.locator('[data-testid="session-row"][data-stage="settled"]').filter({ hasText: firstSettled.sessionId.slice(0, 10) }).getByTestId("session-reward")).toHaveText(formatUpokt(firstSettled.rewardUpokt));
+  await shot(page, "dashboard");
+  await expectAccessible(page, "dashboard");
+});
+
+test("every page renders, passes the accessibility check, and is captured in both themes", async ({ page }) => {
+  test.setTimeout(120_000);
+  for (const [hash, heading] of [
+    ["dashboard", "Dashboard"],
+    ["models", "Models"],
+    ["wallet", "Wallet"],
+    ["staking", "Staking"],
+    ["settings", "Settings"],
+    ["logs", "Logs"],
+  ] as const) {
+    await page.goto(`/#/${hash}`);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expectAccessible(page, hash);
+    await shot(page, hash);
+  }
+  await expect(page.getByTestId("supplier-stake").or(page.getByRole("log"))).toBeVisible();
+  await page.emulateMedia({ colorScheme: "dark" });
+  for (const hash of ["dashboard", "staking", "wallet"]) {
+    await page.goto(`/#/${hash}`);
+    await expectAccessible(page, `${hash} (dark)`);
+    await shot(page, `${hash}-dark`);
+  }
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await page.goto("/#/dashboard");
+  await expect(page.getByTestId("status-panel")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, "horizontal overflow at 1024×640").toBeLessThanOrEqual(0);
+  await shot(page, "dashboard-1024x640");
+});
+
+test("a wrong passphrase says so and what to do; the right one unlocks", async ({ page }) => {
+  await page.goto("/#/wallet");
+  await page.getByRole("button", { name: "Lock wallet" }).click();
+  const form = page.getByTestId("unlock-form");
+  await form.getByLabel("Wallet passphrase").fill("not the passphrase");
+  await form.getByRole("button", { name: "Unlock" }).click();
+  await expect(form.getByText("Wrong passphrase.")).toBeVisible();
+  await expect(page.getByTestId("unlock-error")).toContainText("case-sensitive");
+  await shot(page, "wallet-wrong-passphrase");
+  await form.getByLabel("Wallet passphrase").fill(PASSPHRASE);
+  await form.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByRole("button", { name: "Lock wallet" })).toBeVisible();
+});
+
+test("a download that no gateway can serve fails with what to do next", async ({ page }) => {
+  await engine.call("models.updateSettings", { ipfsGateways: [deadGateway.url] });
+  await page.goto("/#/models");
+  const row = page.getByTestId("catalog-test-llama-2-tiny-random");
+  await row.getByRole("button", { name: "Download" }).click();
+  const failure = page.getByTestId("download-error").first();
+  await expect(failure).toContainText("The download stopped.", { timeout: 60_000 });
+  await expect(failure).toContainText("Press Retry");
+  await shot(page, "models-download-failed");
+  await page.getByTestId("download-test-llama-2-tiny-random").first().getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("download-error")).toHaveCount(0);
+  await engine.call("models.updateSettings", { ipfsGateways: [gateway.url] });
+});
