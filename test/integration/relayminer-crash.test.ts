@@ -33,7 +33,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "pf-miner-crash-"));
   net = await startLocalnet({
     blockTimeMs: BLOCK_TIME_MS,
-    genesis: { params: { shared: { numBlocksPerSession: 40n, gracePeriodEndOffsetBlocks: 2n, claimWindowOpenOffsetBlocks: 2n, claimWindowCloseOffsetBlocks: 10n, proofWindowCloseOffsetBlocks: 10n } } },
+    // Claim and proof windows of 5 s each: a restarted child needs seconds to boot on a loaded 2-core machine.
+    genesis: { params: { shared: { numBlocksPerSession: 40n, gracePeriodEndOffsetBlocks: 2n, claimWindowOpenOffsetBlocks: 2n, claimWindowCloseOffsetBlocks: 25n, proofWindowCloseOffsetBlocks: 25n } } },
   });
 });
 
