@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { formatUpokt } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
 import { useAction } from "../../hooks/useAction.js";
@@ -9,10 +10,14 @@ import { ErrorMessage } from "../../kit/Message.js";
 import { useMiner } from "../../stores/miner-store.js";
 import { sessionReason, stageView } from "../../view-models/earnings.js";
 
+const PAGE = 10;
+
 /** Every recent session with its relays, claim, proof and outcome (pending → claimed → proven → settled, or why not). */
 export function SessionsTable() {
   const api = useApi();
   const sessions = useMiner((s) => s.sessions);
+  const [showAll, setShowAll] = useState(false);
+  const shown = showAll ? sessions : sessions?.slice(0, PAGE);
   const exportCsv = useAction(async () => {
     const { filename, csv } = await api.invoke("earnings.exportCsv", {});
     const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
@@ -43,8 +48,7 @@ export function SessionsTable() {
           <table>
             <thead>
               <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Service</th>
+                <th scope="col">Session and service</th>
                 <th scope="col" className="num">Blocks</th>
                 <th scope="col" className="num">Relays</th>
                 <th scope="col" className="num">Mined</th>
@@ -55,16 +59,14 @@ export function SessionsTable() {
               </tr>
             </thead>
             <tbody>
-              {sessions.map((s) => {
+              {shown!.map((s) => {
                 const stage = stageView(s.stage);
                 const reward = s.stage === "settled" ? s.rewardUpokt : s.expectedRewardUpokt;
                 return (
                   <tr key={`${s.sessionId}-${s.serviceId}`} data-testid="session-row" data-stage={s.stage}>
                     <td>
                       <code title={s.sessionId}>{s.sessionId.slice(0, 10)}…</code>
-                    </td>
-                    <td>
-                      <code>{s.serviceId}</code>
+                      <div className="muted small">{s.serviceId}</div>
                     </td>
                     <td className="num">
                       {s.startHeight}–{s.endHeight}
@@ -79,12 +81,19 @@ export function SessionsTable() {
                       {s.stage === "settled" ? formatUpokt(reward) : BigInt(reward) > 0n ? <span className="muted">≈ {formatUpokt(reward)}</span> : "—"}
                       {BigInt(s.penaltyUpokt) > 0n && <div className="field-error">−{formatUpokt(s.penaltyUpokt)} penalty</div>}
                     </td>
-                    <td className="small">{sessionReason(s)}</td>
+                    <td className="small session-why">{sessionReason(s)}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          {sessions.length > PAGE && (
+            <div className="row">
+              <Button variant="ghost" size="small" onClick={() => setShowAll(!showAll)} aria-expanded={showAll}>
+                {showAll ? `Show the latest ${PAGE}` : `Show all ${sessions.length} sessions`}
+              </Button>
+            </div>
+          )}
         </div>
       )}
     </Card>

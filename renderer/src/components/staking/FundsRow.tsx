@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { formatUpokt } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
 import { useBalances } from "../../hooks/useBalances.js";
@@ -10,7 +11,7 @@ import { useChain } from "../../stores/chain-store.js";
 const FAUCET_UPOKT = "1000000000";
 
 /** The paying account's balance, and on the local test network a faucet that fills it at once. */
-export function FundsRow({ address, onFunded }: { address: string; onFunded: () => void }) {
+export function FundsRow({ address, onFunded, refreshKey }: { address: string; onFunded: () => void; refreshKey?: number }) {
   const api = useApi();
   const network = useChain((s) => s.status?.network);
   const { balances, error, refresh } = useBalances([address]);
@@ -21,11 +22,15 @@ export function FundsRow({ address, onFunded }: { address: string; onFunded: () 
     return paid;
   });
   const balance = balances[address];
+  // Another transaction of this form (registering the service) spent from it: read it again.
+  useEffect(() => {
+    if (refreshKey) refresh();
+  }, [refreshKey]);
   return (
     <div className="stack" data-testid="funds">
       <div className="row row-center">
         <span>
-          Balance of <span className="address">{address}</span>: <strong data-testid="funds-balance">{balance !== undefined ? formatUpokt(balance) : "—"}</strong>
+          Balance of the paying account <span className="address small muted" title={address}>{address}</span>: <strong data-testid="funds-balance">{balance !== undefined ? formatUpokt(balance) : "—"}</strong>
         </span>
         {network === "localnet" && (
           <Button variant="secondary" size="small" busy={faucet.busy} busyLabel="Waiting for the faucet's block…" onClick={() => void faucet.run()}>

@@ -113,7 +113,7 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
           {(control) => <input {...control} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
         </Field>
       </div>
-      <FundsRow address={payer} onFunded={() => setNonce((n) => n + 1)} />
+      <FundsRow address={payer} onFunded={() => setNonce((n) => n + 1)} refreshKey={nonce} />
       {serviceId && <ServiceCheck serviceId={serviceId} onRegistered={() => setNonce((n) => n + 1)} onStatus={setServiceExists} />}
       {!endpointUrl && <Message tone="warn" next={<a href="#/setup/endpoint">Set it in the Endpoint step.</a>}>No public endpoint is set yet.</Message>}
       {endpointUrl && (

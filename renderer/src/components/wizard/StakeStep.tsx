@@ -1,4 +1,5 @@
 import { formatUpokt } from "../../../../shared/format.js";
+import { Card } from "../../kit/Card.js";
 import { Message } from "../../kit/Message.js";
 import { useStaking } from "../../stores/staking-store.js";
 import { StakeForm } from "../staking/StakeForm.js";
@@ -18,7 +19,9 @@ export function StakeStep() {
         </Message>
       )}
       {!serviceId && model && <Message tone="info">The model {model.name} is not from the catalog: enter the service id gateways use for it.</Message>}
-      <StakeForm serviceId={serviceId} />
+      <Card title="Your stake" subtitle="Prefilled with this network's minimum stake; the fee and your balance are checked before anything is sent.">
+        <StakeForm serviceId={serviceId} />
+      </Card>
       <WizardNav step="stake" canNext={stakedFor} waiting="Stake first; the chain must include the transaction." />
     </div>
   );
