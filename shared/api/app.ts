@@ -36,6 +36,31 @@ export const DiagnosticsBundle = z.object({
 });
 export type DiagnosticsBundle = z.infer<typeof DiagnosticsBundle>;
 
+const ListenAddress = z.object({
+  host: z.string().trim().min(1).max(255),
+  port: z.number().int().min(0, "0 picks a free port").max(65535),
+});
+
+/** Where the engine's servers listen, as saved in config.json. */
+export const PortSettings = z.object({
+  /** The headless dashboard and its WebSocket API. */
+  dashboard: ListenAddress,
+  /** The OpenAI-compatible endpoint. */
+  openAi: ListenAddress,
+  /** The relay miner, which gateways call (0.0.0.0 listens on every interface, for port forwarding). */
+  relay: ListenAddress,
+  /** Prometheus /metrics of the relay miner. */
+  metrics: ListenAddress.extend({ enabled: z.boolean() }),
+});
+export type PortSettings = z.infer<typeof PortSettings>;
+
+export const PortsView = z.object({
+  saved: PortSettings,
+  /** Saved values this engine does not use yet (the dashboard and OpenAI ports change at the next start, or flags override them). */
+  pendingRestart: z.array(z.enum(["dashboard", "openAi"])),
+});
+export type PortsView = z.infer<typeof PortsView>;
+
 export const appMethods = {
   "app.info": method(z.object({}).strict(), AppInfo, "Version, platform, data folder and network of the running engine"),
   "logs.tail": method(
@@ -47,6 +72,12 @@ export const appMethods = {
     z.object({ folder: AppFolder }).strict(),
     z.object({ opened: z.boolean(), path: z.string() }),
     "Open one of the engine's folders in the file manager (desktop); headless engines only return its path",
+  ),
+  "app.ports": method(z.object({}).strict(), PortsView, "Where the dashboard, OpenAI endpoint, relay miner and metrics listen"),
+  "app.setPorts": method(
+    PortSettings.partial().strict(),
+    PortsView,
+    "Change listen addresses; a running relay miner restarts on its new address, the others take effect at the next start",
   ),
   "app.diagnostics": method(
     z.object({}).strict(),

@@ -33,6 +33,7 @@ import { createAppHandlers } from "./handlers/app-handlers.js";
 import { createPreferencesHandlers } from "./handlers/preferences-handlers.js";
 import { buildDiagnostics } from "./diagnostics.js";
 import { PreferencesStore, PriceFeed } from "./preferences.js";
+import { PortsSettings } from "./ports.js";
 import { createStakingHandlers } from "../staking/api-handlers.js";
 import { StakingService } from "../staking/staking-service.js";
 import { appSettingsOf, createDesktopHandlers } from "./handlers/desktop-handlers.js";
@@ -249,6 +250,7 @@ export function createCore(options: CoreOptions): Core {
       logs,
       folders: { data: options.dataDir, logs: join(options.dataDir, "logs"), models: join(options.dataDir, "models") },
       openPath: options.openPath,
+      ports: new PortsSettings({ config, effective: settings, relayMiner }),
       diagnostics: () =>
         buildDiagnostics({
           sections: {

@@ -1,4 +1,5 @@
 import type { AppFolder, AppInfo, DiagnosticsBundle } from "../../../../shared/api/index.js";
+import type { PortsSettings } from "../ports.js";
 import type { HandlersFor } from "../api-router.js";
 import type { LogSink } from "../logger.js";
 
@@ -13,9 +14,12 @@ export interface AppHandlerDeps {
    */
   openPath?: (path: string) => Promise<string>;
   diagnostics?: () => Promise<DiagnosticsBundle>;
+  ports?: PortsSettings;
 }
 
-export function createAppHandlers(deps: AppHandlerDeps): HandlersFor<"app.info" | "logs.tail" | "app.openFolder" | "app.diagnostics"> {
+export function createAppHandlers(
+  deps: AppHandlerDeps,
+): HandlersFor<"app.info" | "logs.tail" | "app.openFolder" | "app.diagnostics" | "app.ports" | "app.setPorts"> {
   return {
     "app.info": (_params, context) => ({
       ...deps.info(),
@@ -28,6 +32,14 @@ export function createAppHandlers(deps: AppHandlerDeps): HandlersFor<"app.info" 
       if (!deps.openPath || context.transport !== "ipc") return { opened: false, path };
       const problem = await deps.openPath(path);
       return { opened: problem === "", path };
+    },
+    "app.ports": () => {
+      if (!deps.ports) throw new Error("port settings are not available in this engine");
+      return deps.ports.view();
+    },
+    "app.setPorts": (patch) => {
+      if (!deps.ports) throw new Error("port settings are not available in this engine");
+      return deps.ports.update(patch);
     },
     "app.diagnostics": async () => {
       if (!deps.diagnostics) throw new Error("diagnostics are not available in this engine");

@@ -5,8 +5,9 @@ import { ErrorMessage } from "../../kit/Message.js";
 import { useAction } from "../../hooks/useAction.js";
 import { useEngine } from "../../stores/engine-store.js";
 import { useMiner } from "../../stores/miner-store.js";
+import { PortsForm } from "./PortsForm.js";
 
-/** Where the engine listens and keeps its files. Ports are set at start (flags or config.json), so they are shown here. */
+/** Where the engine listens and keeps its files, with the listen addresses to change. */
 export function PortsAndFolders() {
   const api = useApi();
   const info = useEngine((s) => s.info);
@@ -30,10 +31,8 @@ export function PortsAndFolders() {
         <dt>Prometheus metrics</dt>
         <dd>{miner?.metricsUrl ? <code>{miner.metricsUrl}</code> : <span className="muted">starts with serving</span>}</dd>
       </dl>
-      <p className="muted small">
-        Ports are chosen when the engine starts: <code>--port</code> and <code>--openai-port</code> for headless mode, or the
-        <code> dashboard</code>, <code>openAi</code> and <code>relayMiner.listen</code> entries of <code>config.json</code> in the data folder.
-      </p>
+      <h3>Listen addresses</h3>
+      <PortsForm />
       <div className="row">
         <Button variant="secondary" busy={open.busy} onClick={() => void open.run()}>
           Open data folder

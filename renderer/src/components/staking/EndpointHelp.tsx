@@ -14,9 +14,9 @@ export function EndpointHelp({ listenUrl, check }: { listenUrl: string; check: E
       <div className="card">
         <h3>Port forwarding</h3>
         <p className="small">
-          In your router, forward TCP port <strong>{port}</strong> to this computer's LAN address, and make the relay miner
-          listen on all interfaces (<code>relayMiner.listen.host: "0.0.0.0"</code> in config.json). The URL is then{" "}
-          <code>http://YOUR-PUBLIC-IP:{port}</code>.
+          In your router, forward TCP port <strong>{port}</strong> to this computer's LAN address, and let the relay miner
+          listen on every interface (address <code>0.0.0.0</code> in <a href="#/settings">Settings → Ports and folders</a>).
+          The URL is then <code>http://YOUR-PUBLIC-IP:{port}</code>.
         </p>
         {check?.reason === "connection" && <p className="small field-error">Connection refused or dropped: the forward or a firewall is the usual cause.</p>}
       </div>
