@@ -43,3 +43,4 @@ export class FakeApi implements PocketForgeApi {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 }
+

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { SessionEarnings } from "../../../../shared/api/index.js";
 import { formatUpokt } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
 import { useAction } from "../../hooks/useAction.js";
@@ -16,8 +17,7 @@ const PAGE = 10;
 export function SessionsTable() {
   const api = useApi();
   const sessions = useMiner((s) => s.sessions);
-  const [showAll, setShowAll] = useState(false);
-  const shown = showAll ? sessions : sessions?.slice(0, PAGE);
+
   const exportCsv = useAction(async () => {
     const { filename, csv } = await api.invoke("earnings.exportCsv", {});
     const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
@@ -27,18 +27,24 @@ export function SessionsTable() {
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 0);
   });
+  return <SessionsTableView sessions={sessions} exporting={exportCsv.busy} exportError={exportCsv.error} onExport={() => void exportCsv.run()} />;
+}
+
+/** The table itself, from the sessions it is given (null while the ledger has not answered). */
+export function SessionsTableView({ sessions, exporting, exportError, onExport }: { sessions: SessionEarnings[] | null; exporting: boolean; exportError: unknown; onExport: () => void }) {
+  const [showAll, setShowAll] = useState(false);
   return (
     <Card
       title="Sessions"
       subtitle="Newest first. Each session is claimed, proven when the chain asks, then settled."
       testId="sessions-table"
       actions={
-        <Button variant="secondary" size="small" busy={exportCsv.busy} onClick={() => void exportCsv.run()} disabled={!sessions?.length}>
+        <Button variant="secondary" size="small" busy={exporting} onClick={onExport} disabled={!sessions?.length}>
           Export CSV
         </Button>
       }
     >
-      {exportCsv.error != null && <ErrorMessage error={exportCsv.error} title="The CSV was not exported." />}
+      {exportError != null && <ErrorMessage error={exportError} title="The CSV was not exported." />}
       {!sessions ? (
         <p className="muted">Reading the ledger…</p>
       ) : sessions.length === 0 ? (
@@ -59,7 +65,7 @@ export function SessionsTable() {
               </tr>
             </thead>
             <tbody>
-              {shown!.map((s) => {
+              {(showAll ? sessions : sessions.slice(0, PAGE)).map((s) => {
                 const stage = stageView(s.stage);
                 const reward = s.stage === "settled" ? s.rewardUpokt : s.expectedRewardUpokt;
                 return (

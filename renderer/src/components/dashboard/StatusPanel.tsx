@@ -5,7 +5,9 @@ import { ErrorMessage } from "../../kit/Message.js";
 import { useMiner } from "../../stores/miner-store.js";
 import { useSettings } from "../../stores/settings-store.js";
 import { useWallet } from "../../stores/wallet-store.js";
-import { servingStatus } from "../../view-models/serving-status.js";
+import { servingStatus, type ServingStatusView } from "../../view-models/serving-status.js";
+
+type StatusAction = "start" | "stop" | "pause" | "resume";
 
 /** Serving / paused / error at a glance, with the reason and the buttons that change it. */
 export function StatusPanel() {
@@ -13,15 +15,37 @@ export function StatusPanel() {
   const miner = useMiner((s) => s.status);
   const availability = useSettings((s) => s.availability);
   const wallet = useWallet((s) => s.snapshot);
-  const view = servingStatus(miner, availability, wallet);
-  const act = useAction(async (what: "start" | "stop" | "pause" | "resume") => {
+  const act = useAction(async (what: StatusAction) => {
     if (what === "start") useMiner.setState({ status: await api.invoke("miner.start", {}) });
     if (what === "stop") useMiner.setState({ status: await api.invoke("miner.stop", {}) });
     if (what === "pause") useSettings.setState({ availability: await api.invoke("availability.pause", {}) });
     if (what === "resume") useSettings.setState({ availability: await api.invoke("availability.resume", {}) });
   });
-  const running = miner?.state === "running" || miner?.state === "starting";
+  return (
+    <StatusPanelView
+      view={servingStatus(miner, availability, wallet)}
+      minerKnown={miner !== null}
+      running={miner?.state === "running" || miner?.state === "starting"}
+      pausedByUser={availability ? availability.pausedByUser : null}
+      busy={act.busy}
+      error={act.error}
+      onAction={(what) => void act.run(what)}
+    />
+  );
+}
 
+export interface StatusPanelViewProps {
+  view: ServingStatusView;
+  minerKnown: boolean;
+  running: boolean;
+  /** null while the availability policy has not reported. */
+  pausedByUser: boolean | null;
+  busy: boolean;
+  error: unknown;
+  onAction: (what: StatusAction) => void;
+}
+
+export function StatusPanelView({ view, minerKnown, running, pausedByUser, busy, error, onAction }: StatusPanelViewProps) {
   return (
     <section className="card status-panel" aria-labelledby="status-title" data-testid="status-panel">
       <div className="status-main">
@@ -37,28 +61,23 @@ export function StatusPanel() {
         </div>
       </div>
       <div className="card-actions">
-        {running && availability && (
-          availability.pausedByUser ? (
-            <Button variant="secondary" busy={act.busy} onClick={() => void act.run("resume")}>
-              Resume
+        {running && pausedByUser !== null && (
+          <Button variant="secondary" busy={busy} onClick={() => onAction(pausedByUser ? "resume" : "pause")}>
+            {pausedByUser ? "Resume" : "Pause"}
+          </Button>
+        )}
+        {minerKnown &&
+          (running ? (
+            <Button variant="ghost" busy={busy} onClick={() => onAction("stop")}>
+              Stop serving
             </Button>
           ) : (
-            <Button variant="secondary" busy={act.busy} onClick={() => void act.run("pause")}>
-              Pause
+            <Button busy={busy} busyLabel="Starting…" onClick={() => onAction("start")}>
+              Start serving
             </Button>
-          )
-        )}
-        {miner && (running ? (
-          <Button variant="ghost" busy={act.busy} onClick={() => void act.run("stop")}>
-            Stop serving
-          </Button>
-        ) : (
-          <Button busy={act.busy} busyLabel="Starting…" onClick={() => void act.run("start")}>
-            Start serving
-          </Button>
-        ))}
+          ))}
       </div>
-      {act.error != null && <ErrorMessage error={act.error} />}
+      {error != null && <ErrorMessage error={error} />}
     </section>
   );
 }
