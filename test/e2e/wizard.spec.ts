@@ -18,6 +18,8 @@ test.describe.configure({ mode: "serial" });
 let gateway: GatewayFixture;
 let deadGateway: GatewayFixture;
 let engine: EngineApi;
+/** The recovery phrase the wizard showed, to prove later that no bundle or page leaks it. */
+let phrase: string[] = [];
 
 test.beforeAll(async ({ baseURL }) => {
   // The tiny model, served block by block by a local IPFS trustless gateway (its CID is pinned in the catalog).
@@ -81,6 +83,7 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   await expect(page.getByTestId("mnemonic").locator("li")).toHaveCount(24, { timeout: 30_000 });
   const words = await page.getByTestId("mnemonic").locator("li").allTextContents();
   expect(words).toHaveLength(24);
+  phrase = words;
   await shot(page, "setup-3-wallet-phrase");
   await page.getByLabel(/I wrote down all 24 words/).check();
   await page.getByRole("button", { name: "Next: confirm three words" }).click();
@@ -232,4 +235,22 @@ test("a download that no gateway can serve fails with what to do next", async ({
   await page.getByTestId("download-test-llama-2-tiny-random").first().getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByTestId("download-error")).toHaveCount(0);
   await engine.call("models.updateSettings", { ipfsGateways: [gateway.url] });
+});
+
+test("the diagnostics bundle downloads from the Logs page and holds no secret", async ({ page }) => {
+  await page.goto("/#/logs");
+  await expect(page.getByRole("log").locator(".log-line").first()).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export diagnostics" }).click();
+  const text = readFileSync(await (await download).path(), "utf8");
+  const bundle = JSON.parse(text);
+  expect(bundle.format).toBe("pocketforge-diagnostics-v1");
+  expect(bundle.wallet.operatorAddress).toMatch(/^pokt1/);
+  expect(bundle.logs.length).toBeGreaterThan(0);
+  expect(text).not.toContain(PASSPHRASE);
+  expect(phrase).toHaveLength(24);
+  expect(text).not.toContain(phrase.slice(0, 3).join(" "));
+  await page.getByRole("button", { name: "Open log folder" }).click();
+  await expect(page.getByText("cannot open folders on the engine's computer")).toBeVisible();
+  await shot(page, "logs");
 });

@@ -1,3 +1,4 @@
+import { AlertsList } from "../components/dashboard/AlertsList.js";
 import { CurrentSessionCard } from "../components/dashboard/CurrentSessionCard.js";
 import { EarningsCard } from "../components/dashboard/EarningsCard.js";
 import { EarningsChart } from "../components/dashboard/EarningsChart.js";
@@ -18,6 +19,7 @@ export function DashboardPage() {
       <PageHeader title="Dashboard" description="Whether this machine is serving, what it earns, and what it costs." />
       <SetupPrompt />
       <StatusPanel />
+      <AlertsList />
       <div className="grid">
         <EarningsCard />
         <CurrentSessionCard />
