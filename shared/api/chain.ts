@@ -103,6 +103,8 @@ export const chainMethods = {
         ratePerSecond: z.number().gt(0).max(100).optional(),
         /** start: the service its application uses (default: the genesis service); the supplier must serve it. */
         serviceId: z.string().regex(/^[a-zA-Z0-9_-]{1,42}$/, "a service id").optional(),
+        /** start: the `model` its chat requests name (the served model's name; OpenAI servers refuse other names). */
+        model: z.string().min(1).max(200).optional(),
       })
       .strict()
       .refine((p) => p.action !== "setRate" || p.ratePerSecond !== undefined, { message: "setRate needs ratePerSecond", path: ["ratePerSecond"] }),

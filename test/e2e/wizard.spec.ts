@@ -167,6 +167,8 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   // Dashboard: relays arrive, then a session settles with the ledger's reward.
   await expect(page.getByTestId("serving-status")).toHaveText("Serving");
   await expect(page.getByTestId("session-relays")).not.toHaveText(/^(—|0)/, { timeout: 60_000 });
+  // The relays are answered by the model itself (the gateway checks the signed reply and its inner HTTP status).
+  await expect.poll(async () => (await engine.call("localnet.trafficStats", {})).succeeded, { timeout: 30_000 }).toBeGreaterThan(0);
   const settled = page.locator('[data-testid="session-row"][data-stage="settled"]').first();
   await expect(settled).toBeVisible({ timeout: 180_000 });
   const ledger = await engine.call("earnings.summary", { days: 30 });

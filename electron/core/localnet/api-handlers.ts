@@ -31,9 +31,9 @@ export function createLocalnetHandlers(
         // Heights start over: the block follower and the client must not wait for the old chain's heights.
         return chain.reconnect();
       }),
-    "localnet.traffic": ({ action, ratePerSecond, serviceId }) =>
+    "localnet.traffic": ({ action, ratePerSecond, serviceId, model }) =>
       translated(async () => {
-        if (action === "start") return localnet.startTraffic(ratePerSecond, serviceId);
+        if (action === "start") return localnet.startTraffic(ratePerSecond, serviceId, model);
         if (action === "stop") {
           localnet.stopTraffic();
           return localnet.trafficStats();

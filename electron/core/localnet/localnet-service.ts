@@ -37,6 +37,8 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
   private generator: TrafficGenerator | undefined;
   /** The service the traffic generator's application uses. */
   private trafficService: string = GENESIS_SERVICE_ID;
+  /** The model its requests name; undefined: the generator's own default. */
+  private trafficModel: string | undefined;
   private lastTrafficEvent = 0;
   private pendingTraffic: NodeJS.Timeout | undefined;
 
@@ -105,12 +107,16 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
     await this.embedded.reset();
   }
 
-  /** Starts sending relays; `serviceId` switches the application to that service (the one the user's supplier serves). */
-  async startTraffic(ratePerSecond?: number, serviceId?: string): Promise<TrafficStats> {
-    if (serviceId !== undefined && serviceId !== this.trafficService) {
+  /**
+   * Starts sending relays; `serviceId` switches the application to that service (the one the user's supplier serves)
+   * and `model` is the model its requests name (the one the supplier's backend serves).
+   */
+  async startTraffic(ratePerSecond?: number, serviceId?: string, model?: string): Promise<TrafficStats> {
+    if ((serviceId !== undefined && serviceId !== this.trafficService) || (model !== undefined && model !== this.trafficModel)) {
       this.stopTraffic();
       this.generator = undefined;
-      this.trafficService = serviceId;
+      this.trafficService = serviceId ?? this.trafficService;
+      this.trafficModel = model ?? this.trafficModel;
     }
     const generator = this.trafficGenerator();
     if (ratePerSecond !== undefined) generator.setRate(ratePerSecond);
@@ -159,6 +165,7 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
       faucet: (address, amount) => this.faucet(address, amount),
       keys: loadOrCreateTrafficKeys(join(this.options.dataDir, keysFile)),
       serviceId: this.trafficService,
+      ...(this.trafficModel !== undefined ? { model: this.trafficModel } : {}),
       logger: this.options.logger,
       onStats: (stats) => this.publishTraffic(stats),
     });

@@ -50,7 +50,7 @@ export function TimeSeriesChart({ label, times, series, unit, kind = "line", emp
         height,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(max ?? 1, 1e-9) * 1.1] } },
+        scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), max != null && max > 0 ? max * 1.1 : 1] } },
         axes: [
           { stroke: axisColor, grid, ticks: grid },
           {

@@ -6,6 +6,7 @@ import { Card } from "../../kit/Card.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
 import { hrefFor } from "../../navigation.js";
 import { useChain } from "../../stores/chain-store.js";
+import { useEngine } from "../../stores/engine-store.js";
 import { useMiner } from "../../stores/miner-store.js";
 import { useStaking } from "../../stores/staking-store.js";
 import { useServingModel } from "./useServingModel.js";
@@ -28,7 +29,9 @@ export function StartStep() {
     // On the local test network nobody else sends relays: the engine's own application and gateway do.
     if (localnet) {
       const serviceId = supplier?.services[0]?.serviceId;
-      useChain.setState({ traffic: await api.invoke("localnet.traffic", { action: "start", ...(serviceId ? { serviceId } : {}) }) });
+      // Its chat requests name the model this engine serves, as a gateway's client would.
+      const modelName = useEngine.getState().inference?.model?.name;
+      useChain.setState({ traffic: await api.invoke("localnet.traffic", { action: "start", ...(serviceId ? { serviceId } : {}), ...(modelName ? { model: modelName } : {}) }) });
     }
   });
 
