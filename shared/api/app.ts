@@ -58,6 +58,8 @@ export const PortsView = z.object({
   saved: PortSettings,
   /** Saved values this engine does not use yet (the dashboard and OpenAI ports change at the next start, or flags override them). */
   pendingRestart: z.array(z.enum(["dashboard", "openAi"])),
+  /** What this engine listens on for those two now (from command-line flags, or before the last change). */
+  running: z.object({ dashboard: ListenAddress, openAi: ListenAddress }),
 });
 export type PortsView = z.infer<typeof PortsView>;
 

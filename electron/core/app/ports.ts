@@ -29,6 +29,7 @@ export class PortsSettings {
     return {
       saved,
       pendingRestart: (["dashboard", "openAi"] as const).filter((key) => !same(saved[key], effective[key])),
+      running: { dashboard: effective.dashboard, openAi: effective.openAi },
     };
   }
 

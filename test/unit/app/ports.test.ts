@@ -39,6 +39,7 @@ test("dashboard and OpenAI ports are saved for the next start and reported as pe
   const { ports, calls } = setup("running");
   const view = await ports.update({ dashboard: { host: "127.0.0.1", port: 9640 }, openAi: { host: "127.0.0.1", port: 9641 } });
   assert.deepEqual(view.pendingRestart, ["dashboard", "openAi"]);
+  assert.deepEqual(view.running, { dashboard: { host: "127.0.0.1", port: 8640 }, openAi: { host: "127.0.0.1", port: 8641 } });
   assert.deepEqual(calls, [], "the relay miner is left alone when its address did not change");
 });
 

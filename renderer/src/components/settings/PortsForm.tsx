@@ -71,8 +71,9 @@ export function PortsForm() {
         </fieldset>
       ))}
       {view.pendingRestart.length > 0 && (
-        <Message tone="info" next="Restart PocketForge (or the headless engine) to use them; command-line flags still win over them.">
-          Saved for the next start: {view.pendingRestart.map((k) => ROWS.find((r) => r.key === k)!.label).join(" and ")}.
+        <Message tone="info" next="The saved addresses apply at the next start; command-line flags (--port, --openai-port) win over them." testId="ports-pending">
+          Running now on{" "}
+          {view.pendingRestart.map((k) => `${view.running[k].host}:${view.running[k].port} (${ROWS.find((r) => r.key === k)!.label})`).join(" and ")}.
         </Message>
       )}
       <SaveRow dirty={dirty && !problem} busy={save.busy} error={save.error} onDiscard={() => setDraft(view.saved)} saved={done && !dirty} />
