@@ -3,6 +3,7 @@
 import { toBase64, toHex } from "@cosmjs/encoding";
 import type Database from "better-sqlite3";
 import type { AbciEvent } from "./context.js";
+import type { TxExecution } from "./app.js";
 import { formatBlockTime, type BlockId, type Header } from "./header.js";
 import type { LocalnetDatabase } from "./state/db.js";
 import { matchesValue, parseTxQuery, TxQueryError, type Condition } from "./tx-query.js";
@@ -67,15 +68,7 @@ export function headerJson(header: Header): HeaderJson {
   };
 }
 
-export function txResultJson(result: {
-  code: number;
-  codespace: string;
-  log: string;
-  data: Uint8Array;
-  gasWanted: bigint;
-  gasUsed: bigint;
-  events: AbciEvent[];
-}): TxResultJson {
+export function txResultJson(result: TxExecution): TxResultJson {
   return {
     code: result.code,
     data: toBase64(result.data),

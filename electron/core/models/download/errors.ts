@@ -58,3 +58,18 @@ export function isDiskFull(error: unknown): boolean {
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A gateway or server named by its host, for messages that list which sources failed. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Distinct failure reasons in one sentence, at most four of them spelled out. */
+export function summarizeFailures(failures: string[]): string {
+  const unique = [...new Set(failures)];
+  return unique.length <= 4 ? unique.join("; ") : `${unique.slice(0, 4).join("; ")} and ${unique.length - 4} more`;
+}

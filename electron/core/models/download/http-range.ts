@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { formatBytes } from "../../../../shared/format.js";
-import { DownloadError, describeError, stopReason } from "./errors.js";
+import { DownloadError, describeError, hostOf, stopReason, summarizeFailures } from "./errors.js";
 import { backoffDelay, type RetryPolicy, type Sleep } from "./retry.js";
 import type { SequentialVerifiedWriter } from "./verified-writer.js";
 
@@ -89,7 +89,7 @@ export async function downloadWithRanges(options: RangeDownloadOptions): Promise
   const partial = writer.offset > 0 ? ` The ${formatBytes(writer.offset)} already downloaded are kept for a resume.` : "";
   throw new DownloadError(
     "unreachable",
-    `Could not download the model: ${summarize(failures)}. Check the internet connection or try again later.${partial}`,
+    `Could not download the model: ${summarizeFailures(failures)}. Check the internet connection or try again later.${partial}`,
     { failures: failures.slice(-10) },
   );
 }
@@ -221,17 +221,4 @@ function networkMessage(error: unknown, idle: AbortSignal): string {
   if (idle.aborted) return describeError(idle.reason);
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ""}` : describeError(error);
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-function summarize(failures: string[]): string {
-  const unique = [...new Set(failures)];
-  return unique.length <= 4 ? unique.join("; ") : `${unique.slice(0, 4).join("; ")} and ${unique.length - 4} more`;
 }

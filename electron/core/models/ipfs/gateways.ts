@@ -1,5 +1,5 @@
 import type { CID } from "multiformats/cid";
-import { DownloadError, describeError, stopReason } from "../download/errors.js";
+import { DownloadError, describeError, hostOf, stopReason, summarizeFailures } from "../download/errors.js";
 import { backoffDelay, type RetryPolicy, type Sleep } from "../download/retry.js";
 import { blockMatchesCid, inlineBlock } from "./block.js";
 
@@ -121,7 +121,7 @@ export async function fetchVerifiedBlock(cid: CID, options: BlockFetchOptions): 
     everyoneLied ? "corrupt" : "unreachable",
     everyoneLied
       ? `Every IPFS gateway sent a wrong block ${key}; none of them can be trusted for this model. Add another gateway.`
-      : `No IPFS gateway delivered block ${key} (${summarize(failures)}). Check the connection, run a local IPFS node, or add a gateway; verified blocks are kept for a resume.`,
+      : `No IPFS gateway delivered block ${key} (${summarizeFailures(failures)}). Check the connection, run a local IPFS node, or add a gateway; verified blocks are kept for a resume.`,
     { cid: key, failures: failures.slice(-10) },
   );
 }
@@ -182,17 +182,4 @@ function networkMessage(error: unknown): string {
   const cause = (error as { cause?: { code?: string } })?.cause;
   if ((error as { name?: string })?.name === "TimeoutError") return "timed out";
   return cause?.code ?? describeError(error);
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-function summarize(failures: string[]): string {
-  const unique = [...new Set(failures)];
-  return unique.length <= 4 ? unique.join("; ") : `${unique.slice(0, 4).join("; ")} and ${unique.length - 4} more`;
 }
