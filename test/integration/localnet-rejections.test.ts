@@ -265,6 +265,13 @@ describe("localnet rejections: signatures, fees, funds, sequences, stakes", () =
     const again = await broadcast(bytes);
     assert.equal(again.code, 19, again.log);
     signing.disconnect();
+    // broadcast_tx_sync answers after CheckTx: wait for the block that includes it (the next one takes the whole
+    // mempool), so no later test sees it land mid-way, and check that a committed tx is refused too.
+    await net.localnet.waitForHeight(net.localnet.chain.height + 1n);
+    assert.equal(net.localnet.chain.pendingTxCount, 0);
+    assert.equal((await net.client.account(alice.address))!.sequence, account.sequence + 1n);
+    const afterCommit = await broadcast(bytes);
+    assert.equal(afterCommit.code, 19, afterCommit.log);
   });
 
   test("insufficient funds for a stake is refused with the balance in the message", async () => {
@@ -312,6 +319,8 @@ describe("localnet rejections: signatures, fees, funds, sequences, stakes", () =
   });
 
   test("a failed Msg in a block keeps only its fee and sequence", async () => {
+    // Balances are read from committed state; a tx still in the mempool would land inside this test's block.
+    assert.equal(net.localnet.chain.pendingTxCount, 0, "an earlier test left a tx in the mempool");
     const before = (await net.client.account(mallory.address))!;
     const balance = await net.client.balance(mallory.address);
     const comet = await Comet38Client.connect(net.localnet.rpcUrl);
