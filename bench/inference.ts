@@ -1,10 +1,10 @@
 // Inference throughput: the engine called directly vs the same generation through the OpenAI HTTP endpoint, and
 // one request vs four concurrent ones on parallel sequences. `npx tsx bench/inference.ts` or `npm run bench -- inference`.
 import { pathToFileURL } from "node:url";
-import { silentLogger } from "../electron/core/app/logger.js";
+import { silentLogger } from "../electron/core/runtime/logger.js";
 import { LlamaEngine } from "../electron/core/inference/engine/llama-engine.js";
-import { InferenceService, OpenAiServer } from "../electron/core/inference/index.js";
-import { testModelPath } from "../test/helpers/paths.js";
+import { WorkerSupervisor, OpenAiServer } from "../electron/core/inference/index.js";
+import { testModelPath } from "../test/fixtures/paths.js";
 import { printRows, type BenchRow } from "./types.js";
 
 const PROMPT = "Once upon a time";
@@ -43,7 +43,7 @@ export async function benchInference(): Promise<BenchRow[]> {
   // Same model, context and threads (the engine's machine default) on every path.
   const load = { modelPath, contextSize: CONTEXT, parallelSequences: SEQUENCES };
   const engine = new LlamaEngine();
-  const service = new InferenceService({ logger: silentLogger });
+  const service = new WorkerSupervisor({ logger: silentLogger });
   const server = new OpenAiServer({ backend: service, logger: silentLogger, port: 0 });
   try {
     await engine.load(load);

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { POKTHTTPResponse } from "../electron/core/pokt/proto/http.js";
 import { RelayResponse } from "../electron/core/pokt/proto/service.js";
 import type { SessionHeader } from "../electron/core/pokt/proto/session.js";
-import { testModelPath } from "../test/helpers/paths.js";
+import { testModelPath } from "../test/fixtures/paths.js";
 import { signedRelayRequest } from "../test/fixtures/relayminer/relays.js";
 import { BENCH_APP, BENCH_OPERATOR, type ServerReady, type ServerRequest } from "./relayminer/protocol.js";
 import { printRows, type BenchRow } from "./types.js";

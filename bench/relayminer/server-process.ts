@@ -3,8 +3,8 @@
 // in-memory chain. Answers on IPC with where to send direct calls and relays.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { silentLogger } from "../../electron/core/app/logger.js";
-import { InferenceService, OpenAiServer, createOpenAiHandler } from "../../electron/core/inference/index.js";
+import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { WorkerSupervisor, OpenAiServer, createOpenAiHandler } from "../../electron/core/inference/index.js";
 import { Ledger } from "../../electron/core/ledger/ledger.js";
 import { HttpBackend } from "../../electron/core/relayminer/backend/http-backend.js";
 import { InProcessBackend } from "../../electron/core/relayminer/backend/inprocess-backend.js";
@@ -40,7 +40,7 @@ async function main(request: ServerRequest): Promise<ServerReady> {
     directUrl = await listenOn(echo);
     route = { serviceId: TEST_SERVICE_ID, backend: new HttpBackend(new URL(directUrl)), target: { baseUrl: new URL(directUrl) }, timeoutMs: 30_000, maxBodyBytes: 20_000_000 };
   } else {
-    const inference = new InferenceService({ logger: silentLogger });
+    const inference = new WorkerSupervisor({ logger: silentLogger });
     await inference.load({ modelPath: request.modelPath!, contextSize: 512, parallelSequences: request.sequences ?? 4 });
     const openAi = new OpenAiServer({ backend: inference, logger: silentLogger, port: 0 });
     await openAi.start();

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createCore } from "./app/create-core.js";
-import { defaultDataDir } from "./app/data-dir.js";
+import { defaultDataDir } from "./runtime/data-dir.js";
 import { HeadlessServer } from "./app/headless-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

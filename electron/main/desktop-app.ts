@@ -6,7 +6,7 @@ import type { PageRoute } from "../../shared/api/index.js";
 import { createCore, type Core, type CoreOptions } from "../core/app/create-core.js";
 import { CONTENT_SECURITY_POLICY } from "../core/app/static-files.js";
 import { InstallGate } from "../core/serving/install-gate.js";
-import { systemClock, type Clock } from "../core/util/clock.js";
+import { systemClock, type Clock } from "../core/runtime/clock.js";
 import { deviceSecretStoreFromSafeStorage } from "../core/wallet/device-unlock.js";
 import { DEEP_LINK_SCHEME, deepLinkInArgv, routeFromDeepLink } from "./deep-link.js";
 import { guardWebContents, hardenSession } from "./hardening.js";

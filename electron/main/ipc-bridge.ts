@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from "electron";
 import { ApiError, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type IpcReply } from "../../shared/api/index.js";
-import type { ApiRouter } from "../core/app/api-router.js";
-import type { EventBus } from "../core/app/events.js";
+import type { ApiRouter } from "../core/runtime/api-router.js";
+import type { EventBus } from "../core/runtime/events.js";
 
 /**
  * Connects the renderer's window to the engine's router. Only frames showing our own renderer may call; every

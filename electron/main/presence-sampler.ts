@@ -1,6 +1,6 @@
 import type * as Electron from "electron";
 import type { AvailabilityController } from "../core/serving/availability-controller.js";
-import type { Clock } from "../core/util/clock.js";
+import type { Clock } from "../core/runtime/clock.js";
 
 export type PowerMonitorModule = Pick<typeof Electron, "powerMonitor">;
 

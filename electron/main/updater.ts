@@ -1,8 +1,8 @@
 import type { UpdateSettings } from "../../shared/api/index.js";
-import type { AlertCenter } from "../core/app/alerts.js";
-import type { Logger } from "../core/app/logger.js";
+import type { AlertCenter } from "../core/runtime/alerts.js";
+import type { Logger } from "../core/runtime/logger.js";
 import type { InstallGate } from "../core/serving/install-gate.js";
-import type { Clock } from "../core/util/clock.js";
+import type { Clock } from "../core/runtime/clock.js";
 
 /** The part of electron-updater's AppUpdater this app drives (passed in, so it is tested with a fake). */
 export interface AppUpdaterLike {

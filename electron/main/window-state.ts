@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeFileAtomic } from "../core/util/atomic-file.js";
+import { writeFileAtomic } from "../core/runtime/atomic-file.js";
 
 const Bounds = z.object({
   x: z.number().int(),

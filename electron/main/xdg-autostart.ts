@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "../core/util/atomic-file.js";
+import { writeFileAtomic } from "../core/runtime/atomic-file.js";
 
 /** Linux has no login-item API: desktops start what ~/.config/autostart/*.desktop lists (XDG Autostart spec). */
 export interface AutostartEntry {

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { totalmem } from "node:os";
 import si from "systeminformation";
-import { testModelPath } from "../helpers/paths.js";
+import { testModelPath } from "../fixtures/paths.js";
 
 const SCREENSHOTS = "artifacts/screenshots";
 

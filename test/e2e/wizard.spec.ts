@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { formatUpokt } from "../../shared/format.js";
 import { startIpfsGateway, type GatewayFixture } from "../fixtures/models/ipfs-gateway.js";
 import { buildUnixfs } from "../fixtures/models/unixfs-blocks.js";
-import { sharedAssetsDir } from "../helpers/paths.js";
+import { sharedAssetsDir } from "../fixtures/paths.js";
 import { expectAccessible } from "./a11y.js";
 import { EngineApi } from "./engine-api.js";
 

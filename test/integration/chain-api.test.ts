@@ -7,14 +7,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiError, parseCall, type ChainBlock, type MethodName, type TrafficStats } from "../../shared/api/index.js";
-import { LogSink } from "../../electron/core/app/logger.js";
+import { LogSink } from "../../electron/core/runtime/logger.js";
 import { createChainHandlers } from "../../electron/core/chain/api-handlers.js";
 import { ChainService } from "../../electron/core/chain/chain-service.js";
 import type { NetworkName } from "../../electron/core/chain/networks.js";
 import { createLocalnetHandlers } from "../../electron/core/localnet/api-handlers.js";
 import { LocalnetService } from "../../electron/core/localnet/localnet-service.js";
 import { Localnet } from "../../electron/core/localnet/localnet.js";
-import { testAccount } from "../helpers/localnet-harness.js";
+import { testAccount } from "../fixtures/localnet-harness.js";
 
 const context = { transport: "internal" as const };
 

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import WebSocket from "ws";
-import { ApiRouter, type ApiHandlers } from "../../electron/core/app/api-router.js";
-import { EventBus } from "../../electron/core/app/events.js";
+import { ApiRouter, type ApiHandlers } from "../../electron/core/runtime/api-router.js";
+import { EventBus } from "../../electron/core/runtime/events.js";
 import { createAppHandlers } from "../../electron/core/app/handlers/app-handlers.js";
 import { HeadlessServer } from "../../electron/core/app/headless-server.js";
-import { LogSink } from "../../electron/core/app/logger.js";
+import { LogSink } from "../../electron/core/runtime/logger.js";
 import { UNAUTHORIZED_CLOSE_CODE, WS_PATH, type ServerFrame } from "../../shared/api/index.js";
 
 function fixture() {

@@ -4,15 +4,16 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
 import type { ChatResult } from "../../shared/api/index.js";
-import { silentLogger } from "../../electron/core/app/logger.js";
+import { silentLogger } from "../../electron/core/runtime/logger.js";
 import {
   createOpenAiHandler,
-  InferenceService,
+  InferencePool,
+  WorkerSupervisor,
   OpenAiServer,
   type OpenAiBackend,
   type RequestHandler,
 } from "../../electron/core/inference/index.js";
-import { testModelPath } from "../helpers/paths.js";
+import { testModelPath } from "../fixtures/paths.js";
 
 const MODEL = "stories260K";
 const STORY_START = ", there was a little girl named Lily. She loved to play outside in the park.";
@@ -21,7 +22,7 @@ const BODY_LIMIT = 64 * 1024;
 
 describe("OpenAI-compatible endpoint", { timeout: 120_000 }, () => {
   // One sequence and a one-place queue, so "busy" and "full" are easy to reach and to observe.
-  const service = new InferenceService({ logger: silentLogger, queueLimit: 1, restart: { initialDelayMs: 20 } });
+  const service = new WorkerSupervisor({ logger: silentLogger, queueLimit: 1, restart: { initialDelayMs: 20 } });
   const server = new OpenAiServer({ backend: service, logger: silentLogger, port: 0, maxBodyBytes: BODY_LIMIT });
   let baseURL = "";
   let client: OpenAI;
@@ -186,7 +187,7 @@ describe("OpenAI-compatible endpoint", { timeout: 120_000 }, () => {
     });
 
     it("503 while no model is loaded", async () => {
-      const idle = new InferenceService({ logger: silentLogger });
+      const idle = new WorkerSupervisor({ logger: silentLogger });
       await withServer(createOpenAiHandler(idle), async (url) => {
         const response = await fetch(`${url}/v1/completions`, { method: "POST", body: JSON.stringify({ model: MODEL, prompt: "x" }) });
         assert.equal(response.status, 503);
@@ -201,15 +202,20 @@ describe("OpenAI-compatible endpoint", { timeout: 120_000 }, () => {
     });
   });
 
-  it("is served by InferenceService itself when given an openAi endpoint, which the status reports", async () => {
-    const own = new InferenceService({ logger: silentLogger, openAi: { host: "127.0.0.1", port: 0 } });
-    await own.start();
-    const endpoint = own.status().endpoint!;
+  it("is served by the pool when given an openAi endpoint, which the status reports", async () => {
+    const pool = new InferencePool({
+      logger: silentLogger,
+      plan: async () => [{ backend: "cpu", index: null, name: null }],
+      createWorker: () => new WorkerSupervisor({ logger: silentLogger }),
+      openAi: { host: "127.0.0.1", port: 0 },
+    });
+    await pool.start();
+    const endpoint = pool.status().endpoint!;
     assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const models = await fetch(`${endpoint}/models`);
     assert.deepEqual(await models.json(), { object: "list", data: [] });
-    await own.dispose();
-    assert.equal(own.status().endpoint, null);
+    await pool.dispose();
+    assert.equal(pool.status().endpoint, null);
     await assert.rejects(fetch(`${endpoint}/models`));
   });
 

@@ -1,22 +1,22 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ApiError, type InferenceStatus } from "../../shared/api/index.js";
-import { silentLogger } from "../../electron/core/app/logger.js";
+import { silentLogger } from "../../electron/core/runtime/logger.js";
 import {
-  InferenceService,
+  WorkerSupervisor,
   NoModelLoadedError,
   QueueFullError,
   WorkerCrashedError,
 } from "../../electron/core/inference/index.js";
-import { testModelPath } from "../helpers/paths.js";
+import { testModelPath } from "../fixtures/paths.js";
 
 const STORY_START = ", there was a little girl named Lily. She loved to play outside in the park.";
 /** Long enough that a generation is still running while the test arranges the next step; always cancelled. */
 const LONG = 900;
 
-describe("InferenceService (worker process, stories260K)", { timeout: 120_000 }, () => {
+describe("WorkerSupervisor (worker process, stories260K)", { timeout: 120_000 }, () => {
   const statuses: InferenceStatus[] = [];
-  const service = new InferenceService({
+  const service = new WorkerSupervisor({
     logger: silentLogger,
     queueLimit: 1,
     restart: { initialDelayMs: 20 },

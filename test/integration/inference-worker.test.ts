@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { LoadedModel } from "../../shared/api/index.js";
-import { silentLogger } from "../../electron/core/app/logger.js";
+import { silentLogger } from "../../electron/core/runtime/logger.js";
 import {
-  InferenceService,
+  WorkerSupervisor,
   NoModelLoadedError,
   resolveWorkerScript,
   type WorkerHandle,
@@ -15,7 +15,7 @@ import {
 } from "../../electron/core/inference/index.js";
 import type { HostMessage, WorkerMessage } from "../../electron/core/inference/worker/protocol.js";
 import { TextBatcher } from "../../electron/core/inference/worker/text-batcher.js";
-import { repoRoot } from "../helpers/paths.js";
+import { repoRoot } from "../fixtures/paths.js";
 
 const FAKE_MODEL: LoadedModel = {
   path: "/models/fake.gguf",
@@ -86,7 +86,7 @@ describe("worker restarts", () => {
   it("restarts a crashed worker with backoff and gives up with state error after repeated crashes", async () => {
     // The first worker loads fine; every replacement crashes while reloading the model.
     const launcher = new ScriptedLauncher((index) => index > 0);
-    const service = new InferenceService({
+    const service = new WorkerSupervisor({
       logger: silentLogger,
       launcher,
       workerScript: "scripted",
@@ -115,7 +115,7 @@ describe("worker restarts", () => {
 
   it("backs off longer after each crash in the window", async () => {
     const launcher = new ScriptedLauncher(() => false);
-    const service = new InferenceService({
+    const service = new WorkerSupervisor({
       logger: silentLogger,
       launcher,
       workerScript: "scripted",
@@ -143,7 +143,7 @@ describe("worker restarts", () => {
 
   it("does not restart a worker that was asked to stop", async () => {
     const launcher = new ScriptedLauncher(() => false);
-    const service = new InferenceService({ logger: silentLogger, launcher, workerScript: "scripted" });
+    const service = new WorkerSupervisor({ logger: silentLogger, launcher, workerScript: "scripted" });
     await service.load({ modelPath: FAKE_MODEL.path });
     await service.dispose();
     assert.equal(launcher.spawned.length, 1);

@@ -13,8 +13,8 @@ import { sessionWindows } from "../../electron/core/pokt/session.js";
 import { chatRequest } from "../../electron/core/localnet/traffic/prompts.js";
 import { sendRelay } from "../../electron/core/localnet/traffic/relay-client.js";
 import { baseRelayDifficultyTarget } from "../../electron/core/pokt/relay.js";
-import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../helpers/localnet-harness.js";
-import { TestSupplier } from "../helpers/localnet-test-supplier.js";
+import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
+import { TestSupplier } from "../fixtures/localnet-test-supplier.js";
 
 const POKT = 1_000_000n;
 const SERVICE_ID = "chat-test";

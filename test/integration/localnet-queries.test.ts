@@ -12,7 +12,7 @@ import { headerHash, parseBlockTime } from "../../electron/core/localnet/header.
 import { RPCType } from "../../electron/core/pokt/proto/shared.js";
 import { sessionBounds, sessionId } from "../../electron/core/pokt/session.js";
 import { baseRelayDifficultyTarget } from "../../electron/core/pokt/relay.js";
-import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../helpers/localnet-harness.js";
+import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
 
 const POKT = 1_000_000n;
 const SERVICE = "ai-inference";

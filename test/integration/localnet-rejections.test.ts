@@ -24,8 +24,8 @@ import { closestProofToGob, decodeCompactClosestProofGob, encodeCompactClosestPr
 import { chatRequest } from "../../electron/core/localnet/traffic/prompts.js";
 import { sendRelay } from "../../electron/core/localnet/traffic/relay-client.js";
 import type { session } from "../../electron/core/pokt/proto/index.js";
-import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../helpers/localnet-harness.js";
-import { TestSupplier } from "../helpers/localnet-test-supplier.js";
+import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
+import { TestSupplier } from "../fixtures/localnet-test-supplier.js";
 
 const POKT = 1_000_000n;
 const SERVICE = "ai-inference";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { msgs } from "../../electron/core/chain/msgs.js";
 import { RPCType } from "../../electron/core/pokt/proto/shared.js";
 import { sessionBounds } from "../../electron/core/pokt/session.js";
-import { fundedAccounts, startLocalnet } from "../helpers/localnet-harness.js";
+import { fundedAccounts, startLocalnet } from "../fixtures/localnet-harness.js";
 
 const POKT = 1_000_000n;
 const N = 20n;

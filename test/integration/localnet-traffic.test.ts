@@ -7,8 +7,8 @@ import { msgs } from "../../electron/core/chain/msgs.js";
 import { RPCType } from "../../electron/core/pokt/proto/shared.js";
 import { TrafficGenerator } from "../../electron/core/localnet/traffic/generator.js";
 import type { TrafficStats } from "../../electron/core/localnet/traffic/stats.js";
-import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../helpers/localnet-harness.js";
-import { TestSupplier } from "../helpers/localnet-test-supplier.js";
+import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
+import { TestSupplier } from "../fixtures/localnet-test-supplier.js";
 
 const POKT = 1_000_000n;
 const SERVICE = "ai-inference";

@@ -9,7 +9,7 @@ import { DownloadError } from "../../electron/core/models/download/errors.js";
 import { SequentialVerifiedWriter } from "../../electron/core/models/download/verified-writer.js";
 import { openFileTarget } from "../../electron/core/models/download/write-target.js";
 import { fakeTxId, startArweaveGateway, type ArweaveGatewayFixture, type ArweaveTx } from "../fixtures/models/arweave-gateway.js";
-import { testModelPath } from "../helpers/paths.js";
+import { testModelPath } from "../fixtures/paths.js";
 
 // arlocal cannot be installed here (it depends on a GitHub git URL), so the gateway is a loopback fixture speaking
 // the real gateway HTTP API: /{txid} with Range, /tx/{txid}/status, /tx/{txid}/data.

@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { silentLogger } from "../../electron/core/app/logger.js";
-import { InferenceService } from "../../electron/core/inference/index.js";
+import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { WorkerSupervisor } from "../../electron/core/inference/index.js";
 import { ModelService } from "../../electron/core/models/model-service.js";
 import type { HardwareInfo } from "../../shared/api/index.js";
-import { sharedAssetsDir, testModelPath } from "../helpers/paths.js";
+import { sharedAssetsDir, testModelPath } from "../fixtures/paths.js";
 
 const work = mkdtempSync(join(tmpdir(), "pf-models-bench-"));
-const inference = new InferenceService({ logger: silentLogger });
+const inference = new WorkerSupervisor({ logger: silentLogger });
 after(async () => {
   await inference.dispose();
   rmSync(work, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { downloadWithRanges, type RangeDownloadOptions } from "../../electron/co
 import { SequentialVerifiedWriter, type Expectation } from "../../electron/core/models/download/verified-writer.js";
 import { openFileTarget, type OpenWriteTarget } from "../../electron/core/models/download/write-target.js";
 import { startFileServer, type FileServerFixture } from "../fixtures/models/http-file-server.js";
-import { testModelPath } from "../helpers/paths.js";
+import { testModelPath } from "../fixtures/paths.js";
 
 const model = readFileSync(testModelPath());
 const expected: Expectation = { sha256: createHash("sha256").update(model).digest("hex"), sizeBytes: model.length };

@@ -14,7 +14,7 @@ import { downloadFromIpfs, type IpfsDownloadOptions } from "../../electron/core/
 import { IpfsResumeState } from "../../electron/core/models/ipfs/resume-state.js";
 import { startIpfsGateway, type GatewayFixture } from "../fixtures/models/ipfs-gateway.js";
 import { buildUnixfs } from "../fixtures/models/unixfs-blocks.js";
-import { testModelPath } from "../helpers/paths.js";
+import { testModelPath } from "../fixtures/paths.js";
 
 const model = readFileSync(testModelPath());
 const modelSha = createHash("sha256").update(model).digest("hex");

@@ -13,7 +13,7 @@ import { downloadFromIpfs } from "../../electron/core/models/ipfs/download.js";
 import { importUnixfs, publishModel, type AddServiceOnChain } from "../../electron/core/models/publish.js";
 import { CatalogEntry } from "../../shared/models/catalog-schema.js";
 import { startIpfsGateway } from "../fixtures/models/ipfs-gateway.js";
-import { sharedAssetsDir, testModelPath } from "../helpers/paths.js";
+import { sharedAssetsDir, testModelPath } from "../fixtures/paths.js";
 
 const work = mkdtempSync(join(tmpdir(), "pf-publish-"));
 after(() => rmSync(work, { recursive: true, force: true }));

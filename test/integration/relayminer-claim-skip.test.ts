@@ -13,7 +13,7 @@ import { GENESIS_SERVICE_ID } from "../../electron/core/localnet/config.js";
 import { TrafficGenerator } from "../../electron/core/localnet/traffic/generator.js";
 import { echoHandler } from "../fixtures/relayminer/harness.js";
 import { localnetMiner, minerEvents, POKT, stakeSupplier } from "../fixtures/relayminer/localnet-miner.js";
-import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness } from "../helpers/localnet-harness.js";
+import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness } from "../fixtures/localnet-harness.js";
 
 const BLOCK_TIME_MS = 200;
 let net: LocalnetHarness;

@@ -17,7 +17,7 @@ import { RPCType } from "../../electron/core/pokt/proto/shared.js";
 import { mineRelay } from "../../electron/core/pokt/relay.js";
 import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../electron/core/pokt/ring/index.js";
 import { SparseMerkleSumTrie } from "../../electron/core/pokt/smst/trie.js";
-import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../helpers/localnet-harness.js";
+import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
 import { POKT, stakeSupplier } from "../fixtures/relayminer/localnet-miner.js";
 import type { ChildMessage, ChildStart } from "../fixtures/relayminer/miner-child.js";
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
 import { test } from "node:test";
-import { LogSink } from "../../electron/core/app/logger.js";
+import { LogSink } from "../../electron/core/runtime/logger.js";
 import { ProtoDecodeError } from "../../electron/core/pokt/proto/errors.js";
 import { RelayRequest } from "../../electron/core/pokt/proto/service.js";
 import { validateRelayRequest } from "../../electron/core/pokt/relay.js";

@@ -7,20 +7,20 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { silentLogger } from "../../electron/core/app/logger.js";
-import { createOpenAiHandler, InferenceService } from "../../electron/core/inference/index.js";
+import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { createOpenAiHandler, WorkerSupervisor } from "../../electron/core/inference/index.js";
 import { Ledger } from "../../electron/core/ledger/ledger.js";
 import { GENESIS_SERVICE_ID } from "../../electron/core/localnet/config.js";
 import { TrafficGenerator } from "../../electron/core/localnet/traffic/generator.js";
 import type { RelayMinerService } from "../../electron/core/relayminer/relayminer-service.js";
-import { fundedAccounts, startLocalnet, type LocalnetHarness } from "../helpers/localnet-harness.js";
-import { testModelPath } from "../helpers/paths.js";
+import { fundedAccounts, startLocalnet, type LocalnetHarness } from "../fixtures/localnet-harness.js";
+import { testModelPath } from "../fixtures/paths.js";
 import { localnetMiner, minerEvents, POKT, stakeSupplier } from "../fixtures/relayminer/localnet-miner.js";
 
 const BLOCK_TIME_MS = 200;
 
 let net: LocalnetHarness;
-let inference: InferenceService;
+let inference: WorkerSupervisor;
 let dir: string;
 
 before(async () => {
@@ -29,7 +29,7 @@ before(async () => {
     blockTimeMs: BLOCK_TIME_MS,
     genesis: { params: { shared: { numBlocksPerSession: 10n, claimWindowCloseOffsetBlocks: 8n, proofWindowCloseOffsetBlocks: 8n } } },
   });
-  inference = new InferenceService({ logger: silentLogger });
+  inference = new WorkerSupervisor({ logger: silentLogger });
   await inference.load({ modelPath: testModelPath(), contextSize: 1024, parallelSequences: 2 });
 });
 

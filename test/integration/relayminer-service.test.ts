@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EarningsSummary, MinerMetrics, MinerStatus, type EventName } from "../../shared/api/index.js";
-import { LogSink } from "../../electron/core/app/logger.js";
+import { LogSink } from "../../electron/core/runtime/logger.js";
 import { Ledger } from "../../electron/core/ledger/ledger.js";
 import { RelayMinerConfig } from "../../electron/core/relayminer/config.js";
 import { RelayMinerService } from "../../electron/core/relayminer/relayminer-service.js";

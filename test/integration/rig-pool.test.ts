@@ -7,12 +7,12 @@ import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
 import { parseEvent, parseResult, type WorkerStats } from "../../shared/api/index.js";
 import { createCore } from "../../electron/core/app/create-core.js";
-import { silentLogger } from "../../electron/core/app/logger.js";
-import { InferenceService } from "../../electron/core/inference/inference-service.js";
+import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { WorkerSupervisor } from "../../electron/core/inference/worker-supervisor.js";
 import { InferencePool } from "../../electron/core/inference/pool/inference-pool.js";
 import { PinnedWorkerLauncher } from "../../electron/core/inference/pool/devices.js";
 import { ForkWorkerLauncher } from "../../electron/core/inference/worker-launcher.js";
-import { testModelPath } from "../helpers/paths.js";
+import { testModelPath } from "../fixtures/paths.js";
 
 /** Two CPU workers stand in for two GPUs: the routing, crash and watchdog logic does not care which device runs. */
 const TWO_WORKERS = [
@@ -44,7 +44,7 @@ describe("InferencePool: two workers behind one OpenAI endpoint", { timeout: 240
     logger: silentLogger,
     plan: async () => TWO_WORKERS,
     createWorker: (_device, slot) =>
-      new InferenceService({
+      new WorkerSupervisor({
         logger: silentLogger,
         // A marker in the environment proves each worker process got its own pin.
         launcher: new PinnedWorkerLauncher(fork, { POCKETFORGE_TEST_SLOT: String(slot) }),

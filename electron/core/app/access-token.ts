@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 
 /**
  * The token a browser on the LAN needs to reach a headless engine. Generated once, stored (0600) in the data dir,

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateSettings } from "../../../shared/api/desktop.js";
 import { RelayMinerConfig } from "../relayminer/config.js";
-import { writeFileAtomic } from "../util/atomic-file.js";
-import type { Logger } from "./logger.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
+import type { Logger } from "../runtime/logger.js";
 
 export const CONFIG_VERSION = 1;
 

@@ -6,10 +6,16 @@ import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-pr
 import { HardwareService } from "../hardware/hardware-service.js";
 import { reportGpuHeat } from "../hardware/heat-alerts.js";
 import { GpuHeatMonitor } from "../hardware/heat-monitor.js";
-import { InferenceService } from "../inference/inference-service.js";
-import { InferencePool } from "../inference/pool/inference-pool.js";
-import { deviceEnvironment, PinnedWorkerLauncher, planWorkerDevices } from "../inference/pool/devices.js";
-import { ForkWorkerLauncher, type WorkerLauncher } from "../inference/worker-launcher.js";
+import {
+  createOpenAiHandler,
+  deviceEnvironment,
+  ForkWorkerLauncher,
+  InferencePool,
+  PinnedWorkerLauncher,
+  planWorkerDevices,
+  WorkerSupervisor,
+  type WorkerLauncher,
+} from "../inference/index.js";
 import { AvailabilityController } from "../serving/availability-controller.js";
 import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers } from "../models/api-handlers.js";
@@ -18,17 +24,16 @@ import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
 import { createLocalnetHandlers } from "../localnet/api-handlers.js";
 import { LocalnetService } from "../localnet/localnet-service.js";
-import { createOpenAiHandler } from "../inference/openai/handler.js";
 import { Ledger } from "../ledger/ledger.js";
 import { createRelayMinerHandlers } from "../relayminer/api-handlers.js";
 import { connectMinerChain } from "../relayminer/connect.js";
 import { RelayMinerService } from "../relayminer/relayminer-service.js";
 import { ModelService } from "../models/model-service.js";
-import { ApiRouter, type ApiHandlers } from "./api-router.js";
+import { ApiRouter, type ApiHandlers } from "../runtime/api-router.js";
 import { ConfigStore, type Config } from "./config.js";
-import { EventBus } from "./events.js";
-import { AlertCenter } from "./alerts.js";
-import { alertForMinerSession } from "./miner-alerts.js";
+import { EventBus } from "../runtime/events.js";
+import { AlertCenter } from "../runtime/alerts.js";
+import { alertForMinerSession } from "../relayminer/session-alerts.js";
 import { createAppHandlers } from "./handlers/app-handlers.js";
 import { createPreferencesHandlers } from "./handlers/preferences-handlers.js";
 import { buildDiagnostics } from "./diagnostics.js";
@@ -37,11 +42,11 @@ import { PortsSettings } from "./ports.js";
 import { createStakingHandlers } from "../staking/api-handlers.js";
 import { StakingService } from "../staking/staking-service.js";
 import { appSettingsOf, createDesktopHandlers } from "./handlers/desktop-handlers.js";
-import { createRigHandlers } from "./handlers/rig-handlers.js";
-import { createHardwareHandlers } from "./handlers/hardware-handlers.js";
-import { createInferenceHandlers } from "./handlers/inference-handlers.js";
-import { LogSink, type Logger } from "./logger.js";
-import type { Service } from "./service.js";
+import { createRigHandlers } from "../inference/pool/api-handlers.js";
+import { createHardwareHandlers } from "../hardware/api-handlers.js";
+import { createInferenceHandlers } from "../inference/api-handlers.js";
+import { LogSink, type Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { createWalletHandlers } from "../wallet/api-handlers.js";
 import type { DeviceSecretStore } from "../wallet/device-unlock.js";
 import { WalletService } from "../wallet/wallet-service.js";
@@ -169,7 +174,7 @@ export function createCore(options: CoreOptions): Core {
     stallMs: settings.rig.watchdogSeconds * 1000,
     plan: () => planWorkers(settings.rig.workers, hardware, inferenceLogger),
     createWorker: (device, slot) =>
-      new InferenceService({
+      new WorkerSupervisor({
         logger: slot === 0 ? inferenceLogger : inferenceLogger.child(`worker${slot}`),
         launcher: new PinnedWorkerLauncher(baseLauncher, deviceEnvironment(device)),
         defaults: { contextSize: settings.inference.contextSize, parallelSequences: settings.inference.parallelSequences },

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TOKEN_PARAM, WS_PATH } from "../../../shared/api/index.js";
 import { AccessToken, isLoopbackHost } from "./access-token.js";
-import type { ApiRouter } from "./api-router.js";
-import type { EventBus } from "./events.js";
-import type { Logger } from "./logger.js";
-import type { Service } from "./service.js";
+import type { ApiRouter } from "../runtime/api-router.js";
+import type { EventBus } from "../runtime/events.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { SECURITY_HEADERS, serveStatic } from "./static-files.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { Preferences, PreferencesPatch, type PoktPrice } from "../../../shared/api/preferences.js";
-import { writeFileAtomic } from "../util/atomic-file.js";
-import type { Logger } from "./logger.js";
-import type { Service } from "./service.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 
 const FILE_FORMAT = "pocketforge-preferences-v1";
 

@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { API_VERSION, ApiError, UNAUTHORIZED_CLOSE_CODE, type ClientFrame, type ServerFrame } from "../../../shared/api/index.js";
-import type { ApiRouter } from "./api-router.js";
-import type { EventBus } from "./events.js";
-import type { Logger } from "./logger.js";
+import type { ApiRouter } from "../runtime/api-router.js";
+import type { EventBus } from "../runtime/events.js";
+import type { Logger } from "../runtime/logger.js";
 
 /** Largest call frame a client may send; the biggest legitimate payload is a chat history. */
 const MAX_FRAME_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 // chain.* API methods over the ChainService.
 import { ApiError } from "../../../shared/api/index.js";
-import type { HandlersFor } from "../app/api-router.js";
+import type { HandlersFor } from "../runtime/api-router.js";
 import { isValidAccountAddress } from "../pokt/relay.js";
 import type { ChainService } from "./chain-service.js";
 import { ChainUnavailableError } from "./errors.js";

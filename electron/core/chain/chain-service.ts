@@ -1,8 +1,8 @@
 // The engine's connection to a network: builds the profile for the chosen network (starting the embedded
 // localnet when that is the choice), connects the chain client, follows blocks and reports status. A node that
 // cannot be reached does not stop the app: status says why, and the service keeps retrying.
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { BlockFollower, type FollowedBlock } from "./block-follower.js";
 import { ChainClient } from "./client.js";
 import { NetworkSettingsStore } from "./network-settings.js";

@@ -2,7 +2,7 @@
 // `network` field names the network itself).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 
 export interface NetworkEndpoints {
   /** custom network: the node's CometBFT RPC URL and, optionally, the chain id it must report. */

@@ -1,7 +1,7 @@
 import si from "systeminformation";
 import type { GpuInfo, GpuTelemetry, HardwareInfo, TelemetrySample } from "../../../shared/api/index.js";
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { computeAdvice } from "./advice.js";
 import type { ComputeFacts } from "./compute-probe.js";
 

@@ -1,5 +1,5 @@
 import type { TelemetrySample } from "../../../shared/api/index.js";
-import type { AlertCenter } from "../app/alerts.js";
+import type { AlertCenter } from "../runtime/alerts.js";
 import type { GpuHeatMonitor, HeatLimits } from "./heat-monitor.js";
 
 /** Raises an alert when a GPU crosses the temperature limit, and clears it once the GPU has cooled down. */

@@ -1,14 +1,11 @@
-// The inference engine's public surface for the rest of the app (main-process side; node-llama-cpp stays in the
-// worker). The engine itself (engine/llama-engine.ts) is imported only by the worker and benchmarks.
-export { InferenceService } from "./inference-service.js";
-export type {
-  ChatRequest,
-  CompletionRequest,
-  InferenceServiceOptions,
-  RequestOptions,
-  StatusListener,
-  TokenListener,
-} from "./inference-service.js";
+// The inference room's public surface for the rest of the engine (main-process side; node-llama-cpp stays in the
+// worker). Production builds an InferencePool of WorkerSupervisors (one worker process each) and serves the
+// OpenAI-compatible endpoint from the pool. The engine itself (engine/llama-engine.ts) is imported only by the
+// worker and benchmarks.
+export { InferencePool, type InferencePoolOptions } from "./pool/inference-pool.js";
+export { PinnedWorkerLauncher, deviceEnvironment, planWorkerDevices } from "./pool/devices.js";
+export { WorkerSupervisor, type WorkerSupervisorOptions } from "./worker-supervisor.js";
+export type { ChatRequest, CompletionRequest, RequestOptions, StatusListener, TokenListener } from "./types.js";
 export { ForkWorkerLauncher, resolveWorkerScript } from "./worker-launcher.js";
 export type { WorkerHandle, WorkerLauncher } from "./worker-launcher.js";
 export { DEFAULT_RESTART_POLICY, type RestartPolicy } from "./restart-policy.js";

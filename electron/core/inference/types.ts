@@ -1,4 +1,4 @@
-import type { ChatMessage, GenerationStats, LoadedModel } from "../../../shared/api/index.js";
+import type { ChatMessage, GenerationStats, InferenceStatus, LoadedModel } from "../../../shared/api/index.js";
 
 /** What the engine needs to load a model. Every field but the path has a machine-aware default. */
 export interface EngineLoadOptions {
@@ -33,5 +33,27 @@ export interface GenerationResult {
 }
 
 export type FinishReason = GenerationStats["finishReason"];
+
+/**
+ * Sampling fields left out take the engine's defaults: no token limit beyond the context, temperature 0 (greedy).
+ * The API contract and the OpenAI layer fill in their own documented defaults before calling.
+ */
+export interface ChatRequest extends SamplingOptions {
+  requestId: string;
+  messages: ChatMessage[];
+}
+
+export interface CompletionRequest extends SamplingOptions {
+  requestId: string;
+  prompt: string;
+}
+
+export interface RequestOptions {
+  /** Aborting it has the same effect as cancel(requestId). */
+  signal?: AbortSignal;
+}
+
+export type TokenListener = (delta: string) => void;
+export type StatusListener = (status: InferenceStatus) => void;
 
 export type { LoadedModel };

@@ -1,6 +1,6 @@
 // localnet.* API methods: faucet, reset and the traffic generator, over the LocalnetService.
 import { ApiError } from "../../../shared/api/index.js";
-import type { HandlersFor } from "../app/api-router.js";
+import type { HandlersFor } from "../runtime/api-router.js";
 import { requireAddress } from "../chain/api-handlers.js";
 import type { ChainService } from "../chain/chain-service.js";
 import { LocalnetUnavailableError, type LocalnetService } from "./localnet-service.js";

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { ChainClient } from "../chain/client.js";
 import { localnetProfile } from "../chain/networks.js";
-import { defaultDataDir } from "../app/data-dir.js";
+import { defaultDataDir } from "../runtime/data-dir.js";
 import { GENESIS_SERVICE_ID } from "./config.js";
 import { Localnet } from "./localnet.js";
 import { TrafficGenerator, loadOrCreateTrafficKeys } from "./traffic/generator.js";

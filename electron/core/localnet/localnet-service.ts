@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import type { ChainClient } from "../chain/client.js";
 import type { EmbeddedLocalnet } from "../chain/chain-service.js";
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { GENESIS_SERVICE_ID, type LocalnetGenesis } from "./config.js";
 import { Localnet } from "./localnet.js";
 import { TrafficGenerator, loadOrCreateTrafficKeys } from "./traffic/generator.js";

@@ -2,7 +2,7 @@
 // 127.0.0.1, a block timer, the faucet, and reset. A restart continues the same chain from the file.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Service } from "../app/service.js";
+import type { Service } from "../runtime/service.js";
 import type { LocalnetGenesis } from "./config.js";
 import { defaultLocalnetGenesis } from "./config.js";
 import { LocalChain, type CommittedBlock } from "./engine.js";

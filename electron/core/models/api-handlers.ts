@@ -1,4 +1,4 @@
-import type { HandlersFor } from "../app/api-router.js";
+import type { HandlersFor } from "../runtime/api-router.js";
 import type { ModelService } from "./model-service.js";
 
 export type ModelMethod =

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import type { GenerationStats, InferenceStatus } from "../../../shared/api/inference.js";
 import { BenchmarkResult } from "../../../shared/api/models.js";
-import type { Logger } from "../app/logger.js";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import type { Logger } from "../runtime/logger.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 
-/** The part of the inference engine (InferenceService) a benchmark drives. */
+/** The part of the inference engine (WorkerSupervisor) a benchmark drives. */
 export interface BenchmarkEngine {
   status(): InferenceStatus;
   load(params: { modelPath: string; contextSize?: number; parallelSequences?: number; gpuLayers?: "auto" | number }): Promise<InferenceStatus>;

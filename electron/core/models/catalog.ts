@@ -7,7 +7,7 @@ import {
   type CatalogProblem,
   type ParsedCatalog,
 } from "../../../shared/models/catalog-schema.js";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../runtime/logger.js";
 
 export const BUILT_IN_ORIGIN = "built-in";
 

@@ -17,8 +17,8 @@ import {
   type modelsEvents,
 } from "../../../shared/api/models.js";
 import type { CatalogEntry } from "../../../shared/models/catalog-schema.js";
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { runBenchmark, BenchmarkStore, type BenchmarkEngine } from "./benchmark.js";
 import { ModelCatalog } from "./catalog.js";
 import { commitFile } from "./download/commit.js";

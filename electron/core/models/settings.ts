@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ModelSettings } from "../../../shared/api/models.js";
-import type { Logger } from "../app/logger.js";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import type { Logger } from "../runtime/logger.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 
 const SETTINGS_FORMAT = "pocketforge-model-settings-v1";
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { z } from "zod";
 import { InstalledModel } from "../../../shared/api/models.js";
-import type { Logger } from "../app/logger.js";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import type { Logger } from "../runtime/logger.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 
 const INDEX_FORMAT = "pocketforge-installed-models-v1";
 

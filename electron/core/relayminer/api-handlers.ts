@@ -1,5 +1,5 @@
 import type { relayMinerMethods } from "../../../shared/api/index.js";
-import type { HandlersFor } from "../app/api-router.js";
+import type { HandlersFor } from "../runtime/api-router.js";
 import type { RelayMinerService } from "./relayminer-service.js";
 
 export type RelayMinerMethodName = keyof typeof relayMinerMethods;

@@ -2,7 +2,7 @@
 // the body; every answer is HTTP 200 with a RelayResponse (an error reply included), as the Go miner does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../runtime/logger.js";
 import { RelayFailure } from "./errors.js";
 import type { RelayMinerMetrics } from "./metrics.js";
 import type { RelayHandler, RelayOutcome } from "./relay-handler.js";

@@ -3,8 +3,8 @@
 // scheduler; it reports its state, sessions, rolling metrics and earnings to the dashboard.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError, type EarningsSummary, type EventPayload, type MinerMetrics, type MinerSession, type MinerStatus, type SessionEarnings } from "../../../shared/api/index.js";
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { EarningsQueries } from "../ledger/earnings.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { StoredSession } from "../ledger/types.js";

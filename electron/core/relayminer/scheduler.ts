@@ -10,7 +10,7 @@ import { proofPath } from "../pokt/proof-path.js";
 import { proofRequirement } from "../pokt/proof-requirement.js";
 import type { Params as TokenomicsParams } from "../pokt/proto/tokenomics.js";
 import { closestProofToGob } from "../pokt/smst/gob.js";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../runtime/logger.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { ClaimRecord, ProofRecord, SessionState, SettlementRecord } from "../ledger/types.js";
 import { SubmissionError, type ClaimChain, type ClaimToSubmit, type FollowedBlock, type SettlementOutcome, type SettlingSession } from "./chain.js";

@@ -1,7 +1,7 @@
 import type { AvailabilitySettings, AvailabilityStatus, TelemetrySample } from "../../../shared/api/index.js";
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
+import { systemClock, type Clock } from "../runtime/clock.js";
 import { availabilityVerdict, ForeignGpuTracker, type AvailabilityVerdict, type Presence } from "./availability-policy.js";
 import { nextScheduleChange } from "./schedule.js";
 import type { ServingControl } from "./serving-control.js";

@@ -1,5 +1,5 @@
-import type { Logger } from "../app/logger.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import type { Logger } from "../runtime/logger.js";
+import { systemClock, type Clock } from "../runtime/clock.js";
 import { whenServing, type ServingControl } from "./serving-control.js";
 
 export interface SafeMoment {

@@ -1,5 +1,5 @@
 import type { stakingMethods } from "../../../shared/api/staking.js";
-import type { HandlersFor } from "../app/api-router.js";
+import type { HandlersFor } from "../runtime/api-router.js";
 import type { StakingService } from "./staking-service.js";
 
 /** The staking API: thin adapters to the service, which owns every rule. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 
 const FORMAT = "pocketforge-staking-v1";
 

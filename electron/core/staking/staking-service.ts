@@ -2,7 +2,7 @@ import { calculateFee, GasPrice } from "@cosmjs/stargate";
 import type { EncodeObject, OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { ApiError, type MinerMetrics, type MinerStatus } from "../../../shared/api/index.js";
 import type { EndpointCheck, EndpointSettings, ServiceInfo, StakeRequest, StakingParams, SupplierState, TxEstimate, TxProgress, TxResult } from "../../../shared/api/staking.js";
-import type { Logger } from "../app/logger.js";
+import type { Logger } from "../runtime/logger.js";
 import type { ChainClient } from "../chain/client.js";
 import { msgs } from "../chain/msgs.js";
 import type { NetworkName } from "../chain/networks.js";

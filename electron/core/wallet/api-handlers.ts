@@ -1,5 +1,5 @@
 import type { walletMethods } from "../../../shared/api/index.js";
-import type { HandlersFor } from "../app/api-router.js";
+import type { HandlersFor } from "../runtime/api-router.js";
 import type { WalletService } from "./wallet-service.js";
 
 export type WalletMethodName = keyof typeof walletMethods;

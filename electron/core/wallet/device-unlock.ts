@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ApiError, type DeviceUnlockAvailability } from "../../../shared/api/index.js";
-import type { Logger } from "../app/logger.js";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import type { Logger } from "../runtime/logger.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 import { keysFromMaster, wipeKeys, type KeystoreKeys } from "./kdf.js";
 import type { KeystoreFile } from "./keystore-file.js";
 import { SECRET_FILE_MODE, removeSecretFile } from "./keystore-store.js";

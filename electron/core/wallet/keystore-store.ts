@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import { writeFileAtomic } from "../runtime/atomic-file.js";
 import { parseKeystore, serializeKeystore, type KeystoreFile } from "./keystore-file.js";
 
 /** Owner-only: the keystore is encrypted, but nobody else on the machine needs to read or copy it. */

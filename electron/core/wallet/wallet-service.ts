@@ -9,8 +9,8 @@ import {
   type StakeCommand,
   type WalletSnapshot,
 } from "../../../shared/api/index.js";
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { parsePoktAddress } from "./address.js";
 import { DeviceUnlock, type DeviceSecretStore } from "./device-unlock.js";
 import { keyPairFromMnemonic, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath, type KeyPair } from "./hd-keys.js";

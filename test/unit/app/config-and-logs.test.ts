@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigStore, CONFIG_VERSION } from "../../../electron/core/app/config.js";
-import { defaultDataDir } from "../../../electron/core/app/data-dir.js";
-import { LogSink, silentLogger } from "../../../electron/core/app/logger.js";
+import { defaultDataDir } from "../../../electron/core/runtime/data-dir.js";
+import { LogSink, silentLogger } from "../../../electron/core/runtime/logger.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "pf-app-"));
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildDiagnostics, redactValue } from "../../../electron/core/app/diagnostics.js";
 import { createAppHandlers } from "../../../electron/core/app/handlers/app-handlers.js";
-import { LogSink } from "../../../electron/core/app/logger.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
 
 const TOKEN = "0123456789abcdef0123456789abcdef";
 

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigStore } from "../../../electron/core/app/config.js";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { PortsSettings } from "../../../electron/core/app/ports.js";
 
 function setup(state: "running" | "stopped") {

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PoktPrice } from "../../../shared/api/preferences.js";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { PreferencesStore, PriceFeed, type FetchLike } from "../../../electron/core/app/preferences.js";
 
 function dir(): string {

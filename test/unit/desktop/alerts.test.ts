@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseEvent, type Alert, type TelemetrySample } from "../../../shared/api/index.js";
-import { AlertCenter } from "../../../electron/core/app/alerts.js";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { AlertCenter } from "../../../electron/core/runtime/alerts.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { reportGpuHeat } from "../../../electron/core/hardware/heat-alerts.js";
 import { GpuHeatMonitor } from "../../../electron/core/hardware/heat-monitor.js";
-import { alertForMinerSession } from "../../../electron/core/app/miner-alerts.js";
-import { FakeClock } from "../../helpers/fake-clock.js";
+import { alertForMinerSession } from "../../../electron/core/relayminer/session-alerts.js";
+import { FakeClock } from "../../fixtures/fake-clock.js";
 
 function temps(...values: Array<number | null>): TelemetrySample {
   return {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AvailabilitySettings, type AvailabilityStatus, type TelemetrySample } from "../../../shared/api/index.js";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { AvailabilityController } from "../../../electron/core/serving/availability-controller.js";
 import { availabilityVerdict, ForeignGpuTracker } from "../../../electron/core/serving/availability-policy.js";
 import { isScheduled, nextScheduleChange } from "../../../electron/core/serving/schedule.js";
-import { FakeClock } from "../../helpers/fake-clock.js";
+import { FakeClock } from "../../fixtures/fake-clock.js";
 import { FakeServing } from "../../fixtures/desktop/fake-serving.js";
 
 // Local-time dates (the schedule is in the user's wall-clock time). 2026-01-05 is a Monday; no DST change nearby.

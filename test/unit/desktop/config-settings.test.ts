@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CONFIG_VERSION, ConfigSchema, ConfigStore } from "../../../electron/core/app/config.js";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 
 test("a version-1 config written before the desktop settings existed keeps its values and gains the defaults", () => {
   const dir = mkdtempSync(join(tmpdir(), "pf-config-"));

@@ -7,7 +7,7 @@ import { getConfig } from "app-builder-lib/out/util/config/config.js";
 import { IPC_CALL_CHANNEL, type IpcReply } from "../../../shared/api/index.js";
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "../../../electron/core/app/static-files.js";
 import { secureWindowOptions } from "../../../electron/main/window-options.js";
-import { repoRoot } from "../../helpers/paths.js";
+import { repoRoot } from "../../fixtures/paths.js";
 import { bundleDir, launch } from "../../fixtures/desktop/launch-desktop.js";
 
 /** `default-src 'self'; img-src 'self' data:` → Map { default-src → "'self'", img-src → "'self' data:" } */

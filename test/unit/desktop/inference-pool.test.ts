@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ApiError, type InferenceState, type InferenceStatus, type TelemetrySample, type WorkerDevice } from "../../../shared/api/index.js";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { GpuHeatMonitor } from "../../../electron/core/hardware/heat-monitor.js";
 import { NoModelLoadedError, WorkerCrashedError } from "../../../electron/core/inference/errors.js";
-import type { ChatRequest, CompletionRequest, InferenceService, TokenListener } from "../../../electron/core/inference/inference-service.js";
+import type { ChatRequest, CompletionRequest, TokenListener } from "../../../electron/core/inference/types.js";
+import type { WorkerSupervisor } from "../../../electron/core/inference/worker-supervisor.js";
 import { deviceEnvironment, PinnedWorkerLauncher, planWorkerDevices } from "../../../electron/core/inference/pool/devices.js";
 import { InferencePool } from "../../../electron/core/inference/pool/inference-pool.js";
 import type { WorkerHandle, WorkerLauncher } from "../../../electron/core/inference/worker-launcher.js";
-import { FakeClock } from "../../helpers/fake-clock.js";
+import { FakeClock } from "../../fixtures/fake-clock.js";
 
 interface Pending {
   request: CompletionRequest | ChatRequest;
@@ -17,7 +18,7 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** An InferenceService as the pool sees it; requests finish when the test says. */
+/** An WorkerSupervisor as the pool sees it; requests finish when the test says. */
 class FakeWorker {
   state: InferenceState = "idle";
   message: string | null = null;
@@ -105,7 +106,7 @@ async function makePool(count = 2, options: { stallMs?: number } = {}) {
   const pool = new InferencePool({
     logger: silentLogger,
     plan: async () => workers.map((_, i) => gpu(i)),
-    createWorker: (_device, slot) => workers[slot] as unknown as InferenceService,
+    createWorker: (_device, slot) => workers[slot] as unknown as WorkerSupervisor,
     clock,
     stallMs: options.stallMs ?? 10_000,
     watchdogIntervalMs: 1_000,

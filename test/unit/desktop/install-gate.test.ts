@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { InstallGate } from "../../../electron/core/serving/install-gate.js";
-import { FakeClock } from "../../helpers/fake-clock.js";
+import { FakeClock } from "../../fixtures/fake-clock.js";
 import { FakeServing } from "../../fixtures/desktop/fake-serving.js";
 
 /** Tracks whether a promise has settled, without waiting for it. */

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { silentLogger } from "../../../electron/core/app/logger.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { ModelCatalog } from "../../../electron/core/models/catalog.js";
 import {
   CATALOG_SCHEMA,
@@ -13,7 +13,7 @@ import {
   parseCatalog,
 } from "../../../shared/models/catalog-schema.js";
 import { estimateNeeds } from "../../../shared/models/memory-estimate.js";
-import { repoRoot, sharedAssetsDir } from "../../helpers/paths.js";
+import { repoRoot, sharedAssetsDir } from "../../fixtures/paths.js";
 
 const builtInDocument = JSON.parse(readFileSync(resolve(repoRoot, "models", "catalog.json"), "utf8"));
 const builtIn = parseCatalog(builtInDocument, "built-in");

@@ -13,7 +13,7 @@ import {
   planModelFromCatalog,
   planModelFromInstalled,
 } from "../../../electron/core/models/planner.js";
-import { repoRoot } from "../../helpers/paths.js";
+import { repoRoot } from "../../fixtures/paths.js";
 
 const GIB = 1024 ** 3;
 const catalog = parseCatalog(JSON.parse(readFileSync(resolve(repoRoot, "models", "catalog.json"), "utf8")), "built-in").entries;

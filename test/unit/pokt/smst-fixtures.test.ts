@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { sharedAssetsDir, vectorsDir } from "../../helpers/paths.js";
+import { sharedAssetsDir, vectorsDir } from "../../fixtures/paths.js";
 import {
   SparseMerkleSumTrie,
   compactClosestProof,

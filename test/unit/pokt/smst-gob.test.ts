@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { vectorsDir } from "../../helpers/paths.js";
+import { vectorsDir } from "../../fixtures/paths.js";
 import {
   GobDecodeError,
   MAX_PROOF_GOB_BYTES,

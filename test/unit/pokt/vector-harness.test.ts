@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { vectorsDir } from "../../helpers/paths.js";
+import { vectorsDir } from "../../fixtures/paths.js";
 import type { VectorCheck } from "./vector-checks/types.js";
 import { smstChecks } from "./vector-checks/smst.js";
 import { ringChecks } from "./vector-checks/ring.js";

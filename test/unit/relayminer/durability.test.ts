@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { test } from "node:test";
-import { LogSink } from "../../../electron/core/app/logger.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
 import { RelayResponse } from "../../../electron/core/pokt/proto/service.js";
 import { mineRelay } from "../../../electron/core/pokt/relay.js";
 import type { RelayHandler } from "../../../electron/core/relayminer/relay-handler.js";

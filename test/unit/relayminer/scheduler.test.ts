@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LogSink } from "../../../electron/core/app/logger.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
 import { ClaimProofScheduler, type SessionChange } from "../../../electron/core/relayminer/scheduler.js";
 import { TEST_SERVICE_ID } from "../../fixtures/relayminer/chain.js";
 import { FakeClaimChain } from "../../fixtures/relayminer/claim-chain.js";

@@ -7,7 +7,7 @@ import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { ApiError } from "../../../shared/api/index.js";
 import { keyPairFromMnemonic, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath } from "../../../electron/core/wallet/hd-keys.js";
 import { createMnemonic } from "../../../electron/core/wallet/mnemonic.js";
-import { vectorsDir } from "../../helpers/paths.js";
+import { vectorsDir } from "../../fixtures/paths.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 

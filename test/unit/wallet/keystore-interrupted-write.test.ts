@@ -10,7 +10,7 @@ import { deriveKeystoreKeys, newSalt } from "../../../electron/core/wallet/kdf.j
 import { serializeKeystore, type KeystoreFile } from "../../../electron/core/wallet/keystore-file.js";
 import { prepareWalletDir, readKeystoreFile, writeKeystoreFile } from "../../../electron/core/wallet/keystore-store.js";
 import { keysForFile, openVault, sealVault, type Vault } from "../../../electron/core/wallet/keystore-vault.js";
-import { repoRoot } from "../../helpers/paths.js";
+import { repoRoot } from "../../fixtures/paths.js";
 
 const PASSPHRASE = "correct horse battery staple";
 const WRITER = join(repoRoot, "test", "fixtures", "wallet", "keystore-writer.ts");

@@ -9,7 +9,7 @@ import { makeSignBytes } from "@cosmjs/proto-signing";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { ApiError, type WalletSnapshot } from "../../../shared/api/index.js";
-import { LogSink } from "../../../electron/core/app/logger.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
 import { deviceSecretStoreFromSafeStorage, type DeviceSecretStore } from "../../../electron/core/wallet/device-unlock.js";
 import { keyPairFromMnemonic, poktHdPath } from "../../../electron/core/wallet/hd-keys.js";
 import { parseKeystore, serializeKeystore } from "../../../electron/core/wallet/keystore-file.js";

@@ -1,7 +1,7 @@
 import type { AppFolder, AppInfo, DiagnosticsBundle } from "../../../../shared/api/index.js";
 import type { PortsSettings } from "../ports.js";
-import type { HandlersFor } from "../api-router.js";
-import type { LogSink } from "../logger.js";
+import type { HandlersFor } from "../../runtime/api-router.js";
+import type { LogSink } from "../../runtime/logger.js";
 
 export interface AppHandlerDeps {
   info: () => Omit<AppInfo, "transport">;

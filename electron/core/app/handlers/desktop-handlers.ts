@@ -1,7 +1,7 @@
 import type { AppSettings } from "../../../../shared/api/index.js";
 import type { AvailabilityController } from "../../serving/availability-controller.js";
-import type { AlertCenter } from "../alerts.js";
-import type { HandlersFor } from "../api-router.js";
+import type { AlertCenter } from "../../runtime/alerts.js";
+import type { HandlersFor } from "../../runtime/api-router.js";
 import type { ConfigStore } from "../config.js";
 
 /** The settings sections of config.json the API may read and replace. */

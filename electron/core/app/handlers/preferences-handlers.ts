@@ -1,5 +1,5 @@
 import type { Preferences } from "../../../../shared/api/preferences.js";
-import type { HandlersFor } from "../api-router.js";
+import type { HandlersFor } from "../../runtime/api-router.js";
 import type { PreferencesStore, PriceFeed } from "../preferences.js";
 
 export function createPreferencesHandlers(deps: {

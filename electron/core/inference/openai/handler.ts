@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChatMessage, ChatResult, GenerationStats, InferenceStatus, LoadedModel } from "../../../../shared/api/index.js";
-import type { Logger } from "../../app/logger.js";
-import type { ChatRequest, CompletionRequest, RequestOptions, TokenListener } from "../inference-service.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { ChatRequest, CompletionRequest, RequestOptions, TokenListener } from "../types.js";
 import { badRequest, OpenAiHttpError, toOpenAiError } from "./errors.js";
 import {
   chatChunk,
@@ -29,7 +29,7 @@ import {
 import { SseStream } from "./sse.js";
 import type { z } from "zod";
 
-/** What the OpenAI layer needs from the engine; InferenceService provides it. */
+/** What the OpenAI layer needs from the engine; WorkerSupervisor provides it. */
 export interface OpenAiBackend {
   status(): InferenceStatus;
   chat(request: ChatRequest, onToken?: TokenListener, options?: RequestOptions): Promise<ChatResult>;
@@ -49,8 +49,8 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /**
- * The OpenAI-compatible API as a plain node request handler: the HTTP server here and, later, the relay miner
- * (in-process, without a socket) both call it. Routes: POST /v1/chat/completions, POST /v1/completions,
+ * The OpenAI-compatible API as a plain node request handler: the HTTP server here and the relay miner's
+ * in-process backend (without a socket) both call it. Routes: POST /v1/chat/completions, POST /v1/completions,
  * GET /v1/models, GET /v1/models/{id}, GET /health.
  */
 export function createOpenAiHandler(backend: OpenAiBackend, options: OpenAiHandlerOptions = {}): RequestHandler {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../../app/logger.js";
-import type { Service } from "../../app/service.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { Service } from "../../runtime/service.js";
 import { createOpenAiHandler, type OpenAiBackend } from "./handler.js";
 
 export interface OpenAiServerOptions {

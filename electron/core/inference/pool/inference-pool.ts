@@ -10,27 +10,21 @@ import {
   type WorkerHold,
   type WorkerStats,
 } from "../../../../shared/api/index.js";
-import type { Logger } from "../../app/logger.js";
-import type { Service } from "../../app/service.js";
-import { systemClock, type Clock } from "../../util/clock.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { Service } from "../../runtime/service.js";
+import { systemClock, type Clock } from "../../runtime/clock.js";
 import { NoModelLoadedError, QueueFullError, WorkerCrashedError } from "../errors.js";
 import { GenerationWindow } from "../generation-window.js";
-import type {
-  ChatRequest,
-  CompletionRequest,
-  InferenceService,
-  RequestOptions,
-  StatusListener,
-  TokenListener,
-} from "../inference-service.js";
+import type { ChatRequest, CompletionRequest, RequestOptions, StatusListener, TokenListener } from "../types.js";
+import type { WorkerSupervisor } from "../worker-supervisor.js";
 import { OpenAiServer, type OpenAiServerOptions } from "../openai/server.js";
 
 export interface InferencePoolOptions {
   logger: Logger;
   /** Decides the workers when the pool starts (for "auto", after probing the GPUs). */
   plan: () => Promise<WorkerDevice[]>;
-  /** Builds the InferenceService of one worker; its launcher pins the device. */
-  createWorker: (device: WorkerDevice, slot: number) => InferenceService;
+  /** Builds the WorkerSupervisor of one worker; its launcher pins the device. */
+  createWorker: (device: WorkerDevice, slot: number) => WorkerSupervisor;
   /** When given, the pool serves the OpenAI-compatible endpoint there (over every worker). */
   openAi?: OpenAiServerOptions;
   /** A worker that produces no token for this long while it has requests is killed and restarted. */
@@ -40,14 +34,14 @@ export interface InferencePoolOptions {
   /** A worker that gave up after repeated crashes is tried again after this long. */
   recoverAfterMs?: number;
   clock?: Clock;
-  /** How the watchdog ends a hung worker process; the worker's InferenceService then restarts it. */
+  /** How the watchdog ends a hung worker process; the worker's WorkerSupervisor then restarts it. */
   killProcess?: (pid: number) => void;
 }
 
 interface Slot {
   readonly slot: number;
   readonly device: WorkerDevice;
-  readonly service: InferenceService;
+  readonly service: WorkerSupervisor;
   hold: WorkerHold | null;
   lastState: InferenceState;
   /** Requests the pool has handed to this worker and not yet seen settle. */
@@ -62,16 +56,16 @@ interface Slot {
   cancelRecovery: (() => void) | null;
 }
 
-type Generate = (service: InferenceService, onToken: TokenListener, options: RequestOptions) => Promise<ChatResult>;
+type Generate = (service: WorkerSupervisor, onToken: TokenListener, options: RequestOptions) => Promise<ChatResult>;
 
 const DEFAULT_STALL_MS = 90_000;
 const DEFAULT_RECOVER_AFTER_MS = 60_000;
 
 /**
- * Rig mode: one InferenceService (one worker process) per GPU behind the same backend interface as a single
+ * Rig mode: one WorkerSupervisor (one worker process) per GPU behind the same backend interface as a single
  * service, so the OpenAI handler, the relay miner and the API use it unchanged. Requests go to the worker with the
  * most free sequences; a worker that crashes, hangs or overheats stops getting requests until it is back, while
- * the others keep serving. Restarting a crashed worker and queueing stay the InferenceService's job.
+ * the others keep serving. Restarting a crashed worker and queueing stay the WorkerSupervisor's job.
  */
 export class InferencePool implements Service {
   private readonly logger: Logger;
@@ -132,7 +126,7 @@ export class InferencePool implements Service {
   }
 
   /** Every worker's service, in slot order (diagnostics and tests). */
-  get workers(): readonly InferenceService[] {
+  get workers(): readonly WorkerSupervisor[] {
     return this.slots.map((slot) => slot.service);
   }
 

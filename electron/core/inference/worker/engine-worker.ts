@@ -1,5 +1,5 @@
 import { ApiError } from "../../../../shared/api/index.js";
-import type { Logger } from "../../app/logger.js";
+import type { Logger } from "../../runtime/logger.js";
 import { WorkerCrashedError } from "../errors.js";
 import type { EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
 import type { WorkerHandle, WorkerLauncher } from "../worker-launcher.js";

@@ -10,7 +10,7 @@ import { addressFromPublicKey, publicKeyFromPrivateKey } from "../../pokt/keys.j
 import type { session } from "../../pokt/proto/index.js";
 import { RPCType } from "../../pokt/proto/shared.js";
 import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../pokt/ring/index.js";
-import { writeFileAtomic } from "../../util/atomic-file.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { chatRequest } from "./prompts.js";
 import { sendRelay, type RelayTarget } from "./relay-client.js";
 import { TrafficRecorder, type TrafficStats } from "./stats.js";

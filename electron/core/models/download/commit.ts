@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
-import { syncDirectory } from "../../util/atomic-file.js";
+import { syncDirectory } from "../../runtime/atomic-file.js";
 
 /**
  * Moves a finished, synced partial file to its final name in one rename and makes the rename itself durable, so a

@@ -1,7 +1,7 @@
 import { open, readFile, rm } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
-import { writeFileAtomic } from "../../util/atomic-file.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import type { FilePlan } from "./plan.js";
 
 const PLAN_FORMAT = "pocketforge-ipfs-plan-v1";

@@ -7,17 +7,25 @@ import {
   type LoadedModel,
   type LoadParams,
 } from "../../../shared/api/index.js";
-import type { Logger } from "../app/logger.js";
-import type { Service } from "../app/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Service } from "../runtime/service.js";
 import { DEFAULT_PARALLEL_SEQUENCES } from "./defaults.js";
 import { NoModelLoadedError, QueueFullError, WorkerCrashedError } from "./errors.js";
-import { OpenAiServer, type OpenAiServerOptions } from "./openai/server.js";
 import { CrashTracker, DEFAULT_RESTART_POLICY, type RestartPolicy } from "./restart-policy.js";
-import type { EngineLoadOptions, GenerationRequest, GenerationResult, SamplingOptions } from "./types.js";
+import type {
+  ChatRequest,
+  CompletionRequest,
+  EngineLoadOptions,
+  GenerationRequest,
+  GenerationResult,
+  RequestOptions,
+  StatusListener,
+  TokenListener,
+} from "./types.js";
 import { EngineWorker, type WorkerExit } from "./worker/engine-worker.js";
 import { ForkWorkerLauncher, resolveWorkerScript, type WorkerLauncher } from "./worker-launcher.js";
 
-export interface InferenceServiceOptions {
+export interface WorkerSupervisorOptions {
   logger: Logger;
   /** How the worker process is started; child_process.fork by default, Electron passes a utilityProcess one. */
   launcher?: WorkerLauncher;
@@ -30,31 +38,7 @@ export interface InferenceServiceOptions {
   /** What a refused caller is told to wait before retrying. */
   retryAfterSeconds?: number;
   restart?: Partial<RestartPolicy>;
-  /** When given, the service also serves the OpenAI-compatible HTTP endpoint there for as long as it runs. */
-  openAi?: OpenAiServerOptions;
 }
-
-/**
- * Sampling fields left out take the engine's defaults: no token limit beyond the context, temperature 0 (greedy).
- * The API contract and the OpenAI layer fill in their own documented defaults before calling.
- */
-export interface ChatRequest extends SamplingOptions {
-  requestId: string;
-  messages: ChatMessage[];
-}
-
-export interface CompletionRequest extends SamplingOptions {
-  requestId: string;
-  prompt: string;
-}
-
-export interface RequestOptions {
-  /** Aborting it has the same effect as cancel(requestId). */
-  signal?: AbortSignal;
-}
-
-export type TokenListener = (delta: string) => void;
-export type StatusListener = (status: InferenceStatus) => void;
 
 const DEFAULT_QUEUE_LIMIT = 32;
 
@@ -71,24 +55,22 @@ interface Job {
 }
 
 /**
- * The inference engine as the rest of the app sees it: loads a model into a worker process, runs requests on the
+ * One inference worker's supervisor: loads a model into a worker process, runs requests on the
  * context's parallel sequences with a bounded waiting line behind them, and brings a crashed worker back with the
  * same model. Main-process code only; node-llama-cpp itself lives in the worker.
  */
-export class InferenceService implements Service {
+export class WorkerSupervisor implements Service {
   private readonly logger: Logger;
   private readonly launcher: WorkerLauncher;
   private readonly queueLimit: number;
   private readonly retryAfterSeconds: number;
   private readonly restartPolicy: RestartPolicy;
   private readonly crashes: CrashTracker;
-  private readonly openAiServer: OpenAiServer | null;
   private workerScript: string | undefined;
 
   private state: InferenceState = "idle";
   private message: string | null = null;
   private model: LoadedModel | null = null;
-  private endpoint: string | null = null;
   private workerRestarts = 0;
   /** The load to restore after a crash; null when no model should be loaded. */
   private desired: EngineLoadOptions | null = null;
@@ -103,7 +85,7 @@ export class InferenceService implements Service {
   private readonly queue: Job[] = [];
   private readonly statusListeners = new Set<StatusListener>();
 
-  constructor(private readonly options: InferenceServiceOptions) {
+  constructor(private readonly options: WorkerSupervisorOptions) {
     this.logger = options.logger;
     this.launcher = options.launcher ?? new ForkWorkerLauncher();
     this.workerScript = options.workerScript;
@@ -111,17 +93,10 @@ export class InferenceService implements Service {
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
     this.restartPolicy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
     this.crashes = new CrashTracker(this.restartPolicy);
-    this.openAiServer = options.openAi
-      ? new OpenAiServer({ backend: this, logger: this.logger.child("openai"), ...options.openAi })
-      : null;
   }
 
-  async start(): Promise<void> {
-    if (this.openAiServer) {
-      await this.openAiServer.start();
-      this.setEndpoint(this.openAiServer.baseUrl);
-    }
-  }
+  /** Nothing to start: the worker process starts with the first load. */
+  async start(): Promise<void> {}
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -129,14 +104,12 @@ export class InferenceService implements Service {
     this.epoch++;
     this.clearRestartTimer();
     this.endAllRequests(new ApiError("unavailable", "The inference engine is shutting down", { reason: "shutting_down" }));
-    await this.openAiServer?.dispose();
     // Not queued behind a load in progress: quitting must not wait for a large model to finish loading.
     const worker = this.worker;
     this.worker = null;
     await worker?.stop();
     this.model = null;
     this.desired = null;
-    this.endpoint = null;
     this.setState("idle", null);
     this.statusListeners.clear();
   }
@@ -146,7 +119,8 @@ export class InferenceService implements Service {
       state: this.state,
       model: this.model,
       message: this.message,
-      endpoint: this.endpoint,
+      // One worker serves no endpoint of its own: the pool hosts the OpenAI server over every worker.
+      endpoint: null,
       activeRequests: this.active.size,
       queuedRequests: this.queue.length,
       workerRestarts: this.workerRestarts,
@@ -178,12 +152,6 @@ export class InferenceService implements Service {
         resolve(status);
       });
     });
-  }
-
-  /** The OpenAI-compatible base URL shown in the status (set by whoever serves it). */
-  setEndpoint(url: string | null): void {
-    this.endpoint = url;
-    this.emitStatus();
   }
 
   /** The worker's OS process id, for diagnostics (and tests that kill it). */

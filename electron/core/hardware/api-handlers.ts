@@ -1,5 +1,5 @@
-import type { HandlersFor } from "../api-router.js";
-import type { HardwareService } from "../../hardware/hardware-service.js";
+import type { HandlersFor } from "../runtime/api-router.js";
+import type { HardwareService } from "./hardware-service.js";
 
 export function createHardwareHandlers(hardware: HardwareService): HandlersFor<"hardware.info" | "hardware.telemetry"> {
   return {

@@ -1,5 +1,5 @@
 import type { EventPayload } from "../../../shared/api/index.js";
-import type { AlertInput } from "./alerts.js";
+import type { AlertInput } from "../runtime/alerts.js";
 
 type SessionEvent = EventPayload<"miner.session">;
 

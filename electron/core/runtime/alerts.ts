@@ -1,6 +1,6 @@
 import type { Alert, AlertKind, PageRoute } from "../../../shared/api/index.js";
-import type { Clock } from "../util/clock.js";
-import { systemClock } from "../util/clock.js";
+import type { Clock } from "./clock.js";
+import { systemClock } from "./clock.js";
 import type { Logger } from "./logger.js";
 
 export interface AlertInput {

@@ -1,5 +1,5 @@
-import type { HandlersFor } from "../api-router.js";
-import type { InferencePool } from "../../inference/pool/inference-pool.js";
+import type { HandlersFor } from "../../runtime/api-router.js";
+import type { InferencePool } from "./inference-pool.js";
 
 export function createRigHandlers(pool: InferencePool): HandlersFor<"rig.workers"> {
   return {

@@ -3,8 +3,8 @@ import type {
   GenerationStats,
   InferenceMetrics,
   InferenceStatus,
-} from "../../../../shared/api/index.js";
-import type { HandlersFor } from "../api-router.js";
+} from "../../../shared/api/index.js";
+import type { HandlersFor } from "../runtime/api-router.js";
 
 /** What the API needs from the inference engine. */
 export interface InferenceFacade {
