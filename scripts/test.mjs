@@ -1,5 +1,6 @@
 // Runs every test tier and ends with one line CI can read: "N passed, N failed".
 // Node 20's `node --test <dir>` finds nothing, so test files are listed explicitly.
+// `--integration-runs N` runs the integration tier N times (CI uses 2): a test that fails in any run fails.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -7,7 +8,12 @@ import { join, relative } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
-const filters = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--only");
+const integrationRuns = args.includes("--integration-runs") ? Number(args[args.indexOf("--integration-runs") + 1]) : 1;
+if (!Number.isInteger(integrationRuns) || integrationRuns < 1) {
+  console.error("--integration-runs takes a whole number of runs, 1 or more");
+  process.exit(2);
+}
+const filters = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--only" && args[i - 1] !== "--integration-runs");
 const artifacts = join(root, "artifacts");
 mkdirSync(artifacts, { recursive: true });
 
@@ -24,29 +30,39 @@ let passed = 0;
 let failed = 0;
 let ranSomething = false;
 
+/** Runs node's test runner over `files`; adds its counts to the totals. */
+function runNodeTests(files, label) {
+  ranSomething = true;
+  const tap = join(artifacts, `node-tests-${label}.tap`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--import", "tsx",
+      "--test",
+      "--test-reporter=spec", "--test-reporter-destination=stdout",
+      "--test-reporter=tap", `--test-reporter-destination=${tap}`,
+      ...files.map((f) => relative(root, f)),
+    ],
+    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
+  );
+  const report = existsSync(tap) ? readFileSync(tap, "utf8") : "";
+  const count = (name) => Number(report.match(new RegExp(`^# ${name} (\\d+)$`, "m"))?.[1] ?? 0);
+  passed += count("pass");
+  failed += count("fail") + count("cancelled");
+  if (result.status !== 0 && count("fail") + count("cancelled") === 0) failed += 1; // a crash outside any test
+}
+
 if (only !== "e2e") {
-  const files = [...findTests(join(root, "test", "unit")), ...findTests(join(root, "test", "integration"))]
-    .filter((f) => filters.length === 0 || filters.some((needle) => f.includes(needle)))
-    .sort();
-  if (files.length > 0) {
-    ranSomething = true;
-    const tap = join(artifacts, "node-tests.tap");
-    const result = spawnSync(
-      process.execPath,
-      [
-        "--import", "tsx",
-        "--test",
-        "--test-reporter=spec", "--test-reporter-destination=stdout",
-        "--test-reporter=tap", `--test-reporter-destination=${tap}`,
-        ...files.map((f) => relative(root, f)),
-      ],
-      { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
-    );
-    const report = existsSync(tap) ? readFileSync(tap, "utf8") : "";
-    const count = (label) => Number(report.match(new RegExp(`^# ${label} (\\d+)$`, "m"))?.[1] ?? 0);
-    passed += count("pass");
-    failed += count("fail") + count("cancelled");
-    if (result.status !== 0 && count("fail") + count("cancelled") === 0) failed += 1; // a crash outside any test
+  const selected = (dir) =>
+    findTests(join(root, "test", dir))
+      .filter((f) => filters.length === 0 || filters.some((needle) => f.includes(needle)))
+      .sort();
+  const unit = selected("unit");
+  const integration = selected("integration");
+  if (unit.length + integration.length > 0) runNodeTests([...unit, ...integration], "all");
+  for (let run = 2; run <= integrationRuns && integration.length > 0; run++) {
+    console.log(`\nIntegration tier, run ${run} of ${integrationRuns} (a flaky test fails here)`);
+    runNodeTests(integration, `integration-${run}`);
   }
 }
 
