@@ -1,13 +1,15 @@
 import type { z } from "zod";
 import { appEvents, appMethods } from "./app.js";
 import { chainEvents, chainMethods } from "./chain.js";
-import { desktopEvents, desktopMethods } from "./desktop.js";
+import { alertsEvents, alertsMethods } from "./alerts.js";
+import { availabilityEvents, availabilityMethods } from "./availability.js";
 import { hardwareEvents, hardwareMethods } from "./hardware.js";
 import { inferenceEvents, inferenceMethods } from "./inference.js";
 import { modelsEvents, modelsMethods } from "./models.js";
 import { relayMinerEvents, relayMinerMethods } from "./relayminer.js";
 import { preferencesEvents, preferencesMethods } from "./preferences.js";
 import { rigEvents, rigMethods } from "./rig.js";
+import { settingsEvents, settingsMethods } from "./settings.js";
 import { stakingEvents, stakingMethods } from "./staking.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
@@ -22,7 +24,9 @@ export const apiMethods = {
   ...inferenceMethods,
   ...modelsMethods,
   ...walletMethods,
-  ...desktopMethods,
+  ...settingsMethods,
+  ...availabilityMethods,
+  ...alertsMethods,
   ...rigMethods,
   ...chainMethods,
   ...relayMinerMethods,
@@ -37,7 +41,9 @@ export const apiEvents = {
   ...inferenceEvents,
   ...modelsEvents,
   ...walletEvents,
-  ...desktopEvents,
+  ...settingsEvents,
+  ...availabilityEvents,
+  ...alertsEvents,
   ...rigEvents,
   ...chainEvents,
   ...relayMinerEvents,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateSettings } from "../../../shared/api/desktop.js";
+import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateSettings } from "../../../shared/api/settings.js";
 import { RelayMinerConfig } from "../relayminer/config.js";
 import { writeFileAtomic } from "../runtime/atomic-file.js";
 import type { Logger } from "../runtime/logger.js";

@@ -41,7 +41,8 @@ import { PreferencesStore, PriceFeed } from "./preferences.js";
 import { PortsSettings } from "./ports.js";
 import { createStakingHandlers } from "../staking/api-handlers.js";
 import { StakingService } from "../staking/staking-service.js";
-import { appSettingsOf, createDesktopHandlers } from "./handlers/desktop-handlers.js";
+import { appSettingsOf, createSettingsHandlers } from "./handlers/settings-handlers.js";
+import { createAvailabilityHandlers } from "../serving/api-handlers.js";
 import { createRigHandlers } from "../inference/pool/api-handlers.js";
 import { createHardwareHandlers } from "../hardware/api-handlers.js";
 import { createInferenceHandlers } from "../inference/api-handlers.js";
@@ -289,9 +290,9 @@ export function createCore(options: CoreOptions): Core {
     ...createChainHandlers(chain),
     ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models),
-    ...createDesktopHandlers({
+    ...createAvailabilityHandlers(availability),
+    ...createSettingsHandlers({
       config,
-      availability,
       alerts,
       onSettingsChanged: (next) => {
         liveSettings = next;

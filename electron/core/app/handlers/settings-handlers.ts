@@ -1,5 +1,4 @@
 import type { AppSettings } from "../../../../shared/api/index.js";
-import type { AvailabilityController } from "../../serving/availability-controller.js";
 import type { AlertCenter } from "../../runtime/alerts.js";
 import type { HandlersFor } from "../../runtime/api-router.js";
 import type { ConfigStore } from "../config.js";
@@ -9,16 +8,14 @@ export function appSettingsOf(config: ReturnType<ConfigStore["get"]>): AppSettin
   return { availability: config.availability, desktop: config.desktop, updates: config.updates, rig: config.rig };
 }
 
-export function createDesktopHandlers(deps: {
+/** The settings sections of config.json, and the alerts the engine raised (both belong to the app as a whole). */
+export function createSettingsHandlers(deps: {
   config: ConfigStore;
-  availability: AvailabilityController;
   alerts: AlertCenter;
   /** Told after every saved change (live settings, the desktop shell's login item and update channel). */
   onSettingsChanged: (settings: AppSettings) => void;
-}): HandlersFor<
-  "settings.get" | "settings.update" | "availability.status" | "availability.pause" | "availability.resume" | "alerts.recent"
-> {
-  const { config, availability, alerts } = deps;
+}): HandlersFor<"settings.get" | "settings.update" | "alerts.recent"> {
+  const { config, alerts } = deps;
   return {
     "settings.get": () => appSettingsOf(config.get()),
     "settings.update": (params) => {
@@ -32,9 +29,6 @@ export function createDesktopHandlers(deps: {
       deps.onSettingsChanged(settings);
       return settings;
     },
-    "availability.status": () => availability.status(),
-    "availability.pause": () => availability.pauseByUser(),
-    "availability.resume": () => availability.resumeByUser(),
     "alerts.recent": () => alerts.recent(),
   };
 }

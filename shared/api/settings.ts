@@ -1,21 +1,14 @@
 import { z } from "zod";
 import { method } from "./define.js";
+import { AvailabilityMode } from "./availability.js";
 
 /**
- * The desktop and rig domain of the API: when the machine serves (always, while the user is away, on a schedule),
- * the desktop shell's preferences, updates, and the alerts that need a person. The same settings live in
- * config.json (electron/core/app/config.ts builds its schema from these).
+ * When and how the machine serves, the desktop shell's preferences, updates and rig workers: the sections of
+ * config.json the API may read and replace (electron/core/app/config.ts builds its schema from these).
  */
-
-/** The renderer's pages, routed by hash (`#/wallet`); deep links and notifications open one of them. */
-export const PageRoute = z.enum(["dashboard", "wallet", "models", "staking", "settings", "logs", "setup"]);
-export type PageRoute = z.infer<typeof PageRoute>;
 
 const Hour = z.number().int().min(0).max(23);
 const Weekday = z.number().int().min(0).max(6).describe("0 = Sunday");
-
-export const AvailabilityMode = z.enum(["always", "idle", "schedule"]);
-export type AvailabilityMode = z.infer<typeof AvailabilityMode>;
 
 export const AvailabilitySettings = z.object({
   mode: AvailabilityMode.default("always"),
@@ -79,61 +72,9 @@ export const AppSettings = z.object({
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 
-/** What the relay miner is doing, as far as pausing and resuming go (see electron/core/serving). */
-export const ServingState = z.enum(["stopped", "serving", "draining", "paused"]);
-export type ServingState = z.infer<typeof ServingState>;
-
-export const AvailabilityReason = z.enum([
-  "always",
-  "user_away",
-  "in_schedule",
-  "no_user_session",
-  "user_active",
-  "gpu_in_use",
-  "outside_schedule",
-  "paused_by_user",
-]);
-export type AvailabilityReason = z.infer<typeof AvailabilityReason>;
-
-export const AvailabilityStatus = z.object({
-  mode: AvailabilityMode,
-  /** Whether the policy wants the machine serving now. */
-  wanted: z.boolean(),
-  reason: AvailabilityReason,
-  pausedByUser: z.boolean(),
-  /** When a pause waits for the end of the current session: that moment (epoch ms). */
-  pauseAt: z.number().nullable(),
-  /** The relay miner's state; null while no relay miner is connected to this engine. */
-  serving: ServingState.nullable(),
-  relaysInFlight: z.number().int(),
-});
-export type AvailabilityStatus = z.infer<typeof AvailabilityStatus>;
-
-export const AlertKind = z.enum([
-  "proof_failed",
-  "claim_skipped_fees",
-  "low_operator_balance",
-  "gpu_over_temperature",
-  "worker_down",
-  "update_ready",
-]);
-export type AlertKind = z.infer<typeof AlertKind>;
-
-/** Something that needs the user; the desktop shows it as an OS notification that opens `route`. */
-export const Alert = z.object({
-  kind: AlertKind,
-  /** Alerts with the same key are one problem: it is not raised again while it repeats. */
-  key: z.string(),
-  title: z.string(),
-  message: z.string(),
-  route: PageRoute,
-  time: z.number().describe("epoch milliseconds"),
-});
-export type Alert = z.infer<typeof Alert>;
-
 const NoParams = z.object({}).strict();
 
-export const desktopMethods = {
+export const settingsMethods = {
   "settings.get": method(NoParams, AppSettings, "Availability, desktop, update and rig settings"),
   "settings.update": method(
     z
@@ -147,14 +88,8 @@ export const desktopMethods = {
     AppSettings,
     "Replace the given sections (fields left out take their defaults); the rest stay as they are",
   ),
-  "availability.status": method(NoParams, AvailabilityStatus, "Whether the machine should serve now, and why"),
-  "availability.pause": method(NoParams, AvailabilityStatus, "Pause serving until resumed (in-flight relays finish first)"),
-  "availability.resume": method(NoParams, AvailabilityStatus, "Lift a pause; serving follows the availability mode again"),
-  "alerts.recent": method(NoParams, z.array(Alert), "Alerts raised since the engine started, newest last"),
 };
 
-export const desktopEvents = {
+export const settingsEvents = {
   "settings.changed": AppSettings,
-  "availability.status": AvailabilityStatus,
-  "alerts.raised": Alert,
 };
