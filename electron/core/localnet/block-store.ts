@@ -3,7 +3,7 @@
 import { toBase64, toHex } from "@cosmjs/encoding";
 import type Database from "better-sqlite3";
 import type { AbciEvent } from "./context.js";
-import type { TxExecution } from "./app.js";
+import type { TxExecution } from "./pocket-app.js";
 import { formatBlockTime, type BlockId, type Header } from "./header.js";
 import type { LocalnetDatabase } from "./state/db.js";
 import { matchesValue, parseTxQuery, TxQueryError, type Condition } from "./tx-query.js";

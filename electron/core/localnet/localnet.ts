@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Service } from "../runtime/service.js";
 import type { LocalnetGenesis } from "./config.js";
 import { defaultLocalnetGenesis } from "./config.js";
-import { LocalChain, type CommittedBlock } from "./engine.js";
+import { LocalChain, type CommittedBlock } from "./local-chain.js";
 import { RpcServer } from "./rpc/server.js";
 import { openLocalnetDatabase, type LocalnetDatabase } from "./state/db.js";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { matchesEvents, parseTxQuery, TxQueryError } from "../../../electron/core/localnet/tx-query.js";
 import { chatRequest, PROMPT_COUNT } from "../../../electron/core/localnet/traffic/prompts.js";
-import { requiredFee } from "../../../electron/core/localnet/app.js";
+import { requiredFee } from "../../../electron/core/localnet/pocket-app.js";
 import { Decimal } from "@cosmjs/math";
 
 describe("tx query language", () => {

@@ -2,7 +2,7 @@
 // the LocalChain in CometBFT 0.38's JSON shapes (int64 as strings, hashes as uppercase hex, bytes as base64).
 import { fromBase64, fromHex, toBase64, toHex } from "@cosmjs/encoding";
 import type { StoredBlock, StoredTx } from "../block-store.js";
-import type { LocalChain } from "../engine.js";
+import type { LocalChain } from "../local-chain.js";
 import { TxQueryError } from "../tx-query.js";
 import { internalError, invalidParams, methodNotFound } from "./json-rpc.js";
 import { isValidAccountAddress } from "../../pokt/relay.js";

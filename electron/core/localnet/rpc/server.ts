@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { StoredTx } from "../block-store.js";
-import type { CommittedBlock, LocalChain } from "../engine.js";
+import type { CommittedBlock, LocalChain } from "../local-chain.js";
 import { TxQueryError } from "../tx-query.js";
 import {
   RpcError,

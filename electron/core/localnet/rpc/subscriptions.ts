@@ -2,7 +2,7 @@
 // narrowed with more conditions), each delivered as a JSON-RPC response carrying the subscribe call's id.
 import { toBase64, toHex } from "@cosmjs/encoding";
 import type { StoredTx } from "../block-store.js";
-import type { CommittedBlock } from "../engine.js";
+import type { CommittedBlock } from "../local-chain.js";
 import { matchesEvents, parseTxQuery, TxQueryError, type Condition } from "../tx-query.js";
 import { blockJson } from "./methods.js";
 import type { JsonRpcId } from "./json-rpc.js";

@@ -7,7 +7,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
-import { PocketApp, type TxExecution } from "./app.js";
+import { PocketApp, type TxExecution } from "./pocket-app.js";
 import { BlockStore, blockIdJson, headerJson, txResultJson, type StoredBlock, type StoredTx } from "./block-store.js";
 import { LOCALNET_ADDRESSES, type LocalnetGenesis } from "./config.js";
 import { EventSink, type AbciEvent, type ChainContext } from "./context.js";
