@@ -2,7 +2,7 @@
 // one request vs four concurrent ones on parallel sequences. `npx tsx bench/inference.ts` or `npm run bench -- inference`.
 import { pathToFileURL } from "node:url";
 import { silentLogger } from "../electron/core/runtime/logger.js";
-import { LlamaEngine } from "../electron/core/inference/engine/llama-engine.js";
+import { LlamaEngine } from "../electron/core/inference/llama/llama-engine.js";
 import { WorkerSupervisor, OpenAiServer } from "../electron/core/inference/index.js";
 import { testModelPath } from "../test/fixtures/paths.js";
 import { printRows, type BenchRow } from "./types.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { LlamaEngine } from "../../electron/core/inference/engine/llama-engine.js";
+import { LlamaEngine } from "../../electron/core/inference/llama/llama-engine.js";
 import { ContextOverflowError, NoModelLoadedError } from "../../electron/core/inference/errors.js";
 import { testModelPath } from "../fixtures/paths.js";
 

@@ -1,6 +1,6 @@
 // The inference room's public surface for the rest of the engine (main-process side; node-llama-cpp stays in the
 // worker). Production builds an InferencePool of WorkerSupervisors (one worker process each) and serves the
-// OpenAI-compatible endpoint from the pool. The engine itself (engine/llama-engine.ts) is imported only by the
+// OpenAI-compatible endpoint from the pool. node-llama-cpp itself (llama/llama-engine.ts) is imported only by the
 // worker and benchmarks.
 export { InferencePool, type InferencePoolOptions } from "./pool/inference-pool.js";
 export { PinnedWorkerLauncher, deviceEnvironment, planWorkerDevices } from "./pool/devices.js";

@@ -1,6 +1,6 @@
 // The inference worker process: owns node-llama-cpp so that a native crash ends this process, not the app.
 // Started by worker-launcher.ts (child_process.fork) or by Electron's utilityProcess; bundled as inference-worker.js.
-import { LlamaEngine } from "../engine/llama-engine.js";
+import { LlamaEngine } from "../llama/llama-engine.js";
 import { connectToParent } from "./parent-port.js";
 import { serveEngine } from "./serve.js";
 

@@ -1,5 +1,5 @@
 import { ApiError } from "../../../../shared/api/index.js";
-import type { LlamaEngine } from "../engine/llama-engine.js";
+import type { LlamaEngine } from "../llama/llama-engine.js";
 import type { ParentPort } from "./parent-port.js";
 import type { HostMessage, ReplyValue } from "./protocol.js";
 import { TextBatcher } from "./text-batcher.js";
