@@ -59,7 +59,8 @@ if (only !== "e2e") {
       .sort();
   const unit = selected("unit");
   const integration = selected("integration");
-  if (unit.length + integration.length > 0) runNodeTests([...unit, ...integration], "all");
+  const security = selected("security");
+  if (unit.length + integration.length + security.length > 0) runNodeTests([...unit, ...integration, ...security], "all");
   for (let run = 2; run <= integrationRuns && integration.length > 0; run++) {
     console.log(`\nIntegration tier, run ${run} of ${integrationRuns} (a flaky test fails here)`);
     runNodeTests(integration, `integration-${run}`);

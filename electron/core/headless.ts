@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createCore } from "./app/create-core.js";
+import { installLastResortHandlers } from "./runtime/last-resort.js";
 import { defaultDataDir } from "./runtime/data-dir.js";
 import { HeadlessServer } from "./app/headless-server.js";
 
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       if (openAiPort !== undefined) config.openAi.port = openAiPort;
     },
   });
+  installLastResortHandlers(core.logs.logger("process"));
   const server = new HeadlessServer({
     host: core.settings.dashboard.host,
     port: core.settings.dashboard.port,

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import type * as Electron from "electron";
 import type { PageRoute } from "../../shared/api/index.js";
 import { createCore, type Core, type CoreOptions } from "../core/app/create-core.js";
+import { installLastResortHandlers } from "../core/runtime/last-resort.js";
 import { CONTENT_SECURITY_POLICY } from "../core/app/static-files.js";
 import { InstallGate } from "../core/serving/install-gate.js";
 import { systemClock, type Clock } from "../core/runtime/clock.js";
@@ -105,6 +106,7 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     openPath: (path) => shell.openPath(path),
     ...options.core,
   });
+  const removeLastResort = installLastResortHandlers(core.logs.logger("process"));
   const rendererIndex = join(bundleDir, "..", "renderer", "index.html");
   const rendererUrl = pathToFileURL(rendererIndex).href;
   const isTrustedUrl = (url: string) => url.split("#")[0] === rendererUrl;
@@ -266,7 +268,10 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     notifier.dispose();
     tray.destroy();
     disposeBridge();
-    void core.dispose().finally(() => app.exit(0));
+    void core.dispose().finally(() => {
+      removeLastResort();
+      app.exit(0);
+    });
   });
 
   await core.start();

@@ -6,6 +6,7 @@ import type { ApiRouter } from "../runtime/api-router.js";
 import type { EventBus } from "../runtime/events.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
+import { boundServer, guardedListener, originHost, requestUrl, serverOptions } from "../runtime/http-guard.js";
 import { SECURITY_HEADERS, serveStatic } from "./static-files.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 
@@ -35,7 +36,9 @@ export class HeadlessServer implements Service {
   async start(): Promise<void> {
     const { router, events, logger, rendererDir } = this.options;
     this.transport = new WebSocketTransport(router, events, logger);
-    const server = createServer((request, response) => {
+    const server = createServer(
+      serverOptions(),
+      guardedListener((request, response) => {
       if (request.url === "/healthz") {
         response.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": "application/json" });
         return response.end(JSON.stringify({ ok: true }));
@@ -45,18 +48,29 @@ export class HeadlessServer implements Service {
         return response.end();
       }
       serveStatic(rendererDir, request, response);
-    });
+      }, logger, "dashboard"),
+    );
+    boundServer(server, logger);
     server.on("upgrade", (request, socket, head) => {
-      const refusal = this.refuseUpgrade(request);
-      if (refusal) {
-        logger.warn("refused a dashboard connection", { peer: request.socket.remoteAddress, reason: refusal });
-        socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
-        return;
+      // A peer that resets mid-handshake must not become an unhandled 'error' event.
+      socket.on("error", (error: NodeJS.ErrnoException) => logger.debug("a dashboard socket failed", { code: error.code ?? error.message }));
+      try {
+        const refusal = this.refuseUpgrade(request);
+        if (refusal) {
+          logger.warn("refused a dashboard connection", { peer: request.socket.remoteAddress, reason: refusal });
+          // The upgrade socket is not read from any more, so the peer's FIN would never be seen: close it ourselves
+          // once the refusal is written, or it stays open (and uncounted by the event loop) for ever.
+          socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+          return;
+        }
+        const url = requestUrl(request)!;
+        const authorized = !this.token || this.token.matches(url.searchParams.get(TOKEN_PARAM));
+        if (!authorized) logger.warn("dashboard connection without a valid access token", { peer: request.socket.remoteAddress });
+        this.transport!.handleUpgrade(request, socket, head, authorized);
+      } catch (error) {
+        logger.error("a dashboard connection failed", { error: error instanceof Error ? error.message : String(error) });
+        socket.destroy();
       }
-      const url = new URL(request.url ?? "/", "http://localhost");
-      const authorized = !this.token || this.token.matches(url.searchParams.get(TOKEN_PARAM));
-      if (!authorized) logger.warn("dashboard connection without a valid access token", { peer: request.socket.remoteAddress });
-      this.transport!.handleUpgrade(request, socket, head, authorized);
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) =>
@@ -92,11 +106,12 @@ export class HeadlessServer implements Service {
   }
 
   private refuseUpgrade(request: IncomingMessage): string | null {
-    const url = new URL(request.url ?? "/", "http://localhost");
+    const url = requestUrl(request);
+    if (url === null) return "400 Bad Request";
     if (url.pathname !== WS_PATH) return "404 Not Found";
     // Browsers let any web page open a WebSocket to localhost; only our own page may talk to the engine.
     const origin = request.headers.origin;
-    if (origin && request.headers.host && new URL(origin).host !== request.headers.host) return "403 Forbidden";
+    if (origin && request.headers.host && originHost(origin) !== request.headers.host) return "403 Forbidden";
     return null;
   }
 }

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { decodeComponent, requestUrl } from "../runtime/http-guard.js";
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -40,13 +41,10 @@ export const SECURITY_HEADERS: Record<string, string> = {
  * would escape the folder is refused.
  */
 export function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): void {
-  const url = new URL(request.url ?? "/", "http://localhost");
-  let relative: string;
-  try {
-    relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, "");
-  } catch {
-    return end(response, 400, "Bad path");
-  }
+  const url = requestUrl(request);
+  const path = url === null ? null : decodeComponent(url.pathname);
+  if (path === null || path.includes("\0")) return end(response, 400, "Bad path");
+  const relative = normalize(path).replace(/^([/\\])+/, "");
   if (relative.split(sep).includes("..")) return end(response, 403, "Forbidden");
   let file = join(root, relative || "index.html");
   if (!existsSync(file) || statSync(file).isDirectory()) {
@@ -62,7 +60,10 @@ export function serveStatic(root: string, request: IncomingMessage, response: Se
     "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
   });
-  createReadStream(file).pipe(response);
+  // A file removed or unreadable mid-reply ends this reply, not the process.
+  createReadStream(file)
+    .on("error", () => response.destroy())
+    .pipe(response);
 }
 
 function end(response: ServerResponse, status: number, message: string): void {

@@ -31,7 +31,10 @@ export class WebSocketTransport {
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, authorized: boolean): void {
     this.server.handleUpgrade(request, socket, head, (ws) => {
-      if (!authorized) return ws.close(UNAUTHORIZED_CLOSE_CODE, "access token required");
+      if (!authorized) {
+        ws.on("error", () => undefined);
+        return ws.close(UNAUTHORIZED_CLOSE_CODE, "access token required");
+      }
       this.accept(ws, request.socket.remoteAddress ?? "?");
     });
   }
@@ -47,6 +50,9 @@ export class WebSocketTransport {
   }
 
   private accept(ws: WebSocket, peer: string): void {
+    // Frames the ws library refuses (bad opcode, RSV bits, invalid UTF-8, too large) arrive as an 'error' event:
+    // ws has already closed the connection with the right code; without a listener the error would end the process.
+    ws.on("error", (error) => this.logger.debug("a dashboard client sent a malformed frame", { peer, error: error.message }));
     send(ws, { type: "hello", apiVersion: API_VERSION });
     ws.on("message", (data, isBinary) => {
       if (isBinary) return ws.close(1003, "binary frames are not part of the API");

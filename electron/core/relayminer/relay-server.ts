@@ -2,6 +2,7 @@
 // the body; every answer is HTTP 200 with a RelayResponse (an error reply included), as the Go miner does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { boundServer, guardedListener, serverOptions } from "../runtime/http-guard.js";
 import type { Logger } from "../runtime/logger.js";
 import { RelayFailure } from "./errors.js";
 import type { RelayMinerMetrics } from "./metrics.js";
@@ -33,7 +34,8 @@ export class RelayServer {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) => this.onRequest(req, res));
+    const server = createServer({ ...serverOptions(), keepAlive: true }, guardedListener((req, res) => this.onRequest(req, res), this.options.logger, "relay miner"));
+    boundServer(server, this.options.logger);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.boundPort ?? this.options.port, this.options.host, () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChatMessage, ChatResult, GenerationStats, InferenceStatus, LoadedModel } from "../../../../shared/api/index.js";
+import { decodeComponent } from "../../runtime/http-guard.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { ChatRequest, CompletionRequest, RequestOptions, TokenListener } from "../types.js";
 import { badRequest, OpenAiHttpError, toOpenAiError } from "./errors.js";
@@ -153,7 +154,12 @@ export function createOpenAiHandler(backend: OpenAiBackend, options: OpenAiHandl
   const find = (path: string): Partial<Record<string, Route>> | undefined => {
     if (routes[path]) return routes[path];
     const modelId = /^\/v1\/models\/(.+)$/.exec(path)?.[1];
-    return modelId ? { GET: retrieveModel(decodeURIComponent(modelId)) } : undefined;
+    if (modelId === undefined) return undefined;
+    const decoded = decodeComponent(modelId);
+    const malformed: Route = () => {
+      throw badRequest(`malformed escape in the model id: ${JSON.stringify(modelId)}`);
+    };
+    return { GET: decoded === null ? malformed : retrieveModel(decoded) };
   };
 
   return (req, res) => {

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../runtime/logger.js";
 import type { Service } from "../../runtime/service.js";
+import { boundServer, guardedListener, serverOptions } from "../../runtime/http-guard.js";
 import { createOpenAiHandler, type OpenAiBackend } from "./handler.js";
 
 export interface OpenAiServerOptions {
@@ -28,7 +29,9 @@ export class OpenAiServer implements Service {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer(createOpenAiHandler(this.deps.backend, { maxBodyBytes: this.deps.maxBodyBytes, logger: this.deps.logger }));
+    const handler = createOpenAiHandler(this.deps.backend, { maxBodyBytes: this.deps.maxBodyBytes, logger: this.deps.logger });
+    const server = createServer(serverOptions(), guardedListener(handler, this.deps.logger, "OpenAI endpoint"));
+    boundServer(server, this.deps.logger);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.port, this.host, () => {

@@ -3,6 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { boundServer, guardedListener, requestUrl, serverOptions } from "../../runtime/http-guard.js";
+import { silentLogger, type Logger } from "../../runtime/logger.js";
 import type { StoredTx } from "../block-store.js";
 import type { CommittedBlock, LocalChain } from "../local-chain.js";
 import { TxQueryError } from "../tx-query.js";
@@ -30,6 +32,7 @@ export interface RpcServerOptions {
   /** Accept /websocket upgrades (default true); tests turn it off to exercise polling. */
   websocket?: boolean;
   faucet?: (address: string, amount: bigint) => Promise<bigint>;
+  logger?: Logger;
 }
 
 interface Client {
@@ -64,17 +67,25 @@ export class RpcServer {
 
   async start(): Promise<string> {
     const host = this.options.host ?? "127.0.0.1";
-    const server = createServer((request, response) => void this.handleHttp(request, response));
+    const logger = this.options.logger ?? silentLogger;
+    const server = createServer(serverOptions(), guardedListener((request, response) => this.handleHttp(request, response), logger, "localnet RPC"));
+    boundServer(server, logger);
     this.server = server;
     if (this.options.websocket !== false) {
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
       this.wss = wss;
       server.on("upgrade", (request, socket, head) => {
-        if (new URL(request.url ?? "/", "http://localhost").pathname !== "/websocket") {
+        socket.on("error", () => socket.destroy());
+        if (requestUrl(request)?.pathname !== "/websocket") {
           socket.destroy();
           return;
         }
-        wss.handleUpgrade(request, socket, head, (ws) => this.acceptWebsocket(ws));
+        try {
+          wss.handleUpgrade(request, socket, head, (ws) => this.acceptWebsocket(ws));
+        } catch (error) {
+          logger.debug("refused a localnet websocket upgrade", { error: error instanceof Error ? error.message : String(error) });
+          socket.destroy();
+        }
       });
     }
     await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { test } from "node:test";
+import { boundServer, decodeComponent, guardedListener, originHost, requestUrl, serverOptions } from "../../../electron/core/runtime/http-guard.js";
+import { installLastResortHandlers } from "../../../electron/core/runtime/last-resort.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
+import { sendRaw } from "../../fixtures/security/malformed-input.js";
+
+test("parsers answer null for what URL and decodeURIComponent would throw on", () => {
+  assert.equal(requestUrl({ url: "//[" }), null);
+  assert.equal(requestUrl({ url: "/v1/models?x=1" })!.pathname, "/v1/models");
+  assert.equal(decodeComponent("%E0%A4%A"), null);
+  assert.equal(decodeComponent("caf%C3%A9"), "café");
+  assert.equal(originHost("http://["), null);
+  assert.equal(originHost("null"), null);
+  assert.equal(originHost("file:///etc"), null);
+  assert.equal(originHost("http://127.0.0.1:8640"), "127.0.0.1:8640");
+});
+
+test("a handler that throws or rejects costs one 500 reply, logged; the server keeps serving", async () => {
+  const logs = new LogSink({ dir: null });
+  let calls = 0;
+  const server = createServer(
+    serverOptions(),
+    guardedListener((req, res) => {
+      calls++;
+      if (req.url === "/sync") throw new Error("boom");
+      if (req.url === "/async") return Promise.reject(new Error("later boom"));
+      res.end("ok");
+    }, logs.logger("t"), "test listener"),
+  );
+  boundServer(server, logs.logger("t"));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    assert.equal((await fetch(`${base}/sync`)).status, 500);
+    assert.equal((await fetch(`${base}/async`)).status, 500);
+    assert.equal(await (await fetch(`${base}/fine`)).text(), "ok");
+    assert.equal(calls, 3);
+    const errors = logs.tail(10, "error").map((e) => e.message);
+    assert.deepEqual(errors, ["test listener: a request failed unexpectedly", "test listener: a request failed unexpectedly"]);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test("a request Node's parser refuses gets 400 and the bounds are applied", async () => {
+  const logs = new LogSink({ dir: null });
+  const server = createServer(serverOptions({ maxHeaderBytes: 1024 }), (_req, res) => res.end("ok"));
+  boundServer(server, logs.logger("t"), { headersTimeoutMs: 5_000, maxConnections: 7 });
+  assert.equal(server.headersTimeout, 5_000);
+  assert.equal(server.maxConnections, 7);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const junk = await sendRaw(port, [Buffer.from("GET / HTTP/1.1\r\nBad Header\r\n\r\n")]);
+    assert.match(junk.toString("latin1"), /^HTTP\/1\.1 400 Bad Request/);
+    const tooLarge = await sendRaw(port, [Buffer.from(`GET / HTTP/1.1\r\nHost: x\r\nCookie: ${"c".repeat(4096)}\r\n\r\n`)]);
+    assert.match(tooLarge.toString("latin1"), /^HTTP\/1\.1 4(00|31)/);
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "ok");
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test("the last resort logs an escaped error and rejection, and can be removed", () => {
+  const logs = new LogSink({ dir: null });
+  const fakeProcess = new EventEmitter() as unknown as NodeJS.Process;
+  const remove = installLastResortHandlers(logs.logger("process"), fakeProcess);
+  (fakeProcess as unknown as EventEmitter).emit("uncaughtException", new Error("escaped"));
+  (fakeProcess as unknown as EventEmitter).emit("unhandledRejection", new Error("rejected"));
+  const messages = logs.tail(10, "error").map((e) => e.message);
+  assert.deepEqual(messages, [
+    "an error escaped every handler; the engine keeps running",
+    "a promise rejection escaped every handler; the engine keeps running",
+  ]);
+  remove();
+  assert.equal(fakeProcess.listenerCount("uncaughtException"), 0);
+  assert.equal(fakeProcess.listenerCount("unhandledRejection"), 0);
+});
