@@ -78,8 +78,10 @@ async function main(): Promise<void> {
   await server.start();
   // The one line scripts and people look for; the token (if any) is in it, printed once.
   console.log(`PocketForge dashboard: ${server.url}`);
-  if (server.token) {
+  if (server.url.includes("token=")) {
     console.log(`Access token stored in ${resolve(dataDir, "access-token")}; anyone with this URL controls this engine.`);
+  } else {
+    console.log(`Open it in a browser on this machine; scripts authenticate with the token in ${resolve(dataDir, "access-token")}.`);
   }
   console.log(`Data folder: ${dataDir}`);
 }

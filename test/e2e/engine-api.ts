@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import WebSocket from "ws";
-import { WS_PATH, type MethodName, type MethodParams, type MethodResult, type ServerFrame } from "../../shared/api/index.js";
+import { TOKEN_PARAM, WS_PATH, type MethodName, type MethodParams, type MethodResult, type ServerFrame } from "../../shared/api/index.js";
 
 /**
  * A direct line to the engine under test, for facts the test compares the page with (the ledger's figures) and for
- * arranging state the page cannot (the fixture gateway's address). Loopback needs no access token.
+ * arranging state the page cannot (the fixture gateway's address). Like any script it authenticates with the access
+ * token the engine keeps in its data folder.
  */
 export class EngineApi {
   private nextId = 1;
@@ -23,6 +26,7 @@ export class EngineApi {
 
   static async connect(baseUrl: string): Promise<EngineApi> {
     const url = new URL(WS_PATH, baseUrl.replace(/^http/, "ws"));
+    url.searchParams.set(TOKEN_PARAM, readFileSync(join(process.env.E2E_DATA_DIR!, "access-token"), "utf8").trim());
     const socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());

@@ -8,7 +8,9 @@ import WebSocket from "ws";
 import { ApiRouter, type ApiHandlers } from "../../electron/core/runtime/api-router.js";
 import { EventBus } from "../../electron/core/runtime/events.js";
 import { createAppHandlers } from "../../electron/core/app/handlers/app-handlers.js";
+import { DashboardAccess, SESSION_COOKIE } from "../../electron/core/app/dashboard-access.js";
 import { HeadlessServer } from "../../electron/core/app/headless-server.js";
+import { sendRaw } from "../fixtures/security/malformed-input.js";
 import { LogSink } from "../../electron/core/runtime/logger.js";
 import { UNAUTHORIZED_CLOSE_CODE, WS_PATH, type ServerFrame } from "../../shared/api/index.js";
 
@@ -58,8 +60,7 @@ describe("headless server on loopback", () => {
   });
   after(() => server.dispose());
 
-  test("needs no token and serves the renderer with a strict CSP", async () => {
-    assert.equal(server.token, null);
+  test("prints no token on loopback and serves the renderer with a strict CSP and an HttpOnly same-site session", async () => {
     assert.doesNotMatch(base, /token=/);
     const page = await fetch(base);
     assert.equal(page.status, 200);
@@ -68,10 +69,38 @@ describe("headless server on loopback", () => {
     assert.match(csp, /default-src 'self'/);
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-    assert.equal((await fetch(new URL("assets/app.js", base))).headers.get("content-type"), "text/javascript; charset=utf-8");
+    assert.equal(page.headers.get("set-cookie"), `${SESSION_COOKIE}=${server.token.value}; HttpOnly; SameSite=Strict; Path=/`);
+    const asset = await fetch(new URL("assets/app.js", base));
+    assert.equal(asset.headers.get("content-type"), "text/javascript; charset=utf-8");
+    assert.equal(asset.headers.get("set-cookie"), null, "assets carry no session");
     // Client-side routes fall back to the app; missing assets do not.
     assert.equal((await fetch(new URL("dashboard", base))).status, 200);
     assert.equal((await fetch(new URL("assets/missing.js", base))).status, 404);
+  });
+
+  test("a DNS-rebinding page is refused: any host name the engine does not answer to gets 421, cookie or not", async () => {
+    const port = Number(new URL(base).port);
+    for (const host of [`evil.example:${port}`, `localhost.evil.example:${port}`, `127.0.0.1:${port + 1}`, "", `user@127.0.0.1:${port}`]) {
+      const page = await sendRaw(port, [Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`)]);
+      assert.match(page.toString("latin1"), /^HTTP\/1\.1 (421|400) /, `Host "${host}"`);
+      assert.doesNotMatch(page.toString("latin1"), /Set-Cookie/i);
+    }
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}?token=${server.token.value}`, {
+      headers: { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}`, Cookie: `${SESSION_COOKIE}=${server.token.value}` },
+    });
+    const [error] = await once(ws, "error");
+    assert.match(String(error.message), /421/);
+    for (const name of ["localhost", "127.0.0.1", "[::1]"]) {
+      assert.ok(new DashboardAccess(server.token, "127.0.0.1").answersTo(`${name}:${port}`, port), name);
+    }
+  });
+
+  test("an API connection without the session cookie or the token is closed with the unauthorized code", async () => {
+    for (const query of ["", "?token=wrong-token-wrong-token-wrong-token"]) {
+      const ws = new WebSocket(base.replace("http", "ws").replace(/\/$/, WS_PATH) + query, { headers: { Cookie: `${SESSION_COOKIE}=forged` } });
+      const [code] = await once(ws, "close");
+      assert.equal(code, UNAUTHORIZED_CLOSE_CODE, `query "${query}"`);
+    }
   });
 
   test("never serves files outside the renderer folder", async () => {
@@ -81,8 +110,9 @@ describe("headless server on loopback", () => {
     }
   });
 
-  test("answers API calls and pushes events over the WebSocket", async () => {
-    const { ws, nextFrame } = await connect(base.replace("http", "ws").replace(/\/$/, WS_PATH));
+  test("answers API calls and pushes events over the WebSocket, for the page's session cookie", async () => {
+    const cookie = (await fetch(base)).headers.get("set-cookie")!.split(";")[0]!;
+    const { ws, nextFrame } = await connect(base.replace("http", "ws").replace(/\/$/, WS_PATH), { Cookie: cookie, Origin: base.replace(/\/$/, "") });
     const hello = await nextFrame((fr) => fr.type === "hello");
     assert.deepEqual(hello, { type: "hello", apiVersion: 1 });
     ws.send(JSON.stringify({ type: "call", id: 7, method: "app.info", params: {} }));
@@ -120,7 +150,6 @@ describe("headless server on a LAN address", () => {
   after(() => server.dispose());
 
   test("generates a token, stores it 0600 and puts it in the printed URL", () => {
-    assert.ok(server.token);
     assert.match(server.url, new RegExp(`\\?token=${server.token!.value}$`));
     assert.equal(statSync(join(f.dataDir, "access-token")).mode & 0o777, 0o600);
   });
@@ -138,8 +167,20 @@ describe("headless server on a LAN address", () => {
     ws.close();
   });
 
+  test("the page gets the session only with the printed URL's token; address literals are answered, other names are not", async () => {
+    assert.equal((await fetch(`http://127.0.0.1:${port}/`)).headers.get("set-cookie"), null);
+    const cookie = (await fetch(`http://127.0.0.1:${port}/?token=${server.token.value}`)).headers.get("set-cookie");
+    assert.equal(cookie, `${SESSION_COOKIE}=${server.token.value}; HttpOnly; SameSite=Strict; Path=/`);
+    const { ws, nextFrame } = await connect(`ws://127.0.0.1:${port}${WS_PATH}`, { Cookie: cookie!.split(";")[0]! });
+    assert.deepEqual(await nextFrame((fr) => fr.type === "hello"), { type: "hello", apiVersion: 1 });
+    ws.close();
+    const access = new DashboardAccess(server.token, "0.0.0.0", "rig-7");
+    for (const host of [`192.168.1.20:${port}`, `[fe80::1]:${port}`, `rig-7:${port}`, `rig-7.local:${port}`]) assert.ok(access.answersTo(host, port), host);
+    for (const host of [`evil.example:${port}`, `rig-8.local:${port}`, `192.168.1.20:${port + 1}`]) assert.ok(!access.answersTo(host, port), host);
+  });
+
   test("keeps the same token across restarts", async () => {
     const again = new HeadlessServer({ host: "0.0.0.0", port: 0, dataDir: f.dataDir, rendererDir: f.rendererDir, router: f.router, events: f.events, logger: f.logs.logger() });
-    assert.equal(again.token!.value, server.token!.value);
+    assert.equal(again.token.value, server.token.value);
   });
 });

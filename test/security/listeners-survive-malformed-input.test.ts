@@ -112,7 +112,7 @@ describe("every listener survives malformed input and then serves a valid reques
       assert.deepEqual(escaped, []);
       const page = await fetch(server.url);
       assert.equal(page.status, 200);
-      const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}?token=${server.token.value}`);
       const info = await new Promise<ServerFrame>((resolve, reject) => {
         ws.on("error", reject);
         ws.on("message", (data) => {

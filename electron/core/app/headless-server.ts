@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TOKEN_PARAM, WS_PATH } from "../../../shared/api/index.js";
 import { AccessToken, isLoopbackHost } from "./access-token.js";
+import { DashboardAccess } from "./dashboard-access.js";
 import type { ApiRouter } from "../runtime/api-router.js";
 import type { EventBus } from "../runtime/events.js";
 import type { Logger } from "../runtime/logger.js";
@@ -21,16 +22,26 @@ export interface HeadlessServerOptions {
 }
 
 /**
- * The dashboard for rigs without a screen: the built renderer plus the WebSocket API on one port. Bound to loopback
- * it is open to this machine's browser; bound to anything else it requires the access token.
+ * The dashboard for rigs without a screen: the built renderer plus the WebSocket API on one port. Who may use it is
+ * DashboardAccess's call: a Host the engine answers to, a same-origin page, and a credential on every connection
+ * (the session cookie the page receives, or the access token).
  */
 export class HeadlessServer implements Service {
   private server: Server | null = null;
   private transport: WebSocketTransport | null = null;
-  readonly token: AccessToken | null;
+  readonly token: AccessToken;
+  private readonly access: DashboardAccess;
+  /** The token goes into the printed URL only where the page cannot get the session without it (a LAN bind). */
+  private readonly tokenInUrl: boolean;
 
   constructor(private readonly options: HeadlessServerOptions) {
-    this.token = isLoopbackHost(options.host) ? null : AccessToken.loadOrCreate(options.dataDir);
+    this.token = AccessToken.loadOrCreate(options.dataDir);
+    this.access = new DashboardAccess(this.token, options.host);
+    this.tokenInUrl = !isLoopbackHost(options.host);
+  }
+
+  private get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.options.port;
   }
 
   async start(): Promise<void> {
@@ -39,6 +50,11 @@ export class HeadlessServer implements Service {
     const server = createServer(
       serverOptions(),
       guardedListener((request, response) => {
+      if (!this.access.answersTo(request.headers.host, this.port)) {
+        logger.warn("refused a dashboard request for another host name", { peer: request.socket.remoteAddress, host: request.headers.host ?? "" });
+        response.writeHead(421, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+        return response.end("This engine does not answer to that host name.");
+      }
       if (request.url === "/healthz") {
         response.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": "application/json" });
         return response.end(JSON.stringify({ ok: true }));
@@ -47,7 +63,8 @@ export class HeadlessServer implements Service {
         response.writeHead(405, { ...SECURITY_HEADERS, Allow: "GET, HEAD" });
         return response.end();
       }
-      serveStatic(rendererDir, request, response);
+      const cookie = this.access.sessionCookie(request);
+      serveStatic(rendererDir, request, response, cookie ? { "Set-Cookie": cookie } : {});
       }, logger, "dashboard"),
     );
     boundServer(server, logger);
@@ -63,9 +80,8 @@ export class HeadlessServer implements Service {
           socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
           return;
         }
-        const url = requestUrl(request)!;
-        const authorized = !this.token || this.token.matches(url.searchParams.get(TOKEN_PARAM));
-        if (!authorized) logger.warn("dashboard connection without a valid access token", { peer: request.socket.remoteAddress });
+        const authorized = this.access.isAuthorized(request);
+        if (!authorized) logger.warn("dashboard connection without a valid session or access token", { peer: request.socket.remoteAddress });
         this.transport!.handleUpgrade(request, socket, head, authorized);
       } catch (error) {
         logger.error("a dashboard connection failed", { error: error instanceof Error ? error.message : String(error) });
@@ -92,7 +108,7 @@ export class HeadlessServer implements Service {
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     const shownHost = host === "0.0.0.0" || host === "[::]" ? "localhost" : host;
     const base = `http://${shownHost}:${address.port}/`;
-    return this.token ? `${base}?${TOKEN_PARAM}=${this.token.value}` : base;
+    return this.tokenInUrl ? `${base}?${TOKEN_PARAM}=${this.token.value}` : base;
   }
 
   async dispose(): Promise<void> {
@@ -108,10 +124,12 @@ export class HeadlessServer implements Service {
   private refuseUpgrade(request: IncomingMessage): string | null {
     const url = requestUrl(request);
     if (url === null) return "400 Bad Request";
+    // A DNS-rebinding page names its own domain as Host (and as Origin, so comparing the two is not enough).
+    if (!this.access.answersTo(request.headers.host, this.port)) return "421 Misdirected Request";
     if (url.pathname !== WS_PATH) return "404 Not Found";
     // Browsers let any web page open a WebSocket to localhost; only our own page may talk to the engine.
     const origin = request.headers.origin;
-    if (origin && request.headers.host && originHost(origin) !== request.headers.host) return "403 Forbidden";
+    if (origin !== undefined && originHost(origin) !== request.headers.host) return "403 Forbidden";
     return null;
   }
 }

@@ -38,9 +38,9 @@ export const SECURITY_HEADERS: Record<string, string> = {
 
 /**
  * Serves the built renderer. Unknown paths without an extension get index.html (client-side routes); anything that
- * would escape the folder is refused.
+ * would escape the folder is refused. `pageHeaders` go with index.html only.
  */
-export function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): void {
+export function serveStatic(root: string, request: IncomingMessage, response: ServerResponse, pageHeaders: Record<string, string> = {}): void {
   const url = requestUrl(request);
   const path = url === null ? null : decodeComponent(url.pathname);
   if (path === null || path.includes("\0")) return end(response, 400, "Bad path");
@@ -57,6 +57,8 @@ export function serveStatic(root: string, request: IncomingMessage, response: Se
   const immutable = relative.startsWith("assets/");
   response.writeHead(200, {
     ...SECURITY_HEADERS,
+    // Headers meant for the page itself (its session cookie), not for every asset.
+    ...(file.endsWith("index.html") ? pageHeaders : {}),
     "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
   });

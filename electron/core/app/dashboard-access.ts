@@ -1,0 +1,69 @@
+import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
+import { hostname } from "node:os";
+import { TOKEN_PARAM } from "../../../shared/api/index.js";
+import { requestUrl } from "../runtime/http-guard.js";
+import { isLoopbackHost, type AccessToken } from "./access-token.js";
+
+/** The dashboard page's credential: HttpOnly (page scripts cannot read it), same-site only (no cross-site request carries it). */
+export const SESSION_COOKIE = "pf_session";
+
+/**
+ * Who may use the dashboard's API. Any web page the user opens can reach loopback, so:
+ * - the Host header must be a name the engine answers to (loopback names, IP literals on a LAN bind, this machine's
+ *   own names): a DNS-rebinding page sends its own domain as Host and is refused before anything else;
+ * - every API connection carries a credential, on loopback too: the session cookie, which the page the engine serves
+ *   receives without the user typing anything (on a LAN bind only after the printed URL's token was presented),
+ *   or the token itself (scripts; the token file is 0600 in the data folder).
+ */
+export class DashboardAccess {
+  private readonly loopbackBind: boolean;
+  private readonly machineNames: ReadonlySet<string>;
+
+  constructor(
+    private readonly token: AccessToken,
+    bindHost: string,
+    machineName: string = hostname(),
+  ) {
+    this.loopbackBind = isLoopbackHost(bindHost);
+    const name = machineName.toLowerCase();
+    this.machineNames = new Set([name, `${name}.local`, `${name.split(".")[0]}.local`]);
+  }
+
+  /** Whether the Host header names this engine (and the port it listens on). */
+  answersTo(hostHeader: string | undefined, port: number): boolean {
+    if (!hostHeader) return false;
+    let url: URL;
+    try {
+      url = new URL(`http://${hostHeader}`);
+    } catch {
+      return false;
+    }
+    if (url.username || url.password || url.pathname !== "/" || (url.port || "80") !== String(port)) return false;
+    const name = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+    if (name === "localhost" || isLoopbackHost(name)) return true;
+    if (this.loopbackBind) return false;
+    // A rebinding attack needs a domain name of its own; an address literal cannot be rebound.
+    return isIP(name) !== 0 || this.machineNames.has(name);
+  }
+
+  /** The Set-Cookie value to send with the page, or null when this request may not have the session. */
+  sessionCookie(request: IncomingMessage): string | null {
+    if (!this.loopbackBind && !this.token.matches(requestUrl(request)?.searchParams.get(TOKEN_PARAM))) return null;
+    return `${SESSION_COOKIE}=${this.token.value}; HttpOnly; SameSite=Strict; Path=/`;
+  }
+
+  /** Whether an API connection carries the session cookie or the token. */
+  isAuthorized(request: IncomingMessage): boolean {
+    return this.token.matches(cookieValue(request.headers.cookie, SESSION_COOKIE)) || this.token.matches(requestUrl(request)?.searchParams.get(TOKEN_PARAM));
+  }
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
