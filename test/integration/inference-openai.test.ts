@@ -223,12 +223,13 @@ describe("OpenAI-compatible endpoint", { timeout: 120_000 }, () => {
     const longBody = JSON.stringify({ model: MODEL, prompt: "Once upon a time", max_tokens: LONG, temperature: 0, stream: true });
     const first = new AbortController();
     const second = new AbortController();
-    const running = fetch(`${baseURL}/completions`, { method: "POST", body: longBody, signal: first.signal }).catch(() => null);
+    const json = { "Content-Type": "application/json" };
+    const running = fetch(`${baseURL}/completions`, { method: "POST", headers: json, body: longBody, signal: first.signal }).catch(() => null);
     await service.waitForStatus((s) => s.activeRequests === 1);
-    const waiting = fetch(`${baseURL}/completions`, { method: "POST", body: longBody, signal: second.signal }).catch(() => null);
+    const waiting = fetch(`${baseURL}/completions`, { method: "POST", headers: json, body: longBody, signal: second.signal }).catch(() => null);
     await service.waitForStatus((s) => s.queuedRequests === 1);
 
-    const refused = await fetch(`${baseURL}/completions`, { method: "POST", body: longBody });
+    const refused = await fetch(`${baseURL}/completions`, { method: "POST", headers: json, body: longBody });
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get("retry-after"), "1");
     assert.deepEqual((await refused.json()).error.code, "queue_full");

@@ -28,8 +28,3 @@ export class AccessToken {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 }
-
-/** Loopback binds need no token; anything reachable from another machine does. */
-export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}

@@ -1,9 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import { isIP } from "node:net";
-import { hostname } from "node:os";
 import { TOKEN_PARAM } from "../../../shared/api/index.js";
+import { HostNames, isLoopbackHost } from "../runtime/host-names.js";
 import { requestUrl } from "../runtime/http-guard.js";
-import { isLoopbackHost, type AccessToken } from "./access-token.js";
+import type { AccessToken } from "./access-token.js";
 
 /** The dashboard page's credential: HttpOnly (page scripts cannot read it), same-site only (no cross-site request carries it). */
 export const SESSION_COOKIE = "pf_session";
@@ -18,33 +17,20 @@ export const SESSION_COOKIE = "pf_session";
  */
 export class DashboardAccess {
   private readonly loopbackBind: boolean;
-  private readonly machineNames: ReadonlySet<string>;
+  private readonly hostNames: HostNames;
 
   constructor(
     private readonly token: AccessToken,
     bindHost: string,
-    machineName: string = hostname(),
+    machineName?: string,
   ) {
     this.loopbackBind = isLoopbackHost(bindHost);
-    const name = machineName.toLowerCase();
-    this.machineNames = new Set([name, `${name}.local`, `${name.split(".")[0]}.local`]);
+    this.hostNames = new HostNames(bindHost, machineName);
   }
 
   /** Whether the Host header names this engine (and the port it listens on). */
   answersTo(hostHeader: string | undefined, port: number): boolean {
-    if (!hostHeader) return false;
-    let url: URL;
-    try {
-      url = new URL(`http://${hostHeader}`);
-    } catch {
-      return false;
-    }
-    if (url.username || url.password || url.pathname !== "/" || (url.port || "80") !== String(port)) return false;
-    const name = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
-    if (name === "localhost" || isLoopbackHost(name)) return true;
-    if (this.loopbackBind) return false;
-    // A rebinding attack needs a domain name of its own; an address literal cannot be rebound.
-    return isIP(name) !== 0 || this.machineNames.has(name);
+    return this.hostNames.answersTo(hostHeader, port);
   }
 
   /** The Set-Cookie value to send with the page, or null when this request may not have the session. */

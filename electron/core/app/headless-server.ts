@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TOKEN_PARAM, WS_PATH } from "../../../shared/api/index.js";
-import { AccessToken, isLoopbackHost } from "./access-token.js";
+import { isLoopbackHost } from "../runtime/host-names.js";
+import { AccessToken } from "./access-token.js";
 import { DashboardAccess } from "./dashboard-access.js";
 import type { ApiRouter } from "../runtime/api-router.js";
 import type { EventBus } from "../runtime/events.js";

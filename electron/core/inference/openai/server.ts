@@ -4,6 +4,7 @@ import type { Logger } from "../../runtime/logger.js";
 import type { Service } from "../../runtime/service.js";
 import { boundServer, guardedListener, serverOptions } from "../../runtime/http-guard.js";
 import { createOpenAiHandler, type OpenAiBackend } from "./handler.js";
+import { createListenerGuard } from "./listener-guard.js";
 
 export interface OpenAiServerOptions {
   /** Address to bind; loopback by default so only this machine can reach the model. */
@@ -11,6 +12,8 @@ export interface OpenAiServerOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   maxBodyBytes?: number;
+  /** When set, requests need `Authorization: Bearer <apiKey>`. */
+  apiKey?: string | null;
 }
 
 export const DEFAULT_OPENAI_HOST = "127.0.0.1";
@@ -30,7 +33,11 @@ export class OpenAiServer implements Service {
   async start(): Promise<void> {
     if (this.server) return;
     const handler = createOpenAiHandler(this.deps.backend, { maxBodyBytes: this.deps.maxBodyBytes, logger: this.deps.logger });
-    const server = createServer(serverOptions(), guardedListener(handler, this.deps.logger, "OpenAI endpoint"));
+    const refused = createListenerGuard({ bindHost: this.host, apiKey: this.deps.apiKey });
+    const server = createServer(
+      serverOptions(),
+      guardedListener((req, res) => refused(req, res, this.boundPort ?? this.port) || handler(req, res), this.deps.logger, "OpenAI endpoint"),
+    );
     boundServer(server, this.deps.logger);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -1,0 +1,54 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HostNames } from "../../runtime/host-names.js";
+import { originHost } from "../../runtime/http-guard.js";
+import { OpenAiHttpError } from "./errors.js";
+import { sendError } from "./http.js";
+
+export interface ListenerGuardOptions {
+  bindHost: string;
+  /** When set, every request needs `Authorization: Bearer <key>` (as LM Studio and Jan offer). */
+  apiKey?: string | null;
+}
+
+/**
+ * What the OpenAI listener checks before the request reaches the engine: any web page can send requests to
+ * loopback, and a text/plain POST needs no CORS preflight, so 24 of them could fill every sequence and the queue.
+ * Refused: a Host the engine does not answer to (DNS rebinding), a browser Origin other than the endpoint's own, a
+ * body that is not JSON (a cross-site page cannot send application/json without a preflight we never allow), and a
+ * missing or wrong API key when one is set. The relay miner calls the handler in-process and is not subject to this.
+ * Returns true when the request was refused (and answered).
+ */
+export function createListenerGuard(options: ListenerGuardOptions): (req: IncomingMessage, res: ServerResponse, port: number) => boolean {
+  const hostNames = new HostNames(options.bindHost);
+  const key = options.apiKey ? Buffer.from(options.apiKey) : null;
+  return (req, res, port) => {
+    const refuse = (error: OpenAiHttpError) => {
+      res.shouldKeepAlive = false;
+      sendError(res, error);
+      return true;
+    };
+    if (!hostNames.answersTo(req.headers.host, port)) {
+      return refuse(new OpenAiHttpError(421, "This endpoint does not answer to that host name", "invalid_request_error", "misdirected_request"));
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && originHost(origin) !== req.headers.host) {
+      return refuse(new OpenAiHttpError(403, "Requests from web pages of other origins are refused", "invalid_request_error", "cross_origin_refused"));
+    }
+    if (key !== null) {
+      const presented = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
+      const candidate = Buffer.from(presented ?? "");
+      if (candidate.length !== key.length || !timingSafeEqual(candidate, key)) {
+        return refuse(
+          new OpenAiHttpError(401, "Missing or incorrect API key: send Authorization: Bearer <key> (Settings → Ports)", "invalid_request_error", "invalid_api_key", null, {
+            "WWW-Authenticate": "Bearer",
+          }),
+        );
+      }
+    }
+    if (req.method === "POST" && !/^application\/json(\s*;|$)/i.test(req.headers["content-type"] ?? "")) {
+      return refuse(new OpenAiHttpError(415, "Request bodies must be JSON: send Content-Type: application/json", "invalid_request_error", "unsupported_media_type"));
+    }
+    return false;
+  };
+}
