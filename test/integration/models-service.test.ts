@@ -1,11 +1,12 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { z } from "zod";
 import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { ModelPaths } from "../../electron/core/models/model-paths.js";
 import { createModelHandlers } from "../../electron/core/models/api-handlers.js";
 import { openFileTarget, type OpenWriteTarget } from "../../electron/core/models/download/write-target.js";
 import { ModelService, type ModelServiceOptions } from "../../electron/core/models/model-service.js";
@@ -229,8 +230,8 @@ test("an unpinned catalog model installs but is marked unverified", async () => 
 });
 
 test("import, re-verify, delete and plan through the API handlers", async () => {
-  const { models, events } = service("http://127.0.0.1:9");
-  const handlers = createModelHandlers(models);
+  const { models, events, dataDir } = service("http://127.0.0.1:9");
+  const handlers = createModelHandlers(models, new ModelPaths(dataDir));
   const call = async <M extends keyof typeof handlers>(method: M, params: unknown) => {
     const parsed = parseCall(method, params);
     return (handlers[method] as (p: unknown, c: unknown) => unknown)(parsed.params, { transport: "internal" });
@@ -271,4 +272,33 @@ test("import, re-verify, delete and plan through the API handlers", async () => 
   assert.deepEqual(events.changed.at(-1)?.map((m) => m.id), [local.id]);
   await assert.rejects(call("models.download", { modelId: "no-such-model" }), (e: ApiError) => e.code === "not_found");
   await assert.rejects(call("models.download", { modelId: "Bad Id!" }), (e: ApiError) => e.code === "invalid_params");
+});
+
+test("a browser's paths stay inside the data folder: imports from DATA_DIR/import, CARs into models/published", async () => {
+  const { models, dataDir } = service("http://127.0.0.1:9");
+  const paths = new ModelPaths(dataDir);
+  const handlers = createModelHandlers(models, paths);
+  const fromBrowser = async <M extends keyof typeof handlers>(method: M, params: unknown) => {
+    const parsed = parseCall(method, params);
+    return (handlers[method] as (p: unknown, c: unknown) => unknown)(parsed.params, { transport: "websocket", peer: "192.168.1.9" });
+  };
+  const confined = (e: ApiError) => e.code === "invalid_params" && e.message.includes(paths.importDir);
+  await assert.rejects(fromBrowser("models.import", { path: testModelPath() }), confined);
+  await assert.rejects(fromBrowser("models.import", { path: join(dataDir, "import", "..", "..", "..", "x.gguf") }), confined);
+  mkdirSync(paths.importDir, { recursive: true });
+  copyFileSync(testModelPath(), join(paths.importDir, "stories.gguf"));
+  const imported = (await fromBrowser("models.import", { path: join(paths.importDir, "stories.gguf"), catalogId: "test-stories260k" })) as InstalledModel;
+  assert.equal(imported.verified, true);
+
+  const victim = join(work, "victim.txt");
+  writeFileSync(victim, "keep me");
+  for (const carPath of [victim, "../../victim.txt", join(dataDir, "config.json")]) {
+    await assert.rejects(
+      fromBrowser("models.publish", { path: imported.path, name: "Mine", serviceId: "my-model", carPath }),
+      (e: ApiError) => e.code === "invalid_params" && e.message.includes(paths.publishedDir),
+      carPath,
+    );
+  }
+  assert.equal(readFileSync(victim, "utf8"), "keep me");
+  await assert.rejects(fromBrowser("models.publish", { path: testModelPath(), name: "Mine", serviceId: "my-model" }), confined);
 });

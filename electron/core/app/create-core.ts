@@ -19,6 +19,7 @@ import {
 import { AvailabilityController } from "../serving/availability-controller.js";
 import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers } from "../models/api-handlers.js";
+import { ModelPaths } from "../models/model-paths.js";
 import { createChainHandlers } from "../chain/api-handlers.js";
 import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
@@ -189,6 +190,7 @@ export function createCore(options: CoreOptions): Core {
     emit: (event, snapshot) => events.emit(event, snapshot),
     deviceSecretStore: options.deviceSecretStore,
   });
+  const modelPaths = new ModelPaths(options.dataDir);
   const models = new ModelService({
     dataDir: options.dataDir,
     logger: logs.logger("models"),
@@ -285,11 +287,12 @@ export function createCore(options: CoreOptions): Core {
       inference,
       (requestId, delta) => events.emit("inference.token", { requestId, delta }),
       (modelPath) => config.update((c) => void (c.inference.modelPath = modelPath)),
+      (path, context) => modelPaths.checkModelFile(path, context),
     ),
     ...createWalletHandlers(wallet),
     ...createChainHandlers(chain),
     ...createLocalnetHandlers(localnet, chain),
-    ...createModelHandlers(models),
+    ...createModelHandlers(models, modelPaths),
     ...createAvailabilityHandlers(availability),
     ...createSettingsHandlers({
       config,

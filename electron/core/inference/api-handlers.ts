@@ -4,7 +4,7 @@ import type {
   InferenceMetrics,
   InferenceStatus,
 } from "../../../shared/api/index.js";
-import type { HandlersFor } from "../runtime/api-router.js";
+import type { CallContext, HandlersFor } from "../runtime/api-router.js";
 
 /** What the API needs from the inference engine. */
 export interface InferenceFacade {
@@ -28,12 +28,15 @@ export function createInferenceHandlers(
   inference: InferenceFacade,
   emitToken: (requestId: string, delta: string) => void,
   rememberModel: (modelPath: string | null) => void,
+  /** Confines and checks a model path before the loaded model is replaced; returns the path to load. */
+  checkModelFile: (path: string, context: CallContext) => Promise<string>,
 ): HandlersFor<"inference.status" | "inference.load" | "inference.unload" | "inference.chat" | "inference.cancel" | "inference.metrics"> {
   return {
     "inference.status": () => inference.status(),
-    "inference.load": async (params) => {
-      const status = await inference.load(params);
-      rememberModel(params.modelPath);
+    "inference.load": async (params, context) => {
+      const modelPath = await checkModelFile(params.modelPath, context);
+      const status = await inference.load({ ...params, modelPath });
+      rememberModel(modelPath);
       return status;
     },
     "inference.unload": async () => {

@@ -1,4 +1,5 @@
 import type { HandlersFor } from "../runtime/api-router.js";
+import type { ModelPaths } from "./model-paths.js";
 import type { ModelService } from "./model-service.js";
 
 export type ModelMethod =
@@ -20,7 +21,7 @@ export type ModelMethod =
   | "models.updateSettings";
 
 /** The models domain of the API, served by the ModelService; payloads are validated by the router beforehand. */
-export function createModelHandlers(models: ModelService): HandlersFor<ModelMethod> {
+export function createModelHandlers(models: ModelService, paths: ModelPaths): HandlersFor<ModelMethod> {
   return {
     "models.catalog": ({ refresh }) => models.catalogView(refresh),
     "models.installed": () => models.installed(),
@@ -31,11 +32,12 @@ export function createModelHandlers(models: ModelService): HandlersFor<ModelMeth
     "models.cancel": async ({ modelId }) => ({ cancelled: await models.cancel(modelId) }),
     "models.delete": ({ modelId }) => ({ deleted: models.delete(modelId) }),
     "models.verify": ({ modelId }) => models.verify(modelId),
-    "models.import": ({ path, catalogId }) => models.import(path, catalogId ?? null),
+    "models.import": ({ path, catalogId }, context) => models.import(paths.readable(path, context), catalogId ?? null),
     "models.plan": () => models.plan(),
     "models.benchmark": ({ modelId, seconds }) => models.benchmark(modelId, seconds),
     "models.benchmarks": () => models.benchmarkResults(),
-    "models.publish": (params) => models.publish(params),
+    "models.publish": (params, context) =>
+      models.publish({ ...params, path: paths.readable(params.path, context), carPath: params.carPath === undefined ? undefined : paths.carTarget(params.carPath) }),
     "models.settings": () => models.settings(),
     "models.updateSettings": (patch) => models.updateSettings(patch),
   };
