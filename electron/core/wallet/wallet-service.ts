@@ -12,6 +12,7 @@ import {
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 import { parsePoktAddress } from "./address.js";
+import { PassphraseAttempts } from "./passphrase-attempts.js";
 import { DeviceUnlock, type DeviceSecretStore } from "./device-unlock.js";
 import { keyPairFromMnemonic, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath, type KeyPair } from "./hd-keys.js";
 import {
@@ -48,6 +49,8 @@ export interface WalletServiceOptions {
   deviceSecretStore?: DeviceSecretStore;
   /** scrypt cost for new keystores and passphrase changes; tests pass tiny values. */
   scryptParams?: ScryptParams;
+  /** Waits after consecutive wrong passphrases (see PassphraseAttempts). */
+  passphraseDelaysMs?: readonly number[];
   now?: () => number;
 }
 
@@ -86,6 +89,7 @@ export class WalletService implements Service {
   private file: KeystoreFile | null = null;
   private problem: { reason: string; message: string } | null = null;
   private unlocked: UnlockedKeys | null = null;
+  private readonly attempts: PassphraseAttempts;
 
   /** What the engine's signers read keys through. */
   private readonly signingKeys: SigningKeys = {
@@ -105,6 +109,7 @@ export class WalletService implements Service {
     this.now = options.now ?? Date.now;
     this.log = options.logger;
     this.device = new DeviceUnlock(join(this.dir, DEVICE_UNLOCK_FILE_NAME), options.deviceSecretStore, this.log);
+    this.attempts = new PassphraseAttempts(this.log, this.now, options.passphraseDelaysMs);
   }
 
   async start(): Promise<void> {
@@ -272,13 +277,18 @@ export class WalletService implements Service {
 
   // ---- lock, unlock, passphrase ---------------------------------------------------------------------------------
 
+  /** Every passphrase check goes through here: guessing is slowed down and logged. */
+  private keysFor(file: KeystoreFile, passphrase: string, purpose: string): Promise<KeystoreKeys> {
+    return this.attempts.attempt(purpose, () => keysForFile(file, passphrase));
+  }
+
   /** `remember`: true keeps the key in the OS keychain for unattended restarts, false forgets it, absent keeps as is. */
   async unlock(passphrase: string, remember?: boolean): Promise<WalletSnapshot> {
     return this.mutation(async () => {
       // Refuse an unprotected keychain before the slow KDF, so the user can retry without "remember" at once.
       if (remember === true) this.device.assertCanRemember();
       const file = this.requireFile();
-      const keys = await keysForFile(file, passphrase);
+      const keys = await this.keysFor(file, passphrase, "unlock");
       await this.openWithKeys(file, keys);
       if (remember === true) this.device.remember(file.kdf.salt, keys.master);
       else if (remember === false) this.device.forget();
@@ -305,7 +315,7 @@ export class WalletService implements Service {
     return this.mutation(async () => {
       assertNewPassphrase(newPassphrase);
       const file = this.requireFile();
-      const oldKeys = await keysForFile(file, currentPassphrase);
+      const oldKeys = await this.keysFor(file, currentPassphrase, "change passphrase");
       let vault: Vault | null = null;
       let newKeys: KeystoreKeys | null = null;
       try {
@@ -334,7 +344,7 @@ export class WalletService implements Service {
     return this.queue.run(async () => {
       const file = this.requireFile();
       const target = this.requireAccount(address);
-      const keys = await keysForFile(file, passphrase);
+      const keys = await this.keysFor(file, passphrase, "reveal");
       try {
         const secret = openAccountSecret(file, keys, target)!;
         this.log.info("recovery secret revealed", { address: target });
@@ -418,7 +428,7 @@ export class WalletService implements Service {
     let vault: Vault;
     let setting;
     if (existing) {
-      keys = await keysForFile(existing, passphrase);
+      keys = await this.keysFor(existing, passphrase, "add account");
       setting = kdfSettingOf(existing);
       vault = openVault(existing, keys);
     } else {

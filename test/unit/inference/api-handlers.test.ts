@@ -22,7 +22,7 @@ test("inference.load checks the file before the loaded model is replaced, and ne
     } as unknown as InferenceFacade;
     const remembered: Array<string | null> = [];
     const handlers = createInferenceHandlers(facade, () => undefined, (path) => remembered.push(path), (path, context) => paths.checkModelFile(path, context));
-    const load = (modelPath: string, transport: "ipc" | "websocket") => handlers["inference.load"]({ modelPath } as never, { transport });
+    const load = async (modelPath: string, transport: "ipc" | "websocket") => handlers["inference.load"]({ modelPath } as never, { transport });
 
     for (const [path, transport, code] of [
       [secret, "ipc", "invalid_params"],

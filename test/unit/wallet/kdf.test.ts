@@ -1,9 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { scrypt as scryptJs } from "@noble/hashes/scrypt.js";
 import {
   PRODUCTION_SCRYPT_PARAMS,
   checkMatches,
   deriveKeystoreKeys,
+  deriveMasterKey,
   describeScryptParamsProblem,
   newSalt,
 } from "../../../electron/core/wallet/kdf.js";
@@ -30,6 +32,16 @@ describe("passphrase key derivation", () => {
     assert.ok(cpuMs >= 200 && cpuMs <= 2000, `derivation used ${cpuMs.toFixed(0)} ms of CPU`);
     // A blocking scrypt would let the 20 ms timer fire at most once; the async one yields every few ms.
     assert.ok(ticks >= Math.floor(wallMs / 20 / 3), `timer fired ${ticks} times in ${wallMs.toFixed(0)} ms`);
+  });
+
+  test("derives the bytes of RFC 7914's scrypt test vector, and those of the JavaScript scrypt earlier keystores used", async () => {
+    const rfc = await deriveMasterKey("password", new TextEncoder().encode("NaCl"), { n: 1024, r: 8, p: 16 });
+    assert.equal(hex(rfc), "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640".slice(0, 64));
+    const salt = Uint8Array.from({ length: 32 }, (_, i) => i);
+    const params = { n: 1024, r: 8, p: 1 };
+    const passphrase = "Ça va, correct horse?";
+    const javascript = scryptJs(passphrase.normalize("NFKC"), salt, { N: params.n, r: params.r, p: params.p, dkLen: 32 });
+    assert.equal(hex(await deriveMasterKey(passphrase, salt, params)), hex(javascript));
   });
 
   test("the same passphrase and salt give the same keys; another salt or passphrase does not", async () => {
