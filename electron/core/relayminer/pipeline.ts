@@ -50,7 +50,10 @@ export function createRelayPipeline(options: RelayPipelineOptions): RelayPipelin
       applicationAddress: tree.header.applicationAddress,
       startHeight: tree.header.sessionStartBlockHeight,
       endHeight: tree.header.sessionEndBlockHeight,
-      ...tree.heights,
+      claimOpenHeight: tree.heights.claimWindowOpenHeight,
+      claimCloseHeight: tree.heights.claimWindowCloseHeight,
+      proofOpenHeight: tree.heights.proofWindowOpenHeight,
+      proofCloseHeight: tree.heights.proofWindowCloseHeight,
       ...tree.pricing,
       createdAt: tree.createdAt,
     });

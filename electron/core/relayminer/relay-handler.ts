@@ -241,7 +241,7 @@ export class RelayHandler {
         ? "backend_error"
         : overServiced
           ? "over_serviced"
-          : height === undefined || height >= tree.heights.claimOpenHeight || this.deps.trees.get(tree.key) !== tree
+          : height === undefined || height >= tree.heights.claimWindowOpenHeight || this.deps.trees.get(tree.key) !== tree
             ? "not_reward_eligible"
             : undefined;
     let mined = false;

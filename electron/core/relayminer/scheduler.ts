@@ -142,15 +142,15 @@ export class ClaimProofScheduler {
       const { heights } = job.tree;
       const due = !job.inFlight && now >= job.retryAt;
       if (job.phase === "open") {
-        if (height >= heights.claimCloseHeight && !job.inFlight) this.missedClaimWindow(job, height);
-        else if (height >= heights.claimOpenHeight && due) claimable.push(job);
+        if (height >= heights.claimWindowCloseHeight && !job.inFlight) this.missedClaimWindow(job, height);
+        else if (height >= heights.claimWindowOpenHeight && due) claimable.push(job);
         continue;
       }
       if (job.phase === "claimed") {
-        if (height >= heights.proofCloseHeight && !job.inFlight) this.missedProofWindow(job);
-        else if (height >= heights.proofOpenHeight && due) this.startProof(job);
+        if (height >= heights.proofWindowCloseHeight && !job.inFlight) this.missedProofWindow(job);
+        else if (height >= heights.proofWindowOpenHeight && due) this.startProof(job);
       }
-      if (job.phase === "proven" && height >= heights.proofCloseHeight) settling.push(job);
+      if (job.phase === "proven" && height >= heights.proofWindowCloseHeight) settling.push(job);
     }
     if (claimable.length > 0) await this.claimRound(claimable);
     if (settling.length > 0) await this.settle(settling, height);
@@ -168,7 +168,7 @@ export class ClaimProofScheduler {
         this.finish(job, "empty", "no relay of this session met the difficulty target");
         continue;
       }
-      const key = `${job.tree.operatorAddress}/${job.tree.heights.claimCloseHeight}`;
+      const key = `${job.tree.operatorAddress}/${job.tree.heights.claimWindowCloseHeight}`;
       byOperatorAndWindow.set(key, [...(byOperatorAndWindow.get(key) ?? []), job]);
     }
     for (const group of byOperatorAndWindow.values()) await this.claimGroup(group);
@@ -218,7 +218,7 @@ export class ClaimProofScheduler {
     if (accepted.length === 0) return;
 
     for (const { job } of accepted) job.inFlight = true;
-    const timeoutHeight = jobs[0].tree.heights.claimCloseHeight;
+    const timeoutHeight = jobs[0].tree.heights.claimWindowCloseHeight;
     try {
       const receipt = await chain.createClaims(operator, accepted.map((c) => c.claim), timeoutHeight);
       for (const { job, rootHash, value } of accepted) {
@@ -254,7 +254,7 @@ export class ClaimProofScheduler {
     const skipped = job.claim?.status === "skipped";
     const reason = skipped
       ? job.claim!.reason
-      : `the claim window closed at height ${job.tree.heights.claimCloseHeight} (now ${height}) before a claim was accepted${job.lastError ? `: ${job.lastError}` : ""}`;
+      : `the claim window closed at height ${job.tree.heights.claimWindowCloseHeight} (now ${height}) before a claim was accepted${job.lastError ? `: ${job.lastError}` : ""}`;
     const value = job.claim;
     this.options.ledger.saveSettlement({
       treeKey: job.tree.key,
@@ -313,7 +313,7 @@ export class ClaimProofScheduler {
     if (!bytesEqual(tree.trie.root(), claim.rootHash)) {
       throw new SubmissionError("the session tree no longer matches its claimed root; its proof would be refused", false);
     }
-    const seedHeight = tree.heights.proofOpenHeight - 1n;
+    const seedHeight = tree.heights.proofWindowOpenHeight - 1n;
     let requirement = job.proof;
     let seedHash: Uint8Array | undefined;
     if (requirement === undefined) {
@@ -359,7 +359,7 @@ export class ClaimProofScheduler {
       const receipt = await this.options.chain.submitProofs(
         tree.operatorAddress,
         [{ header: tree.header, proof: closestProofToGob(closest) }],
-        tree.heights.proofCloseHeight,
+        tree.heights.proofWindowCloseHeight,
       );
       this.saveProof(job, { ...requirement, status: "submitted", reason: null, txHash: receipt.txHash, height: receipt.height });
       this.options.metrics.proofsTotal.inc(["submitted"]);
@@ -400,7 +400,7 @@ export class ClaimProofScheduler {
   private async settle(jobs: Job[], height: bigint): Promise<void> {
     const groups = new Map<string, Job[]>();
     for (const job of jobs) {
-      const key = `${job.tree.operatorAddress}/${job.tree.heights.proofCloseHeight}`;
+      const key = `${job.tree.operatorAddress}/${job.tree.heights.proofWindowCloseHeight}`;
       groups.set(key, [...(groups.get(key) ?? []), job]);
     }
     for (const group of groups.values()) {
@@ -414,20 +414,20 @@ export class ClaimProofScheduler {
       }));
       let outcomes: SettlementOutcome[] | undefined;
       try {
-        outcomes = await this.options.chain.settlementOutcomes(heights.proofCloseHeight, operatorAddress, settling);
+        outcomes = await this.options.chain.settlementOutcomes(heights.proofWindowCloseHeight, operatorAddress, settling);
       } catch (error) {
-        this.options.logger.warn("cannot read settlement results yet", { height: heights.proofCloseHeight.toString(), error: message(error) });
+        this.options.logger.warn("cannot read settlement results yet", { height: heights.proofWindowCloseHeight.toString(), error: message(error) });
         continue;
       }
       if (outcomes === undefined) continue;
       for (const job of group) {
         const outcome = outcomes.find((o) => o.sessionId === job.tree.header.sessionId && o.operatorAddress === operatorAddress);
-        if (outcome) this.recordSettlement(job, outcome, heights.proofCloseHeight);
-        else if (height > heights.proofCloseHeight + (this.options.settlementGraceBlocks ?? 5n)) {
+        if (outcome) this.recordSettlement(job, outcome, heights.proofWindowCloseHeight);
+        else if (height > heights.proofWindowCloseHeight + (this.options.settlementGraceBlocks ?? 5n)) {
           this.recordSettlement(
             job,
             { kind: "expired", sessionId: job.tree.header.sessionId, operatorAddress, reason: "the chain reported no settlement for this claim" },
-            heights.proofCloseHeight,
+            heights.proofWindowCloseHeight,
           );
         }
       }

@@ -19,10 +19,10 @@ export interface SessionPricing {
 }
 
 export interface SessionHeights {
-  claimOpenHeight: bigint;
-  claimCloseHeight: bigint;
-  proofOpenHeight: bigint;
-  proofCloseHeight: bigint;
+  claimWindowOpenHeight: bigint;
+  claimWindowCloseHeight: bigint;
+  proofWindowOpenHeight: bigint;
+  proofWindowCloseHeight: bigint;
 }
 
 export class SessionTree {
@@ -140,10 +140,10 @@ export class SessionTrees {
       header,
       verified.operatorAddress,
       {
-        claimOpenHeight: windows.claimWindowOpenHeight,
-        claimCloseHeight: windows.claimWindowCloseHeight,
-        proofOpenHeight: windows.proofWindowOpenHeight,
-        proofCloseHeight: windows.proofWindowCloseHeight,
+        claimWindowOpenHeight: windows.claimWindowOpenHeight,
+        claimWindowCloseHeight: windows.claimWindowCloseHeight,
+        proofWindowOpenHeight: windows.proofWindowOpenHeight,
+        proofWindowCloseHeight: windows.proofWindowCloseHeight,
       },
       pricing,
       relayCostUpokt(computeUnitsPerRelay, pricing),
