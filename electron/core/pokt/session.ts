@@ -99,7 +99,7 @@ export function sessionWindows(params: SessionWindowParams, height: bigint): Ses
     claimWindowCloseHeight,
     proofWindowOpenHeight,
     proofWindowCloseHeight,
-    proofSeedBlockHeight: proofWindowOpenHeight - 1n,
+    proofSeedBlockHeight: proofSeedBlockHeightOf({ proofWindowOpenHeight }),
     settlementHeight: end + sessionEndToProofWindowCloseBlocks(params) + 1n,
   };
 }
@@ -128,24 +128,77 @@ export function numPendingSessions(params: WindowOffsets & Pick<SharedParams, "n
   return (sessionEndToProofWindowCloseBlocks(params) + n - 1n) / n;
 }
 
-/** Whether a relay for the session ending at `sessionEndHeight` may still be served at `currentHeight`. */
-export function isWithinGracePeriod(params: SessionWindowParams, sessionEnd: bigint, currentHeight: bigint): boolean {
-  return currentHeight <= sessionWindows(params, sessionEnd).gracePeriodEndHeight;
+// The predicates take either a session's window heights (a miner's session tree holds them, also when rebuilt
+// from its ledger without the params they came from) or the params and the session's end height.
+type WindowArgs<K extends keyof SessionWindows> =
+  | [windows: Pick<SessionWindows, K>, height: bigint]
+  | [params: SessionWindowParams, sessionEnd: bigint, height: bigint];
+
+function windowsAndHeight<K extends keyof SessionWindows>(args: WindowArgs<K>): [Pick<SessionWindows, K>, bigint] {
+  return args.length === 3 ? [sessionWindows(args[0], args[1]), args[2]] : args;
+}
+
+/** Whether a relay for the session ending at `sessionEnd` may still be served at `currentHeight`. */
+export function isWithinGracePeriod(windows: Pick<SessionWindows, "gracePeriodEndHeight">, currentHeight: bigint): boolean;
+export function isWithinGracePeriod(params: SessionWindowParams, sessionEnd: bigint, currentHeight: bigint): boolean;
+export function isWithinGracePeriod(...args: WindowArgs<"gracePeriodEndHeight">): boolean {
+  const [windows, height] = windowsAndHeight(args);
+  return height <= windows.gracePeriodEndHeight;
 }
 
 /** Whether a relay served at `currentHeight` still counts toward the session's claim. */
-export function isRelayRewardEligible(params: SessionWindowParams, sessionEnd: bigint, currentHeight: bigint): boolean {
-  return currentHeight < sessionWindows(params, sessionEnd).claimWindowOpenHeight;
+export function isRelayRewardEligible(windows: Pick<SessionWindows, "claimWindowOpenHeight">, currentHeight: bigint): boolean;
+export function isRelayRewardEligible(params: SessionWindowParams, sessionEnd: bigint, currentHeight: bigint): boolean;
+export function isRelayRewardEligible(...args: WindowArgs<"claimWindowOpenHeight">): boolean {
+  const [windows, height] = windowsAndHeight(args);
+  return height < windows.claimWindowOpenHeight;
 }
 
-export function isWithinClaimWindow(params: SessionWindowParams, sessionEnd: bigint, height: bigint): boolean {
-  const windows = sessionWindows(params, sessionEnd);
+/** Whether the chain accepts a MsgCreateClaim for the session in the block at `height`. */
+export function isWithinClaimWindow(
+  windows: Pick<SessionWindows, "claimWindowOpenHeight" | "claimWindowCloseHeight">,
+  height: bigint,
+): boolean;
+export function isWithinClaimWindow(params: SessionWindowParams, sessionEnd: bigint, height: bigint): boolean;
+export function isWithinClaimWindow(...args: WindowArgs<"claimWindowOpenHeight" | "claimWindowCloseHeight">): boolean {
+  const [windows, height] = windowsAndHeight(args);
   return windows.claimWindowOpenHeight <= height && height <= windows.claimWindowCloseHeight;
 }
 
-export function isWithinProofWindow(params: SessionWindowParams, sessionEnd: bigint, height: bigint): boolean {
-  const windows = sessionWindows(params, sessionEnd);
+/** Whether the chain accepts a MsgSubmitProof for the session in the block at `height`. */
+export function isWithinProofWindow(
+  windows: Pick<SessionWindows, "proofWindowOpenHeight" | "proofWindowCloseHeight">,
+  height: bigint,
+): boolean;
+export function isWithinProofWindow(params: SessionWindowParams, sessionEnd: bigint, height: bigint): boolean;
+export function isWithinProofWindow(...args: WindowArgs<"proofWindowOpenHeight" | "proofWindowCloseHeight">): boolean {
+  const [windows, height] = windowsAndHeight(args);
   return windows.proofWindowOpenHeight <= height && height <= windows.proofWindowCloseHeight;
+}
+
+/** Whether a claim landing at `height` comes too late (the window is over, not yet to open). */
+export function hasClaimWindowClosed(windows: Pick<SessionWindows, "claimWindowCloseHeight">, height: bigint): boolean {
+  return height > windows.claimWindowCloseHeight;
+}
+
+/** Whether a proof landing at `height` comes too late; the claim then settles without it. */
+export function hasProofWindowClosed(windows: Pick<SessionWindows, "proofWindowCloseHeight">, height: bigint): boolean {
+  return height > windows.proofWindowCloseHeight;
+}
+
+/** proof_open − 1: the block whose hash seeds the proof path and the proof-requirement draw. */
+export function proofSeedBlockHeightOf(windows: Pick<SessionWindows, "proofWindowOpenHeight">): bigint {
+  return windows.proofWindowOpenHeight - 1n;
+}
+
+/** The block whose EndBlock settles the session's claims: the proof window's last one. */
+export function settlementHeightOf(windows: Pick<SessionWindows, "proofWindowCloseHeight">): bigint {
+  return windows.proofWindowCloseHeight;
+}
+
+/** Whether the session's claims are settled once the block at `height` is committed. */
+export function isSettledAt(windows: Pick<SessionWindows, "proofWindowCloseHeight">, height: bigint): boolean {
+  return height >= settlementHeightOf(windows);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { ProtoDecodeError } from "../pokt/proto/errors.js";
 import { POKTHTTPRequest } from "../pokt/proto/http.js";
 import { RelayRequest } from "../pokt/proto/service.js";
 import type { SessionHeader } from "../pokt/proto/session.js";
+import { isRelayRewardEligible } from "../pokt/session.js";
 import type { MinedRelayRecord, RelayRecord } from "../ledger/types.js";
 import { BackendError, type Backend, type BackendReply } from "./backend/backend.js";
 import { buildUpstreamRequest, type UpstreamRequest, type UpstreamTarget } from "./backend/upstream-request.js";
@@ -241,7 +242,7 @@ export class RelayHandler {
         ? "backend_error"
         : overServiced
           ? "over_serviced"
-          : height === undefined || height >= tree.heights.claimWindowOpenHeight || this.deps.trees.get(tree.key) !== tree
+          : height === undefined || !isRelayRewardEligible(tree.heights, height) || this.deps.trees.get(tree.key) !== tree
             ? "not_reward_eligible"
             : undefined;
     let mined = false;

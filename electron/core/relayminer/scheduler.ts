@@ -8,6 +8,15 @@ import { bytesEqual } from "../pokt/proto/bytes.js";
 import { Claim } from "../pokt/proto/proof.js";
 import { proofPath } from "../pokt/proof-path.js";
 import { proofRequirement } from "../pokt/proof-requirement.js";
+import {
+  hasClaimWindowClosed,
+  hasProofWindowClosed,
+  isSettledAt,
+  isWithinClaimWindow,
+  isWithinProofWindow,
+  proofSeedBlockHeightOf,
+  settlementHeightOf,
+} from "../pokt/session.js";
 import type { Params as TokenomicsParams } from "../pokt/proto/tokenomics.js";
 import { closestProofToGob } from "../pokt/smst/gob.js";
 import type { Logger } from "../runtime/logger.js";
@@ -138,19 +147,20 @@ export class ClaimProofScheduler {
     const claimable: Job[] = [];
     const settling: Job[] = [];
     const now = Date.now();
+    const landing = height + 1n;
     for (const job of [...this.jobs.values()]) {
       const { heights } = job.tree;
       const due = !job.inFlight && now >= job.retryAt;
       if (job.phase === "open") {
-        if (height >= heights.claimWindowCloseHeight && !job.inFlight) this.missedClaimWindow(job, height);
-        else if (height >= heights.claimWindowOpenHeight && due) claimable.push(job);
+        if (hasClaimWindowClosed(heights, landing) && !job.inFlight) this.missedClaimWindow(job, height);
+        else if (isWithinClaimWindow(heights, height) && due) claimable.push(job);
         continue;
       }
       if (job.phase === "claimed") {
-        if (height >= heights.proofWindowCloseHeight && !job.inFlight) this.missedProofWindow(job);
-        else if (height >= heights.proofWindowOpenHeight && due) this.startProof(job);
+        if (hasProofWindowClosed(heights, landing) && !job.inFlight) this.missedProofWindow(job);
+        else if (isWithinProofWindow(heights, height) && due) this.startProof(job);
       }
-      if (job.phase === "proven" && height >= heights.proofWindowCloseHeight) settling.push(job);
+      if (job.phase === "proven" && isSettledAt(heights, height)) settling.push(job);
     }
     if (claimable.length > 0) await this.claimRound(claimable);
     if (settling.length > 0) await this.settle(settling, height);
@@ -313,7 +323,7 @@ export class ClaimProofScheduler {
     if (!bytesEqual(tree.trie.root(), claim.rootHash)) {
       throw new SubmissionError("the session tree no longer matches its claimed root; its proof would be refused", false);
     }
-    const seedHeight = tree.heights.proofWindowOpenHeight - 1n;
+    const seedHeight = proofSeedBlockHeightOf(tree.heights);
     let requirement = job.proof;
     let seedHash: Uint8Array | undefined;
     if (requirement === undefined) {
@@ -400,11 +410,12 @@ export class ClaimProofScheduler {
   private async settle(jobs: Job[], height: bigint): Promise<void> {
     const groups = new Map<string, Job[]>();
     for (const job of jobs) {
-      const key = `${job.tree.operatorAddress}/${job.tree.heights.proofWindowCloseHeight}`;
+      const key = `${job.tree.operatorAddress}/${settlementHeightOf(job.tree.heights)}`;
       groups.set(key, [...(groups.get(key) ?? []), job]);
     }
     for (const group of groups.values()) {
       const { operatorAddress, heights } = group[0].tree;
+      const settlementHeight = settlementHeightOf(heights);
       const settling: SettlingSession[] = group.map((job) => ({
         header: job.tree.header,
         rootHash: job.claim?.rootHash ?? new Uint8Array(48),
@@ -414,20 +425,20 @@ export class ClaimProofScheduler {
       }));
       let outcomes: SettlementOutcome[] | undefined;
       try {
-        outcomes = await this.options.chain.settlementOutcomes(heights.proofWindowCloseHeight, operatorAddress, settling);
+        outcomes = await this.options.chain.settlementOutcomes(settlementHeight, operatorAddress, settling);
       } catch (error) {
-        this.options.logger.warn("cannot read settlement results yet", { height: heights.proofWindowCloseHeight.toString(), error: message(error) });
+        this.options.logger.warn("cannot read settlement results yet", { height: settlementHeight.toString(), error: message(error) });
         continue;
       }
       if (outcomes === undefined) continue;
       for (const job of group) {
         const outcome = outcomes.find((o) => o.sessionId === job.tree.header.sessionId && o.operatorAddress === operatorAddress);
-        if (outcome) this.recordSettlement(job, outcome, heights.proofWindowCloseHeight);
-        else if (height > heights.proofWindowCloseHeight + (this.options.settlementGraceBlocks ?? 5n)) {
+        if (outcome) this.recordSettlement(job, outcome, settlementHeight);
+        else if (height > settlementHeight + (this.options.settlementGraceBlocks ?? 5n)) {
           this.recordSettlement(
             job,
             { kind: "expired", sessionId: job.tree.header.sessionId, operatorAddress, reason: "the chain reported no settlement for this claim" },
-            heights.proofWindowCloseHeight,
+            settlementHeight,
           );
         }
       }

@@ -6,6 +6,8 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { Application } from "../../../electron/core/pokt/proto/application.js";
 import { Params as SharedParams, ServiceConfigUpdate, Supplier } from "../../../electron/core/pokt/proto/shared.js";
 import {
+  hasClaimWindowClosed,
+  hasProofWindowClosed,
   hydrateSession,
   isRelayRewardEligible,
   isServiceConfigActive,
@@ -13,12 +15,15 @@ import {
   isWithinClaimWindow,
   isWithinGracePeriod,
   isWithinProofWindow,
+  isSettledAt,
   numPendingSessions,
+  proofSeedBlockHeightOf,
   selectSessionSuppliers,
   sessionBounds,
   sessionId,
   sessionIdPreimage,
   sessionWindows,
+  settlementHeightOf,
   SessionHydrationError,
   supplierSelectionWeight,
   type SessionHydrationInput,
@@ -109,6 +114,27 @@ describe("session windows", () => {
       [142n, 143n, 153n, 154n].map((h) => isWithinProofWindow(mainnetShared, 120n, h)),
       [false, true, true, false],
     );
+  });
+
+  test("the predicates answer the same from the window heights alone (a tree rebuilt from the ledger)", () => {
+    const { claimWindowOpenHeight, claimWindowCloseHeight, proofWindowOpenHeight, proofWindowCloseHeight, gracePeriodEndHeight } =
+      sessionWindows(mainnetShared, 120n);
+    const heights = { claimWindowOpenHeight, claimWindowCloseHeight, proofWindowOpenHeight, proofWindowCloseHeight };
+    for (let h = 100n; h <= 160n; h++) {
+      assert.equal(isWithinGracePeriod({ gracePeriodEndHeight }, h), isWithinGracePeriod(mainnetShared, 120n, h), `grace at ${h}`);
+      assert.equal(isRelayRewardEligible(heights, h), isRelayRewardEligible(mainnetShared, 120n, h), `eligible at ${h}`);
+      assert.equal(isWithinClaimWindow(heights, h), isWithinClaimWindow(mainnetShared, 120n, h), `claim window at ${h}`);
+      assert.equal(isWithinProofWindow(heights, h), isWithinProofWindow(mainnetShared, 120n, h), `proof window at ${h}`);
+    }
+  });
+
+  test("windows close after their last block; the claims settle once proof_close is committed", () => {
+    const windows = sessionWindows(mainnetShared, 120n);
+    assert.deepEqual([142n, 143n].map((h) => hasClaimWindowClosed(windows, h)), [false, true]);
+    assert.deepEqual([153n, 154n].map((h) => hasProofWindowClosed(windows, h)), [false, true]);
+    assert.deepEqual([152n, 153n].map((h) => isSettledAt(windows, h)), [false, true]);
+    assert.equal(proofSeedBlockHeightOf(windows), windows.proofSeedBlockHeight);
+    assert.equal(settlementHeightOf(windows), windows.settlementHeight);
   });
 
   test("pending sessions round the end→proof-close span up to whole sessions", () => {

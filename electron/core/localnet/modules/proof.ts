@@ -10,7 +10,7 @@ import { isRelayVolumeApplicable, relayHash, relayRequestSignableHash, validateR
 import { relayResponseSignableHash } from "../../pokt/relay-response-signable.js";
 import { verifyResponseSignature } from "../../pokt/response-signature.js";
 import { checkApplicationRingSignature, ringAddressesForApplication, ringPublicKeysForAddresses } from "../../pokt/ring/index.js";
-import { SessionHydrationError, sessionEndHeight, sessionWindows } from "../../pokt/session.js";
+import { SessionHydrationError, isWithinClaimWindow, isWithinProofWindow, sessionEndHeight, sessionWindows } from "../../pokt/session.js";
 import { decodeCompactClosestProofGob, decompactClosestProof, verifyClosestProof } from "../../pokt/smst/index.js";
 import type { ChainContext } from "../context.js";
 import { notFound, proofErrors, type TxError } from "../errors.js";
@@ -102,7 +102,7 @@ export class ProofModule {
     const session = this.checkSession(ctx, msg.sessionHeader, operator);
     const header = session.header!;
     const windows = sessionWindows(this.params.sharedAt(header.sessionEndBlockHeight), header.sessionEndBlockHeight);
-    if (ctx.height < windows.claimWindowOpenHeight || ctx.height > windows.claimWindowCloseHeight) {
+    if (!isWithinClaimWindow(windows, ctx.height)) {
       throw proofErrors.claimOutsideOfWindow(
         `current block height (${ctx.height}) is outside the claim window [${windows.claimWindowOpenHeight}, ${windows.claimWindowCloseHeight}] of session ${header.sessionId}`,
       );
@@ -145,7 +145,7 @@ export class ProofModule {
     const session = this.checkSession(ctx, msg.sessionHeader, operator);
     const header = session.header!;
     const windows = sessionWindows(this.params.sharedAt(header.sessionEndBlockHeight), header.sessionEndBlockHeight);
-    if (ctx.height < windows.proofWindowOpenHeight || ctx.height > windows.proofWindowCloseHeight) {
+    if (!isWithinProofWindow(windows, ctx.height)) {
       throw proofErrors.proofOutsideOfWindow(
         `current block height (${ctx.height}) is outside the proof window [${windows.proofWindowOpenHeight}, ${windows.proofWindowCloseHeight}] of session ${header.sessionId}`,
       );
