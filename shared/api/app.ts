@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { method } from "./define.js";
+import { Passphrase } from "./wallet.js";
 
 export const AppInfo = z.object({
   name: z.literal("PocketForge"),
@@ -77,7 +78,12 @@ export const appMethods = {
   ),
   "app.ports": method(z.object({}).strict(), PortsView, "Where the dashboard, OpenAI endpoint, relay miner and metrics listen"),
   "app.setPorts": method(
-    PortSettings.partial().strict(),
+    PortSettings.partial()
+      .extend({
+        /** Asked when the change opens a listener beyond loopback (while a wallet exists). */
+        passphrase: Passphrase.optional(),
+      })
+      .strict(),
     PortsView,
     "Change listen addresses; a running relay miner restarts on its new address, the others take effect at the next start",
   ),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { method, type EventMap, type MethodMap } from "./define.js";
+import { Passphrase } from "./wallet.js";
 
 /**
  * Staking as a supplier, through the engine's chain client and wallet: the chain's staking rules, the supplier's
@@ -138,7 +139,11 @@ export const stakingMethods = {
     TxResult,
     "Stake (or update) the supplier for one service and endpoint; the relay miner then serves that service",
   ),
-  "staking.unstake": method(NoParams, TxResult, "Begin unstaking: the stake returns to the owner after the unbonding period"),
+  "staking.unstake": method(
+    z.object({ passphrase: Passphrase }).strict(),
+    TxResult,
+    "Begin unstaking: the stake returns to the owner after the unbonding period; asks for the passphrase again",
+  ),
   "staking.addService": method(
     z.object({ serviceId: ServiceIdInput, name: z.string().trim().min(1).max(100), computeUnitsPerRelay: z.number().int().min(1).max(1_000_000) }).strict(),
     TxResult,
@@ -156,7 +161,11 @@ export const stakingMethods = {
     "Remember the public URL to stake with (the relay miner keeps listening where it does)",
   ),
   "transfer.estimate": method(TransferParams, TxEstimate, "Fee and balance check for sending POKT from an account of this wallet"),
-  "transfer.send": method(TransferParams, TxResult, "Send POKT from an account of this wallet (default: the operator)"),
+  "transfer.send": method(
+    TransferParams.extend({ passphrase: Passphrase }).strict(),
+    TxResult,
+    "Send POKT from an account of this wallet (default: the operator); asks for the passphrase again",
+  ),
 } satisfies MethodMap;
 
 export const stakingEvents = {

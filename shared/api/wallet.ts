@@ -199,9 +199,9 @@ export const walletMethods = {
     "First step of deleting an account: returns a short-lived token that wallet.delete requires",
   ),
   "wallet.delete": method(
-    z.object({ address: AddressInput, confirmationToken: z.string().min(1).max(200) }).strict(),
+    z.object({ address: AddressInput, confirmationToken: z.string().min(1).max(200), passphrase: Passphrase }).strict(),
     WalletSnapshot,
-    "Delete an account from this device (its funds stay on chain; only the recovery phrase can restore it)",
+    "Delete an account from this device (its funds stay on chain; only the recovery phrase can restore it); asks for the passphrase again",
   ),
   "wallet.setOperator": method(
     AddressParam,
@@ -212,6 +212,8 @@ export const walletMethods = {
     z.object({
       /** null: the operator account also owns the stake. Any other pokt address: that account owns it. */
       address: AddressInput.nullable(),
+      /** Who owns the stake decides where it goes after an unstake: the passphrase is asked again. */
+      passphrase: Passphrase,
     }).strict(),
     WalletSnapshot,
     "Choose the owner, who stakes and receives rewards: the operator itself, another local account, or an address",

@@ -99,9 +99,13 @@ describe("wallet API through createCore's router", () => {
     assert.deepEqual(revealedKey.secret, { kind: "private_key", privateKeyHex: IMPORTED_KEY });
 
     const cosmosOwner = "cosmos1pkptre7fdkl6gfrzlesjjvhxhlc3r4gmmk8rs6";
-    assert.equal((await failing("wallet.setOwner", { address: cosmosOwner })).details?.reason, "prefix_mismatch");
+    assert.equal((await failing("wallet.setOwner", { address: cosmosOwner, passphrase: PASSPHRASE })).details?.reason, "prefix_mismatch");
     const hardwareOwner = toBech32("pokt", fromBech32(cosmosOwner, 90).data); // the same account bytes, right prefix
-    const withOwner = await call("wallet.setOwner", { address: hardwareOwner });
+    // An unlocked wallet is not enough to change who owns the stake: the passphrase is asked again.
+    assert.equal((await failing("wallet.setOwner", { address: hardwareOwner } as never)).code, "invalid_params");
+    assert.equal((await failing("wallet.setOwner", { address: hardwareOwner, passphrase: "not it" })).code, "wrong_passphrase");
+    assert.equal((await call("wallet.status", {})).owner?.custody ?? "operator", "operator", "nothing changed");
+    const withOwner = await call("wallet.setOwner", { address: hardwareOwner, passphrase: PASSPHRASE });
     assert.deepEqual(withOwner.owner, { address: hardwareOwner, custody: "external" });
     const stake = await call("wallet.stakeCommand", {
       stakeUpokt: "1000069",
@@ -112,9 +116,14 @@ describe("wallet API through createCore's router", () => {
     assert.ok(stake.command.startsWith(`pocketd tx supplier stake-supplier --config stake_supplier_config.yaml --from ${hardwareOwner} `));
 
     await call("wallet.rename", { address: imported.account.address, label: "Spare" });
-    assert.equal((await failing("wallet.delete", { address: imported.account.address, confirmationToken: "yes" })).code, "invalid_params");
+    assert.equal((await failing("wallet.delete", { address: imported.account.address, confirmationToken: "yes", passphrase: PASSPHRASE })).code, "invalid_params");
     const prepared = await call("wallet.prepareDelete", { address: imported.account.address });
-    const afterDelete = await call("wallet.delete", { address: imported.account.address, confirmationToken: prepared.confirmationToken });
+    assert.equal(
+      (await failing("wallet.delete", { address: imported.account.address, confirmationToken: prepared.confirmationToken, passphrase: "wrong" })).code,
+      "wrong_passphrase",
+    );
+    assert.equal((await call("wallet.list", {})).length, 2, "a wrong passphrase deletes nothing");
+    const afterDelete = await call("wallet.delete", { address: imported.account.address, confirmationToken: prepared.confirmationToken, passphrase: PASSPHRASE });
     assert.deepEqual((await call("wallet.list", {})).map((a) => a.address), [operator]);
     assert.equal(afterDelete.accounts.length, 1);
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { join } from "node:path";
-import type { AppInfo, AppSettings, WorkerDevice } from "../../../shared/api/index.js";
+import { ApiError, type AppInfo, type AppSettings, type WorkerDevice } from "../../../shared/api/index.js";
 import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-probe.js";
 import { HardwareService } from "../hardware/hardware-service.js";
 import { reportGpuHeat } from "../hardware/heat-alerts.js";
@@ -259,6 +259,13 @@ export function createCore(options: CoreOptions): Core {
       folders: { data: options.dataDir, logs: join(options.dataDir, "logs"), models: join(options.dataDir, "models") },
       openPath: options.openPath,
       ports: new PortsSettings({ config, effective: settings, relayMiner }),
+      confirmOpening: async (passphrase) => {
+        if (!wallet.hasWallet) return;
+        if (passphrase === undefined) {
+          throw new ApiError("wrong_passphrase", "Opening a listener to other machines asks for the wallet passphrase", { reason: "passphrase_required" });
+        }
+        await wallet.confirmPassphrase(passphrase, "open a listener beyond loopback");
+      },
       diagnostics: () =>
         buildDiagnostics({
           sections: {
@@ -281,7 +288,7 @@ export function createCore(options: CoreOptions): Core {
         }),
     }),
     ...createPreferencesHandlers({ store: preferences, price, onChanged: (next) => events.emit("preferences.changed", next) }),
-    ...createStakingHandlers(staking),
+    ...createStakingHandlers(staking, (passphrase, purpose) => wallet.confirmPassphrase(passphrase, purpose)),
     ...createHardwareHandlers(hardware),
     ...createInferenceHandlers(
       inference,

@@ -1,4 +1,5 @@
 import type { PortSettings, PortsView } from "../../../shared/api/index.js";
+import { isLoopbackHost } from "../runtime/host-names.js";
 import type { Config, ConfigStore } from "./config.js";
 
 export interface PortsOptions {
@@ -31,6 +32,15 @@ export class PortsSettings {
       pendingRestart: (["dashboard", "openAi"] as const).filter((key) => !same(saved[key], effective[key])),
       running: { dashboard: effective.dashboard, openAi: effective.openAi },
     };
+  }
+
+  /** Whether `patch` moves a listener from loopback (or another host) onto an address other machines can reach. */
+  opensBeyondLoopback(patch: Partial<PortSettings>): boolean {
+    const saved = portsOf(this.options.config.get());
+    return (Object.keys(patch) as Array<keyof PortSettings>).some((key) => {
+      const next = patch[key];
+      return next !== undefined && !isLoopbackHost(next.host) && next.host !== saved[key].host;
+    });
   }
 
   async update(patch: Partial<PortSettings>): Promise<PortsView> {

@@ -1,10 +1,9 @@
 import { isIP } from "node:net";
 import { hostname } from "node:os";
 
-/** Loopback binds are reachable from this machine only. */
-export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+import { isLoopbackHost } from "../../../shared/hosts.js";
+
+export { isLoopbackHost };
 
 /**
  * Which Host headers a listener answers to. A DNS-rebinding page points a domain of its own at this machine and

@@ -21,9 +21,15 @@ export function createWalletHandlers(wallet: WalletService): HandlersFor<WalletM
     "wallet.reveal": ({ address, passphrase }) => wallet.reveal(address, passphrase),
     "wallet.rename": ({ address, label }) => wallet.rename(address, label),
     "wallet.prepareDelete": ({ address }) => wallet.prepareDelete(address),
-    "wallet.delete": ({ address, confirmationToken }) => wallet.deleteAccount(address, confirmationToken),
+    "wallet.delete": async ({ address, confirmationToken, passphrase }) => {
+      await wallet.confirmPassphrase(passphrase, "delete account");
+      return wallet.deleteAccount(address, confirmationToken);
+    },
     "wallet.setOperator": ({ address }) => wallet.setOperator(address),
-    "wallet.setOwner": ({ address }) => wallet.setOwner(address),
+    "wallet.setOwner": async ({ address, passphrase }) => {
+      await wallet.confirmPassphrase(passphrase, "change owner");
+      return wallet.setOwner(address);
+    },
     "wallet.stakeCommand": (params) => wallet.stakeCommand(params),
   };
 }

@@ -277,6 +277,20 @@ export class WalletService implements Service {
 
   // ---- lock, unlock, passphrase ---------------------------------------------------------------------------------
 
+  /**
+   * Asks for the passphrase again before an act that moves funds, changes keys or opens the engine up; an unlocked
+   * wallet is not enough (whoever reaches an unlocked engine must not be able to empty it). @throws ApiError
+   */
+  async confirmPassphrase(passphrase: string, purpose: string): Promise<void> {
+    const file = this.requireFile();
+    wipeKeys(await this.keysFor(file, passphrase, purpose));
+  }
+
+  /** Whether a keystore exists (there is then a passphrase to ask for). */
+  get hasWallet(): boolean {
+    return this.file !== null;
+  }
+
   /** Every passphrase check goes through here: guessing is slowed down and logged. */
   private keysFor(file: KeystoreFile, passphrase: string, purpose: string): Promise<KeystoreKeys> {
     return this.attempts.attempt(purpose, () => keysForFile(file, passphrase));

@@ -15,6 +15,11 @@ export interface AppHandlerDeps {
   openPath?: (path: string) => Promise<string>;
   diagnostics?: () => Promise<DiagnosticsBundle>;
   ports?: PortsSettings;
+  /**
+   * Asks for the wallet passphrase before a listener opens beyond loopback (absent passphrase: refused while a wallet
+   * exists). Without it, such changes need no passphrase (tests, engines without a wallet service).
+   */
+  confirmOpening?: (passphrase: string | undefined) => Promise<void>;
 }
 
 export function createAppHandlers(
@@ -37,8 +42,9 @@ export function createAppHandlers(
       if (!deps.ports) throw new Error("port settings are not available in this engine");
       return deps.ports.view();
     },
-    "app.setPorts": (patch) => {
+    "app.setPorts": async ({ passphrase, ...patch }) => {
       if (!deps.ports) throw new Error("port settings are not available in this engine");
+      if (deps.confirmOpening && deps.ports.opensBeyondLoopback(patch)) await deps.confirmOpening(passphrase);
       return deps.ports.update(patch);
     },
     "app.diagnostics": async () => {

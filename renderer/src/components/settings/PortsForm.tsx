@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from "react";
 import type { PortSettings, PortsView } from "../../../../shared/api/index.js";
+import { isLoopbackHost } from "../../../../shared/hosts.js";
 import { useApi } from "../../api/api-context.js";
 import { Field } from "../../kit/Field.js";
 import { Message } from "../../kit/Message.js";
+import { PassphraseConfirm } from "../../kit/PassphraseConfirm.js";
 import { useAction } from "../../hooks/useAction.js";
 import { refreshMiner } from "../../stores/miner-store.js";
 import { refreshStaking } from "../../stores/staking-store.js";
@@ -12,8 +14,8 @@ type Key = keyof PortSettings;
 const ROWS: Array<{ key: Key; label: string; hint: string }> = [
   { key: "relay", label: "Relay miner", hint: "Gateways call this. 0.0.0.0 listens on every interface (needed for port forwarding)." },
   { key: "metrics", label: "Prometheus metrics", hint: "Scraped by Prometheus or Grafana Agent; keep it on 127.0.0.1 unless your monitoring runs elsewhere." },
-  { key: "openAi", label: "OpenAI-compatible API", hint: "For local apps; it has no access control, so keep it on 127.0.0.1." },
-  { key: "dashboard", label: "Headless dashboard", hint: "Anything but 127.0.0.1 requires the access token printed at start." },
+  { key: "openAi", label: "OpenAI-compatible API", hint: "For local apps; web pages are refused. Set openAi.apiKey in config.json before opening it to the LAN." },
+  { key: "dashboard", label: "Headless dashboard", hint: "Anything but 127.0.0.1 needs the URL with the access token printed at start." },
 ];
 
 /** Listen addresses of the engine's servers: the relay miner moves at once, the others at the next start. */
@@ -22,13 +24,15 @@ export function PortsForm() {
   const [view, setView] = useState<PortsView | null>(null);
   const [draft, setDraft] = useState<PortSettings | null>(null);
   const [done, setDone] = useState(false);
+  const [passphrase, setPassphrase] = useState("");
   const load = useAction(async () => {
     const next = await api.invoke("app.ports", {});
     setView(next);
     setDraft(next.saved);
   });
   const save = useAction(async (value: PortSettings) => {
-    const next = await api.invoke("app.setPorts", value);
+    const next = await api.invoke("app.setPorts", opening ? { ...value, passphrase } : value);
+    setPassphrase("");
     setView(next);
     setDraft(next.saved);
     setDone(true);
@@ -41,6 +45,8 @@ export function PortsForm() {
 
   if (!view || !draft) return load.error != null ? <SaveRow dirty={false} busy={false} error={load.error} onDiscard={() => {}} /> : <p className="muted">Reading the listen addresses…</p>;
   const dirty = JSON.stringify(draft) !== JSON.stringify(view.saved);
+  // The engine asks for the passphrase when a listener moves onto an address other machines can reach.
+  const opening = ROWS.some((r) => draft[r.key].host !== view.saved[r.key].host && !isLoopbackHost(draft[r.key].host));
   const problem = ROWS.map((r) => draft[r.key]).some((a) => !a.host.trim() || !Number.isInteger(a.port) || a.port < 0 || a.port > 65535);
   const set = (key: Key, patch: Partial<PortSettings[Key]>) => {
     setDone(false);
@@ -48,7 +54,7 @@ export function PortsForm() {
   };
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (draft && !problem) void save.run(draft);
+    if (draft && !problem && (!opening || passphrase)) void save.run(draft);
   }
 
   return (
@@ -76,7 +82,8 @@ export function PortsForm() {
           {view.pendingRestart.map((k) => `${view.running[k].host}:${view.running[k].port} (${ROWS.find((r) => r.key === k)!.label})`).join(" and ")}.
         </Message>
       )}
-      <SaveRow dirty={dirty && !problem} busy={save.busy} error={save.error} onDiscard={() => setDraft(view.saved)} saved={done && !dirty} />
+      {opening && <PassphraseConfirm value={passphrase} onChange={setPassphrase} label="Wallet passphrase (a listener opens to other machines)" />}
+      <SaveRow dirty={dirty && !problem && (!opening || passphrase !== "")} busy={save.busy} error={save.error} onDiscard={() => setDraft(view.saved)} saved={done && !dirty} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useApi } from "../../api/api-context.js";
 import { Button } from "../../kit/Button.js";
 import { Card } from "../../kit/Card.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
+import { PassphraseConfirm } from "../../kit/PassphraseConfirm.js";
 import { ProgressBar } from "../../kit/ProgressBar.js";
 import { useAction } from "../../hooks/useAction.js";
 import { useChain } from "../../stores/chain-store.js";
@@ -19,9 +20,11 @@ export function UnstakeCard() {
   const tx = useStaking((s) => s.tx);
   const height = useChain((s) => s.status?.height ?? null);
   const [confirming, setConfirming] = useState(false);
+  const [passphrase, setPassphrase] = useState("");
   const unstake = useAction(async () => {
-    await api.invoke("staking.unstake", {});
+    await api.invoke("staking.unstake", { passphrase });
     setConfirming(false);
+    setPassphrase("");
     await refreshStaking(api);
   });
   if (!supplier || !params) return null;
@@ -46,8 +49,9 @@ export function UnstakeCard() {
           Gateways stop sending relays at the end of the current session. {formatUpokt(supplier.stakeUpokt)} returns to the owner after{" "}
           {params.unbondingPeriodSessions} session{params.unbondingPeriodSessions === 1 ? "" : "s"} ({unbondingBlocks} blocks, about{" "}
           {formatDuration(unbondingBlocks * params.blockTimeMs)}).
+          <PassphraseConfirm value={passphrase} onChange={setPassphrase} />
           <div className="row">
-            <Button variant="danger" busy={unstake.busy} busyLabel="Unstaking…" onClick={() => void unstake.run()}>
+            <Button variant="danger" busy={unstake.busy} busyLabel="Unstaking…" disabled={!passphrase} onClick={() => void unstake.run()}>
               Unstake
             </Button>
             <Button variant="secondary" onClick={() => setConfirming(false)}>

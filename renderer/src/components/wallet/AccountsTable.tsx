@@ -4,6 +4,7 @@ import { useApi } from "../../api/api-context.js";
 import { Badge } from "../../kit/Badge.js";
 import { Button } from "../../kit/Button.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
+import { PassphraseConfirm } from "../../kit/PassphraseConfirm.js";
 import { useAction } from "../../hooks/useAction.js";
 import { applyWalletSnapshot } from "../../stores/wallet-store.js";
 
@@ -12,6 +13,7 @@ export function AccountsTable({ snapshot }: { snapshot: WalletSnapshot }) {
   const api = useApi();
   const unlocked = snapshot.state === "unlocked";
   const [pendingDelete, setPendingDelete] = useState<{ address: string; token: string; warning: string } | null>(null);
+  const [passphrase, setPassphrase] = useState("");
   const action = useAction(async (kind: "operator" | "prepare" | "delete", account: AccountSummary) => {
     if (kind === "operator") applyWalletSnapshot(await api.invoke("wallet.setOperator", { address: account.address }));
     if (kind === "prepare") {
@@ -19,8 +21,9 @@ export function AccountsTable({ snapshot }: { snapshot: WalletSnapshot }) {
       setPendingDelete({ address: prepared.address, token: prepared.confirmationToken, warning: prepared.warning });
     }
     if (kind === "delete" && pendingDelete) {
-      applyWalletSnapshot(await api.invoke("wallet.delete", { address: pendingDelete.address, confirmationToken: pendingDelete.token }));
+      applyWalletSnapshot(await api.invoke("wallet.delete", { address: pendingDelete.address, confirmationToken: pendingDelete.token, passphrase }));
       setPendingDelete(null);
+      setPassphrase("");
     }
   });
 
@@ -69,8 +72,9 @@ export function AccountsTable({ snapshot }: { snapshot: WalletSnapshot }) {
       {pendingDelete && (
         <Message tone="warn" title="Delete this account from this computer?" next="Reveal and write down its recovery phrase first if you have not.">
           {pendingDelete.warning}
+          <PassphraseConfirm value={passphrase} onChange={setPassphrase} />
           <div className="row">
-            <Button variant="danger" busy={action.busy} onClick={() => void action.run("delete", snapshot.accounts.find((a) => a.address === pendingDelete.address)!)}>
+            <Button variant="danger" busy={action.busy} disabled={!passphrase} onClick={() => void action.run("delete", snapshot.accounts.find((a) => a.address === pendingDelete.address)!)}>
               Delete account
             </Button>
             <Button variant="secondary" onClick={() => setPendingDelete(null)}>

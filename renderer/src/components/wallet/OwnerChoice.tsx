@@ -4,6 +4,7 @@ import { useApi } from "../../api/api-context.js";
 import { Button } from "../../kit/Button.js";
 import { Field } from "../../kit/Field.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
+import { PassphraseConfirm } from "../../kit/PassphraseConfirm.js";
 import { useAction } from "../../hooks/useAction.js";
 import { applyWalletSnapshot } from "../../stores/wallet-store.js";
 
@@ -20,9 +21,11 @@ export function OwnerChoice({ snapshot }: { snapshot: WalletSnapshot }) {
   const others = snapshot.accounts.filter((a) => a.address !== snapshot.operatorAddress);
   const [local, setLocal] = useState(snapshot.owner?.custody === "local" ? snapshot.owner.address : others[0]?.address ?? "");
   const [external, setExternal] = useState(snapshot.owner?.custody === "external" ? snapshot.owner.address : "");
+  const [passphrase, setPassphrase] = useState("");
   const save = useAction(async () => {
     const address = choice === "operator" ? null : choice === "local" ? local : external.trim();
-    applyWalletSnapshot(await api.invoke("wallet.setOwner", { address }));
+    applyWalletSnapshot(await api.invoke("wallet.setOwner", { address, passphrase }));
+    setPassphrase("");
   });
 
   const target = choice === "operator" ? null : choice === "local" ? local : external.trim();
@@ -85,6 +88,7 @@ export function OwnerChoice({ snapshot }: { snapshot: WalletSnapshot }) {
           {(control) => <input {...control} spellCheck={false} placeholder="pokt1…" value={external} onChange={(e) => setExternal(e.target.value)} />}
         </Field>
       )}
+      {!unchanged && <PassphraseConfirm value={passphrase} onChange={setPassphrase} />}
       {save.error != null && <ErrorMessage error={save.error} title="The owner was not changed." />}
       {snapshot.owner && unchanged && (
         <Message tone="ok">
@@ -93,7 +97,7 @@ export function OwnerChoice({ snapshot }: { snapshot: WalletSnapshot }) {
         </Message>
       )}
       <div className="row">
-        <Button type="submit" busy={save.busy} busyLabel="Saving…" disabled={unchanged || (choice === "external" && !external.trim()) || (choice === "local" && !local)}>
+        <Button type="submit" busy={save.busy} busyLabel="Saving…" disabled={unchanged || !passphrase || (choice === "external" && !external.trim()) || (choice === "local" && !local)}>
           Save owner
         </Button>
       </div>

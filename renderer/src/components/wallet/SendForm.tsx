@@ -6,6 +6,7 @@ import { useApi } from "../../api/api-context.js";
 import { Button } from "../../kit/Button.js";
 import { Field } from "../../kit/Field.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
+import { PassphraseConfirm } from "../../kit/PassphraseConfirm.js";
 import { useAction } from "../../hooks/useAction.js";
 import { useStaking } from "../../stores/staking-store.js";
 import { parsePokt } from "../../view-models/staking.js";
@@ -21,6 +22,7 @@ export function SendForm({ snapshot }: { snapshot: WalletSnapshot }) {
   const [estimate, setEstimate] = useState<TxEstimate | null>(null);
   const [estimateError, setEstimateError] = useState<unknown>(null);
   const [confirmed, setConfirmed] = useState(false);
+  const [passphrase, setPassphrase] = useState("");
   const parsed = parsePokt(amount);
   const toValid = /^pokt1[02-9ac-hj-np-z]{38,58}$/.test(to.trim());
   const request = toValid && "upokt" in parsed && parsed.upokt > 0n ? { fromAddress: from, toAddress: to.trim(), amountUpokt: parsed.upokt.toString() } : null;
@@ -37,15 +39,16 @@ export function SendForm({ snapshot }: { snapshot: WalletSnapshot }) {
     return () => clearTimeout(timer);
   }, [key]);
   const send = useAction(async () => {
-    const result = await api.invoke("transfer.send", request!);
+    const result = await api.invoke("transfer.send", { ...request!, passphrase });
     setAmount("");
     setConfirmed(false);
+    setPassphrase("");
     return result;
   });
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (request && confirmed && estimate?.enough) void send.run();
+    if (request && confirmed && passphrase && estimate?.enough) void send.run();
   }
 
   return (
@@ -88,11 +91,12 @@ export function SendForm({ snapshot }: { snapshot: WalletSnapshot }) {
           </span>
         </label>
       )}
+      {estimate?.enough && request && confirmed && <PassphraseConfirm value={passphrase} onChange={setPassphrase} />}
       {tx?.kind === "send" && send.busy && <TxProgressView tx={tx} label="Transfer" />}
       {send.error != null && <ErrorMessage error={send.error} title="Nothing was sent." />}
       {send.data && !send.busy && <Message tone="ok">Sent in block {send.data.height} (fee {formatUpokt(send.data.feeUpokt)}).</Message>}
       <div className="row">
-        <Button type="submit" busy={send.busy} busyLabel="Sending…" disabled={!request || !estimate?.enough || !confirmed}>
+        <Button type="submit" busy={send.busy} busyLabel="Sending…" disabled={!request || !estimate?.enough || !confirmed || !passphrase}>
           Send
         </Button>
       </div>
