@@ -1,7 +1,22 @@
 import type { DiagnosticsBundle } from "../../../shared/api/index.js";
 
 /** Keys whose values never enter a bundle, however deep they sit (narrower than the log sink's rule, so figures such as tokensGenerated survive). */
-const SECRET_KEY = /mnemonic|passphrase|password|private.?key|secret|seed|^token$|access.?token|auth/i;
+const SECRET_KEY = /mnemonic|passphrase|password|private.?key|secret|seed|^token$|access.?token|auth|api.?key|x-api-key/i;
+
+/** Credentials inside URLs: `user:pass@`, secret-looking query parameters, and API keys that providers put in the path. */
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+const QUERY_SECRET = /([?&](?:api[-_]?key|key|token|access[-_]?token|auth|secret|password)=)[^&#\s"']+/gi;
+/** A path segment of 20+ URL-safe characters mixing letters and digits: how RPC providers embed keys (`/v2/<key>`). */
+const PATH_KEY = /\/(?=[A-Za-z0-9_-]{20,}(?:[/?#]|$))(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,}/g;
+
+export function scrubUrls(text: string): string {
+  return text.replace(URL_PATTERN, (url) =>
+    url
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, "$1[redacted]@")
+      .replace(QUERY_SECRET, "$1[redacted]")
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i, (_m, origin: string, rest: string) => origin + rest.replace(PATH_KEY, "/[redacted]")),
+  );
+}
 
 export interface DiagnosticsSources {
   /** Sections of the bundle, each read independently: one that fails is reported as its error, not fatal. */
@@ -32,7 +47,7 @@ export async function buildDiagnostics(sources: DiagnosticsSources): Promise<Dia
 }
 
 export function redactValue(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === "string") return secrets.reduce((text, secret) => text.split(secret).join("[redacted]"), value);
+  if (typeof value === "string") return scrubUrls(secrets.reduce((text, secret) => text.split(secret).join("[redacted]"), value));
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Error) return redactValue(value.message, secrets);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));

@@ -56,3 +56,27 @@ test("a folder opens only for the desktop window; a browser gets its path", asyn
   assert.deepEqual(await handlers["app.openFolder"]({ folder: "models" }, { transport: "ipc" }), { opened: true, path: "/data/models" });
   assert.deepEqual(opened, ["/data/models"]);
 });
+
+test("credentials inside URLs and API-key headers are scrubbed", async () => {
+  const bundle = await buildDiagnostics({
+    sections: {
+      settings: () => ({
+        rpcUrl: "https://alice:hunter2@rpc.example.com:443/v1/3f9a2c7e1b4d4e8fa0c1d2e3f4a5b6c7?network=main",
+        gatewayUrl: "https://eth.example.org/v2/AbCdEf0123456789xyzUVW/extra",
+        indexer: "https://api.example.net/query?apikey=s3cr3t-value&limit=10",
+        headers: { "X-API-Key": "abc123", "api-key": "def456", apiKey: "ghi789" },
+        plain: "https://rpc.example.com/v1/status and /cosmos/base/tendermint/v1beta1/blocks/latest",
+      }),
+    },
+    secrets: () => [],
+  });
+  const text = bundle.content;
+  for (const secret of ["alice", "hunter2", "3f9a2c7e1b4d4e8fa0c1d2e3f4a5b6c7", "AbCdEf0123456789xyzUVW", "s3cr3t-value", "abc123", "def456", "ghi789"]) {
+    assert.ok(!text.includes(secret), `${secret} leaked`);
+  }
+  const settings = JSON.parse(text).settings;
+  assert.equal(settings.rpcUrl, "https://[redacted]@rpc.example.com:443/v1/[redacted]?network=main");
+  assert.equal(settings.gatewayUrl, "https://eth.example.org/v2/[redacted]/extra");
+  assert.equal(settings.indexer, "https://api.example.net/query?apikey=[redacted]&limit=10");
+  assert.equal(settings.plain, "https://rpc.example.com/v1/status and /cosmos/base/tendermint/v1beta1/blocks/latest", "ordinary URLs stay readable");
+});
