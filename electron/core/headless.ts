@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createCore } from "./app/create-core.js";
 import { installLastResortHandlers } from "./runtime/last-resort.js";
+import { keepPrivate } from "./runtime/private-files.js";
 import { defaultDataDir } from "./runtime/data-dir.js";
 import { HeadlessServer } from "./app/headless-server.js";
 
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(values["data-dir"] ?? defaultDataDir());
   const version = JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")).version as string;
 
+  // Everything the engine writes is owner-only (files 0600, folders 0700).
+  keepPrivate();
   const core = createCore({
     dataDir,
     version,

@@ -5,6 +5,7 @@ import type * as Electron from "electron";
 import type { PageRoute } from "../../shared/api/index.js";
 import { createCore, type Core, type CoreOptions } from "../core/app/create-core.js";
 import { installLastResortHandlers } from "../core/runtime/last-resort.js";
+import { keepPrivate } from "../core/runtime/private-files.js";
 import { CONTENT_SECURITY_POLICY } from "../core/app/static-files.js";
 import { InstallGate } from "../core/serving/install-gate.js";
 import { systemClock, type Clock } from "../core/runtime/clock.js";
@@ -96,6 +97,8 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
   await app.whenReady();
 
   const userData = app.getPath("userData");
+  // Everything the engine writes is owner-only (files 0600, folders 0700).
+  keepPrivate();
   const core = createCore({
     dataDir: userData,
     version: app.getVersion(),

@@ -20,6 +20,7 @@ import { AvailabilityController } from "../serving/availability-controller.js";
 import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers } from "../models/api-handlers.js";
 import { ModelPaths } from "../models/model-paths.js";
+import { tightenPermissions } from "../runtime/private-files.js";
 import { createChainHandlers } from "../chain/api-handlers.js";
 import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
@@ -105,6 +106,8 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const startedAt = Date.now();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Keys, the ledger and logs are the owner's alone, including what earlier versions wrote 0644/0755.
+  tightenPermissions(options.dataDir);
   const events = new EventBus();
   const logs = new LogSink({
     dir: `${options.dataDir}/logs`,
