@@ -27,6 +27,7 @@ import {
   isNotFoundError,
   parseQueryFailure,
 } from "./errors.js";
+import { DEFAULT_GAS_MULTIPLIER, feeUpokt, gasLimitFor } from "./fees.js";
 import type { NetworkProfile } from "./networks.js";
 import { setupPocketExtension, type PocketExtension } from "./queries.js";
 
@@ -64,7 +65,7 @@ export interface TxOutcome {
 
 export interface BroadcastOptions {
   memo?: string;
-  /** Multiplies the simulated gas (default 1.5: state can change between simulation and inclusion). */
+  /** Multiplies the simulated gas (default DEFAULT_GAS_MULTIPLIER). */
   gasMultiplier?: number;
   /** The tx is dropped if not included by this height (claims/proofs use their window's close). */
   timeoutHeight?: bigint;
@@ -264,6 +265,16 @@ export class ChainClient {
     }
   }
 
+  /** The upokt a transaction with `gasLimit` pays at the network's minimum gas price. */
+  feeForGasLimit(gasLimit: number | bigint): bigint {
+    return feeUpokt(gasLimit, this.gasPrice);
+  }
+
+  /** What signAndBroadcast pays for a transaction whose simulation used `simulatedGas`. */
+  feeForSimulatedGas(simulatedGas: number, gasMultiplier = DEFAULT_GAS_MULTIPLIER): bigint {
+    return this.feeForGasLimit(gasLimitFor(simulatedGas, gasMultiplier));
+  }
+
   /**
    * Simulates, signs (SIGN_MODE_DIRECT), broadcasts and waits for inclusion. Transactions of one address are
    * sent one after the other so each gets the right sequence.
@@ -279,7 +290,7 @@ export class ChainClient {
       let response: DeliverTxResponse;
       try {
         // A numeric fee is cosmjs' "simulate, multiply the gas, price it at gasPrice".
-        const gasMultiplier = options.gasMultiplier ?? 1.5;
+        const gasMultiplier = options.gasMultiplier ?? DEFAULT_GAS_MULTIPLIER;
         response = await client.signAndBroadcast(signerAddress, messages, gasMultiplier, options.memo ?? "", options.timeoutHeight);
       } catch (error) {
         throw this.translate(error, error instanceof BroadcastTxError ? "check" : "simulate");

@@ -5,6 +5,7 @@ import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { Decimal } from "@cosmjs/math";
+import { feeForGas } from "../chain/fees.js";
 import { application, gateway, proof, queries, service, shared, supplier } from "../pokt/proto/index.js";
 import { EventSink, type AbciEvent, type ChainContext } from "./context.js";
 import type { LocalnetGenesis } from "./config.js";
@@ -383,11 +384,8 @@ export class PocketApp {
   }
 }
 
-/** ceil(gas × min gas price), the smallest fee a validator accepts. */
+/** The smallest fee a validator accepts: priced as the client prices its transactions. */
 export function requiredFee(gasLimit: bigint, minGasPrice: Decimal): bigint {
-  const fractional = minGasPrice.fractionalDigits;
-  const atomics = BigInt(minGasPrice.atomics) * gasLimit;
-  const scale = 10n ** BigInt(fractional);
-  return (atomics + scale - 1n) / scale;
+  return feeForGas(gasLimit, minGasPrice);
 }
 
