@@ -59,7 +59,7 @@ export const CORE_ROOMS: Readonly<Record<string, readonly string[]>> = {
   wallet: ["runtime", "pokt"],
   localnet: ["runtime", "pokt", "chain"],
   relayminer: ["runtime", "pokt", "chain", "ledger", "serving"],
-  staking: ["runtime", "pokt", "chain", "wallet", "localnet", "relayminer"],
+  staking: ["runtime", "pokt", "chain", "wallet", "localnet"],
   app: ["runtime", "pokt", "ledger", "hardware", "models", "inference", "serving", "chain", "wallet", "localnet", "relayminer", "staking"],
 };
 

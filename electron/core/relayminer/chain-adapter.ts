@@ -3,8 +3,9 @@
 // the settlement block's events where the network allows /block_results (the embedded localnet), estimated from
 // params elsewhere.
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
-import { GasPrice, calculateFee } from "@cosmjs/stargate";
+import { ClaimFeeEstimator } from "../chain/claim-fees.js";
 import { ChainTxError, ChainUnavailableError, isNotFoundError, parseQueryFailure } from "../chain/errors.js";
+import { DEFAULT_GAS_MULTIPLIER } from "../chain/fees.js";
 import type { ChainClient, ChainEvent } from "../chain/client.js";
 import type { BlockFollower } from "../chain/block-follower.js";
 import { msgs } from "../chain/msgs.js";
@@ -29,11 +30,6 @@ import {
   type TxReceipt,
 } from "./chain.js";
 import type { RelayMinerMetrics } from "./metrics.js";
-
-/** Gas of one MsgSubmitProof relative to one MsgCreateClaim (a proof carries a relay and ~10 side nodes). */
-const PROOF_TO_CLAIM_GAS = 3;
-/** A claim's gas when it cannot be simulated (cosmos-sdk message plus a 48-byte root; generous). */
-const DEFAULT_CLAIM_GAS = 200_000;
 
 /** Times every call into `component` under relayminer_full_node_grpc_call_duration_seconds. */
 function timed<T extends object>(target: T, component: string, metrics: RelayMinerMetrics): T {
@@ -130,19 +126,17 @@ export interface ClaimChainOptions {
   client: ChainClient;
   /** The operator's SIGN_MODE_DIRECT signer (the wallet's). */
   signerFor(operatorAddress: string): OfflineDirectSigner;
-  /** The gas multiplier applied to simulated gas (ChainClient's default is 1.5). */
+  /** The gas multiplier applied to simulated gas (default: ChainClient's). */
   gasMultiplier?: number;
 }
 
 export class ChainClaimSubmitter implements ClaimChain {
-  private readonly gasPrice: GasPrice;
   private readonly gasMultiplier: number;
-  /** Gas of one claim in the last simulation. */
-  private claimGas: number | undefined;
+  private readonly fees: ClaimFeeEstimator;
 
   constructor(private readonly options: ClaimChainOptions) {
-    this.gasPrice = GasPrice.fromString(options.client.profile.minGasPrice);
-    this.gasMultiplier = options.gasMultiplier ?? 1.5;
+    this.gasMultiplier = options.gasMultiplier ?? DEFAULT_GAS_MULTIPLIER;
+    this.fees = new ClaimFeeEstimator(options.client, options.signerFor, this.gasMultiplier);
   }
 
   async blockHash(height: bigint): Promise<Uint8Array> {
@@ -161,15 +155,12 @@ export class ChainClaimSubmitter implements ClaimChain {
     return this.options.client.balance(address);
   }
 
-  async estimateClaimFee(operatorAddress: string, claims: readonly ClaimToSubmit[]): Promise<bigint> {
-    const gas = await this.simulateClaims(operatorAddress, claims);
-    this.claimGas = Math.ceil(gas / Math.max(1, claims.length));
-    return this.feeFor(gas);
+  estimateClaimFee(operatorAddress: string, claims: readonly ClaimToSubmit[]): Promise<bigint> {
+    return this.fees.claimFee(operatorAddress, claims);
   }
 
   async estimateProofFee(): Promise<bigint> {
-    // A proof cannot be simulated before it exists (nor outside its window): price it from a claim's gas.
-    return this.feeFor((this.claimGas ?? DEFAULT_CLAIM_GAS) * PROOF_TO_CLAIM_GAS);
+    return this.fees.proofFee();
   }
 
   async createClaims(operatorAddress: string, claims: readonly ClaimToSubmit[], timeoutHeight: bigint): Promise<TxReceipt> {
@@ -225,24 +216,6 @@ export class ChainClaimSubmitter implements ClaimChain {
       });
     }
     return outcomes;
-  }
-
-  private async simulateClaims(operatorAddress: string, claims: readonly ClaimToSubmit[]): Promise<number> {
-    const messages = claims.map((claim) =>
-      msgs.createClaim({ supplierOperatorAddress: operatorAddress, sessionHeader: claim.header, rootHash: claim.rootHash }),
-    );
-    try {
-      return await this.options.client.simulate(this.options.signerFor(operatorAddress), operatorAddress, messages);
-    } catch (error) {
-      // Outside its window a claim fails simulation; its gas is still about what a claim costs.
-      if (error instanceof ChainTxError) return DEFAULT_CLAIM_GAS * messages.length;
-      throw error;
-    }
-  }
-
-  private feeFor(gas: number): bigint {
-    const fee = calculateFee(Math.ceil(gas * this.gasMultiplier), this.gasPrice);
-    return fee.amount.reduce((sum, coin) => sum + BigInt(coin.amount), 0n);
   }
 
   private async broadcast(operatorAddress: string, messages: ReturnType<typeof msgs.createClaim>[], timeoutHeight: bigint): Promise<TxReceipt> {

@@ -1,20 +1,17 @@
-import { calculateFee, GasPrice } from "@cosmjs/stargate";
 import type { EncodeObject, OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { ApiError, type MinerMetrics, type MinerStatus } from "../../../shared/api/index.js";
 import type { EndpointCheck, EndpointSettings, ServiceInfo, StakeRequest, StakingParams, SupplierState, TxEstimate, TxProgress, TxResult } from "../../../shared/api/staking.js";
 import type { Logger } from "../runtime/logger.js";
+import { ClaimFeeEstimator } from "../chain/claim-fees.js";
 import type { ChainClient } from "../chain/client.js";
 import { msgs } from "../chain/msgs.js";
 import type { NetworkName } from "../chain/networks.js";
 import { RPCType } from "../pokt/proto/shared.js";
 import type { Supplier } from "../pokt/proto/shared.js";
-import { ChainClaimSubmitter } from "../relayminer/chain-adapter.js";
 import { parsePoktAddress } from "../wallet/address.js";
 import { EndpointStore } from "./endpoint-store.js";
 import { probeEndpoint } from "./endpoint-probe.js";
 
-/** cosmjs' default: simulated gas × 1.5, as ChainClient.signAndBroadcast uses. */
-const GAS_MULTIPLIER = 1.5;
 /** Also a never-funded account: the chain knows nothing of it until it receives tokens. */
 const INSUFFICIENT_FUNDS = /insufficient funds|does not hold enough|does not exist on chain/i;
 const RPC_TYPE_NAMES = Object.fromEntries(Object.entries(RPCType).map(([name, value]) => [value, name])) as Record<number, string>;
@@ -245,16 +242,6 @@ export class StakingService {
     return { from, message: msgs.send(from, to, amount), amount };
   }
 
-  /** The fee of a transaction whose simulation used `gas` (signAndBroadcast multiplies it the same way). */
-  private gasFee(client: ChainClient, gas: number): bigint {
-    return this.feeForGasLimit(client, Math.ceil(gas * GAS_MULTIPLIER));
-  }
-
-  private feeForGasLimit(client: ChainClient, gasLimit: number): bigint {
-    const fee = calculateFee(gasLimit, GasPrice.fromString(client.profile.minGasPrice));
-    return fee.amount.reduce((sum, coin) => sum + BigInt(coin.amount), 0n);
-  }
-
   private async estimate(client: ChainClient, signer: string, messages: EncodeObject[], spend: bigint, extraFee: bigint): Promise<TxEstimate> {
     const balance = await client.balance(signer);
     let gas: number;
@@ -265,8 +252,8 @@ export class StakingService {
       if (!INSUFFICIENT_FUNDS.test(error instanceof Error ? error.message : String(error))) throw error;
       gas = 0;
     }
-    const fee = this.gasFee(client, gas) + extraFee;
-    const needed = spend + this.gasFee(client, gas);
+    const fee = client.feeForSimulatedGas(gas) + extraFee;
+    const needed = spend + client.feeForSimulatedGas(gas);
     const shortfall = needed > balance ? needed - balance : 0n;
     return {
       signerAddress: signer,
@@ -287,7 +274,7 @@ export class StakingService {
       const signerKeys = this.options.wallet.directSigner(signer);
       emit("broadcasting");
       const outcome = await client.signAndBroadcast(signerKeys, signer, messages);
-      const fee = this.feeForGasLimit(client, Number(outcome.gasWanted)) + extraFee;
+      const fee = client.feeForGasLimit(outcome.gasWanted) + extraFee;
       emit("included", { txHash: outcome.txHash, height: outcome.height });
       return { txHash: outcome.txHash, height: outcome.height, feeUpokt: fee.toString() };
     } catch (error) {
@@ -301,10 +288,10 @@ export class StakingService {
     const operator = this.options.wallet.operatorAddress;
     if (!operator) return null;
     try {
-      const pricing = new ChainClaimSubmitter({ client, signerFor: (address) => this.options.wallet.directSigner(address) });
+      const fees = new ClaimFeeEstimator(client, (address) => this.options.wallet.directSigner(address));
       // A proof is priced from the claim's simulated gas, so the claim goes first.
-      const claim = await pricing.estimateClaimFee(operator, []);
-      const proof = await pricing.estimateProofFee();
+      const claim = await fees.claimFee(operator, []);
+      const proof = fees.proofFee();
       return (claim + proof + proofSubmissionFee).toString();
     } catch (error) {
       this.options.logger.debug("could not price a session's fees", { error });
