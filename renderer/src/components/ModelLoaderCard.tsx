@@ -6,6 +6,7 @@ import { Badge } from "../kit/Badge.js";
 import { Button } from "../kit/Button.js";
 import { Card } from "../kit/Card.js";
 import { Field } from "../kit/Field.js";
+import { useImportFolderHint } from "../hooks/useImportFolderHint.js";
 import { ErrorMessage } from "../kit/Message.js";
 import { useEngine } from "../stores/engine-store.js";
 
@@ -13,6 +14,7 @@ const STATE_TONE = { idle: "neutral", loading: "info", ready: "ok", error: "erro
 
 /** What the inference engine has loaded, and loading any GGUF file by path (without installing it). */
 export function ModelLoaderCard() {
+  const importHint = useImportFolderHint();
   const api = useApi();
   const status = useEngine((s) => s.inference);
   const [path, setPath] = useState("");
@@ -55,7 +57,7 @@ export function ModelLoaderCard() {
         <p className="muted">No model loaded. Pick one on the Models page, or load a file by path below.</p>
       )}
       <form className="row" onSubmit={submit}>
-        <Field className="grow" label="GGUF file on this machine">
+        <Field className="grow" label="GGUF file on this machine" hint={importHint}>
           {(control) => <input {...control} name="modelPath" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/model.gguf" spellCheck={false} />}
         </Field>
         <Button type="submit" busy={load.busy} busyLabel="Loading…" disabled={!path.trim()}>
