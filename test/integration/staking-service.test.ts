@@ -53,6 +53,8 @@ test("the chain's staking rules come from its params", async () => {
   assert.equal(params.numBlocksPerSession, 10);
   assert.equal(params.network, "localnet");
   assert.ok(BigInt(params.feesPerSessionUpokt ?? "0") > 0n, "a claim and a proof cost something");
+  const proofSubmissionFee = BigInt((await net.client.pocket.proofParams()).proofSubmissionFee?.amount ?? "0");
+  assert.ok(BigInt(params.feesPerSessionUpokt!) > proofSubmissionFee, "the claim's and the proof's transaction fees are counted, not only the submission fee");
 });
 
 test("a missing service reads as null; registering it makes it exist with this owner", async () => {

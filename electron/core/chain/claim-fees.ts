@@ -30,9 +30,21 @@ export class ClaimFeeEstimator {
 
   /** The fee of one transaction creating `claims`; it also sets the gas proofs are priced from. */
   async claimFee(operatorAddress: string, claims: readonly ClaimToPrice[]): Promise<bigint> {
+    if (claims.length === 0) throw new Error("claimFee prices at least one claim; use typicalSessionFees before any exists");
     const gas = await this.simulateClaims(operatorAddress, claims);
     this.claimGas = Math.ceil(gas / Math.max(1, claims.length));
     return this.client.feeForSimulatedGas(gas, this.gasMultiplier);
+  }
+
+  /**
+   * What one session costs before any claim exists (staking shows it): a claim and a proof priced from the default
+   * claim gas. A transaction without messages cannot be simulated, so there is nothing better to ask the chain.
+   */
+  typicalSessionFees(): { claimUpokt: bigint; proofUpokt: bigint } {
+    return {
+      claimUpokt: this.client.feeForSimulatedGas(DEFAULT_CLAIM_GAS, this.gasMultiplier),
+      proofUpokt: this.client.feeForSimulatedGas(DEFAULT_CLAIM_GAS * PROOF_TO_CLAIM_GAS, this.gasMultiplier),
+    };
   }
 
   /** The fee of one proof transaction, from the last claim simulation's gas. */

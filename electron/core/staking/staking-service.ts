@@ -288,11 +288,8 @@ export class StakingService {
     const operator = this.options.wallet.operatorAddress;
     if (!operator) return null;
     try {
-      const fees = new ClaimFeeEstimator(client, (address) => this.options.wallet.directSigner(address));
-      // A proof is priced from the claim's simulated gas, so the claim goes first.
-      const claim = await fees.claimFee(operator, []);
-      const proof = fees.proofFee();
-      return (claim + proof + proofSubmissionFee).toString();
+      const fees = new ClaimFeeEstimator(client, (address) => this.options.wallet.directSigner(address)).typicalSessionFees();
+      return (fees.claimUpokt + fees.proofUpokt + proofSubmissionFee).toString();
     } catch (error) {
       this.options.logger.debug("could not price a session's fees", { error });
       return null;

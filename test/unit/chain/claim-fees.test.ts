@@ -49,6 +49,17 @@ test("a claim transaction is simulated with the operator's signer; a proof costs
   assert.equal(estimator.proofFee(), fee(1_000_000 * PROOF_TO_CLAIM_GAS), "per claim, not per transaction");
 });
 
+test("a session's fees before any claim exists are a default claim and proof, never zero; pricing no claim is refused", async () => {
+  const { client, simulated } = fakeClient(() => assert.fail("nothing is simulated"));
+  const estimator = new ClaimFeeEstimator(client, () => signer);
+  const typical = estimator.typicalSessionFees();
+  assert.equal(typical.claimUpokt, fee(DEFAULT_CLAIM_GAS));
+  assert.equal(typical.proofUpokt, fee(DEFAULT_CLAIM_GAS * PROOF_TO_CLAIM_GAS));
+  assert.ok(typical.claimUpokt > 0n && typical.proofUpokt > 0n);
+  await assert.rejects(estimator.claimFee(OPERATOR, []), /at least one claim/);
+  assert.equal(simulated.length, 0);
+});
+
 test("the gas multiplier given applies to claims and proofs", async () => {
   const { client } = fakeClient(() => 3_000_001);
   const estimator = new ClaimFeeEstimator(client, () => signer, 2);
