@@ -133,7 +133,7 @@ export const StakeCommandParams = z.object({
 export type StakeCommandParams = z.input<typeof StakeCommandParams>;
 
 export const StakeCommand = z.object({
-  /** The supplier stake config, per protocol.md §11.1. */
+  /** The supplier stake config, per docs/protocol.md §10.1. */
   yaml: z.string(),
   configFileName: z.string(),
   /** One line for a POSIX shell. */

@@ -8,7 +8,7 @@ import { z } from "zod";
 /** Written into every catalog file; a catalog with another value is refused as a whole. */
 export const CATALOG_SCHEMA = "pocketforge-catalog-v1";
 
-/** protocol.md §11.2: what MsgAddService accepts as a service id. */
+/** docs/protocol.md §10.2: what MsgAddService accepts as a service id. */
 export const SERVICE_ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
 export const SERVICE_ID_MAX_LENGTH = 42;
 

@@ -30,7 +30,7 @@ function prng(seed: number): () => number {
   };
 }
 
-/** What §3.2/§4.3 say a body with this defect gets, derived from the bytes alone. */
+/** What docs/protocol.md §3.2 and §4.4 say a body with this defect gets, derived from the bytes alone. */
 function expectedForMalformed(body: Uint8Array): string {
   let decoded: RelayRequest;
   try {

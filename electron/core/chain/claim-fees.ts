@@ -1,5 +1,5 @@
 // What a supplier's claim and proof transactions cost in fees: the relay miner weighs them against a claim's
-// value and the operator's balance (protocol.md §9.4), staking shows them per session. A claim transaction is
+// value and the operator's balance (docs/protocol.md §8.4), staking shows them per session. A claim transaction is
 // simulated; a proof cannot be before it exists (nor outside its window), so it is priced from a claim's gas.
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import type { SessionHeader } from "../pokt/proto/session.js";

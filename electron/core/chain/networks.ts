@@ -1,4 +1,4 @@
-// Network profiles (protocol.md §1): where the CometBFT RPC of each network lives, which chain ids it may
+// Network profiles (docs/protocol.md §1.2): where the CometBFT RPC of each network lives, which chain ids it may
 // report, its minimum gas price and roughly how fast it produces blocks (which sets polling intervals).
 export type NetworkName = "localnet" | "beta" | "mainnet" | "custom";
 
@@ -56,7 +56,7 @@ export const BETA: NetworkProfile = {
   name: "beta",
   rpcUrl: "https://sauron-rpc.beta.infra.pocket.network",
   wsUrl: "wss://sauron-rpc.beta.infra.pocket.network",
-  // The code constant says pocket-lego-testnet, explorer links say pocket-beta (protocol.md §1, §17.5).
+  // The code constant says pocket-lego-testnet, explorer links say pocket-beta (docs/protocol.md §1.2, §15.2).
   expectedChainIds: ["pocket-lego-testnet", "pocket-beta"],
   minGasPrice: DEFAULT_MIN_GAS_PRICE,
   denom: DEFAULT_DENOM,

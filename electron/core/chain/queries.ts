@@ -1,4 +1,4 @@
-// A cosmjs QueryClient extension for the pocket modules (protocol.md §12): every gRPC query the supplier,
+// A cosmjs QueryClient extension for the pocket modules (docs/protocol.md §11.1): every gRPC query the supplier,
 // the dashboard and the traffic generator need, sent through ABCI with the canonical pokt codecs.
 import type { QueryClient } from "@cosmjs/stargate";
 import { queries, type QueryMethod } from "../pokt/proto/index.js";

@@ -1,4 +1,4 @@
-// Which leaf a supplier must prove (protocol.md §8.4, poktroll pkg/crypto/protocol/proof_path.go):
+// Which leaf a supplier must prove (docs/protocol.md §7.4, poktroll pkg/crypto/protocol/proof_path.go):
 // SHA256(block_hash(proof_window_open − 1) ‖ ascii(session_id)). The chain recomputes it from the same block,
 // so the miner must use exactly that block's hash, never a later one.
 import { sha256 } from "@noble/hashes/sha2.js";

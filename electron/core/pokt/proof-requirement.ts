@@ -1,4 +1,4 @@
-// Whether the chain will demand a proof for a claim (protocol.md §9.3, poktroll x/proof
+// Whether the chain will demand a proof for a claim (docs/protocol.md §8.3, poktroll x/proof
 // ProofRequirementForClaim). The miner must compute this exactly as the chain does: submitting a proof
 // the chain does not require fails the whole transaction, and omitting a required one gets the supplier
 // slashed.

@@ -1,4 +1,4 @@
-// The bytes a supplier signs for a RelayResponse (protocol.md §4.4, poktroll RelayResponse.GetSignableBytesHash):
+// The bytes a supplier signs for a RelayResponse (docs/protocol.md §4.5, poktroll RelayResponse.GetSignableBytesHash):
 // the canonical response with the operator signature emptied and, because payload_hash commits to it, the
 // payload left out. Gateways and the chain's proof validation recompute exactly these bytes to verify.
 import { RelayResponse } from "./proto/service.js";

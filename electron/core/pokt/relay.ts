@@ -1,4 +1,4 @@
-// Relays (protocol.md §4.1, §6): request signable bytes, the mined form of a relay, relay bytes and hash,
+// Relays (docs/protocol.md §4.1, §6): request signable bytes, the mined form of a relay, relay bytes and hash,
 // the difficulty target and its update rule, compute-unit bounds and stateless relay validation.
 import { fromBech32 } from "@cosmjs/encoding";
 import { bytesToNumberBE, numberToVarBytesBE } from "@noble/curves/utils.js";

@@ -1,4 +1,4 @@
-// Supplier (RelayMiner operator) signature over a RelayResponse (protocol.md §4.4): cosmos-sdk's
+// Supplier (RelayMiner operator) signature over a RelayResponse (docs/protocol.md §4.5): cosmos-sdk's
 // secp256k1 PrivKey.Sign(h) with h = SHA256(signable response bytes). Sign hashes h AGAIN, so the
 // ECDSA message is SHA256(h): RFC 6979 nonce, low-S, 64-byte R‖S, exactly as the non-CGO (decred)
 // cosmos-sdk build produces and verifies it.

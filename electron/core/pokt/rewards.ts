@@ -1,4 +1,4 @@
-// Reward arithmetic (protocol.md §6, §9.3, §10) in exact integers and rationals, floored where the chain
+// Reward arithmetic (docs/protocol.md §6.4, §8.3, §9) in exact integers and rationals, floored where the chain
 // floors: difficulty multiplier, estimated compute units, claimed uPOKT, per-relay cost, the per-session
 // budget the off-chain meter allows, and how a settlement is split. Amounts are uPOKT as bigint.
 import { bytesToNumberBE } from "@noble/curves/utils.js";

@@ -1,4 +1,4 @@
-// poktroll's pkg/crypto/rand SeededFloat64 (protocol.md §9.3): SHA-256 of the joined seed parts, the
+// poktroll's pkg/crypto/rand SeededFloat64 (docs/protocol.md §8.3): SHA-256 of the joined seed parts, the
 // hash's leading varint as a Go math/rand seed, and that generator's first Float64.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { GoMathRand } from "./go-math-rand.js";

@@ -1,4 +1,4 @@
-// Sessions (protocol.md §5): the session grid, the claim/proof windows, session ids and the supplier
+// Sessions (docs/protocol.md §5): the session grid, the claim/proof windows, session ids and the supplier
 // selection, all computed from params passed in (callers fetch the params effective at the right height).
 // Heights are int64 on chain, so they are bigint here.
 import { sha3_256 } from "@noble/hashes/sha3.js";
@@ -202,7 +202,7 @@ export function isSettledAt(windows: Pick<SessionWindows, "proofWindowCloseHeigh
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Session id (§5.3)
+// Session id (docs/protocol.md §5.3)
 
 export interface SessionIdInput {
   /** CometBFT header hash of the block at the session start height. */
@@ -239,7 +239,7 @@ export function sessionId(input: SessionIdInput): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Supplier selection (§5.4)
+// Supplier selection (docs/protocol.md §5.4)
 
 type ActivationWindow = Pick<ServiceConfigUpdate, "activationHeight" | "deactivationHeight">;
 

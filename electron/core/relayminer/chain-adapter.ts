@@ -60,7 +60,7 @@ export class ChainRelayQueries implements RelayChain {
       try {
         return await this.client.pocket.sharedParamsAtHeight(height);
       } catch (error) {
-        // Chains before v0.1.34 have no ParamsAtHeight: their live params are all there is (protocol.md §17.1).
+        // Chains before v0.1.34 have no ParamsAtHeight: their live params are all there is (docs/protocol.md §1.4).
         if (!isUnknownQuery(error)) throw error;
         this.paramsAtHeightSupported = false;
       }

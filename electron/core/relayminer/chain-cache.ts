@@ -62,7 +62,7 @@ export class RelayChainCache {
   }
 
   /**
-   * Public keys that may sign for `app` in the session ending at `sessionEnd` (protocol.md §4.2).
+   * Public keys that may sign for `app` in the session ending at `sessionEnd` (docs/protocol.md §4.2).
    * @throws MissingRingKeyError when the application or a ring member has no on-chain key.
    */
   ringKeys(app: string, sessionEnd: bigint, currentHeight: bigint): Promise<RingKeys> {

@@ -1,5 +1,5 @@
-// Is a claim worth submitting? Its value at session-start prices (§9.3), what the supplier's revenue-share
-// addresses would receive if it settles (§10), and what submitting it costs the operator.
+// Is a claim worth submitting? Its value at session-start prices (docs/protocol.md §8.3), what the supplier's revenue-share
+// addresses would receive if it settles (docs/protocol.md §9), and what submitting it costs the operator.
 import { claimedComputeUnits, claimedUpokt } from "../pokt/proof-requirement.js";
 import type { Params as TokenomicsParams } from "../pokt/proto/tokenomics.js";
 import { globalMintSettlement, mintEqualsBurnSettlement } from "../pokt/rewards.js";

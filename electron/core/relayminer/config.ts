@@ -19,7 +19,7 @@ export const BackendConfig = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("http"),
-      /** Base URL; the relay's path is joined under its path (protocol.md §3.4). */
+      /** Base URL; the relay's path is joined under its path (docs/protocol.md §3.4). */
       url: z.url({ protocol: /^https?$/ }),
       /** Sent with every request, overriding same-name headers from the relay. */
       headers: z.record(z.string().min(1), z.string()).default({}),

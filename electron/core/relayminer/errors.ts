@@ -1,4 +1,4 @@
-// The RelayMinerError codes a gateway sees (protocol.md §3.2). PATH records the codespace and code of every
+// The RelayMinerError codes a gateway sees (docs/protocol.md §3.2). PATH records the codespace and code of every
 // failed relay and sanctions endpoints by them, so these numbers are the Go RelayMiner's registered ones.
 import type { RelayMinerError } from "../pokt/proto/service.js";
 

@@ -1,4 +1,4 @@
-// The path of one relay (DESIGN.md): decode → verify (session from the cached chain view; ring signature in a
+// The path of one relay (docs/architecture.md §5): decode → verify (session from the cached chain view; ring signature in a
 // worker, overlapped with the backend call) → forward to the service's backend → signed RelayResponse →
 // reply; then, off the reply's critical path, mine it into its session tree and queue it for the ledger.
 // A relay whose signature fails never gets a signed reply and is never mined: its backend call is cancelled.

@@ -1,4 +1,4 @@
-// The relay miner's HTTP listener (protocol.md §3.1): any path and any method carry a protobuf RelayRequest in
+// The relay miner's HTTP listener (docs/protocol.md §3.1): any path and any method carry a protobuf RelayRequest in
 // the body; every answer is HTTP 200 with a RelayResponse (an error reply included), as the Go miner does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

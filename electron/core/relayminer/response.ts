@@ -1,4 +1,4 @@
-// Relay replies (protocol.md §3.2, §4.4): a served relay is a RelayResponse whose payload is the backend's
+// Relay replies (docs/protocol.md §3.2, §4.5): a served relay is a RelayResponse whose payload is the backend's
 // whole reply as a POKTHTTPResponse, with payload_hash and the operator's signature; a refused one is an
 // unsigned RelayResponse carrying the error text and a RelayMinerError.
 import { createHash } from "node:crypto";

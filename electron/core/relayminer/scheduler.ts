@@ -1,4 +1,4 @@
-// Claims, proofs and settlements (protocol.md §5.2, §7, §9): follows blocks and moves every session tree
+// Claims, proofs and settlements (docs/protocol.md §5.2, §5.5, §8): follows blocks and moves every session tree
 // through its windows. In the claim window: submit MsgCreateClaim with the tree's root (one transaction per
 // operator and window), unless the claim would not pay for its fees or the operator cannot fund claim and
 // proof, which is recorded with its reason. At proof_open: decide whether the chain requires a proof (seeded by

@@ -1,4 +1,4 @@
-// One Sparse Merkle Sum Trie per (session, operator, service) (protocol.md §6), with the prices that hold for
+// One Sparse Merkle Sum Trie per (session, operator, service) (docs/protocol.md §6), with the prices that hold for
 // that session (difficulty target and compute units per relay at its start height) and the over-servicing
 // budget the application's stake allows this supplier. Trees are opened on a session's first verified relay
 // and rebuilt from the ledger after a restart.
@@ -160,7 +160,7 @@ export class SessionTrees {
     return tree;
   }
 
-  /** What the app's stake allows this supplier in the session (Go's relay meter, protocol.md §6). */
+  /** What the app's stake allows this supplier in the session (Go's relay meter, docs/protocol.md §6.5). */
   private async budget(verified: VerifiedSession): Promise<bigint> {
     const { header, sharedParams } = verified;
     const [application, suppliers] = await Promise.all([

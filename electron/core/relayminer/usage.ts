@@ -1,5 +1,5 @@
 // Token counts of an OpenAI-compatible reply, for the dashboard's tokens/s and the ledger: the `usage` object of
-// a JSON completion, or of the last SSE chunk that carries one (streams answered whole, protocol.md §3.3).
+// a JSON completion, or of the last SSE chunk that carries one (streams answered whole, docs/protocol.md §3.3).
 
 export interface TokenUsage {
   promptTokens: number | null;

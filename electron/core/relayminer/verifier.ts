@@ -1,4 +1,4 @@
-// Relay request verification (protocol.md §4.3): stateless checks, the operator, session timing with the
+// Relay request verification (docs/protocol.md §4.4): stateless checks, the operator, session timing with the
 // grace period, the session and its supplier list from the chain, and the ring signature with the subset
 // rule. The cheap, cached checks run first (checkSession) so that a relay for a wrong session never costs a
 // ring verification; the signature check (checkSignature) is separate so the caller can overlap it with the
@@ -46,7 +46,7 @@ export function sessionTreeKey(sessionId: string, operatorAddress: string, servi
 export class RelayVerifier {
   constructor(private readonly options: RelayVerifierOptions) {}
 
-  /** Steps 1–3, 5 and 6 of §4.3. @throws RelayFailure */
+  /** Steps 1–3, 5 and 6 of docs/protocol.md §4.4. @throws RelayFailure */
   async checkSession(request: RelayRequest, currentHeight: bigint): Promise<VerifiedSession> {
     const problem = validateRelayRequest(request, this.options.addressPrefix);
     if (problem !== undefined) throw new RelayFailure("authInvalidRequest", problem);
@@ -99,7 +99,7 @@ export class RelayVerifier {
     };
   }
 
-  /** Step 4 of §4.3: the ring signature over the signable bytes, its ring a subset of the app's. @throws RelayFailure */
+  /** Step 4 of docs/protocol.md §4.4: the ring signature over the signable bytes, its ring a subset of the app's. @throws RelayFailure */
   async checkSignature(request: RelayRequest, session: VerifiedSession, currentHeight: bigint): Promise<void> {
     const { applicationAddress, sessionEndBlockHeight } = session.header;
     const message = relayRequestSignableHash(request);
@@ -115,7 +115,7 @@ export class RelayVerifier {
 
   /**
    * Which height the session is checked at and which grid session that height belongs to, or why the relay
-   * is too late (protocol.md §4.3 step 3).
+   * is too late (docs/protocol.md §4.4 step 3).
    */
   private async timing(
     header: SessionHeader,

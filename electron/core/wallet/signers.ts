@@ -36,7 +36,7 @@ export class WalletDirectSigner implements OfflineDirectSigner {
   }
 }
 
-/** Signs RelayResponses as the supplier operator (protocol.md §4.4); synchronous, it runs once per relay. */
+/** Signs RelayResponses as the supplier operator (docs/protocol.md §4.5); synchronous, it runs once per relay. */
 export class RelayResponseSigner {
   constructor(
     private readonly keys: SigningKeys,

@@ -1,7 +1,7 @@
 import { ApiError, type StakeNetwork, type StakeRpcType } from "../../../shared/api/index.js";
 import { parsePoktAddress } from "./address.js";
 
-/** Everything a supplier stake needs (protocol.md §11.1): the YAML `pocketd` reads plus how to reach the chain. */
+/** Everything a supplier stake needs (docs/protocol.md §10.1): the YAML `pocketd` reads plus how to reach the chain. */
 export interface SupplierStakeInput {
   ownerAddress: string;
   operatorAddress: string;

@@ -1,4 +1,4 @@
-// Network profiles: the public endpoints of protocol.md §1, the localnet's own chain id, custom URLs.
+// Network profiles: the public endpoints of docs/protocol.md §1.2, the localnet's own chain id, custom URLs.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {

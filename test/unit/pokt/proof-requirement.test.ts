@@ -1,4 +1,4 @@
-// Proof requirement (protocol.md §9.3): exact claimed-upokt arithmetic, the threshold rule, and the
+// Proof requirement (docs/protocol.md §8.3): exact claimed-upokt arithmetic, the threshold rule, and the
 // seeded probabilistic draw on the §15.4 example claim.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,7 +20,7 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "hex"));
 const MAX_256 = (1n << 256n) - 1n;
 
-/** The `name = value` lines of protocol.md §15.4 (the last `=` separates derived values). */
+/** The `name = value` lines of the end-to-end example (docs/protocol.md §14.4; the last `=` separates derived values). */
 function example154(): Record<string, string> {
   const protocol = readFileSync(join(sharedAssetsDir, "protocol.md"), "utf8");
   const open = protocol.indexOf("```", protocol.indexOf("### 15.4"));

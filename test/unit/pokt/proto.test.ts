@@ -1,4 +1,4 @@
-// Canonical encoding rules (protocol.md §2.1) and strict decoding of the pocket protobuf codecs.
+// Canonical encoding rules (docs/protocol.md §2.1) and strict decoding of the pocket protobuf codecs.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";

@@ -1,4 +1,4 @@
-// RelayResponse signable bytes (protocol.md §4.4), pinned by the §15.4 end-to-end example.
+// RelayResponse signable bytes (docs/protocol.md §4.5), pinned by the end-to-end example (docs/protocol.md §14.4).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";

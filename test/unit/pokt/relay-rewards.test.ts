@@ -1,4 +1,4 @@
-// Reward arithmetic (protocol.md §6, §9.3, §10). Expected figures were computed independently with
+// Reward arithmetic (docs/protocol.md §6.4, §8.3, §9). Expected figures were computed independently with
 // Python's fractions module; the float-trap cases would come out differently in binary floating point.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";

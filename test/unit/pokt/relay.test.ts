@@ -1,4 +1,4 @@
-// Relays (protocol.md §4.1, §6): signable bytes, mined relay bytes and hashes, difficulty, validation.
+// Relays (docs/protocol.md §4.1, §6): signable bytes, mined relay bytes and hashes, difficulty, validation.
 // Vectors: §15.1 (upstream relay fixtures) and §15.4 (end-to-end relay example).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// Sessions (protocol.md §5): grid, windows, ids (§15.2 and §15.4 vectors) and supplier selection.
+// Sessions (docs/protocol.md §5): grid, windows, ids (vectors of docs/protocol.md §14.2 and §14.4) and supplier selection.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -29,7 +29,7 @@ import {
   type SessionHydrationInput,
 } from "../../../electron/core/pokt/session.js";
 
-/** Mainnet values of protocol.md §5.5. */
+/** Mainnet values of docs/protocol.md §13.2. */
 const mainnetShared = SharedParams.fromPartial({
   numBlocksPerSession: 20n,
   gracePeriodEndOffsetBlocks: 10n,

@@ -1,5 +1,5 @@
-// The SMST fixtures of protocol.md §15.3 (smt's own test values), §15.4 (one relay) and §15.5 (the five
-// minable fixture relays: root, closest proof, compact form, gob bytes), read from the spec itself.
+// The SMST fixtures of docs/protocol.md §14.3 (smt's own test values), §14.4 (one relay) and §14.5 (the five
+// minable fixture relays: root, closest proof, compact form, gob bytes), read from the steering folder's spec itself.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -19,7 +19,7 @@ const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 const protocol = readFileSync(join(sharedAssetsDir, "protocol.md"), "utf8");
 
-/** The first ``` block after the given heading of protocol.md. */
+/** The first ``` block after the given heading of the steering folder's spec (docs/protocol.md §14). */
 function codeBlockAfter(heading: string): string {
   const at = protocol.indexOf(heading);
   assert.ok(at >= 0, `protocol.md has no "${heading}"`);

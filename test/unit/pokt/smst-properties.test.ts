@@ -1,4 +1,4 @@
-// Property tests of the SMST against a from-scratch model of protocol.md §8.2 (canonical digest) and §8.5
+// Property tests of the SMST against a from-scratch model of docs/protocol.md §7.2 (canonical digest) and §7.5
 // (closest proof), written here independently of the implementation's hashing helpers.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -51,7 +51,7 @@ function modelLeaves(leaves: Leaf[]): ModelLeaf[] {
   return [...byPath.values()];
 }
 
-/** digest(S, d) of §8.2, literally. */
+/** digest(S, d) of docs/protocol.md §7.2, literally. */
 function modelDigest(set: ModelLeaf[], depth: number): Uint8Array {
   if (set.length === 0) return new Uint8Array(48);
   if (set.length === 1) {
@@ -65,7 +65,7 @@ function modelDigest(set: ModelLeaf[], depth: number): Uint8Array {
   return concat(sha256(concat(Uint8Array.of(1), left, right, sum, count)), sum, count);
 }
 
-/** The closest-proof walk of §8.5, literally. */
+/** The closest-proof walk of docs/protocol.md §7.5, literally. */
 function modelClosest(set: ModelLeaf[], path: Uint8Array) {
   const work = path.slice();
   const flippedBits: number[] = [];

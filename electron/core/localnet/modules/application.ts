@@ -1,4 +1,4 @@
-// x/application (protocol.md §11.3): staking for exactly one service, gateway delegation (immediate) and
+// x/application (docs/protocol.md §10.3): staking for exactly one service, gateway delegation (immediate) and
 // undelegation (remembered per session end so older sessions' rings still verify), unstaking with unbonding.
 import { application as app } from "../../pokt/proto/index.js";
 import { sessionBounds } from "../../pokt/session.js";

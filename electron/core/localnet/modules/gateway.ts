@@ -1,4 +1,4 @@
-// x/gateway (protocol.md §11.3): staking (every stake must increase it) and unstaking with unbonding.
+// x/gateway (docs/protocol.md §10.3): staking (every stake must increase it) and unstaking with unbonding.
 import { gateway as gw } from "../../pokt/proto/index.js";
 import { sessionBounds } from "../../pokt/session.js";
 import type { ChainContext } from "../context.js";

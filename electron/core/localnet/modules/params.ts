@@ -1,4 +1,4 @@
-// Module params. Shared params keep a history (ParamsAtHeight, protocol.md §5.1) because session windows
+// Module params. Shared params keep a history (ParamsAtHeight, docs/protocol.md §5.1) because session windows
 // are resolved with the params effective at a session's end height.
 import { application, gateway, proof, service, session, shared, supplier, tokenomics } from "../../pokt/proto/index.js";
 import type { LocalnetParams } from "../config.js";

@@ -1,6 +1,6 @@
-// x/proof (protocol.md §9): claims and proofs with their windows and cheap checks in the transaction, the
+// x/proof (docs/protocol.md §8): claims and proofs with their windows and cheap checks in the transaction, the
 // expensive checks (ring and supplier signatures, proof path, closest proof against the claim root) in the
-// EndBlock of the block that carried the proof, and the proof requirement (§9.3) shared with settlement.
+// EndBlock of the block that carried the proof, and the proof requirement (docs/protocol.md §8.3) shared with settlement.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { proofRequirement, type ProofRequirement } from "../../pokt/proof-requirement.js";
@@ -214,7 +214,7 @@ export class ProofModule {
     return relay;
   }
 
-  /** §9.3 with the claim's prices at its session start and the current proof params. */
+  /** docs/protocol.md §8.3 with the claim's prices at its session start and the current proof params. */
   requirementFor(ctx: ChainContext, claim: prf.Claim): ProofRequirement {
     const header = claim.sessionHeader!;
     const windows = sessionWindows(this.params.sharedAt(header.sessionEndBlockHeight), header.sessionEndBlockHeight);

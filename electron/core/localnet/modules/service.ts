@@ -1,5 +1,5 @@
-// x/service: services (MsgAddService, protocol.md §11.2), compute units per relay with history, and relay
-// mining difficulty per service with history (§6).
+// x/service: services (MsgAddService, docs/protocol.md §10.2), compute units per relay with history, and relay
+// mining difficulty per service with history (docs/protocol.md §6.2).
 import { isValidAccountAddress, baseRelayDifficultyTarget, isValidComputeUnitsPerRelay, COMPUTE_UNITS_PER_RELAY_MAX } from "../../pokt/relay.js";
 import { isValidServiceId } from "../../pokt/session.js";
 import { service as svc, shared } from "../../pokt/proto/index.js";

@@ -1,4 +1,4 @@
-// x/session: sessions hydrated from chain state with the pokt library (protocol.md §5): the grid from the
+// x/session: sessions hydrated from chain state with the pokt library (docs/protocol.md §5): the grid from the
 // shared params at the queried height, the id from the hash of the session's start block, suppliers selected
 // from every supplier's service-config history.
 import { session as ses, type session } from "../../pokt/proto/index.js";

@@ -1,4 +1,4 @@
-// x/supplier (protocol.md §11.1): staking with service configs that take effect at the next session start,
+// x/supplier (docs/protocol.md §10.1): staking with service configs that take effect at the next session start,
 // unstaking with an unbonding period, and the supplier queries.
 import { supplier as sup, shared } from "../../pokt/proto/index.js";
 import { RPCType } from "../../pokt/proto/shared.js";

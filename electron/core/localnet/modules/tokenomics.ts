@@ -1,8 +1,8 @@
-// x/tokenomics (protocol.md §10): settles every claim whose proof window closes at this height. A claim that
+// x/tokenomics (docs/protocol.md §9): settles every claim whose proof window closes at this height. A claim that
 // needed a proof and has no valid one expires and its supplier is slashed; the others burn the application's
 // stake (capped by its per-session budget), mint it back × mint_ratio and pay suppliers' rev-share lists,
 // the service owner, the proposer and the DAO; the global mint adds inflation, reimbursed by the application
-// to the DAO. Afterwards each settled service's relay mining difficulty follows its relay volume (§6).
+// to the DAO. Afterwards each settled service's relay mining difficulty follows its relay volume (docs/protocol.md §6.2).
 import { tokenomics as tok, type proof as prf } from "../../pokt/proto/index.js";
 import { ClaimProofStatus } from "../../pokt/proto/proof.js";
 import { baseRelayDifficultyTarget, computeNewDifficultyTarget } from "../../pokt/relay.js";
@@ -167,7 +167,7 @@ export class TokenomicsModule {
   }
 
   /**
-   * The application's per-session budget (§10): stake / pending sessions (optionally clamped by its spend
+   * The application's per-session budget (docs/protocol.md §9.1): stake / pending sessions (optionally clamped by its spend
    * limit) shared by the session's claiming suppliers, counted in stake terms (amount × (1 + inflation)).
    */
   private cappedSettlement(

@@ -1,4 +1,4 @@
-// Stateless checks shared by the staking modules (protocol.md §11).
+// Stateless checks shared by the staking modules (docs/protocol.md §10.4).
 import { isValidAccountAddress } from "../../pokt/relay.js";
 import type { cosmos } from "../../pokt/proto/index.js";
 

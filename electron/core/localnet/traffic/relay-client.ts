@@ -1,4 +1,4 @@
-// The gateway side of one relay (protocol.md §3, §4): wrap an OpenAI request in a POKTHTTPRequest, address it
+// The gateway side of one relay (docs/protocol.md §3, §4): wrap an OpenAI request in a POKTHTTPRequest, address it
 // to one supplier of the session, ring-sign it with the gateway key, POST it to the supplier's endpoint, and
 // check the answer the way a gateway does (header, payload hash, supplier signature, inner HTTP status).
 import { sha256 } from "@noble/hashes/sha2.js";

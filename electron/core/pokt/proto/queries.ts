@@ -1,4 +1,4 @@
-// The gRPC query methods a supplier uses (protocol.md §12): ABCI path plus request/response codecs,
+// The gRPC query methods a supplier uses (docs/protocol.md §11.1): ABCI path plus request/response codecs,
 // e.g. `queryClient.queryAbci(queries.getSession.path, queries.getSession.request.toBytes(...))`.
 import * as application from "./application.js";
 import type { MessageCodec } from "./codec.js";

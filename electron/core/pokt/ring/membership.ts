@@ -1,4 +1,4 @@
-// Which keys may sign an application's relays (protocol.md §4.2), as poktroll's ring client decides:
+// Which keys may sign an application's relays (docs/protocol.md §4.2), as poktroll's ring client decides:
 // the application and its gateways at the session end height, or the placeholder key when it has
 // none. A signature is accepted when every key of ITS OWN ring is expected (subset, any order,
 // repeats allowed), so rings from older gateways ([app, app], unsorted) keep verifying.

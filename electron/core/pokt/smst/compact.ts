@@ -1,4 +1,4 @@
-// smt's CompactClosestProof / DecompactClosestProof (protocol.md §8.6). Decompaction accepts only the
+// smt's CompactClosestProof / DecompactClosestProof (docs/protocol.md §7.6). Decompaction accepts only the
 // canonical form Go's compaction produces, so that no byte of a submitted proof can change without the
 // proof being rejected.
 import { DIGEST_SIZE, PATH_BITS, PATH_SIZE, PLACEHOLDER_DIGEST, bytesEqual, getPathBit } from "./hashing.js";

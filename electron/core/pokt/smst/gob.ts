@@ -1,5 +1,5 @@
 // Go encoding/gob for exactly one value type: *smt.SparseCompactMerkleClosestProof, the bytes of
-// MsgSubmitProof.proof (protocol.md §8.6).
+// MsgSubmitProof.proof (docs/protocol.md §7.6).
 //
 // The encoder writes what a fresh Go process writes (type ids 65, 66, 67). The decoder accepts any type
 // ids a Go encoder may have assigned, but only the canonical shape of this one type: exactly its three type

@@ -1,4 +1,4 @@
-// Node encodings and digests of pokt-network/smt v0.14.1 as poktroll configures it (protocol.md §8.1–8.2):
+// Node encodings and digests of pokt-network/smt v0.14.1 as poktroll configures it (docs/protocol.md §7.1–7.2):
 // SHA-256 everywhere, sum trie, digests of 48 bytes = H(encoding) ‖ sum_be8 ‖ count_be8.
 import { sha256 } from "@noble/hashes/sha2.js";
 

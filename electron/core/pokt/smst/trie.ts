@@ -1,5 +1,5 @@
 // In-memory Sparse Merkle Sum Trie that yields the same roots and closest proofs as pokt-network/smt
-// v0.14.1 configured by poktroll (protocol.md §8).
+// v0.14.1 configured by poktroll (docs/protocol.md §7).
 //
 // Representation: a path-compressed binary trie. A branch exists only where two leaves part ways; the
 // one-sided inner nodes above it (Go's extension nodes) are implied by its depth and re-derived from

@@ -1,4 +1,4 @@
-// Verification of closest proofs as the chain runs it for MsgSubmitProof (protocol.md §8.5, §9.2):
+// Verification of closest proofs as the chain runs it for MsgSubmitProof (docs/protocol.md §7.5, §8.2):
 // gob-decode → decompact → VerifyClosestProof against the claim's root, plus the path check.
 //
 // Beyond Go's checks this verifier also requires what Go's prover always produces (Depth equals the number

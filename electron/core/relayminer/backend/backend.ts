@@ -1,6 +1,6 @@
 import type { UpstreamRequest } from "./upstream-request.js";
 
-/** The backend's answer, whole: relays are not streamed (protocol.md §3.3). */
+/** The backend's answer, whole: relays are not streamed (docs/protocol.md §3.3). */
 export interface BackendReply {
   statusCode: number;
   /** Canonical header name (Go's spelling, e.g. `Content-Type`) → every value. */

@@ -1,4 +1,4 @@
-// The backend request built from a relay's POKTHTTPRequest (protocol.md §3.4): the gateway's URL re-rooted on
+// The backend request built from a relay's POKTHTTPRequest (docs/protocol.md §3.4): the gateway's URL re-rooted on
 // the backend (scheme and host replaced, paths joined and cleaned like Go's path.Join, query values merged
 // and sorted by key), the relay's headers, then the backend's own authentication and headers.
 import type { POKTHTTPRequest } from "../../pokt/proto/http.js";
