@@ -126,7 +126,7 @@ describe("rngCooked", () => {
 });
 
 describe("GoMathRand", () => {
-  test("rand.NewSource(1): first Int63 and Float64 (protocol.md §15.6)", () => {
+  test("rand.NewSource(1): first Int63 and Float64 (docs/protocol.md §14.6)", () => {
     assert.equal(new GoMathRand(1n).int63(), 5577006791947779410n);
     assert.equal(new GoMathRand(1n).float64(), 0.6046602879796196);
   });

@@ -80,7 +80,7 @@ describe("declared messages", () => {
     assert.equal(names.size, allCodecs.length, "no two codecs share a type name");
   });
 
-  test("field numbers follow the protos (spot checks of §2.3 and §11)", () => {
+  test("field numbers follow the protos (spot checks of docs/protocol.md §2.3 and §10)", () => {
     const numbers = (codec: AnyMessageCodec) => Object.fromEntries(codec.fields.map((f) => [f.name, f.field.no]));
     assert.deepEqual(numbers(service.RelayResponse), { meta: 1, payload: 2, relayMinerError: 3, payloadHash: 4 });
     assert.deepEqual(numbers(shared.ServiceRevenueShare), { address: 1, revSharePercentage: 3 });

@@ -4,7 +4,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { proofPath } from "../../../electron/core/pokt/proof-path.js";
 
-test("proof path vectors of protocol.md §15.4 and §15.5", () => {
+test("proof path vectors of docs/protocol.md §14.4 and §14.5", () => {
   assert.equal(
     bytesToHex(proofPath(hexToBytes("2f511441d42c432f4dddeb1ae8e2624d4d00b0f5f79c062f09175bacc3b2028b"), "7d77021baaa64d9ba0806b932d501f89b54017c8972621cc2b5f0bf6b945b7ea")),
     "2120c9ebcea0e10b76a213b6d94b0128a69b3832799fa6be3e6ea844bd3e752a",

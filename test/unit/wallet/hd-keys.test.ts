@@ -80,7 +80,7 @@ describe("raw private key import", () => {
     });
   }
 
-  test("the placeholder ring key has the address protocol.md §15.6 lists", () => {
+  test("the placeholder ring key has the address docs/protocol.md §14.6 lists", () => {
     const pair = keyPairFromPrivateKey(parsePrivateKeyHex("60c6cbe6b5011807d6486f351cbde6f964356df1d0bc1b04f8589cead5ab5206"));
     assert.equal(pair.address, "pokt1v9utztg8z8e6jv9xzv7rnt3m38570xsyjr2crf");
   });

@@ -35,7 +35,7 @@ function rejection(value: SupplierStakeInput): ApiError {
 }
 
 describe("supplier stake command for an owner key kept elsewhere", () => {
-  test("the YAML has the fields pocketd reads (protocol.md §11.1), owner taking 100 % by default", () => {
+  test("the YAML has the fields pocketd reads (docs/protocol.md §10.1), owner taking 100 % by default", () => {
     const result = buildSupplierStakeCommand(input());
     assert.equal(
       result.yaml,
