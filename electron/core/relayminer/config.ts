@@ -7,8 +7,14 @@ export const DEFAULT_RELAY_PORT = 8642;
 export const DEFAULT_METRICS_PORT = 9464;
 /** Go's `default_request_timeout_seconds`. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** Go's `default_max_body_size: 20MB` (humanize: SI megabytes), for requests and responses alike. */
+/** Go's `default_max_body_size: 20MB` (humanize: SI megabytes): the bound on a backend's response body. */
 export const DEFAULT_MAX_BODY_BYTES = 20_000_000;
+/**
+ * What the public listener reads of one relay request. A chat request filling a 128k-token context is about 0.5 MiB
+ * of JSON (≈4 characters a token) plus its protobuf envelope; 1 MiB leaves room for that, while Go's 20 MB let ten
+ * connections from anyone hold 170 MiB of memory.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
 const Host = z.string().min(1).max(255);
 const Port = z.number().int().min(0).max(65535);
@@ -54,6 +60,10 @@ export const RelayMinerConfig = z
     services: z.array(MinedServiceConfig).default([]),
     requestTimeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_REQUEST_TIMEOUT_MS),
     maxBodyBytes: z.number().int().min(1024).max(1_073_741_824).default(DEFAULT_MAX_BODY_BYTES),
+    /** Largest relay request the listener reads; larger ones get error 13 and the connection is closed. */
+    maxRequestBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_REQUEST_BYTES),
+    /** Relays one client address may have in flight at once. */
+    maxInFlightPerClient: z.number().int().min(1).max(10_000).default(128),
     /** Serve applications past their per-session budget (never mined) instead of refusing them (error 7). */
     enableOverServicing: z.boolean().default(false),
     /** Worker threads verifying ring signatures; 0 verifies on the main thread. Default: cores − 1, at most 4. */

@@ -1,7 +1,7 @@
-// The path of one relay (docs/architecture.md §5): decode → verify (session from the cached chain view; ring signature in a
-// worker, overlapped with the backend call) → forward to the service's backend → signed RelayResponse →
-// reply; then, off the reply's critical path, mine it into its session tree and queue it for the ledger.
-// A relay whose signature fails never gets a signed reply and is never mined: its backend call is cancelled.
+// The path of one relay (docs/architecture.md §5): decode → verify (session from the cached chain view, then the
+// ring signature, in a worker) → forward to the service's backend → signed RelayResponse → reply; then, off the
+// reply's critical path, mine it into its session tree and queue it for the ledger. Nothing is spent on a relay
+// before its signature checks out: no backend call, no session record, and no metric series named after it.
 import { ProtoDecodeError } from "../pokt/proto/errors.js";
 import { POKTHTTPRequest } from "../pokt/proto/http.js";
 import { RelayRequest } from "../pokt/proto/service.js";
@@ -67,7 +67,6 @@ export interface RelayOutcome {
 /** Why the backend call was cancelled. */
 const TIMED_OUT = Symbol("timed out");
 const CLIENT_GONE = Symbol("client gone");
-const SIGNATURE_REFUSED = Symbol("signature refused");
 
 /** A relay that passed verification, as far as it got. */
 interface Admitted {
@@ -77,8 +76,6 @@ interface Admitted {
   route: ServiceRoute;
   /** Served without a budget reservation: never mined. */
   overServiced: boolean;
-  /** The ring signature checked out: from here on a failure is the miner's or the backend's, and is recorded. */
-  authenticated: boolean;
 }
 
 export class RelayHandler {
@@ -96,12 +93,11 @@ export class RelayHandler {
       request = this.decode(body);
       const decoded = performance.now();
       this.deps.metrics.instructionTimeSeconds.observe(["decode_request"], (decoded - started) / 1000);
-      const header = request.meta.sessionHeader;
-      const serviceId = header?.serviceId ?? "unknown_service_id";
-      this.deps.metrics.requestsTotal.inc([serviceId, request.meta.supplierOperatorAddress]);
+      admitted = await this.admit(request, body.length, decoded);
+      // Labels only from verified relays: a configured service and one of our operators, so series stay bounded.
+      const serviceId = admitted.verified.header.serviceId;
+      this.deps.metrics.requestsTotal.inc([serviceId, admitted.verified.operatorAddress]);
       this.deps.metrics.requestSizeBytes.observe([serviceId], body.length);
-      admitted = await this.admit(request, body.length);
-      this.deps.metrics.instructionTimeSeconds.observe(["verify_session"], (performance.now() - decoded) / 1000);
       return await this.serve(admitted, started, clientSignal);
     } catch (error) {
       const failure = asRelayFailure(error);
@@ -118,8 +114,11 @@ export class RelayHandler {
     }
   }
 
-  /** Everything up to the backend call except the ring signature. @throws RelayFailure */
-  private async admit(request: RelayRequest, bodyLength: number): Promise<Admitted> {
+  /**
+   * Everything up to the backend call: the session (cheap, cached), the route, the ring signature, and only then the
+   * session's tree (which opens its record). @throws RelayFailure
+   */
+  private async admit(request: RelayRequest, bodyLength: number, decoded: number): Promise<Admitted> {
     const height = this.deps.currentHeight();
     if (height === undefined) throw new RelayFailure("internal", "the relay miner has not seen a block yet");
     const verified = await this.deps.verifier.checkSession(request, height);
@@ -128,6 +127,10 @@ export class RelayHandler {
     if (bodyLength > route.maxBodyBytes) {
       throw new RelayFailure("requestLimitExceeded", `body size exceeds maximum allowed body: ${bodyLength} bytes > ${route.maxBodyBytes} bytes limit`);
     }
+    const sessionChecked = performance.now();
+    this.deps.metrics.instructionTimeSeconds.observe(["verify_session"], (sessionChecked - decoded) / 1000);
+    await this.deps.verifier.checkSignature(request, verified, height);
+    this.deps.metrics.instructionTimeSeconds.observe(["verify_signature"], (performance.now() - sessionChecked) / 1000);
     let tree: SessionTree;
     try {
       tree = await this.deps.trees.open(verified);
@@ -141,7 +144,7 @@ export class RelayHandler {
         `application ${verified.header.applicationAddress} exhausted its ${tree.budgetUpokt} upokt budget for session ${verified.header.sessionId}`,
       );
     }
-    return { request, verified, tree, route, overServiced, authenticated: false };
+    return { request, verified, tree, route, overServiced };
   }
 
   private async serve(admitted: Admitted, started: number, clientSignal: AbortSignal | undefined): Promise<RelayOutcome> {
@@ -157,23 +160,9 @@ export class RelayHandler {
 
     const prepared = performance.now();
     this.deps.metrics.requestPreparationSeconds.observe([serviceId], (prepared - started) / 1000);
-    const height = this.deps.currentHeight()!;
-    const signatureCheck = this.deps.verifier
-      .checkSignature(request, verified, height)
-      .finally(() => this.deps.metrics.instructionTimeSeconds.observe(["verify_signature"], (performance.now() - prepared) / 1000));
-    const backendCall = route.backend.forward(upstream, { signal: controller.signal, maxResponseBytes: route.maxBodyBytes });
-    // Observed below, after the signature; until then its rejection must not count as unhandled.
-    backendCall.catch(() => undefined);
     let reply: BackendReply;
     try {
-      try {
-        await signatureCheck;
-        admitted.authenticated = true;
-      } catch (error) {
-        controller.abort(SIGNATURE_REFUSED);
-        throw error;
-      }
-      reply = await backendCall.catch((error: unknown) => {
+      reply = await route.backend.forward(upstream, { signal: controller.signal, maxResponseBytes: route.maxBodyBytes }).catch((error: unknown) => {
         throw this.backendFailure(error, controller.signal, route);
       });
     } finally {
@@ -300,16 +289,16 @@ export class RelayHandler {
 
   private refuse(failure: RelayFailure, header: SessionHeader | undefined, admitted: Admitted | undefined, started: number): RelayOutcome {
     const latencyMs = performance.now() - started;
-    const serviceId = header?.serviceId || "unknown_service_id";
+    // A refused relay's own service id is unverified input: it must not name a metric series.
+    const serviceId = admitted?.verified.header.serviceId ?? "unknown_service_id";
     const metrics = this.deps.metrics;
     metrics.requestsErrorsTotal.inc([serviceId]);
     metrics.relayDurationSeconds.observe([serviceId, "500"], latencyMs / 1000);
     metrics.observeRelay({ serviceId, served: false, latencyMs, error: failure.registered });
     const body = errorRelayResponse(header, failure);
+    // Unauthenticated input never reaches the books: a flood of forged relays must not grow the ledger.
     if (admitted === undefined) return { body };
     if (!admitted.overServiced) admitted.tree.release();
-    // Unauthenticated input never reaches the books: a flood of forged relays must not grow the ledger.
-    if (!admitted.authenticated) return { body };
     // An authentic relay that failed belongs in the books and on the dashboard, as a failure.
     return {
       body,

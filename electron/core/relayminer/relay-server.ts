@@ -19,13 +19,21 @@ export interface RelayServerOptions {
   logger: Logger;
   /** After every change of the number of relays in flight. */
   onInFlightChange?(inFlight: number): void;
+  /** Relays one client address may have in flight; more are refused at once (default 128). */
+  maxInFlightPerClient?: number;
+  /** Open connections beyond this are refused (default 1024: gateways multiplex many relays). */
+  maxConnections?: number;
 }
+
+export const DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 128;
+export const DEFAULT_MAX_RELAY_CONNECTIONS = 1024;
 
 class BodyTooLarge extends Error {}
 
 export class RelayServer {
   private server: Server | undefined;
   private inFlightCount = 0;
+  private readonly inFlightByClient = new Map<string, number>();
   /** The port first bound (the real one when 0 was asked for), reused after a pause. */
   private boundPort: number | undefined;
   private drained: (() => void) | undefined;
@@ -35,7 +43,7 @@ export class RelayServer {
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer({ ...serverOptions(), keepAlive: true }, guardedListener((req, res) => this.onRequest(req, res), this.options.logger, "relay miner"));
-    boundServer(server, this.options.logger);
+    boundServer(server, this.options.logger, { maxConnections: this.options.maxConnections ?? DEFAULT_MAX_RELAY_CONNECTIONS });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.boundPort ?? this.options.port, this.options.host, () => {
@@ -93,11 +101,23 @@ export class RelayServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const client = req.socket.remoteAddress ?? "?";
+    const clientInFlight = (this.inFlightByClient.get(client) ?? 0) + 1;
+    if (clientInFlight > (this.options.maxInFlightPerClient ?? DEFAULT_MAX_IN_FLIGHT_PER_CLIENT)) {
+      // One address cannot take every backend slot; it gets the same error reply as any other refusal.
+      req.resume();
+      this.refuseUnread(res, new RelayFailure("rateLimited", `too many relays in flight from ${client}: wait for replies before sending more`));
+      return;
+    }
+    this.inFlightByClient.set(client, clientInFlight);
     this.changeInFlight(1);
     let counted = true;
     const done = () => {
       if (!counted) return;
       counted = false;
+      const left = (this.inFlightByClient.get(client) ?? 1) - 1;
+      if (left > 0) this.inFlightByClient.set(client, left);
+      else this.inFlightByClient.delete(client);
       this.changeInFlight(-1);
     };
     res.once("close", done);
@@ -111,19 +131,32 @@ export class RelayServer {
         (error: unknown) => {
           if (!(error instanceof BodyTooLarge)) throw error;
           res.shouldKeepAlive = false;
-          const failure = new RelayFailure("requestLimitExceeded", error.message);
-          this.options.metrics.requestsErrorsTotal.inc(["unknown_service_id"]);
-          this.options.metrics.observeRelay({ serviceId: "unknown_service_id", served: false, latencyMs: 0, error: failure.registered });
-          return { body: errorRelayResponse(undefined, failure) } satisfies RelayOutcome;
+          return this.refusal(new RelayFailure("requestLimitExceeded", error.message));
         },
       )
       .then((outcome) => this.reply(res, outcome))
       .catch((error: unknown) => {
-        this.options.logger.error("relay handling failed", { error: error instanceof Error ? error.message : String(error) });
-        if (!res.headersSent) res.writeHead(500).end();
+        if (gone.signal.aborted || req.destroyed) {
+          // Gateways hang up all the time (timeouts, retries elsewhere): not an error of ours.
+          this.options.logger.debug("a client hung up before its relay was answered", { peer: client });
+        } else {
+          this.options.logger.error("relay handling failed", { error: error instanceof Error ? error.message : String(error) });
+        }
+        if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
         else res.destroy();
       })
       .finally(done);
+  }
+
+  /** An error RelayResponse for a relay refused before it was read; counted under no service (its id is unverified). */
+  private refusal(failure: RelayFailure): RelayOutcome {
+    this.options.metrics.requestsErrorsTotal.inc(["unknown_service_id"]);
+    this.options.metrics.observeRelay({ serviceId: "unknown_service_id", served: false, latencyMs: 0, error: failure.registered });
+    return { body: errorRelayResponse(undefined, failure) };
+  }
+
+  private refuseUnread(res: ServerResponse, failure: RelayFailure): void {
+    this.reply(res, this.refusal(failure));
   }
 
   private reply(res: ServerResponse, outcome: RelayOutcome): void {

@@ -332,7 +332,8 @@ export class RelayMinerService implements Service {
       const server = new RelayServer({
         host: config.listen.host,
         port: config.listen.port,
-        maxBodyBytes: config.maxBodyBytes,
+        maxBodyBytes: config.maxRequestBytes,
+        maxInFlightPerClient: config.maxInFlightPerClient,
         handler: pipeline.handler,
         metrics: this.metrics,
         logger: this.options.logger,
