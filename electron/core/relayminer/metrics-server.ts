@@ -2,18 +2,21 @@
 // `metrics.addr`, so relays and monitoring can be exposed independently.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { boundServer, guardedListener, serverOptions } from "../runtime/http-guard.js";
+import { silentLogger, type Logger } from "../runtime/logger.js";
 import { PROMETHEUS_CONTENT_TYPE } from "./prometheus.js";
 
 export class MetricsServer {
   private server: Server | undefined;
 
   constructor(
-    private readonly options: { host: string; port: number; render(): string },
+    private readonly options: { host: string; port: number; render(): string; logger?: Logger },
   ) {}
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => {
+    const logger = this.options.logger ?? silentLogger;
+    const server = createServer(serverOptions(), guardedListener((req, res) => {
       const path = (req.url ?? "/").split("?")[0];
       if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
         res.writeHead(404, { "Content-Type": "text/plain" }).end("only GET /metrics is served here\n");
@@ -22,7 +25,8 @@ export class MetricsServer {
       const body = this.options.render();
       res.writeHead(200, { "Content-Type": PROMETHEUS_CONTENT_TYPE, "Content-Length": Buffer.byteLength(body) });
       res.end(req.method === "HEAD" ? undefined : body);
-    });
+    }, logger, "metrics"));
+    boundServer(server, logger, { maxConnections: 32 });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.options.port, this.options.host, () => {

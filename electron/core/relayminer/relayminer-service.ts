@@ -343,7 +343,7 @@ export class RelayMinerService implements Service {
       cleanups.push(() => server.stop());
       let metricsServer: MetricsServer | undefined;
       if (config.metrics.enabled) {
-        metricsServer = new MetricsServer({ host: config.metrics.host, port: config.metrics.port, render: () => this.metrics.render() });
+        metricsServer = new MetricsServer({ host: config.metrics.host, port: config.metrics.port, render: () => this.metrics.render(), logger: this.options.logger });
         await metricsServer.start();
         cleanups.push(() => metricsServer!.stop());
       }
