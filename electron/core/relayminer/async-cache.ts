@@ -1,4 +1,4 @@
-import { LruMap } from "../pokt/ring/lru-map.js";
+import { LRUCache } from "lru-cache";
 
 interface Entry<V> {
   promise: Promise<V>;
@@ -13,14 +13,14 @@ interface Entry<V> {
  * until evicted or invalidated, and failures are forgotten at once unless `rememberFailure` says otherwise
  * (then they are answered from the cache until the chain moves past the height they were seen at).
  */
-export class AsyncCache<K, V> {
-  private readonly entries: LruMap<K, Entry<V>>;
+export class AsyncCache<K extends {}, V> {
+  private readonly entries: LRUCache<K, Entry<V>>;
 
   constructor(
     capacity: number,
     private readonly rememberFailure: (error: unknown) => boolean = () => false,
   ) {
-    this.entries = new LruMap(capacity);
+    this.entries = new LRUCache({ max: capacity });
   }
 
   get(key: K, load: () => Promise<V>, height = 0n): Promise<V> {

@@ -3,7 +3,7 @@
 // several, and a multiplication by an unprepared point ~4x more than by one with a wNAF table.
 // These bounded caches keep decoded points and Hp(P), and give a point a table once it is seen again.
 import { bytesToHex } from "@noble/curves/utils.js";
-import { LruMap } from "./lru-map.js";
+import { LRUCache } from "lru-cache";
 import { type CurvePoint, decodePoint, hashToPoint } from "./point.js";
 
 /** A table is built on the second use: one-off keys (spam, fresh test keys) never pay for one. */
@@ -56,8 +56,8 @@ export class CachedKeyImage extends CachedPoints {
   }
 }
 
-const ringMembers = new LruMap<string, CachedRingMember>(MAX_RING_MEMBERS);
-const keyImages = new LruMap<string, CachedKeyImage>(MAX_KEY_IMAGES);
+const ringMembers = new LRUCache<string, CachedRingMember>({ max: MAX_RING_MEMBERS });
+const keyImages = new LRUCache<string, CachedKeyImage>({ max: MAX_KEY_IMAGES });
 
 /** Decodes (strictly, see decodePoint) a ring public key, or returns the cached decoding. */
 export function lookupRingMember(encoded: Uint8Array): CachedRingMember {

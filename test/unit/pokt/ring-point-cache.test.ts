@@ -1,0 +1,37 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { utf8ToBytes } from "@noble/hashes/utils.js";
+import { publicKeyFromPrivateKey } from "../../../electron/core/pokt/keys.js";
+import { clearRingPointCaches, lookupKeyImage, lookupRingMember } from "../../../electron/core/pokt/ring/point-cache.js";
+
+const publicKey = (i: number) => publicKeyFromPrivateKey(sha256(utf8ToBytes(`point-cache-key-${i}`)));
+
+test("ring point cache: a key seen again is the same decoding; tables come on its second use", () => {
+  clearRingPointCaches();
+  const first = lookupRingMember(publicKey(0));
+  assert.equal(lookupRingMember(publicKey(0)), first);
+  first.noteUse();
+  assert.equal(first.precomputed, false);
+  first.noteUse();
+  assert.equal(first.precomputed, true);
+  assert.equal(lookupKeyImage(publicKey(0)), lookupKeyImage(publicKey(0)));
+});
+
+test("ring point cache: bounded to 64 members, evicting the least recently used one", () => {
+  clearRingPointCaches();
+  const keys = Array.from({ length: 65 }, (_, i) => publicKey(i));
+  const kept = lookupRingMember(keys[0]);
+  const evicted = lookupRingMember(keys[1]);
+  for (let i = 2; i < 64; i++) lookupRingMember(keys[i]);
+  assert.equal(lookupRingMember(keys[0]), kept, "a read makes key 0 the most recent");
+  lookupRingMember(keys[64]);
+  assert.equal(lookupRingMember(keys[0]), kept);
+  assert.notEqual(lookupRingMember(keys[1]), evicted, "key 1 was the least recent, so it was decoded afresh");
+});
+
+test("ring point cache: cleared caches decode afresh", () => {
+  const before = lookupRingMember(publicKey(0));
+  clearRingPointCaches();
+  assert.notEqual(lookupRingMember(publicKey(0)), before);
+});
