@@ -37,7 +37,7 @@ test("a forged signature on a real session costs no backend call, no session rec
     h.ledger.flush();
     const treeKey = `${header.sessionId}/${h.operator.address}/${TEST_SERVICE_ID}`;
     assert.equal(h.ledger.session(treeKey), undefined, "no session record was opened");
-    const text = h.metrics.render();
+    const text = await h.metrics.render();
     for (const metric of ["relayminer_requests_total", "relayminer_requests_errors_total", "relayminer_request_size_bytes_count"]) {
       const labels = seriesOf(text, metric).join(" ");
       assert.doesNotMatch(labels, /junk-service/, `${metric} has no series named by unverified input`);
@@ -52,7 +52,7 @@ test("a forged signature on a real session costs no backend call, no session rec
     assert.equal(backendCalls, 1);
     h.ledger.flush();
     assert.ok(h.ledger.session(treeKey), "the genuine relay opened the session");
-    assert.match(seriesOf(h.metrics.render(), "relayminer_requests_total").join(" "), new RegExp(`service_id="${TEST_SERVICE_ID}"`));
+    assert.match(seriesOf(await h.metrics.render(), "relayminer_requests_total").join(" "), new RegExp(`service_id="${TEST_SERVICE_ID}"`));
   } finally {
     h.close();
   }

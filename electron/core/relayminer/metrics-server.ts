@@ -4,26 +4,26 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { boundServer, guardedListener, serverOptions } from "../runtime/http-guard.js";
 import { silentLogger, type Logger } from "../runtime/logger.js";
-import { PROMETHEUS_CONTENT_TYPE } from "./prometheus.js";
+import { Registry } from "prom-client";
 
 export class MetricsServer {
   private server: Server | undefined;
 
   constructor(
-    private readonly options: { host: string; port: number; render(): string; logger?: Logger },
+    private readonly options: { host: string; port: number; render(): string | Promise<string>; logger?: Logger },
   ) {}
 
   async start(): Promise<void> {
     if (this.server) return;
     const logger = this.options.logger ?? silentLogger;
-    const server = createServer(serverOptions(), guardedListener((req, res) => {
+    const server = createServer(serverOptions(), guardedListener(async (req, res) => {
       const path = (req.url ?? "/").split("?")[0];
       if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
         res.writeHead(404, { "Content-Type": "text/plain" }).end("only GET /metrics is served here\n");
         return;
       }
-      const body = this.options.render();
-      res.writeHead(200, { "Content-Type": PROMETHEUS_CONTENT_TYPE, "Content-Length": Buffer.byteLength(body) });
+      const body = await this.options.render();
+      res.writeHead(200, { "Content-Type": Registry.PROMETHEUS_CONTENT_TYPE, "Content-Length": Buffer.byteLength(body) });
       res.end(req.method === "HEAD" ? undefined : body);
     }, logger, "metrics"));
     boundServer(server, logger, { maxConnections: 32 });

@@ -1,7 +1,119 @@
 // The relay miner's numbers, once: Prometheus metrics under the Go RelayMiner's names and labels (so existing
 // Grafana dashboards keep working), a few PocketForge additions under `pocketforge_relayminer_`, and the rolling
 // figures the dashboard shows (relays per minute, latency percentiles, tokens per second).
-import { Registry } from "./prometheus.js";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+type LabelValues = readonly string[];
+
+/** prom-client takes labels by name; the relay miner passes them by position, in the order they were declared. */
+function named(metric: string, names: readonly string[], values: LabelValues): Record<string, string> {
+  if (values.length !== names.length) throw new Error(`${metric} takes ${names.length} labels, got ${values.length}`);
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) labels[names[i]] = values[i];
+  return labels;
+}
+
+/**
+ * prom-client starts an unlabelled metric at 0; the exposition has always left it out until its first value
+ * (a block height of 0 before the first block would be a lie), so the zero series is dropped at creation.
+ */
+function withoutInitialZero<M extends { remove(...values: string[]): void }>(metric: M, labelNames: readonly string[]): M {
+  if (labelNames.length === 0) metric.remove();
+  return metric;
+}
+
+export class CounterMetric {
+  private readonly counter: Counter<string>;
+  // The dashboard snapshot and tests read totals synchronously; prom-client only reads them asynchronously.
+  private readonly totals = new Map<string, { labels: LabelValues; value: number }>();
+
+  constructor(registry: Registry, readonly name: string, help: string, readonly labelNames: readonly string[]) {
+    this.counter = withoutInitialZero(new Counter({ name, help, labelNames, registers: [registry] }), labelNames);
+  }
+
+  inc(labels: LabelValues = [], by = 1): void {
+    this.counter.inc(named(this.name, this.labelNames, labels), by);
+    const key = JSON.stringify(labels);
+    const total = this.totals.get(key);
+    if (total) total.value += by;
+    else this.totals.set(key, { labels: [...labels], value: by });
+  }
+
+  get(labels: LabelValues = []): number {
+    return this.totals.get(JSON.stringify(labels))?.value ?? 0;
+  }
+
+  /** Every label set with its value. */
+  entries(): Array<{ labels: LabelValues; value: number }> {
+    return [...this.totals.values()].map(({ labels, value }) => ({ labels, value }));
+  }
+}
+
+export class GaugeMetric {
+  private readonly gauge: Gauge<string>;
+
+  constructor(registry: Registry, readonly name: string, help: string, readonly labelNames: readonly string[]) {
+    this.gauge = withoutInitialZero(new Gauge({ name, help, labelNames, registers: [registry] }), labelNames);
+  }
+
+  set(labels: LabelValues, value: number): void {
+    this.gauge.set(named(this.name, this.labelNames, labels), value);
+  }
+}
+
+export class HistogramMetric {
+  private readonly histogram: Histogram<string>;
+  // Observation counts, read synchronously by tests of the relay path.
+  private readonly counts = new Map<string, number>();
+
+  constructor(registry: Registry, readonly name: string, help: string, readonly labelNames: readonly string[], buckets: readonly number[]) {
+    this.histogram = new Histogram({ name, help, labelNames, buckets: [...buckets], registers: [registry] });
+  }
+
+  observe(labels: LabelValues, value: number): void {
+    this.histogram.observe(named(this.name, this.labelNames, labels), value);
+    const key = JSON.stringify(labels);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  count(labels: LabelValues = []): number {
+    return this.counts.get(JSON.stringify(labels)) ?? 0;
+  }
+}
+
+const BUCKET_LE_FIRST = /^([^\s{]+_bucket)\{(le="[^"]*"),(.+)\}(?= \S+$)/gm;
+
+/**
+ * A prom-client registry of its own (several miners and tests share one process, so never prom-client's global
+ * default), with the relay miner's positional-label metrics.
+ */
+export class MetricRegistry {
+  readonly registry = new Registry();
+
+  counter(name: string, help: string, labelNames: readonly string[] = []): CounterMetric {
+    return new CounterMetric(this.registry, name, help, labelNames);
+  }
+
+  gauge(name: string, help: string, labelNames: readonly string[] = []): GaugeMetric {
+    return new GaugeMetric(this.registry, name, help, labelNames);
+  }
+
+  histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): HistogramMetric {
+    return new HistogramMetric(this.registry, name, help, labelNames, buckets);
+  }
+
+  /**
+   * The text exposition format (`Registry.PROMETHEUS_CONTENT_TYPE`), byte for byte as this endpoint (and the Go
+   * client) always wrote it: families joined by single newlines, where prom-client's metrics() puts a blank line
+   * between them, and a bucket's `le` after the metric's own labels, where prom-client puts it first.
+   */
+  async render(): Promise<string> {
+    const families = await Promise.all(this.registry.getMetricsAsArray().map((metric) => this.registry.getSingleMetricAsString(metric.name)));
+    // Label values cannot hold a raw newline or quote (both are escaped), so a line is one sample and `le="…"` ends
+    // at the first quote.
+    return families.join("\n").replace(BUCKET_LE_FIRST, "$1{$3,$2}") + "\n";
+  }
+}
 
 /** Go's default buckets for durations (seconds). */
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.2, 0.4, 0.5, 0.75, 1, 2, 5, 10, 30];
@@ -78,7 +190,7 @@ export interface RollingFigures {
 }
 
 export class RelayMinerMetrics {
-  readonly registry = new Registry();
+  readonly registry = new MetricRegistry();
 
   // --- Go RelayMiner names (pkg/relayer/metrics.go, subsystem "relayminer")
   readonly requestsTotal = this.registry.counter(
@@ -204,7 +316,7 @@ export class RelayMinerMetrics {
     };
   }
 
-  render(): string {
+  render(): Promise<string> {
     return this.registry.render();
   }
 }

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RelayMinerMetrics } from "../../../electron/core/relayminer/metrics.js";
-import { Registry } from "../../../electron/core/relayminer/prometheus.js";
+import { MetricRegistry, RelayMinerMetrics } from "../../../electron/core/relayminer/metrics.js";
 
-test("text exposition: HELP/TYPE, escaped labels, cumulative histogram buckets with +Inf, _sum and _count", () => {
-  const registry = new Registry();
+test("text exposition: HELP/TYPE, escaped labels, cumulative histogram buckets with +Inf, _sum and _count", async () => {
+  const registry = new MetricRegistry();
   const counter = registry.counter("x_total", "Things.\nCounted", ["a"]);
   const histogram = registry.histogram("d_seconds", "Durations.", ["s"], [0.1, 1]);
   registry.gauge("g", "A gauge.").set([], 2.5);
@@ -14,7 +13,7 @@ test("text exposition: HELP/TYPE, escaped labels, cumulative histogram buckets w
   histogram.observe(["svc"], 0.5);
   histogram.observe(["svc"], 5);
   assert.equal(
-    registry.render(),
+    await registry.render(),
     [
       "# HELP x_total Things.\\nCounted",
       "# TYPE x_total counter",
@@ -34,12 +33,13 @@ test("text exposition: HELP/TYPE, escaped labels, cumulative histogram buckets w
     ].join("\n"),
   );
   assert.throws(() => counter.inc(["a", "b"]), /takes 1 labels/);
-  assert.throws(() => counter.inc(["a"], -1), /only goes up/);
-  assert.throws(() => registry.counter("x_total", "again"), /twice/);
+  assert.throws(() => counter.inc(["a"], -1), /not possible to decrease a counter/);
+  assert.equal(counter.get(["plain"]), 2, "a refused increment counts nothing");
+  assert.throws(() => registry.counter("x_total", "again"), /already been registered/);
 });
 
-test("the Go RelayMiner's metric names and labels are all exposed", () => {
-  const text = new RelayMinerMetrics().render();
+test("the Go RelayMiner's metric names and labels are all exposed", async () => {
+  const text = await new RelayMinerMetrics().render();
   const expected: Array<[string, string]> = [
     ["relayminer_requests_total", "counter"],
     ["relayminer_requests_errors_total", "counter"],
@@ -76,4 +76,25 @@ test("rolling figures: relays per minute, error rate, tokens per second and late
   figures = metrics.rolling();
   assert.equal(figures.relaysPerMinute, 0, "a minute later the window is empty");
   assert.equal(figures.tokensPerSecond, 0);
+});
+
+test("each miner's metrics live in a registry of their own, and unlabelled series appear with their first value", async () => {
+  const one = new RelayMinerMetrics();
+  const two = new RelayMinerMetrics();
+  one.requestsSuccessTotal.inc(["svc"]);
+  assert.match(await one.render(), /^relayminer_requests_success_total\{service_id="svc"\} 1$/m);
+  assert.doesNotMatch(await two.render(), /^relayminer_requests_success_total\{/m, "a second miner in the process counts nothing of the first's");
+  assert.doesNotMatch(await two.render(), /^relayminer_block_height_current /m, "no height before the first block");
+  two.blockHeightCurrent.set([], 42);
+  two.rewardUpoktTotal.inc([], 7);
+  const text = await two.render();
+  assert.match(text, /^relayminer_block_height_current 42$/m);
+  assert.match(text, /^pocketforge_relayminer_reward_upokt_total 7$/m);
+  assert.doesNotMatch(text, /\n\n/, "no blank line between families");
+  two.relayDurationSeconds.observe(["svc", "200"], 0.005);
+  const after = await two.render();
+  assert.match(after, /^relayminer_relay_duration_seconds_bucket\{service_id="svc",status_code="200",le="0.01"\} 1$/m, "le last, as the Go client writes it");
+  assert.match(after, /^relayminer_relay_duration_seconds_bucket\{service_id="svc",status_code="200",le="\+Inf"\} 1$/m);
+  assert.match(after, /^relayminer_relay_duration_seconds_count\{service_id="svc",status_code="200"\} 1$/m);
+  assert.deepEqual(one.requestsSuccessTotal.entries(), [{ labels: ["svc"], value: 1 }]);
 });
