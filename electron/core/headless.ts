@@ -81,6 +81,10 @@ async function main(): Promise<void> {
   await server.start();
   // The one line scripts and people look for; the token (if any) is in it, printed once.
   console.log(`PocketForge dashboard: ${server.url}`);
+  if (server.tls) {
+    const origin = server.tls.source === "own" ? "your certificate" : "a self-signed certificate made for this machine";
+    console.log(`HTTPS with ${origin}: the browser must show SHA-256 fingerprint ${server.tls.fingerprint256}`);
+  }
   if (server.url.includes("token=")) {
     console.log(`Access token stored in ${resolve(dataDir, "access-token")}; anyone with this URL controls this engine.`);
   } else {

@@ -4,6 +4,8 @@ import { mkdtempSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
+import { get as httpsGet } from "node:https";
+import type { TLSSocket } from "node:tls";
 import WebSocket from "ws";
 import { ApiRouter, type ApiHandlers } from "../../electron/core/runtime/api-router.js";
 import { EventBus } from "../../electron/core/runtime/events.js";
@@ -32,8 +34,8 @@ function fixture() {
 }
 
 /** Opens a socket and collects every frame it receives. */
-async function connect(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
+async function connect(url: string, headers: Record<string, string> = {}, tls: { ca?: string; servername?: string } = {}) {
+  const ws = new WebSocket(url, { headers, ...tls });
   const frames: ServerFrame[] = [];
   const waiters: Array<() => void> = [];
   ws.on("message", (data) => {
@@ -140,7 +142,7 @@ describe("headless server on loopback", () => {
 
 describe("headless server on a LAN address", () => {
   const f = fixture();
-  // 0.0.0.0 is not loopback, so a token is required; the test still connects over 127.0.0.1.
+  // 0.0.0.0 is not loopback, so HTTPS and a token are required; the test still connects over 127.0.0.1.
   const server = new HeadlessServer({ host: "0.0.0.0", port: 0, dataDir: f.dataDir, rendererDir: f.rendererDir, router: f.router, events: f.events, logger: f.logs.logger() });
   let port: number;
   before(async () => {
@@ -149,6 +151,33 @@ describe("headless server on a LAN address", () => {
   });
   after(() => server.dispose());
 
+  /** GET over HTTPS trusting only the server's own certificate; returns the status, the cookie and the peer's fingerprint. */
+  function get(path: string): Promise<{ status: number; cookie: string | null; fingerprint: string }> {
+    return new Promise((resolve, reject) => {
+      const req = httpsGet(`https://127.0.0.1:${port}${path}`, { ca: server.tls!.cert, servername: "localhost" }, (res) => {
+        res.resume();
+        const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+        res.on("end", () => resolve({ status: res.statusCode!, cookie: (res.headers["set-cookie"] ?? [null])[0], fingerprint }));
+      });
+      req.on("error", reject);
+    });
+  }
+
+  test("serves HTTPS with a self-signed certificate kept 0600, whose fingerprint is the one served; plain HTTP gets nothing", async () => {
+    assert.match(server.url, /^https:\/\//);
+    assert.equal(server.tls!.source, "generated");
+    assert.equal(statSync(join(f.dataDir, "tls", "self-signed-key.pem")).mode & 0o777, 0o600);
+    const page = await get("/");
+    assert.equal(page.status, 200);
+    assert.equal(page.fingerprint, server.tls!.fingerprint256);
+    const plain = await sendRaw(port, [Buffer.from("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")]);
+    assert.doesNotMatch(plain.toString("latin1"), /PocketForge|Set-Cookie/);
+    const again = new HeadlessServer({ host: "0.0.0.0", port: 0, dataDir: f.dataDir, rendererDir: f.rendererDir, router: f.router, events: f.events, logger: f.logs.logger() });
+    await again.start();
+    assert.equal(again.tls!.fingerprint256, server.tls!.fingerprint256, "the same certificate after a restart");
+    await again.dispose();
+  });
+
   test("generates a token, stores it 0600 and puts it in the printed URL", () => {
     assert.match(server.url, new RegExp(`\\?token=${server.token!.value}$`));
     assert.equal(statSync(join(f.dataDir, "access-token")).mode & 0o777, 0o600);
@@ -156,11 +185,11 @@ describe("headless server on a LAN address", () => {
 
   test("closes connections without the token with the unauthorized code, accepts the right one", async () => {
     for (const query of ["", "?token=wrong-token-wrong-token-wrong-token"]) {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}${query}`);
+      const ws = new WebSocket(`wss://127.0.0.1:${port}${WS_PATH}${query}`, { ca: server.tls!.cert, servername: "localhost" } as WebSocket.ClientOptions);
       const [code] = await once(ws, "close");
       assert.equal(code, UNAUTHORIZED_CLOSE_CODE, `query "${query}"`);
     }
-    const { ws, nextFrame } = await connect(`ws://127.0.0.1:${port}${WS_PATH}?token=${server.token!.value}`);
+    const { ws, nextFrame } = await connect(`wss://127.0.0.1:${port}${WS_PATH}?token=${server.token!.value}`, {}, { ca: server.tls!.cert, servername: "localhost" });
     await nextFrame((fr) => fr.type === "hello");
     ws.send(JSON.stringify({ type: "call", id: 1, method: "app.info", params: {} }));
     assert.equal(((await nextFrame((fr) => fr.type === "result")) as any).result.network, "localnet");
@@ -168,10 +197,10 @@ describe("headless server on a LAN address", () => {
   });
 
   test("the page gets the session only with the printed URL's token; address literals are answered, other names are not", async () => {
-    assert.equal((await fetch(`http://127.0.0.1:${port}/`)).headers.get("set-cookie"), null);
-    const cookie = (await fetch(`http://127.0.0.1:${port}/?token=${server.token.value}`)).headers.get("set-cookie");
-    assert.equal(cookie, `${SESSION_COOKIE}=${server.token.value}; HttpOnly; SameSite=Strict; Path=/`);
-    const { ws, nextFrame } = await connect(`ws://127.0.0.1:${port}${WS_PATH}`, { Cookie: cookie!.split(";")[0]! });
+    assert.equal((await get("/")).cookie, null);
+    const cookie = (await get(`/?token=${server.token.value}`)).cookie;
+    assert.equal(cookie, `${SESSION_COOKIE}=${server.token.value}; HttpOnly; SameSite=Strict; Path=/; Secure`);
+    const { ws, nextFrame } = await connect(`wss://127.0.0.1:${port}${WS_PATH}`, { Cookie: cookie!.split(";")[0]! }, { ca: server.tls!.cert, servername: "localhost" });
     assert.deepEqual(await nextFrame((fr) => fr.type === "hello"), { type: "hello", apiVersion: 1 });
     ws.close();
     const access = new DashboardAccess(server.token, "0.0.0.0", "rig-7");

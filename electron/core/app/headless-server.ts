@@ -1,9 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { TOKEN_PARAM, WS_PATH } from "../../../shared/api/index.js";
 import { isLoopbackHost } from "../runtime/host-names.js";
 import { AccessToken } from "./access-token.js";
 import { DashboardAccess } from "./dashboard-access.js";
+import { loadOrCreateDashboardTls, type DashboardTls } from "./dashboard-tls.js";
 import type { ApiRouter } from "../runtime/api-router.js";
 import type { EventBus } from "../runtime/events.js";
 import type { Logger } from "../runtime/logger.js";
@@ -31,6 +33,8 @@ export class HeadlessServer implements Service {
   private server: Server | null = null;
   private transport: WebSocketTransport | null = null;
   readonly token: AccessToken;
+  /** The certificate served beyond loopback; null on loopback (plain HTTP there). */
+  tls: DashboardTls | null = null;
   private readonly access: DashboardAccess;
   /** The token goes into the printed URL only where the page cannot get the session without it (a LAN bind). */
   private readonly tokenInUrl: boolean;
@@ -48,9 +52,9 @@ export class HeadlessServer implements Service {
   async start(): Promise<void> {
     const { router, events, logger, rendererDir } = this.options;
     this.transport = new WebSocketTransport(router, events, logger);
-    const server = createServer(
-      serverOptions(),
-      guardedListener((request, response) => {
+    // Beyond loopback the token, the passphrase and a revealed phrase would cross the LAN: HTTPS only there.
+    this.tls = this.tokenInUrl ? await loadOrCreateDashboardTls(this.options.dataDir) : null;
+    const listener = guardedListener((request: IncomingMessage, response: ServerResponse) => {
       if (!this.access.answersTo(request.headers.host, this.port)) {
         logger.warn("refused a dashboard request for another host name", { peer: request.socket.remoteAddress, host: request.headers.host ?? "" });
         response.writeHead(421, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
@@ -65,9 +69,11 @@ export class HeadlessServer implements Service {
         return response.end();
       }
       const cookie = this.access.sessionCookie(request);
-      serveStatic(rendererDir, request, response, cookie ? { "Set-Cookie": cookie } : {});
-      }, logger, "dashboard"),
-    );
+      serveStatic(rendererDir, request, response, cookie ? { "Set-Cookie": this.tls ? `${cookie}; Secure` : cookie } : {});
+    }, logger, "dashboard");
+    const server = this.tls
+      ? createHttpsServer({ ...serverOptions(), key: this.tls.key, cert: this.tls.cert, minVersion: "TLSv1.2" }, listener)
+      : createServer(serverOptions(), listener);
     boundServer(server, logger);
     server.on("upgrade", (request, socket, head) => {
       // A peer that resets mid-handshake must not become an unhandled 'error' event.
@@ -108,7 +114,7 @@ export class HeadlessServer implements Service {
     if (!address) throw new Error("the dashboard server is not listening");
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     const shownHost = host === "0.0.0.0" || host === "[::]" ? "localhost" : host;
-    const base = `http://${shownHost}:${address.port}/`;
+    const base = `${this.tls ? "https" : "http"}://${shownHost}:${address.port}/`;
     return this.tokenInUrl ? `${base}?${TOKEN_PARAM}=${this.token.value}` : base;
   }
 
