@@ -11,6 +11,6 @@ declare global {
 /** The one API object the renderer uses: the Electron bridge when present, else the headless WebSocket. */
 export function connectApi(): { api: PocketForgeApi; websocket: WebSocketApiClient | null } {
   if (window.pocketforge) return { api: window.pocketforge, websocket: null };
-  const websocket = new WebSocketApiClient(websocketUrlFor(window.location, window.sessionStorage));
+  const websocket = new WebSocketApiClient(websocketUrlFor(window.location));
   return { api: websocket, websocket };
 }

@@ -121,17 +121,15 @@ export class WebSocketApiClient implements PocketForgeApi {
   }
 }
 
-/** The WebSocket URL for this page, carrying the access token from the page URL (kept for the tab's lifetime). */
-export function websocketUrlFor(location: Location, storage: Storage): string {
-  const fromUrl = new URLSearchParams(location.search).get(TOKEN_PARAM);
-  if (fromUrl) {
-    storage.setItem("pocketforge.token", fromUrl);
-    // Keep the token out of the address bar, history and screenshots.
-    history.replaceState(null, "", location.pathname + location.hash);
-  }
-  const token = fromUrl ?? storage.getItem("pocketforge.token");
+/**
+ * The WebSocket URL for this page. The engine gave the page an HttpOnly session cookie with it (for the printed
+ * URL's token, beyond loopback), which the socket carries: the token itself stays out of page scripts and storage,
+ * and out of the address bar, history and screenshots.
+ */
+export function websocketUrlFor(location: Location): string {
+  if (new URLSearchParams(location.search).has(TOKEN_PARAM)) history.replaceState(null, "", location.pathname + location.hash);
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${WS_PATH}${token ? `?${TOKEN_PARAM}=${encodeURIComponent(token)}` : ""}`;
+  return `${scheme}//${location.host}${WS_PATH}`;
 }
 
 function unauthorizedError(): ApiError {
