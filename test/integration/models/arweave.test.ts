@@ -4,12 +4,12 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { downloadFromArweave, type ArweaveDownloadOptions } from "../../electron/core/models/download/arweave.js";
-import { DownloadError } from "../../electron/core/models/download/errors.js";
-import { SequentialVerifiedWriter } from "../../electron/core/models/download/verified-writer.js";
-import { openFileTarget } from "../../electron/core/models/download/write-target.js";
-import { fakeTxId, startArweaveGateway, type ArweaveGatewayFixture, type ArweaveTx } from "../fixtures/models/arweave-gateway.js";
-import { testModelPath } from "../fixtures/paths.js";
+import { downloadFromArweave, type ArweaveDownloadOptions } from "../../../electron/core/models/download/arweave.js";
+import { DownloadError } from "../../../electron/core/models/download/errors.js";
+import { SequentialVerifiedWriter } from "../../../electron/core/models/download/verified-writer.js";
+import { openFileTarget } from "../../../electron/core/models/download/write-target.js";
+import { fakeTxId, startArweaveGateway, type ArweaveGatewayFixture, type ArweaveTx } from "../../fixtures/models/arweave-gateway.js";
+import { testModelPath } from "../../fixtures/paths.js";
 
 // arlocal cannot be installed here (it depends on a GitHub git URL), so the gateway is a loopback fixture speaking
 // the real gateway HTTP API: /{txid} with Range, /tx/{txid}/status, /tx/{txid}/data.

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ApiError, type InferenceStatus } from "../../shared/api/index.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { ApiError, type InferenceStatus } from "../../../shared/api/index.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import {
   WorkerSupervisor,
   NoModelLoadedError,
   QueueFullError,
   WorkerCrashedError,
-} from "../../electron/core/inference/index.js";
-import { testModelPath } from "../fixtures/paths.js";
+} from "../../../electron/core/inference/index.js";
+import { testModelPath } from "../../fixtures/paths.js";
 
 const STORY_START = ", there was a little girl named Lily. She loved to play outside in the park.";
 /** Long enough that a generation is still running while the test arranges the next step; always cancelled. */

@@ -3,12 +3,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { randomBytes } from "node:crypto";
-import { msgs } from "../../electron/core/chain/msgs.js";
-import { RPCType } from "../../electron/core/pokt/proto/shared.js";
-import { TrafficGenerator } from "../../electron/core/localnet/traffic/generator.js";
-import type { TrafficStats } from "../../electron/core/localnet/traffic/stats.js";
-import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
-import { TestSupplier } from "../fixtures/localnet-test-supplier.js";
+import { msgs } from "../../../electron/core/chain/msgs.js";
+import { RPCType } from "../../../electron/core/pokt/proto/shared.js";
+import { TrafficGenerator } from "../../../electron/core/localnet/traffic/generator.js";
+import type { TrafficStats } from "../../../electron/core/localnet/traffic/stats.js";
+import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../../fixtures/localnet-harness.js";
+import { TestSupplier } from "../../fixtures/localnet-test-supplier.js";
 
 const POKT = 1_000_000n;
 const SERVICE = "ai-inference";

@@ -7,7 +7,7 @@ import {
   isMethodName,
   parseCall,
   parseEvent,
-} from "../../../shared/api/index.js";
+} from "../../../../shared/api/index.js";
 
 function invalid(method: string, params: unknown): ApiError {
   try {

@@ -11,10 +11,10 @@ import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { makeSignBytes } from "@cosmjs/proto-signing";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { ApiError, parseEvent, parseResult, type MethodName, type MethodParams, type MethodResult } from "../../shared/api/index.js";
-import { createCore } from "../../electron/core/app/create-core.js";
-import { keyPairFromMnemonic, poktHdPath } from "../../electron/core/wallet/hd-keys.js";
-import { responseSignableHash, verifyResponseSignature } from "../../electron/core/pokt/response-signature.js";
+import { ApiError, parseEvent, parseResult, type MethodName, type MethodParams, type MethodResult } from "../../../shared/api/index.js";
+import { createCore } from "../../../electron/core/app/create-core.js";
+import { keyPairFromMnemonic, poktHdPath } from "../../../electron/core/wallet/hd-keys.js";
+import { responseSignableHash, verifyResponseSignature } from "../../../electron/core/pokt/response-signature.js";
 
 const PASSPHRASE = "integration passphrase";
 const NEW_PASSPHRASE = "integration passphrase 2";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { LlamaEngine } from "../../electron/core/inference/llama/llama-engine.js";
-import { ContextOverflowError, NoModelLoadedError } from "../../electron/core/inference/errors.js";
-import { testModelPath } from "../fixtures/paths.js";
+import { LlamaEngine } from "../../../electron/core/inference/llama/llama-engine.js";
+import { ContextOverflowError, NoModelLoadedError } from "../../../electron/core/inference/errors.js";
+import { testModelPath } from "../../fixtures/paths.js";
 
 // The reference continuation of stories260K at temperature 0 (see the models README).
 const STORY_START = ", there was a little girl named Lily. She loved to play outside in the park.";

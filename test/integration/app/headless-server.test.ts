@@ -7,14 +7,14 @@ import { once } from "node:events";
 import { get as httpsGet } from "node:https";
 import type { TLSSocket } from "node:tls";
 import WebSocket from "ws";
-import { ApiRouter, type ApiHandlers } from "../../electron/core/runtime/api-router.js";
-import { EventBus } from "../../electron/core/runtime/events.js";
-import { createAppHandlers } from "../../electron/core/app/handlers/app-handlers.js";
-import { DashboardAccess, SESSION_COOKIE } from "../../electron/core/app/dashboard-access.js";
-import { HeadlessServer } from "../../electron/core/app/headless-server.js";
-import { sendRaw } from "../fixtures/security/malformed-input.js";
-import { LogSink } from "../../electron/core/runtime/logger.js";
-import { UNAUTHORIZED_CLOSE_CODE, WS_PATH, type ServerFrame } from "../../shared/api/index.js";
+import { ApiRouter, type ApiHandlers } from "../../../electron/core/runtime/api-router.js";
+import { EventBus } from "../../../electron/core/runtime/events.js";
+import { createAppHandlers } from "../../../electron/core/app/handlers/app-handlers.js";
+import { DashboardAccess, SESSION_COOKIE } from "../../../electron/core/app/dashboard-access.js";
+import { HeadlessServer } from "../../../electron/core/app/headless-server.js";
+import { sendRaw } from "../../fixtures/security/malformed-input.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
+import { UNAUTHORIZED_CLOSE_CODE, WS_PATH, type ServerFrame } from "../../../shared/api/index.js";
 
 function fixture() {
   const dataDir = mkdtempSync(join(tmpdir(), "pf-headless-"));

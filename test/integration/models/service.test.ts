@@ -5,17 +5,17 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { z } from "zod";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
-import { ModelPaths } from "../../electron/core/models/model-paths.js";
-import { createModelHandlers } from "../../electron/core/models/api-handlers.js";
-import { openFileTarget, type OpenWriteTarget } from "../../electron/core/models/download/write-target.js";
-import { ModelService, type ModelServiceOptions } from "../../electron/core/models/model-service.js";
-import { ApiError, parseCall } from "../../shared/api/index.js";
-import type { DownloadProgress, HardwareInfo, InstalledModel, modelsEvents } from "../../shared/api/index.js";
-import { CATALOG_SCHEMA } from "../../shared/models/catalog-schema.js";
-import { startIpfsGateway, type GatewayFixture } from "../fixtures/models/ipfs-gateway.js";
-import { buildUnixfs } from "../fixtures/models/unixfs-blocks.js";
-import { repoRoot, sharedAssetsDir, testModelPath } from "../fixtures/paths.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { ModelPaths } from "../../../electron/core/models/model-paths.js";
+import { createModelHandlers } from "../../../electron/core/models/api-handlers.js";
+import { openFileTarget, type OpenWriteTarget } from "../../../electron/core/models/download/write-target.js";
+import { ModelService, type ModelServiceOptions } from "../../../electron/core/models/model-service.js";
+import { ApiError, parseCall } from "../../../shared/api/index.js";
+import type { DownloadProgress, HardwareInfo, InstalledModel, modelsEvents } from "../../../shared/api/index.js";
+import { CATALOG_SCHEMA } from "../../../shared/models/catalog-schema.js";
+import { startIpfsGateway, type GatewayFixture } from "../../fixtures/models/ipfs-gateway.js";
+import { buildUnixfs } from "../../fixtures/models/unixfs-blocks.js";
+import { repoRoot, sharedAssetsDir, testModelPath } from "../../fixtures/paths.js";
 
 const model = readFileSync(testModelPath());
 const dag = await buildUnixfs(model);

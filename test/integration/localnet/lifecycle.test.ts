@@ -3,18 +3,18 @@
 // settle — and every reward lands where the params say, to the upokt, as computed by hand below.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { msgs } from "../../electron/core/chain/msgs.js";
-import { LOCALNET_ADDRESSES } from "../../electron/core/localnet/config.js";
-import { APPLICATION_MODULE_ADDRESS } from "../../electron/core/localnet/modules/application.js";
-import { ClaimProofStatus } from "../../electron/core/pokt/proto/proof.js";
-import { RPCType } from "../../electron/core/pokt/proto/shared.js";
-import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../electron/core/pokt/ring/index.js";
-import { sessionWindows } from "../../electron/core/pokt/session.js";
-import { chatRequest } from "../../electron/core/localnet/traffic/prompts.js";
-import { sendRelay } from "../../electron/core/localnet/traffic/relay-client.js";
-import { baseRelayDifficultyTarget } from "../../electron/core/pokt/relay.js";
-import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
-import { TestSupplier } from "../fixtures/localnet-test-supplier.js";
+import { msgs } from "../../../electron/core/chain/msgs.js";
+import { LOCALNET_ADDRESSES } from "../../../electron/core/localnet/config.js";
+import { APPLICATION_MODULE_ADDRESS } from "../../../electron/core/localnet/modules/application.js";
+import { ClaimProofStatus } from "../../../electron/core/pokt/proto/proof.js";
+import { RPCType } from "../../../electron/core/pokt/proto/shared.js";
+import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../../electron/core/pokt/ring/index.js";
+import { sessionWindows } from "../../../electron/core/pokt/session.js";
+import { chatRequest } from "../../../electron/core/localnet/traffic/prompts.js";
+import { sendRelay } from "../../../electron/core/localnet/traffic/relay-client.js";
+import { baseRelayDifficultyTarget } from "../../../electron/core/pokt/relay.js";
+import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../../fixtures/localnet-harness.js";
+import { TestSupplier } from "../../fixtures/localnet-test-supplier.js";
 
 const POKT = 1_000_000n;
 const SERVICE_ID = "chat-test";

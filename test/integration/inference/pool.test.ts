@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
-import { parseEvent, parseResult, type WorkerStats } from "../../shared/api/index.js";
-import { createCore } from "../../electron/core/app/create-core.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
-import { WorkerSupervisor } from "../../electron/core/inference/worker-supervisor.js";
-import { InferencePool } from "../../electron/core/inference/pool/inference-pool.js";
-import { PinnedWorkerLauncher } from "../../electron/core/inference/pool/devices.js";
-import { ForkWorkerLauncher } from "../../electron/core/inference/worker-launcher.js";
-import { testModelPath } from "../fixtures/paths.js";
+import { parseEvent, parseResult, type WorkerStats } from "../../../shared/api/index.js";
+import { createCore } from "../../../electron/core/app/create-core.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { WorkerSupervisor } from "../../../electron/core/inference/worker-supervisor.js";
+import { InferencePool } from "../../../electron/core/inference/pool/inference-pool.js";
+import { PinnedWorkerLauncher } from "../../../electron/core/inference/pool/devices.js";
+import { ForkWorkerLauncher } from "../../../electron/core/inference/worker-launcher.js";
+import { testModelPath } from "../../fixtures/paths.js";
 
 /** Two CPU workers stand in for two GPUs: the routing, crash and watchdog logic does not care which device runs. */
 const TWO_WORKERS = [

@@ -3,8 +3,8 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
-import type { ChatResult } from "../../shared/api/index.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
+import type { ChatResult } from "../../../shared/api/index.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import {
   createOpenAiHandler,
   InferencePool,
@@ -12,8 +12,8 @@ import {
   OpenAiServer,
   type OpenAiBackend,
   type RequestHandler,
-} from "../../electron/core/inference/index.js";
-import { testModelPath } from "../fixtures/paths.js";
+} from "../../../electron/core/inference/index.js";
+import { testModelPath } from "../../fixtures/paths.js";
 
 const MODEL = "stories260K";
 const STORY_START = ", there was a little girl named Lily. She loved to play outside in the park.";

@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { MinerMetrics, MinerStatus } from "../../shared/api/index.js";
-import type { TxProgress } from "../../shared/api/staking.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
-import { StakingService } from "../../electron/core/staking/staking-service.js";
-import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
+import type { MinerMetrics, MinerStatus } from "../../../shared/api/index.js";
+import type { TxProgress } from "../../../shared/api/staking.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { StakingService } from "../../../electron/core/staking/staking-service.js";
+import { fundedAccounts, startLocalnet, testAccount, type LocalnetHarness, type TestAccount } from "../../fixtures/localnet-harness.js";
 
 const POKT = 1_000_000n;
 let net: LocalnetHarness;

@@ -4,18 +4,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { LoadedModel } from "../../shared/api/index.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
+import type { LoadedModel } from "../../../shared/api/index.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import {
   WorkerSupervisor,
   NoModelLoadedError,
   resolveWorkerScript,
   type WorkerHandle,
   type WorkerLauncher,
-} from "../../electron/core/inference/index.js";
-import type { HostMessage, WorkerMessage } from "../../electron/core/inference/worker/protocol.js";
-import { TextBatcher } from "../../electron/core/inference/worker/text-batcher.js";
-import { repoRoot } from "../fixtures/paths.js";
+} from "../../../electron/core/inference/index.js";
+import type { HostMessage, WorkerMessage } from "../../../electron/core/inference/worker/protocol.js";
+import { TextBatcher } from "../../../electron/core/inference/worker/text-batcher.js";
+import { repoRoot } from "../../fixtures/paths.js";
 
 const FAKE_MODEL: LoadedModel = {
   path: "/models/fake.gguf",

@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
-import { WorkerSupervisor } from "../../electron/core/inference/index.js";
-import { ModelService } from "../../electron/core/models/model-service.js";
-import type { HardwareInfo } from "../../shared/api/index.js";
-import { sharedAssetsDir, testModelPath } from "../fixtures/paths.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { WorkerSupervisor } from "../../../electron/core/inference/index.js";
+import { ModelService } from "../../../electron/core/models/model-service.js";
+import type { HardwareInfo } from "../../../shared/api/index.js";
+import { sharedAssetsDir, testModelPath } from "../../fixtures/paths.js";
 
 const work = mkdtempSync(join(tmpdir(), "pf-models-bench-"));
 const inference = new WorkerSupervisor({ logger: silentLogger });

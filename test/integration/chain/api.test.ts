@@ -6,15 +6,15 @@ import { after, before, describe, test } from "node:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiError, parseCall, type ChainBlock, type MethodName, type TrafficStats } from "../../shared/api/index.js";
-import { LogSink } from "../../electron/core/runtime/logger.js";
-import { createChainHandlers } from "../../electron/core/chain/api-handlers.js";
-import { ChainService } from "../../electron/core/chain/chain-service.js";
-import type { NetworkName } from "../../electron/core/chain/networks.js";
-import { createLocalnetHandlers } from "../../electron/core/localnet/api-handlers.js";
-import { LocalnetService } from "../../electron/core/localnet/localnet-service.js";
-import { Localnet } from "../../electron/core/localnet/localnet.js";
-import { testAccount } from "../fixtures/localnet-harness.js";
+import { ApiError, parseCall, type ChainBlock, type MethodName, type TrafficStats } from "../../../shared/api/index.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
+import { createChainHandlers } from "../../../electron/core/chain/api-handlers.js";
+import { ChainService } from "../../../electron/core/chain/chain-service.js";
+import type { NetworkName } from "../../../electron/core/chain/networks.js";
+import { createLocalnetHandlers } from "../../../electron/core/localnet/api-handlers.js";
+import { LocalnetService } from "../../../electron/core/localnet/localnet-service.js";
+import { Localnet } from "../../../electron/core/localnet/localnet.js";
+import { testAccount } from "../../fixtures/localnet-harness.js";
 
 const context = { transport: "internal" as const };
 

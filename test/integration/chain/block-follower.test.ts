@@ -3,9 +3,9 @@
 // has no WebSocket.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BlockFollower, type FollowedBlock } from "../../electron/core/chain/block-follower.js";
-import { websocketUrlFor } from "../../electron/core/chain/networks.js";
-import { startLocalnet } from "../fixtures/localnet-harness.js";
+import { BlockFollower, type FollowedBlock } from "../../../electron/core/chain/block-follower.js";
+import { websocketUrlFor } from "../../../electron/core/chain/networks.js";
+import { startLocalnet } from "../../fixtures/localnet-harness.js";
 
 /** Collects blocks until `done` says so. */
 function collect(follower: BlockFollower, done: (blocks: FollowedBlock[]) => boolean, timeoutMs = 20_000): Promise<FollowedBlock[]> {

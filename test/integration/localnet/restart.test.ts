@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { msgs } from "../../electron/core/chain/msgs.js";
-import { RPCType } from "../../electron/core/pokt/proto/shared.js";
-import { sessionBounds } from "../../electron/core/pokt/session.js";
-import { fundedAccounts, startLocalnet } from "../fixtures/localnet-harness.js";
+import { msgs } from "../../../electron/core/chain/msgs.js";
+import { RPCType } from "../../../electron/core/pokt/proto/shared.js";
+import { sessionBounds } from "../../../electron/core/pokt/session.js";
+import { fundedAccounts, startLocalnet } from "../../fixtures/localnet-harness.js";
 
 const POKT = 1_000_000n;
 const N = 20n;
