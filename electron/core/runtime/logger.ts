@@ -1,5 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { pino, type Logger as PinoLogger } from "pino";
+import { createStream, type RotatingFileStream } from "rotating-file-stream";
 import type { LogEntry, LogLevel } from "../../../shared/api/index.js";
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -28,27 +30,50 @@ export interface LogSinkOptions {
 /** Field names whose values never reach a log line, whatever the caller passes. */
 const SECRET_FIELD = /mnemonic|passphrase|password|private|secret|seed|token/i;
 
+const FILE_NAME = "pocketforge.log";
+
 /**
  * Structured JSON-lines logging to a size-rotated file (pocketforge.log, .1, .2 …) plus an in-memory ring the
- * Logs page reads. Secret-looking fields are redacted here, once, rather than trusted to every caller.
+ * Logs page reads. Secret-looking fields are redacted here, once, rather than trusted to every caller, so the
+ * ring, log.entry events and the file all carry the redacted entry.
+ *
+ * The file is written by pino through rotating-file-stream with asynchronous I/O, so a line never blocks the
+ * main process on the disk. A line is handed to the disk as soon as the one before it is written; flush()/close() wait for that, and a process
+ * exit writes what is still queued synchronously (at worst a line twice, never a line lost). A file is rotated
+ * once it reaches maxFileBytes, so a rotated file holds at most maxFileBytes plus the line that crossed it.
  */
 export class LogSink {
   private readonly recent: LogEntry[] = [];
   private readonly recentLimit = 5000;
   private readonly level: LogLevel;
-  private readonly maxFileBytes: number;
-  private readonly maxFiles: number;
   private readonly file: string | null;
-  private fileBytes = 0;
+  private readonly pino: PinoLogger | null = null;
+  private stream: RotatingFileStream | null = null;
+  /** Lines given to the stream and not yet confirmed written, in order (what an exit would otherwise lose). */
+  private readonly pending = new Set<{ line: string }>();
+  private idle: Array<() => void> = [];
+  private closed = false;
 
   constructor(private readonly options: LogSinkOptions) {
     this.level = options.level ?? "info";
-    this.maxFileBytes = options.maxFileBytes ?? 5 * 1024 * 1024;
-    this.maxFiles = options.maxFiles ?? 5;
-    this.file = options.dir ? join(options.dir, "pocketforge.log") : null;
+    this.file = options.dir ? join(options.dir, FILE_NAME) : null;
     if (options.dir) {
       mkdirSync(options.dir, { recursive: true });
-      this.fileBytes = existsSync(this.file!) ? statSync(this.file!).size : 0;
+      this.pino = pino(
+        {
+          level: "debug",
+          base: null,
+          messageKey: "message",
+          // The entry carries its own `time` (epoch ms), the one the ring and log.entry events show.
+          timestamp: false,
+          formatters: { level: (label) => ({ level: label }) },
+        },
+        // pino writes each line here; a plain object rather than a transport, so nothing is resolved from disk
+        // in a worker thread (the main process is one esbuild bundle inside an asar).
+        { write: (line: string) => this.toFile(line) },
+      );
+      if (!process.listeners("exit").includes(writeQueuedOnExit)) process.on("exit", writeQueuedOnExit);
+      openSinks.add(this);
     }
   }
 
@@ -73,35 +98,78 @@ export class LogSink {
     return this.file;
   }
 
+  /** Resolves once every line logged so far is written to the file. */
+  flush(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** Flushes and closes the file; later entries still reach the ring, events and the console. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    openSinks.delete(this);
+    await this.flush();
+    const stream = this.stream;
+    this.stream = null;
+    if (stream) await new Promise<void>((resolve) => stream.end(() => resolve()));
+  }
+
   private write(entry: LogEntry): void {
     if (LEVEL_RANK[entry.level] < LEVEL_RANK[this.level]) return;
     this.recent.push(entry);
     if (this.recent.length > this.recentLimit) this.recent.splice(0, this.recent.length - this.recentLimit);
-    const line = JSON.stringify(entry) + "\n";
-    if (this.file) this.append(line);
+    this.pino?.[entry.level]({ time: entry.time, scope: entry.scope, ...(entry.fields ? { fields: entry.fields } : {}) }, entry.message);
     if (this.options.console) process.stderr.write(`${new Date(entry.time).toISOString()} ${entry.level.padEnd(5)} [${entry.scope}] ${entry.message}${entry.fields ? " " + JSON.stringify(entry.fields) : ""}\n`);
     this.options.onEntry?.(entry);
   }
 
-  private append(line: string): void {
-    try {
-      if (this.fileBytes + line.length > this.maxFileBytes) this.rotate();
-      appendFileSync(this.file!, line, { mode: 0o600 });
-      this.fileBytes += Buffer.byteLength(line);
-    } catch {
-      // A full disk must not take the engine down; the in-memory ring still holds the entry.
-    }
+  private toFile(line: string): void {
+    if (this.closed) return;
+    const stream = (this.stream ??= this.openStream());
+    const queued = { line };
+    this.pending.add(queued);
+    stream.write(line, () => {
+      this.pending.delete(queued);
+      if (this.pending.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+    });
   }
 
-  private rotate(): void {
-    const file = this.file!;
-    rmSync(`${file}.${this.maxFiles - 1}`, { force: true });
-    for (let i = this.maxFiles - 2; i >= 1; i--) {
-      if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`);
-    }
-    if (existsSync(file)) renameSync(file, `${file}.1`);
-    this.fileBytes = 0;
+  private openStream(): RotatingFileStream {
+    const stream = createStream(FILE_NAME, {
+      path: this.options.dir!,
+      size: `${this.options.maxFileBytes ?? 5 * 1024 * 1024}B`,
+      // Classical rotation: pocketforge.log → .1 → .2 …, the oldest dropped, maxFiles files in all.
+      rotate: Math.max(1, (this.options.maxFiles ?? 5) - 1),
+      mode: 0o600,
+    });
+    stream.on("error", () => {
+      // A full disk must not take the engine down; the in-memory ring still holds the entries, and the next
+      // line opens a fresh stream.
+      if (this.stream === stream) this.stream = null;
+      this.pending.clear();
+      for (const resolve of this.idle.splice(0)) resolve();
+    });
+    return stream;
   }
+
+  /** On exit nothing asynchronous runs any more: what the stream has not confirmed is appended directly. */
+  writeQueuedSync(): void {
+    if (this.pending.size === 0) return;
+    try {
+      appendFileSync(this.file!, [...this.pending].map((queued) => queued.line).join(""), { mode: 0o600 });
+    } catch {
+      // Nothing more can be done at exit.
+    }
+    this.pending.clear();
+  }
+}
+
+/** Sinks with a file, whose queued lines an exit must still write (one listener for all of them). */
+const openSinks = new Set<LogSink>();
+
+function writeQueuedOnExit(): void {
+  for (const sink of openSinks) sink.writeQueuedSync();
 }
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {

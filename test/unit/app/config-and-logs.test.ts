@@ -51,13 +51,14 @@ test("data dir follows the platform conventions", () => {
   assert.match(defaultDataDir({}, "darwin"), /Library\/Application Support\/PocketForge$/);
 });
 
-test("logs: JSON lines on disk, secrets redacted, tail filters by level, rotation keeps N files", () => {
+test("logs: JSON lines on disk, secrets redacted, tail filters by level, rotation keeps N files", async () => {
   const dir = tempDir();
   const seen: string[] = [];
   const sink = new LogSink({ dir, maxFileBytes: 2000, maxFiles: 3, level: "debug", onEntry: (e) => seen.push(e.message) });
   const log = sink.logger("wallet");
   log.info("unlocked", { address: "pokt1abc", passphrase: "hunter2", nested: { privateKeyHex: "deadbeef" } });
   log.debug("detail");
+  await sink.flush();
   const line = readFileSync(join(dir, "pocketforge.log"), "utf8").split("\n")[0];
   const entry = JSON.parse(line);
   assert.equal(entry.scope, "wallet");
@@ -69,6 +70,7 @@ test("logs: JSON lines on disk, secrets redacted, tail filters by level, rotatio
   assert.deepEqual(seen, ["unlocked", "detail"]);
 
   for (let i = 0; i < 100; i++) log.info(`line ${i} ${"x".repeat(50)}`);
+  await sink.flush();
   const files = readdirSync(dir).filter((f) => f.startsWith("pocketforge.log")).sort();
   assert.deepEqual(files, ["pocketforge.log", "pocketforge.log.1", "pocketforge.log.2"]);
   assert.ok(statSync(join(dir, "pocketforge.log")).size <= 2000);
