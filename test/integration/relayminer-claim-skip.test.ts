@@ -56,11 +56,13 @@ test("a claim the operator cannot pay for is skipped with reason insufficient_ba
     await skipped;
     traffic.stop();
 
-    const rows = ledger.db
-      .prepare(`SELECT s.session_id AS sessionId, c.status AS claim, c.reason AS claimReason, st.outcome, st.reason,
-          (SELECT COUNT(*) FROM mined_relays m WHERE m.tree_key = s.tree_key) AS mined
-        FROM sessions s JOIN claims c ON c.tree_key = s.tree_key JOIN settlements st ON st.tree_key = s.tree_key WHERE s.state = 'skipped'`)
-      .all() as Array<{ sessionId: string; claim: string; claimReason: string; outcome: string; reason: string; mined: number }>;
+    const rows = ledger.sessionsIn("skipped").flatMap((s) => {
+      const claim = ledger.claim(s.treeKey);
+      const settlement = ledger.settlement(s.treeKey);
+      if (!claim || !settlement) return [];
+      const mined = ledger.minedRelayCount(s.treeKey);
+      return [{ sessionId: s.sessionId, claim: claim.status, claimReason: claim.reason!, outcome: settlement.outcome, reason: settlement.reason!, mined }];
+    });
     assert.ok(rows.length >= 1);
     for (const row of rows) {
       assert.ok(row.mined > 0, "the session's relays were served and mined");
@@ -70,7 +72,7 @@ test("a claim the operator cannot pay for is skipped with reason insufficient_ba
       assert.match(row.reason, /^insufficient_balance: /);
       assert.equal(await net.client.pocket.claim(row.sessionId, operator.address), undefined, "no claim reached the chain");
     }
-    const lost = miner.earningsSummary(1).lost;
+    const lost = ledger.earnings.summary(1).lost;
     assert.ok(lost.some((l) => l.outcome === "skipped" && l.reason === "insufficient_balance" && BigInt(l.upokt) > 0n), JSON.stringify(lost));
   } finally {
     traffic?.stop();

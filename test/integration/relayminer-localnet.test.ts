@@ -77,23 +77,20 @@ test("traffic generator → relay miner → node-llama-cpp → claims → proofs
 
     const stats = traffic.stats();
     assert.ok(stats.succeeded >= 4, `the gateway got ${stats.succeeded} good answers`);
-    const served = ledger.db.prepare("SELECT COUNT(*) AS n, SUM(tokens_out) AS tokens FROM relays WHERE status = 'ok'").get() as { n: number; tokens: number };
-    assert.ok(served.n >= stats.succeeded, "every answered relay is in the ledger");
-    assert.ok(served.tokens > 0, "the model's tokens are counted");
+    const served = ledger.relays().filter((r) => r.status === "ok");
+    assert.ok(served.length >= stats.succeeded, "every answered relay is in the ledger");
+    assert.ok(served.reduce((sum, r) => sum + (r.tokensOut ?? 0), 0) > 0, "the model's tokens are counted");
 
-    const settlements = ledger.db
-      .prepare("SELECT outcome, reward_upokt AS reward, exact FROM settlements")
-      .safeIntegers(true)
-      .all() as Array<{ outcome: string; reward: bigint; exact: bigint }>;
+    const settlements = ledger.settlements();
     assert.ok(settlements.length >= 1);
     assert.deepEqual(new Set(settlements.map((s) => s.outcome)), new Set(["settled"]), JSON.stringify(settlements.map((s) => s.outcome)));
-    const proofs = ledger.db.prepare("SELECT status, requirement_reason AS reason FROM proofs").all() as Array<{ status: string; reason: string }>;
+    const proofs = ledger.proofs().map((p) => ({ status: p.status, reason: p.requirementReason }));
     assert.ok(proofs.length >= 1 && proofs.every((p) => p.status === "submitted" && p.reason === "THRESHOLD"), JSON.stringify(proofs));
-    const settled = settlements.reduce((sum, s) => sum + s.reward, 0n);
+    const settled = settlements.reduce((sum, s) => sum + s.rewardUpokt, 0n);
     assert.ok(settled > 0n);
     const ownerAfter = await net.client.balance(owner.address);
     assert.equal(ownerAfter - ownerBefore, settled, "the owner's balance grew by exactly the settled rewards");
-    const summary = miner.earningsSummary(1);
+    const summary = ledger.earnings.summary(1);
     assert.equal(summary.settledUpokt, settled.toString());
     assert.equal(summary.pendingUpokt, "0");
   } finally {

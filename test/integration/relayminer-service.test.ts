@@ -114,14 +114,14 @@ test("the service serves relays over HTTP, exposes /metrics and the API shapes, 
     await settled;
     assert.equal(claims.submittedClaimTxs.length, 1);
     assert.equal(claims.submittedProofTxs.length, 1);
-    const summary = EarningsSummary.parse(service.earningsSummary(30));
+    const summary = EarningsSummary.parse(ledger.earnings.summary(30));
     assert.ok(BigInt(summary.settledUpokt) > 0n);
     assert.equal(summary.pendingUpokt, "0");
     assert.equal(summary.settledSessions, 1);
-    const sessions = service.earningsSessions(10, 0);
+    const sessions = ledger.earnings.sessionList(10, 0);
     assert.equal(sessions[0].stage, "settled");
     assert.equal(sessions[0].relays, 4);
-    const csv = service.exportCsv();
+    const csv = ledger.earnings.exportCsv();
     assert.match(csv.filename, /^pocketforge-settlements-\d{4}-\d{2}-\d{2}\.csv$/);
     assert.equal(csv.csv.trimEnd().split("\r\n").length, 2);
   } finally {

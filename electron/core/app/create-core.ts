@@ -26,6 +26,7 @@ import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
 import { createLocalnetHandlers } from "../localnet/api-handlers.js";
 import { LocalnetService } from "../localnet/localnet-service.js";
+import { createEarningsHandlers } from "../ledger/api-handlers.js";
 import { Ledger } from "../ledger/ledger.js";
 import { createRelayMinerHandlers } from "../relayminer/api-handlers.js";
 import { connectMinerChain } from "../relayminer/connect.js";
@@ -315,6 +316,7 @@ export function createCore(options: CoreOptions): Core {
     }),
     ...createRigHandlers(inference),
     ...createRelayMinerHandlers(relayMiner),
+    ...createEarningsHandlers(ledger.earnings),
   };
   const router = new ApiRouter(handlers, logs.logger("api"));
 

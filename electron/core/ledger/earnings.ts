@@ -1,6 +1,8 @@
 // What the dashboard asks the ledger about money: totals (settled, pending, lost with reasons), per day, per
-// session, and a CSV of settlements. Amounts are exact (SQLite integers read as bigint).
+// session, and a CSV of settlements. Amounts are exact (SQLite integers read as bigint); the earnings.* API
+// gets them as decimal strings (summary, sessionList, exportCsv).
 import type Database from "better-sqlite3";
+import type { EarningsSummary as EarningsSummaryDto, SessionEarnings as SessionEarningsDto } from "../../../shared/api/index.js";
 import type { SessionState, SettlementOutcomeKind } from "./types.js";
 
 const LOST_OUTCOMES: readonly SettlementOutcomeKind[] = ["expired", "slashed", "skipped", "unclaimed"];
@@ -62,6 +64,7 @@ function reasonCategory(reason: string | null): string {
   return /^[a-z_]+$/.test(head) ? head : reason;
 }
 
+/** Built by the Ledger over its own database (`ledger.earnings`). */
 export class EarningsQueries {
   private readonly statements;
 
@@ -179,6 +182,57 @@ export class EarningsQueries {
       penaltyUpokt: row.penalty ?? 0n,
       reason: row.outcome === "settled" ? null : (row.settlement_reason ?? row.proof_reason ?? row.claim_reason),
     }));
+  }
+
+  /** earnings.summary: totals, and per day for the last `days` UTC days (today included). */
+  summary(days: number, now = Date.now()): EarningsSummaryDto {
+    const totals = this.totals();
+    const today = new Date(now);
+    const since = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - (days - 1) * 86_400_000;
+    return {
+      settledUpokt: totals.settledUpokt.toString(),
+      pendingUpokt: totals.pendingUpokt.toString(),
+      lostUpokt: totals.lostUpokt.toString(),
+      penaltiesUpokt: totals.penaltiesUpokt.toString(),
+      settledSessions: totals.settledSessions,
+      pendingSessions: totals.pendingSessions,
+      lost: totals.lost.map((l) => ({ outcome: l.outcome as "expired" | "slashed" | "skipped" | "unclaimed", reason: l.reason, sessions: l.sessions, upokt: l.upokt.toString() })),
+      days: this.daily(since).map((d) => ({
+        day: d.day,
+        settledUpokt: d.settledUpokt.toString(),
+        pendingUpokt: d.pendingUpokt.toString(),
+        lostUpokt: d.lostUpokt.toString(),
+        relays: d.relays,
+      })),
+    };
+  }
+
+  /** earnings.sessions: a page of sessions, newest first. */
+  sessionList(limit: number, offset: number): SessionEarningsDto[] {
+    return this.sessions(limit, offset).map((s) => ({
+      sessionId: s.sessionId,
+      serviceId: s.serviceId,
+      applicationAddress: s.applicationAddress,
+      operatorAddress: s.operatorAddress,
+      startHeight: Number(s.startHeight),
+      endHeight: Number(s.endHeight),
+      stage: s.state,
+      createdAt: s.createdAt,
+      relays: s.relays,
+      minedRelays: s.minedRelays,
+      computeUnits: s.computeUnits.toString(),
+      claimStatus: s.claimStatus,
+      proofStatus: s.proofStatus,
+      expectedRewardUpokt: s.expectedRewardUpokt.toString(),
+      rewardUpokt: s.rewardUpokt.toString(),
+      penaltyUpokt: s.penaltyUpokt.toString(),
+      reason: s.reason,
+    }));
+  }
+
+  /** earnings.exportCsv: the settlements CSV with a dated file name. */
+  exportCsv(now = Date.now()): { filename: string; csv: string } {
+    return { filename: `pocketforge-settlements-${new Date(now).toISOString().slice(0, 10)}.csv`, csv: this.settlementsCsv() };
   }
 
   /** Every settlement (and loss) as CSV, one line per session, for accounting. */

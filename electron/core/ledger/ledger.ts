@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { BatchWriter } from "./batch-writer.js";
+import { EarningsQueries } from "./earnings.js";
 import { migrate } from "./migrations.js";
 import type {
   ClaimRecord,
@@ -43,24 +44,39 @@ export interface LedgerOptions {
 
 export const DEFAULT_MAX_DELAY_MS = 20;
 
+/** How SQLite keeps the books (what the constructor's pragmas took effect as). */
+export interface LedgerStorageSettings {
+  /** "wal" for a file; in-memory databases report "memory". */
+  journalMode: string;
+  synchronous: "OFF" | "NORMAL" | "FULL" | "EXTRA";
+  busyTimeoutMs: number;
+  foreignKeys: boolean;
+}
+
+const SYNCHRONOUS_LEVELS = ["OFF", "NORMAL", "FULL", "EXTRA"] as const;
+
 export class Ledger {
-  readonly db: Database.Database;
+  // Private so that callers depend on the typed reads below, not on the schema.
+  readonly #db: Database.Database;
+  /** The dashboard's money questions (earnings.* API). */
+  readonly earnings: EarningsQueries;
   private readonly writer: BatchWriter<LedgerWrite>;
   private readonly commitListeners = new Set<(writes: readonly LedgerWrite[], committedAt: number) => void>();
   private readonly statements;
 
   constructor(options: LedgerOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
-    this.db.pragma("busy_timeout = 5000");
-    this.db.pragma("foreign_keys = ON");
-    migrate(this.db);
-    this.statements = prepareStatements(this.db);
+    this.#db = new Database(options.path);
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
+    this.#db.pragma("busy_timeout = 5000");
+    this.#db.pragma("foreign_keys = ON");
+    migrate(this.#db);
+    this.statements = prepareStatements(this.#db);
+    this.earnings = new EarningsQueries(this.#db);
     if (options.onCommit) this.commitListeners.add(options.onCommit);
     this.writer = new BatchWriter<LedgerWrite>({
-      db: this.db,
+      db: this.#db,
       write: (writes) => this.applyWrites(writes),
       maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
       maxItems: options.maxBatchItems ?? 512,
@@ -103,7 +119,7 @@ export class Ledger {
 
   close(): void {
     this.writer.close();
-    this.db.close();
+    this.#db.close();
   }
 
   private applyWrites(writes: readonly LedgerWrite[]): void {
@@ -159,7 +175,7 @@ export class Ledger {
   unfinishedSessions(): StoredSession[] {
     this.flush();
     const placeholders = FINAL_SESSION_STATES.map(() => "?").join(", ");
-    const rows = this.db
+    const rows = this.#db
       .prepare(`SELECT * FROM sessions WHERE state NOT IN (${placeholders}) ORDER BY end_height, tree_key`)
       .safeIntegers(true)
       .all(...FINAL_SESSION_STATES) as SessionRow[];
@@ -180,9 +196,23 @@ export class Ledger {
     }
   }
 
-  minedRelayCount(treeKey: string): number {
+  /** Mined relays of one session, or of every session when no key is given. */
+  minedRelayCount(treeKey?: string): number {
     this.flush();
-    return Number((this.statements.minedCount.get(treeKey) as { n: bigint }).n);
+    const row = treeKey === undefined ? this.statements.minedTotal.get() : this.statements.minedCount.get(treeKey);
+    return Number((row as { n: bigint }).n);
+  }
+
+  /** Sessions in one state, by end height (e.g. every session skipped for lack of funds). */
+  sessionsIn(state: SessionState): StoredSession[] {
+    this.flush();
+    return (this.statements.sessionsIn.all(state) as SessionRow[]).map(sessionFromRow);
+  }
+
+  /** Every booked relay in the order it was served; reads the whole table (diagnostics and tests). */
+  relays(): RelayRecord[] {
+    this.flush();
+    return (this.statements.relays.all() as RelayRow[]).map(relayFromRow);
   }
 
   setSessionState(treeKey: string, state: SessionState, now = Date.now()): void {
@@ -233,6 +263,10 @@ export class Ledger {
     return row ? proofFromRow(row) : undefined;
   }
 
+  proofs(): ProofRecord[] {
+    return (this.statements.proofs.all() as ProofRow[]).map(proofFromRow);
+  }
+
   saveSettlement(record: SettlementRecord): void {
     this.flush();
     this.statements.upsertSettlement.run({
@@ -252,6 +286,21 @@ export class Ledger {
   settlement(treeKey: string): SettlementRecord | undefined {
     const row = this.statements.settlement.get(treeKey) as SettlementRow | undefined;
     return row ? settlementFromRow(row) : undefined;
+  }
+
+  /** Every settlement (and loss), oldest first. */
+  settlements(): SettlementRecord[] {
+    return (this.statements.settlements.all() as SettlementRow[]).map(settlementFromRow);
+  }
+
+  storageSettings(): LedgerStorageSettings {
+    const db = this.#db;
+    return {
+      journalMode: String(db.pragma("journal_mode", { simple: true })),
+      synchronous: SYNCHRONOUS_LEVELS[Number(db.pragma("synchronous", { simple: true }))],
+      busyTimeoutMs: Number(db.pragma("busy_timeout", { simple: true })),
+      foreignKeys: Number(db.pragma("foreign_keys", { simple: true })) === 1,
+    };
   }
 }
 
@@ -299,6 +348,38 @@ export function sessionFromRow(row: SessionRow): StoredSession {
     state: row.state,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+  };
+}
+
+interface RelayRow {
+  time_ms: number;
+  service_id: string;
+  session_id: string;
+  tree_key: string;
+  application_address: string;
+  latency_ms: number;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  status: string;
+  http_status: number | null;
+  error: string | null;
+  mined: number;
+}
+
+function relayFromRow(row: RelayRow): RelayRecord {
+  return {
+    timeMs: row.time_ms,
+    serviceId: row.service_id,
+    sessionId: row.session_id,
+    treeKey: row.tree_key,
+    applicationAddress: row.application_address,
+    latencyMs: row.latency_ms,
+    tokensIn: row.tokens_in,
+    tokensOut: row.tokens_out,
+    status: row.status,
+    httpStatus: row.http_status,
+    error: row.error,
+    mined: row.mined === 1,
   };
 }
 
@@ -399,8 +480,12 @@ function prepareStatements(db: Database.Database) {
       "INSERT OR IGNORE INTO mined_relays (tree_key, relay_hash, relay_bytes, weight, time_ms) VALUES (?, ?, ?, ?, ?)",
     ),
     session: db.prepare("SELECT * FROM sessions WHERE tree_key = ?").safeIntegers(true),
+    sessionsIn: db.prepare("SELECT * FROM sessions WHERE state = ? ORDER BY end_height, tree_key").safeIntegers(true),
+    relays: db.prepare(`SELECT time_ms, service_id, session_id, tree_key, application_address, latency_ms, tokens_in, tokens_out,
+        status, http_status, error, mined FROM relays ORDER BY id`),
     minedOf: db.prepare("SELECT relay_hash, relay_bytes, weight FROM mined_relays WHERE tree_key = ? ORDER BY id").safeIntegers(true),
     minedCount: db.prepare("SELECT COUNT(*) AS n FROM mined_relays WHERE tree_key = ?").safeIntegers(true),
+    minedTotal: db.prepare("SELECT COUNT(*) AS n FROM mined_relays").safeIntegers(true),
     setState: db.prepare("UPDATE sessions SET state = ?, updated_at = ? WHERE tree_key = ?"),
     upsertClaim: db.prepare(`INSERT INTO claims (tree_key, status, reason, root_hash, relays, compute_units, claimed_upokt,
         expected_reward_upokt, tx_hash, height, attempts, updated_at)
@@ -418,6 +503,7 @@ function prepareStatements(db: Database.Database) {
         requirement_reason = excluded.requirement_reason, reason = excluded.reason, tx_hash = excluded.tx_hash,
         height = excluded.height, attempts = excluded.attempts, updated_at = excluded.updated_at`),
     proof: db.prepare("SELECT * FROM proofs WHERE tree_key = ?").safeIntegers(true),
+    proofs: db.prepare("SELECT * FROM proofs ORDER BY tree_key").safeIntegers(true),
     upsertSettlement: db.prepare(`INSERT INTO settlements (tree_key, outcome, reason, claimed_upokt, settled_upokt,
         reward_upokt, penalty_upokt, exact, height, time_ms)
       VALUES (@tree_key, @outcome, @reason, @claimed_upokt, @settled_upokt, @reward_upokt, @penalty_upokt, @exact, @height, @time_ms)
@@ -425,5 +511,6 @@ function prepareStatements(db: Database.Database) {
         claimed_upokt = excluded.claimed_upokt, settled_upokt = excluded.settled_upokt, reward_upokt = excluded.reward_upokt,
         penalty_upokt = excluded.penalty_upokt, exact = excluded.exact, height = excluded.height, time_ms = excluded.time_ms`),
     settlement: db.prepare("SELECT * FROM settlements WHERE tree_key = ?").safeIntegers(true),
+    settlements: db.prepare("SELECT * FROM settlements ORDER BY time_ms, tree_key").safeIntegers(true),
   };
 }

@@ -1,11 +1,10 @@
 // The relay miner as an engine service: on start it connects to the chain, rebuilds unfinished session trees
 // from the ledger, opens the relay listener and /metrics, and hands every new block to the claim/proof
-// scheduler; it reports its state, sessions, rolling metrics and earnings to the dashboard.
+// scheduler; it reports its state, sessions and rolling metrics to the dashboard (earnings are the ledger's).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, type EarningsSummary, type EventPayload, type MinerMetrics, type MinerSession, type MinerStatus, type SessionEarnings } from "../../../shared/api/index.js";
+import { ApiError, type EventPayload, type MinerMetrics, type MinerSession, type MinerStatus } from "../../../shared/api/index.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
-import { EarningsQueries } from "../ledger/earnings.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { StoredSession } from "../ledger/types.js";
 import { relayCostUpokt } from "../pokt/rewards.js";
@@ -69,7 +68,6 @@ interface Running {
 
 export class RelayMinerService implements Service {
   readonly metrics = new RelayMinerMetrics();
-  private readonly earnings: EarningsQueries;
   private state: MinerStatus["state"] = "stopped";
   private message: string | null = null;
   private running: Running | undefined;
@@ -114,9 +112,7 @@ export class RelayMinerService implements Service {
     },
   };
 
-  constructor(private readonly options: RelayMinerServiceOptions) {
-    this.earnings = new EarningsQueries(options.ledger.db);
-  }
+  constructor(private readonly options: RelayMinerServiceOptions) {}
 
   async start(): Promise<void> {
     if (!this.options.config().autoStart) return;
@@ -190,7 +186,7 @@ export class RelayMinerService implements Service {
 
   metricsSnapshot(): MinerMetrics {
     const rolling = this.metrics.rolling();
-    const totals = this.earnings.totals();
+    const totals = this.options.ledger.earnings.totals();
     const running = this.running;
     const height = running?.connection.blocks.latest()?.height;
     const current = running?.lastSession && running.pipeline.trees.get(running.lastSession.key) ? running.lastSession : undefined;
@@ -208,53 +204,6 @@ export class RelayMinerService implements Service {
       pendingClaims: running?.scheduler.pendingClaims ?? 0,
       earnings: { settledUpokt: totals.settledUpokt.toString(), pendingUpokt: totals.pendingUpokt.toString() },
     };
-  }
-
-  earningsSummary(days: number): EarningsSummary {
-    const totals = this.earnings.totals();
-    const since = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - (days - 1) * 86_400_000;
-    return {
-      settledUpokt: totals.settledUpokt.toString(),
-      pendingUpokt: totals.pendingUpokt.toString(),
-      lostUpokt: totals.lostUpokt.toString(),
-      penaltiesUpokt: totals.penaltiesUpokt.toString(),
-      settledSessions: totals.settledSessions,
-      pendingSessions: totals.pendingSessions,
-      lost: totals.lost.map((l) => ({ outcome: l.outcome as "expired" | "slashed" | "skipped" | "unclaimed", reason: l.reason, sessions: l.sessions, upokt: l.upokt.toString() })),
-      days: this.earnings.daily(since).map((d) => ({
-        day: d.day,
-        settledUpokt: d.settledUpokt.toString(),
-        pendingUpokt: d.pendingUpokt.toString(),
-        lostUpokt: d.lostUpokt.toString(),
-        relays: d.relays,
-      })),
-    };
-  }
-
-  earningsSessions(limit: number, offset: number): SessionEarnings[] {
-    return this.earnings.sessions(limit, offset).map((s) => ({
-      sessionId: s.sessionId,
-      serviceId: s.serviceId,
-      applicationAddress: s.applicationAddress,
-      operatorAddress: s.operatorAddress,
-      startHeight: Number(s.startHeight),
-      endHeight: Number(s.endHeight),
-      stage: s.state,
-      createdAt: s.createdAt,
-      relays: s.relays,
-      minedRelays: s.minedRelays,
-      computeUnits: s.computeUnits.toString(),
-      claimStatus: s.claimStatus,
-      proofStatus: s.proofStatus,
-      expectedRewardUpokt: s.expectedRewardUpokt.toString(),
-      rewardUpokt: s.rewardUpokt.toString(),
-      penaltyUpokt: s.penaltyUpokt.toString(),
-      reason: s.reason,
-    }));
-  }
-
-  exportCsv(): { filename: string; csv: string } {
-    return { filename: `pocketforge-settlements-${new Date().toISOString().slice(0, 10)}.csv`, csv: this.earnings.settlementsCsv() };
   }
 
   // ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EarningsQueries, csvField } from "../../../electron/core/ledger/earnings.js";
+import { csvField } from "../../../electron/core/ledger/earnings.js";
+import { EarningsSummary, SessionEarnings } from "../../../shared/api/index.js";
 import { Ledger } from "../../../electron/core/ledger/ledger.js";
 import type { ClaimRecord, SessionState, SettlementRecord } from "../../../electron/core/ledger/types.js";
 import { sessionRecord } from "../../fixtures/relayminer/ledger-records.js";
@@ -61,7 +62,7 @@ function seeded(): Ledger {
 test("totals: settled rewards, pending expected rewards, and losses grouped by outcome and reason", () => {
   const ledger = seeded();
   try {
-    const totals = new EarningsQueries(ledger.db).totals();
+    const totals = ledger.earnings.totals();
     assert.equal(totals.settledUpokt, 105n);
     assert.equal(totals.settledSessions, 2);
     assert.equal(totals.pendingUpokt, 50n);
@@ -84,7 +85,7 @@ test("totals: settled rewards, pending expected rewards, and losses grouped by o
 test("per day (UTC day of the session's first relay) and per session", () => {
   const ledger = seeded();
   try {
-    const queries = new EarningsQueries(ledger.db);
+    const queries = ledger.earnings;
     assert.deepEqual(queries.daily(0), [
       { day: "2026-01-01", settledUpokt: 98n, pendingUpokt: 50n, lostUpokt: 30n, relays: 3 },
       { day: "2026-01-02", settledUpokt: 7n, pendingUpokt: 0n, lostUpokt: 1_000_030n, relays: 3 },
@@ -107,7 +108,7 @@ test("per day (UTC day of the session's first relay) and per session", () => {
 test("CSV export: a header and one quoted-where-needed line per settlement", () => {
   const ledger = seeded();
   try {
-    const csv = new EarningsQueries(ledger.db).settlementsCsv();
+    const csv = ledger.earnings.settlementsCsv();
     const lines = csv.trimEnd().split("\r\n");
     assert.equal(lines.length, 6);
     assert.equal(lines[0].split(",")[8], "outcome");
@@ -120,4 +121,28 @@ test("CSV export: a header and one quoted-where-needed line per settlement", () 
   assert.equal(csvField("=SUM(A1)"), "'=SUM(A1)");
   assert.equal(csvField("-12"), "-12");
   assert.equal(csvField("a\nb"), '"a\nb"');
+});
+
+test("the earnings.* API's shapes: amounts as decimal strings, the last N UTC days, a dated CSV file name", () => {
+  const ledger = seeded();
+  try {
+    const now = Date.UTC(2026, 0, 2, 23, 59);
+    const summary = EarningsSummary.parse(ledger.earnings.summary(1, now));
+    assert.equal(summary.settledUpokt, "105");
+    assert.equal(summary.pendingUpokt, "50");
+    assert.equal(summary.lostUpokt, "1000060");
+    assert.deepEqual(summary.lost[0], { outcome: "slashed", reason: "proof_missing", sessions: 1, upokt: "1000010" });
+    assert.deepEqual(summary.days, [{ day: "2026-01-02", settledUpokt: "7", pendingUpokt: "0", lostUpokt: "1000030", relays: 3 }]);
+    assert.deepEqual(ledger.earnings.summary(2, now).days.map((d) => d.day), ["2026-01-01", "2026-01-02"]);
+
+    const sessions = ledger.earnings.sessionList(10, 0).map((s) => SessionEarnings.parse(s));
+    const s1 = sessions.find((s) => s.sessionId === "s1")!;
+    assert.deepEqual([s1.stage, s1.startHeight, s1.rewardUpokt, s1.expectedRewardUpokt, s1.relays], ["settled", 11, "98", "100", 1]);
+
+    const csv = ledger.earnings.exportCsv(now);
+    assert.equal(csv.filename, "pocketforge-settlements-2026-01-02.csv");
+    assert.equal(csv.csv, ledger.earnings.settlementsCsv());
+  } finally {
+    ledger.close();
+  }
 });

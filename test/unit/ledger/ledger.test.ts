@@ -58,7 +58,7 @@ test("relay-path writes are batched and committed within the delay bound; the fi
     },
   });
   try {
-    assert.equal(ledger.db.pragma("journal_mode", { simple: true }), "wal");
+    assert.equal(ledger.storageSettings().journalMode, "wal");
     ledger.recordSession(sessionRecord(1));
     for (let i = 0; i < 40; i++) {
       const relayHash = new Uint8Array(32).fill(i);
@@ -151,4 +151,53 @@ test("the batch writer commits a due batch on the next push, without waiting for
   assert.deepEqual(committed, [[1, 2, 3], [4]]);
   assert.equal((ledger.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n, 4);
   ledger.close();
+});
+
+test("storage settings: WAL, synchronous NORMAL unless FULL is asked for, a busy timeout and foreign keys", () => {
+  const dir = tempDir();
+  try {
+    const normal = new Ledger({ path: join(dir, "normal.sqlite") });
+    assert.deepEqual(normal.storageSettings(), { journalMode: "wal", synchronous: "NORMAL", busyTimeoutMs: 5000, foreignKeys: true });
+    normal.close();
+    const full = new Ledger({ path: join(dir, "full.sqlite"), synchronous: "FULL" });
+    assert.equal(full.storageSettings().synchronous, "FULL");
+    full.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("typed reads: relays in serving order, sessions by state, proofs, settlements and mined relay totals", () => {
+  const ledger = new Ledger({ path: ":memory:", maxDelayMs: 60_000 });
+  try {
+    ledger.recordSession(sessionRecord(1));
+    ledger.recordSession(sessionRecord(2));
+    const relay = { timeMs: 5, serviceId: "llm", sessionId: "s1", treeKey: "s1/op/llm", applicationAddress: "app", latencyMs: 1.5 };
+    ledger.recordRelay({ ...relay, tokensIn: 3, tokensOut: 5, status: "ok", httpStatus: 200, error: null, mined: true });
+    ledger.recordRelay({ ...relay, tokensIn: null, tokensOut: null, status: "relayer_proxy:5", httpStatus: null, error: "down", mined: false });
+    for (const [treeKey, fill] of [["s1/op/llm", 1], ["s1/op/llm", 2], ["s2/op/llm", 3]] as const) {
+      ledger.recordMinedRelay({ treeKey, relayHash: new Uint8Array(32).fill(fill), relayBytes: new Uint8Array([fill]), weight: 100n, timeMs: 0 });
+    }
+    // Reads see what the relay path queued, without waiting for the batch timer.
+    assert.deepEqual(ledger.relays(), [
+      { ...relay, tokensIn: 3, tokensOut: 5, status: "ok", httpStatus: 200, error: null, mined: true },
+      { ...relay, tokensIn: null, tokensOut: null, status: "relayer_proxy:5", httpStatus: null, error: "down", mined: false },
+    ]);
+    assert.equal(ledger.minedRelayCount(), 3);
+    assert.equal(ledger.minedRelayCount("s1/op/llm"), 2);
+
+    ledger.setSessionState("s2/op/llm", "skipped");
+    assert.deepEqual(ledger.sessionsIn("skipped").map((s) => s.sessionId), ["s2"]);
+    assert.deepEqual(ledger.sessionsIn("open").map((s) => s.sessionId), ["s1"]);
+
+    ledger.saveProof({ treeKey: "s1/op/llm", status: "submitted", required: true, requirementReason: "THRESHOLD", reason: null, txHash: "P1", height: 17n, attempts: 1 });
+    assert.deepEqual(ledger.proofs(), [ledger.proof("s1/op/llm")]);
+    assert.equal(ledger.proofs()[0].requirementReason, "THRESHOLD");
+    const settlement = { claimedUpokt: 10n, settledUpokt: 10n, penaltyUpokt: 0n, exact: true, height: 21n } as const;
+    ledger.saveSettlement({ ...settlement, treeKey: "s2/op/llm", outcome: "skipped", reason: "insufficient_balance", rewardUpokt: 0n, timeMs: 2 });
+    ledger.saveSettlement({ ...settlement, treeKey: "s1/op/llm", outcome: "settled", reason: null, rewardUpokt: 9n, timeMs: 1 });
+    assert.deepEqual(ledger.settlements().map((s) => [s.treeKey, s.outcome, s.rewardUpokt]), [["s1/op/llm", "settled", 9n], ["s2/op/llm", "skipped", 0n]], "oldest first");
+  } finally {
+    ledger.close();
+  }
 });

@@ -131,7 +131,7 @@ test("backend failures: 5xx is served but not mined; timeout, oversize and unrea
     assert.doesNotMatch(down!.message, /127\.0\.0\.1/, "backend addresses are not told to gateways");
     assert.equal([...h.trees.values()][0].minedRelays, 0);
     h.ledger.flush();
-    const statuses = (h.ledger.db.prepare("SELECT status FROM relays ORDER BY id").all() as Array<{ status: string }>).map((r) => r.status);
+    const statuses = h.ledger.relays().map((r) => r.status);
     assert.deepEqual(statuses, ["backend_error", "relayer_proxy:12", "relayer_proxy:10", "relayer_proxy:5"]);
   } finally {
     h.close();
@@ -175,8 +175,8 @@ test("the in-process inference handler answers relays; stream:true comes back as
     assert.equal(deltas.join(""), "Once upon a time");
 
     h.ledger.flush();
-    const tokens = h.ledger.db.prepare("SELECT tokens_in, tokens_out FROM relays ORDER BY id").all();
-    assert.deepEqual(tokens, [{ tokens_in: 7, tokens_out: 3 }, { tokens_in: 7, tokens_out: 3 }]);
+    const tokens = h.ledger.relays().map((r) => ({ tokensIn: r.tokensIn, tokensOut: r.tokensOut }));
+    assert.deepEqual(tokens, [{ tokensIn: 7, tokensOut: 3 }, { tokensIn: 7, tokensOut: 3 }]);
   } finally {
     h.close();
   }

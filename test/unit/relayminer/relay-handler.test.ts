@@ -56,8 +56,11 @@ test("a valid relay is forwarded, answered with a signed RelayResponse and mined
     const mined = [...h.ledger.minedRelays(tree.key)];
     assert.equal(mined.length, 1);
     assert.deepEqual(new Uint8Array(mined[0].relayBytes), expected.bytes);
-    const row = h.ledger.db.prepare("SELECT tokens_in, tokens_out, status, http_status, mined FROM relays").get() as Record<string, unknown>;
-    assert.deepEqual(row, { tokens_in: 3, tokens_out: 5, status: "ok", http_status: 200, mined: 1 });
+    const [relay] = h.ledger.relays();
+    assert.deepEqual(
+      { tokensIn: relay.tokensIn, tokensOut: relay.tokensOut, status: relay.status, httpStatus: relay.httpStatus, mined: relay.mined },
+      { tokensIn: 3, tokensOut: 5, status: "ok", httpStatus: 200, mined: true },
+    );
     assert.equal(h.served.length, 1);
     assert.equal(h.metrics.requestsSuccessTotal.get([TEST_SERVICE_ID]), 1);
     for (const step of ["decode_request", "verify_session", "verify_signature", "sign_response", "mine"]) {
@@ -97,8 +100,8 @@ test("refused relays get the registered RelayMinerError and are never mined", as
     }
     for (const tree of h.trees.values()) assert.equal(tree.minedRelays, 0);
     h.ledger.flush();
-    assert.equal((h.ledger.db.prepare("SELECT COUNT(*) AS n FROM mined_relays").get() as { n: number }).n, 0);
-    assert.equal((h.ledger.db.prepare("SELECT COUNT(*) AS n FROM relays").get() as { n: number }).n, 0, "refused input is not booked");
+    assert.equal(h.ledger.minedRelayCount(), 0);
+    assert.equal(h.ledger.relays().length, 0, "refused input is not booked");
     assert.equal(h.metrics.requestsErrorsTotal.get([TEST_SERVICE_ID]) + h.metrics.requestsErrorsTotal.get(["unknown_service_id"]) + h.metrics.requestsErrorsTotal.get(["other"]), cases.length);
   } finally {
     h.close();
