@@ -6,8 +6,6 @@ import { ApiError, type EventPayload, type MinerMetrics, type MinerSession, type
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 import type { Ledger } from "../ledger/ledger.js";
-import type { StoredSession } from "../ledger/types.js";
-import { relayCostUpokt } from "../pokt/rewards.js";
 import { sessionBounds } from "../pokt/session.js";
 import type { ServingControl, ServingState } from "../serving/serving-control.js";
 import type { Backend } from "./backend/backend.js";
@@ -24,7 +22,8 @@ import { RelayServer } from "./relay-server.js";
 import type { ResponseSigner } from "./response.js";
 import { createRingChecker, type RingChecker } from "./ring-checker.js";
 import { ClaimProofScheduler, type SessionChange } from "./scheduler.js";
-import { SessionTree } from "./session-trees.js";
+import type { SessionTree } from "./session-trees.js";
+import { sessionTreeKey } from "./verifier.js";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -258,7 +257,7 @@ export class RelayMinerService implements Service {
         enableOverServicing: config.enableOverServicing,
         addressPrefix: this.options.addressPrefix,
         onServed: (event) => {
-          if (running) running.lastSession = pipeline.trees.get(`${event.sessionId}/${event.operatorAddress}/${event.serviceId}`) ?? running.lastSession;
+          if (running) running.lastSession = pipeline.trees.get(sessionTreeKey(event.sessionId, event.operatorAddress, event.serviceId)) ?? running.lastSession;
           this.emitRelay(event);
         },
         onSessionOpened: (tree) => {
@@ -339,9 +338,7 @@ export class RelayMinerService implements Service {
   private restoreSessions(pipeline: RelayPipeline, scheduler: ClaimProofScheduler, operatorAddress: string): void {
     for (const stored of this.options.ledger.unfinishedSessions()) {
       if (stored.operatorAddress !== operatorAddress) continue;
-      const tree = treeFromLedger(stored);
-      for (const leaf of this.options.ledger.minedRelays(stored.treeKey)) tree.restoreLeaf(leaf.relayHash, leaf.relayBytes, leaf.weight);
-      pipeline.trees.adopt(tree);
+      const tree = pipeline.trees.restore(stored, this.options.ledger.minedRelays(stored.treeKey));
       scheduler.track(tree, stored.state === "claimed" ? "claimed" : stored.state === "proven" ? "proven" : "open");
       this.options.logger.info("session tree rebuilt from the ledger", { session: stored.sessionId, relays: tree.minedRelays, state: stored.state });
     }
@@ -396,34 +393,4 @@ export class RelayMinerService implements Service {
 
 function sum(entries: Array<{ value: number }>): number {
   return entries.reduce((total, e) => total + e.value, 0);
-}
-
-function treeFromLedger(stored: StoredSession): SessionTree {
-  const pricing = {
-    computeUnitsPerRelay: stored.computeUnitsPerRelay,
-    targetHash: stored.targetHash,
-    computeUnitsToTokensMultiplier: stored.computeUnitsToTokensMultiplier,
-    computeUnitCostGranularity: stored.computeUnitCostGranularity,
-  };
-  return new SessionTree(
-    stored.treeKey,
-    {
-      applicationAddress: stored.applicationAddress,
-      serviceId: stored.serviceId,
-      sessionId: stored.sessionId,
-      sessionStartBlockHeight: stored.startHeight,
-      sessionEndBlockHeight: stored.endHeight,
-    },
-    stored.operatorAddress,
-    {
-      claimWindowOpenHeight: stored.claimOpenHeight,
-      claimWindowCloseHeight: stored.claimCloseHeight,
-      proofWindowOpenHeight: stored.proofOpenHeight,
-      proofWindowCloseHeight: stored.proofCloseHeight,
-    },
-    pricing,
-    relayCostUpokt(stored.computeUnitsPerRelay, pricing),
-    undefined,
-    stored.createdAt,
-  );
 }

@@ -2,6 +2,7 @@
 // that session (difficulty target and compute units per relay at its start height) and the over-servicing
 // budget the application's stake allows this supplier. Trees are opened on a session's first verified relay
 // and rebuilt from the ledger after a restart.
+import type { StoredSession } from "../ledger/types.js";
 import { isRelayVolumeApplicable, mineRelay } from "../pokt/relay.js";
 import type { RelayRequest, RelayResponse } from "../pokt/proto/service.js";
 import type { SessionHeader } from "../pokt/proto/session.js";
@@ -102,9 +103,15 @@ export class SessionTrees {
     this.trees.delete(key);
   }
 
-  /** Adds a tree rebuilt from the ledger. */
-  adopt(tree: SessionTree): void {
+  /**
+   * Rebuilds a session's tree after a restart from what the ledger stored: its prices and windows, and its mined
+   * relays replayed in the order they were mined. The budget stays unknown until the session's next relay.
+   */
+  restore(stored: StoredSession, leaves: Iterable<{ relayHash: Uint8Array; relayBytes: Uint8Array; weight: bigint }>): SessionTree {
+    const tree = treeFromLedger(stored);
+    for (const leaf of leaves) tree.restoreLeaf(leaf.relayHash, leaf.relayBytes, leaf.weight);
     this.trees.set(tree.key, tree);
+    return tree;
   }
 
   /** The session's tree, opened (prices and budget read from the chain, once) on its first relay. */
@@ -170,4 +177,34 @@ export class SessionTrees {
     const stake = /^\d+$/.test(application?.stake?.amount ?? "") ? BigInt(application!.stake!.amount) : 0n;
     return appStakePerSessionSupplier(stake, sharedParams, suppliers > 0n ? suppliers : 1n);
   }
+}
+
+function treeFromLedger(stored: StoredSession): SessionTree {
+  const pricing = {
+    computeUnitsPerRelay: stored.computeUnitsPerRelay,
+    targetHash: stored.targetHash,
+    computeUnitsToTokensMultiplier: stored.computeUnitsToTokensMultiplier,
+    computeUnitCostGranularity: stored.computeUnitCostGranularity,
+  };
+  return new SessionTree(
+    stored.treeKey,
+    {
+      applicationAddress: stored.applicationAddress,
+      serviceId: stored.serviceId,
+      sessionId: stored.sessionId,
+      sessionStartBlockHeight: stored.startHeight,
+      sessionEndBlockHeight: stored.endHeight,
+    },
+    stored.operatorAddress,
+    {
+      claimWindowOpenHeight: stored.claimOpenHeight,
+      claimWindowCloseHeight: stored.claimCloseHeight,
+      proofWindowOpenHeight: stored.proofOpenHeight,
+      proofWindowCloseHeight: stored.proofCloseHeight,
+    },
+    pricing,
+    relayCostUpokt(stored.computeUnitsPerRelay, pricing),
+    undefined,
+    stored.createdAt,
+  );
 }
