@@ -6,15 +6,15 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { EarningsSummary, MinerMetrics, MinerStatus, type EventName } from "../../shared/api/index.js";
-import { LogSink } from "../../electron/core/runtime/logger.js";
-import { Ledger } from "../../electron/core/ledger/ledger.js";
-import { RelayMinerConfig } from "../../electron/core/relayminer/config.js";
-import { RelayMinerService } from "../../electron/core/relayminer/relayminer-service.js";
-import { FakeRelayChain, ManualBlocks, TEST_SERVICE_ID, testKey } from "../fixtures/relayminer/chain.js";
-import { FakeClaimChain } from "../fixtures/relayminer/claim-chain.js";
-import { echoHandler, signerOf } from "../fixtures/relayminer/harness.js";
-import { decodeReply, signedRelayRequest } from "../fixtures/relayminer/relays.js";
+import { EarningsSummary, MinerMetrics, MinerStatus, type EventName } from "../../../shared/api/index.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
+import { Ledger } from "../../../electron/core/ledger/ledger.js";
+import { RelayMinerConfig } from "../../../electron/core/relayminer/config.js";
+import { RelayMinerService } from "../../../electron/core/relayminer/relayminer-service.js";
+import { FakeRelayChain, ManualBlocks, TEST_SERVICE_ID, testKey } from "../../fixtures/relayminer/chain.js";
+import { FakeClaimChain } from "../../fixtures/relayminer/claim-chain.js";
+import { echoHandler, signerOf } from "../../fixtures/relayminer/harness.js";
+import { decodeReply, signedRelayRequest } from "../../fixtures/relayminer/relays.js";
 
 function post(url: string, body: Uint8Array): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {

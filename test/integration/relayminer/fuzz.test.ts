@@ -4,31 +4,20 @@
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
 import { test } from "node:test";
-import { LogSink } from "../../electron/core/runtime/logger.js";
-import { ProtoDecodeError } from "../../electron/core/pokt/proto/errors.js";
-import { RelayRequest } from "../../electron/core/pokt/proto/service.js";
-import { validateRelayRequest } from "../../electron/core/pokt/relay.js";
-import { RelayServer } from "../../electron/core/relayminer/relay-server.js";
-import { createRingChecker } from "../../electron/core/relayminer/ring-checker.js";
-import { TEST_SERVICE_ID, testKey } from "../fixtures/relayminer/chain.js";
-import { createHarness } from "../fixtures/relayminer/harness.js";
-import { decodeReply, signedRelayRequest } from "../fixtures/relayminer/relays.js";
+import { LogSink } from "../../../electron/core/runtime/logger.js";
+import { ProtoDecodeError } from "../../../electron/core/pokt/proto/errors.js";
+import { RelayRequest } from "../../../electron/core/pokt/proto/service.js";
+import { validateRelayRequest } from "../../../electron/core/pokt/relay.js";
+import { RelayServer } from "../../../electron/core/relayminer/relay-server.js";
+import { createRingChecker } from "../../../electron/core/relayminer/ring-checker.js";
+import { TEST_SERVICE_ID, testKey } from "../../fixtures/relayminer/chain.js";
+import { createHarness } from "../../fixtures/relayminer/harness.js";
+import { decodeReply, signedRelayRequest } from "../../fixtures/relayminer/relays.js";
+import { prng } from "../../fixtures/prng.js";
 
 const BODIES = 10_000;
 const MAX_BODY = 64 * 1024;
 const CONCURRENCY = 8;
-
-/** Deterministic so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What docs/protocol.md §3.2 and §4.4 say a body with this defect gets, derived from the bytes alone. */
 function expectedForMalformed(body: Uint8Array): string {

@@ -7,15 +7,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
-import { createOpenAiHandler, WorkerSupervisor } from "../../electron/core/inference/index.js";
-import { Ledger } from "../../electron/core/ledger/ledger.js";
-import { GENESIS_SERVICE_ID } from "../../electron/core/localnet/config.js";
-import { TrafficGenerator } from "../../electron/core/localnet/traffic/generator.js";
-import type { RelayMinerService } from "../../electron/core/relayminer/relayminer-service.js";
-import { fundedAccounts, startLocalnet, type LocalnetHarness } from "../fixtures/localnet-harness.js";
-import { testModelPath } from "../fixtures/paths.js";
-import { localnetMiner, minerEvents, POKT, stakeSupplier } from "../fixtures/relayminer/localnet-miner.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { createOpenAiHandler, WorkerSupervisor } from "../../../electron/core/inference/index.js";
+import { Ledger } from "../../../electron/core/ledger/ledger.js";
+import { GENESIS_SERVICE_ID } from "../../../electron/core/localnet/config.js";
+import { TrafficGenerator } from "../../../electron/core/localnet/traffic/generator.js";
+import type { RelayMinerService } from "../../../electron/core/relayminer/relayminer-service.js";
+import { fundedAccounts, startLocalnet, type LocalnetHarness } from "../../fixtures/localnet-harness.js";
+import { testModelPath } from "../../fixtures/paths.js";
+import { localnetMiner, minerEvents, POKT, stakeSupplier } from "../../fixtures/relayminer/localnet-miner.js";
 
 const BLOCK_TIME_MS = 200;
 

@@ -9,17 +9,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
-import { msgs } from "../../electron/core/chain/msgs.js";
-import { GENESIS_SERVICE_ID } from "../../electron/core/localnet/config.js";
-import { buildRelayRequest, checkRelayResponse, type RelayTarget } from "../../electron/core/localnet/traffic/relay-client.js";
-import { Relay, RelayRequest, RelayResponse } from "../../electron/core/pokt/proto/service.js";
-import { RPCType } from "../../electron/core/pokt/proto/shared.js";
-import { mineRelay } from "../../electron/core/pokt/relay.js";
-import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../electron/core/pokt/ring/index.js";
-import { SparseMerkleSumTrie } from "../../electron/core/pokt/smst/trie.js";
-import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../fixtures/localnet-harness.js";
-import { POKT, stakeSupplier } from "../fixtures/relayminer/localnet-miner.js";
-import type { ChildMessage, ChildStart } from "../fixtures/relayminer/miner-child.js";
+import { msgs } from "../../../electron/core/chain/msgs.js";
+import { GENESIS_SERVICE_ID } from "../../../electron/core/localnet/config.js";
+import { buildRelayRequest, checkRelayResponse, type RelayTarget } from "../../../electron/core/localnet/traffic/relay-client.js";
+import { Relay, RelayRequest, RelayResponse } from "../../../electron/core/pokt/proto/service.js";
+import { RPCType } from "../../../electron/core/pokt/proto/shared.js";
+import { mineRelay } from "../../../electron/core/pokt/relay.js";
+import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../../electron/core/pokt/ring/index.js";
+import { SparseMerkleSumTrie } from "../../../electron/core/pokt/smst/trie.js";
+import { fundedAccounts, startLocalnet, type LocalnetHarness, type TestAccount } from "../../fixtures/localnet-harness.js";
+import { POKT, stakeSupplier } from "../../fixtures/relayminer/localnet-miner.js";
+import type { ChildMessage, ChildStart } from "../../fixtures/relayminer/miner-child.js";
 
 const BLOCK_TIME_MS = 200;
 const DURABILITY_WINDOW_MS = 100;
@@ -52,7 +52,7 @@ interface Child {
 }
 
 async function startChild(start: ChildStart): Promise<Child> {
-  const child = fork(fileURLToPath(new URL("../fixtures/relayminer/miner-child.ts", import.meta.url)), [], {
+  const child = fork(fileURLToPath(new URL("../../fixtures/relayminer/miner-child.ts", import.meta.url)), [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
