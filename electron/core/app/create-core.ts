@@ -363,6 +363,8 @@ export function createCore(options: CoreOptions): Core {
       }
       started = [];
       logger.info("engine stopped");
+      // Log lines still queued for the file are written before the process may exit.
+      await logs.flush();
     },
   };
 }
