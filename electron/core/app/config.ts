@@ -18,6 +18,8 @@ export const ConfigSchema = z.object({
   network: z.enum(["localnet", "beta", "mainnet", "custom"]).default("localnet"),
   /** The OpenAI-compatible endpoint local apps (and the relay miner's backend) talk to. */
   openAi: Endpoint.default({ host: "127.0.0.1", port: 8641 }),
+  /** When set, the OpenAI-compatible endpoint requires `Authorization: Bearer <this key>` (set one before opening it up). */
+  openAiApiKey: z.string().min(16, "at least 16 characters").max(256).nullable().default(null),
   /** The headless dashboard + WebSocket API. */
   dashboard: Endpoint.default({ host: "127.0.0.1", port: 8640 }),
   inference: z

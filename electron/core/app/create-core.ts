@@ -176,7 +176,7 @@ export function createCore(options: CoreOptions): Core {
   const inferenceLogger = logs.logger("inference");
   const inference = new InferencePool({
     logger: inferenceLogger,
-    openAi: settings.openAi,
+    openAi: { ...settings.openAi, apiKey: settings.openAiApiKey },
     stallMs: settings.rig.watchdogSeconds * 1000,
     plan: () => planWorkers(settings.rig.workers, hardware, inferenceLogger),
     createWorker: (device, slot) =>

@@ -40,7 +40,7 @@ export function createListenerGuard(options: ListenerGuardOptions): (req: Incomi
       const candidate = Buffer.from(presented ?? "");
       if (candidate.length !== key.length || !timingSafeEqual(candidate, key)) {
         return refuse(
-          new OpenAiHttpError(401, "Missing or incorrect API key: send Authorization: Bearer <the key set as openAi.apiKey in config.json>", "invalid_request_error", "invalid_api_key", null, {
+          new OpenAiHttpError(401, "Missing or incorrect API key: send Authorization: Bearer <the key set as openAiApiKey in config.json>", "invalid_request_error", "invalid_api_key", null, {
             "WWW-Authenticate": "Bearer",
           }),
         );

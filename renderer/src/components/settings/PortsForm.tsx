@@ -14,7 +14,7 @@ type Key = keyof PortSettings;
 const ROWS: Array<{ key: Key; label: string; hint: string }> = [
   { key: "relay", label: "Relay miner", hint: "Gateways call this. 0.0.0.0 listens on every interface (needed for port forwarding)." },
   { key: "metrics", label: "Prometheus metrics", hint: "Scraped by Prometheus or Grafana Agent; keep it on 127.0.0.1 unless your monitoring runs elsewhere." },
-  { key: "openAi", label: "OpenAI-compatible API", hint: "For local apps; web pages are refused. Set openAi.apiKey in config.json before opening it to the LAN." },
+  { key: "openAi", label: "OpenAI-compatible API", hint: "For local apps; web pages are refused. Set openAiApiKey in config.json before opening it to the LAN." },
   { key: "dashboard", label: "Headless dashboard", hint: "Anything but 127.0.0.1 needs the URL with the access token printed at start." },
 ];
 
