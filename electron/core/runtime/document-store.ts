@@ -1,0 +1,132 @@
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import type { z } from "zod";
+import { writeFileAtomic } from "./atomic-file.js";
+
+/** The minimal logger the store needs, so the kernel stays independent of any logger implementation. */
+export interface DocumentStoreLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * How a file says which version wrote it. Files already on users' disks use both spellings, so both are kept:
+ * - envelope: `{ "format": "pocketforge-x-v1", "<key>": <document> }`;
+ * - field: the document itself carries a numeric field (config.json's `version`).
+ */
+export type DocumentVersion =
+  | { kind: "envelope"; format: string; key: string }
+  | { kind: "field"; field: string; version: number };
+
+export interface DocumentStoreOptions<S extends z.ZodType> {
+  path: string;
+  schema: S;
+  version: DocumentVersion;
+  defaults: () => z.infer<S>;
+  logger: DocumentStoreLogger;
+  /** 0o600 unless the file holds nothing private. */
+  mode?: number;
+  now?: () => number;
+}
+
+/** Why a file on disk was not used. */
+export type SetAsideReason = "unreadable" | "invalid" | "newer";
+
+const ENVELOPE_FORMAT = /^(.*)-v(\d+)$/;
+
+/**
+ * One policy for every settings file: a file that cannot be read, fails its schema, or was written by a newer build
+ * is renamed aside (timestamp suffix, never deleted or overwritten), a warning is logged, and the defaults are used.
+ * A newer file's data would be lost by a save, so it is moved out of the way rather than rewritten.
+ */
+export class DocumentStore<S extends z.ZodType> {
+  readonly path: string;
+  private current: z.infer<S>;
+  /** Set when the file on disk was set aside at load; tests and diagnostics read it. */
+  setAside: { reason: SetAsideReason; keptAt: string } | null = null;
+
+  constructor(private readonly options: DocumentStoreOptions<S>) {
+    this.path = options.path;
+    this.current = this.load();
+  }
+
+  get(): z.infer<S> {
+    return structuredClone(this.current);
+  }
+
+  /** Validates, writes atomically, then adopts `next`; a rejected value leaves both memory and disk unchanged. */
+  set(next: z.input<S>): z.infer<S> {
+    const parsed = this.options.schema.parse(next) as z.infer<S>;
+    writeFileAtomic(this.path, JSON.stringify(this.wrap(parsed), null, 2) + "\n", this.options.mode ?? 0o600);
+    this.current = parsed;
+    return this.get();
+  }
+
+  update(mutate: (draft: z.infer<S>) => z.input<S> | void): z.infer<S> {
+    const draft = this.get();
+    const result = mutate(draft);
+    return this.set((result === undefined ? draft : result) as z.input<S>);
+  }
+
+  private wrap(value: z.infer<S>): unknown {
+    const v = this.options.version;
+    if (v.kind === "envelope") return { format: v.format, [v.key]: value };
+    return { ...(value as object), [v.field]: v.version };
+  }
+
+  private load(): z.infer<S> {
+    if (!existsSync(this.path)) return this.options.defaults();
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(this.path, "utf8"));
+    } catch (error) {
+      return this.keepAside("unreadable", { error: error instanceof Error ? error.message : String(error) });
+    }
+    const unwrapped = this.unwrap(raw);
+    if (unwrapped.kind === "newer") return this.keepAside("newer", { found: unwrapped.found });
+    if (unwrapped.kind === "foreign") return this.keepAside("invalid", { problems: [unwrapped.problem] });
+    const parsed = this.options.schema.safeParse(unwrapped.value);
+    if (!parsed.success) {
+      return this.keepAside("invalid", {
+        problems: parsed.error.issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`),
+      });
+    }
+    return parsed.data as z.infer<S>;
+  }
+
+  private unwrap(raw: unknown):
+    | { kind: "ok"; value: unknown }
+    | { kind: "newer"; found: string | number }
+    | { kind: "foreign"; problem: string } {
+    const v = this.options.version;
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { kind: "foreign", problem: "not a JSON object" };
+    const doc = raw as Record<string, unknown>;
+    if (v.kind === "field") {
+      const found = doc[v.field];
+      if (typeof found === "number" && found > v.version) return { kind: "newer", found };
+      if (found !== v.version) return { kind: "foreign", problem: `${v.field}: expected ${v.version}, found ${String(found)}` };
+      const { [v.field]: _version, ...rest } = doc;
+      return { kind: "ok", value: rest };
+    }
+    const found = doc.format;
+    if (found === v.format) return { kind: "ok", value: doc[v.key] };
+    const ours = ENVELOPE_FORMAT.exec(v.format);
+    const theirs = typeof found === "string" ? ENVELOPE_FORMAT.exec(found) : null;
+    if (ours && theirs && ours[1] === theirs[1] && Number(theirs[2]) > Number(ours[2])) return { kind: "newer", found: found as string };
+    return { kind: "foreign", problem: `format: expected ${v.format}, found ${String(found)}` };
+  }
+
+  private keepAside(reason: SetAsideReason, fields: Record<string, unknown>): z.infer<S> {
+    const stamp = `${this.path}.${reason}-${(this.options.now ?? Date.now)()}`;
+    // rename replaces its target, so an earlier kept-aside file with the same stamp must not be reused.
+    let keptAt = stamp;
+    for (let n = 1; existsSync(keptAt); n++) keptAt = `${stamp}-${n}`;
+    renameSync(this.path, keptAt);
+    this.setAside = { reason, keptAt };
+    const why = {
+      unreadable: "was not valid JSON",
+      invalid: "had invalid settings",
+      newer: "was written by a newer PocketForge",
+    }[reason];
+    this.options.logger.warn(`${this.path} ${why}; kept it aside and started with defaults`, { ...fields, keptAt });
+    return this.options.defaults();
+  }
+}
