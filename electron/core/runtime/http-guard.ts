@@ -91,14 +91,19 @@ export function boundServer(server: Server, logger: Logger, bounds: ServerBounds
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     logger.debug("refused a malformed request", { code: error.code ?? "unknown" });
     if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      // Destroyed once the refusal is written: a peer that never closes its side (half-open) would otherwise keep
+      // the socket, and its place under maxConnections, for ever.
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", () => socket.destroy());
     } else {
       socket.destroy();
     }
   });
 }
 
-/** Options for http.createServer that bound the header block (the rest is set by boundServer). */
-export function serverOptions(bounds: ServerBounds = {}): { maxHeaderSize: number } {
-  return { maxHeaderSize: bounds.maxHeaderBytes ?? DEFAULT_SERVER_BOUNDS.maxHeaderBytes };
+/**
+ * Options for http.createServer that bound the header block and how often Node enforces the header and request
+ * timeouts (its default check runs every 30 s, which would let a slow client hold a socket three times longer).
+ */
+export function serverOptions(bounds: ServerBounds = {}): { maxHeaderSize: number; connectionsCheckingInterval: number } {
+  return { maxHeaderSize: bounds.maxHeaderBytes ?? DEFAULT_SERVER_BOUNDS.maxHeaderBytes, connectionsCheckingInterval: 1_000 };
 }

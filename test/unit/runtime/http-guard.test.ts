@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
+import { once } from "node:events";
 import { createServer } from "node:http";
+import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { boundServer, decodeComponent, guardedListener, originHost, requestUrl, serverOptions } from "../../../electron/core/runtime/http-guard.js";
@@ -81,4 +83,31 @@ test("the last resort logs an escaped error and rejection, and can be removed", 
   remove();
   assert.equal(fakeProcess.listenerCount("uncaughtException"), 0);
   assert.equal(fakeProcess.listenerCount("unhandledRejection"), 0);
+});
+
+test("idle half-open connections are closed after the header timeout and free their place under the connection cap", { timeout: 20_000 }, async () => {
+  const logs = new LogSink({ dir: null });
+  const server = createServer({ ...serverOptions(), connectionsCheckingInterval: 50 }, (_req, res) => res.end("ok"));
+  boundServer(server, logs.logger("t"), { headersTimeoutMs: 200, maxConnections: 3 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    // Sockets that send nothing and never close their side: only the server can end them.
+    const idle = await Promise.all(
+      Array.from({ length: 3 }, () => new Promise<Socket>((resolve) => {
+        const socket = connect({ host: "127.0.0.1", port, allowHalfOpen: true }, () => resolve(socket));
+        socket.on("error", () => undefined);
+        socket.resume();
+      })),
+    );
+    // The server ends its side (the client stays half-open) and must drop the socket itself.
+    await Promise.all(idle.map((socket) => once(socket, "end")));
+    const open = () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+    while ((await open()) > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const socket of idle) socket.destroy();
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "ok", "the cap has room again");
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
