@@ -63,3 +63,20 @@ test("wrong passphrases are logged and slowed down: 0, 0, 1 s, 2 s, 4 s … up t
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("guesses sent in parallel are judged one after another, so the waits still apply", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pf-guessing-parallel-"));
+  const logs = new LogSink({ dir: null, level: "debug" });
+  const wallet = new WalletService({ dataDir, logger: logs.logger("wallet"), emit: () => undefined, scryptParams: { n: 16, r: 1, p: 1 }, now: () => 5_000_000 });
+  try {
+    await wallet.start();
+    await wallet.create({ words: 12, label: "main", passphrase: PASSPHRASE });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => codeOf(wallet.confirmPassphrase(`guess-${i}`, "send"))));
+    assert.deepEqual(outcomes.slice(0, 2).map((o) => o.reason), [undefined, undefined], "the first two are judged");
+    assert.ok(outcomes.slice(2).every((o) => o.code === "wrong_passphrase" && o.reason === "throttled"), "the rest wait their turn");
+    assert.equal(logs.tail(100, "warn").filter((entry) => entry.message === "wrong wallet passphrase").length, 2);
+  } finally {
+    await wallet.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

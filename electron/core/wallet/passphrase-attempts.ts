@@ -12,6 +12,8 @@ export const DEFAULT_PASSPHRASE_DELAYS_MS = [0, 0, 1_000, 2_000, 4_000, 8_000, 1
 export class PassphraseAttempts {
   private failures = 0;
   private lastFailureAt = 0;
+  /** Attempts run one after another: sent in parallel, they would all pass the wait before any had failed. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly logger: Logger,
@@ -26,7 +28,13 @@ export class PassphraseAttempts {
   }
 
   /** Runs `check` unless attempts are held back; counts a wrong passphrase (ApiError "wrong_passphrase"). */
-  async attempt<T>(purpose: string, check: () => Promise<T>): Promise<T> {
+  attempt<T>(purpose: string, check: () => Promise<T>): Promise<T> {
+    const turn = this.queue.then(() => this.attemptNow(purpose, check));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async attemptNow<T>(purpose: string, check: () => Promise<T>): Promise<T> {
     const wait = this.waitMs();
     if (wait > 0) {
       throw new ApiError("wrong_passphrase", `Too many wrong passphrases: try again in ${Math.ceil(wait / 1000)} s`, {
