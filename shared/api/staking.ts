@@ -135,9 +135,9 @@ export const stakingMethods = {
   "staking.service": method(z.object({ serviceId: ServiceIdInput }).strict(), ServiceInfo.nullable(), "A service as registered on chain; null when it does not exist"),
   "staking.estimateStake": method(StakeRequest, TxEstimate, "Fee and balance check for a stake transaction, without sending it"),
   "staking.stake": method(
-    StakeRequest,
+    StakeRequest.extend({ passphrase: Passphrase }).strict(),
     TxResult,
-    "Stake (or update) the supplier for one service and endpoint; the relay miner then serves that service",
+    "Stake (or update) the supplier for one service and endpoint; the relay miner then serves that service; asks for the passphrase again (it locks funds and decides where rewards go)",
   ),
   "staking.unstake": method(
     z.object({ passphrase: Passphrase }).strict(),
@@ -145,9 +145,16 @@ export const stakingMethods = {
     "Begin unstaking: the stake returns to the owner after the unbonding period; asks for the passphrase again",
   ),
   "staking.addService": method(
-    z.object({ serviceId: ServiceIdInput, name: z.string().trim().min(1).max(100), computeUnitsPerRelay: z.number().int().min(1).max(1_000_000) }).strict(),
+    z
+      .object({
+        serviceId: ServiceIdInput,
+        name: z.string().trim().min(1).max(100),
+        computeUnitsPerRelay: z.number().int().min(1).max(1_000_000),
+        passphrase: Passphrase,
+      })
+      .strict(),
     TxResult,
-    "Register a service on chain (the owner pays the add-service fee and earns the source-owner share)",
+    "Register a service on chain (the owner pays the add-service fee and earns the source-owner share); asks for the passphrase again",
   ),
   "staking.checkEndpoint": method(
     z.object({ url: PublicUrl, serviceId: ServiceIdInput }).strict(),

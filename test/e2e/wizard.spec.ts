@@ -144,11 +144,14 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   await expect(stakeForm.getByTestId("funds-balance")).toHaveText("1,000 POKT", { timeout: 30_000 });
   const missing = stakeForm.getByTestId("service-missing");
   if (await missing.isVisible()) {
+    // Registering a service and staking sign transactions: each asks for the passphrase again.
+    await missing.getByLabel("Wallet passphrase").fill(PASSPHRASE);
     await missing.getByRole("button", { name: /Register the service/ }).click();
     await expect(stakeForm.getByTestId("service-found")).toBeVisible({ timeout: 30_000 });
   }
   await expect(stakeForm.getByTestId("stake-estimate")).toBeVisible({ timeout: 30_000 });
   await stakeForm.getByRole("checkbox", { name: /^Stake / }).check();
+  await stakeForm.getByLabel("Wallet passphrase").fill(PASSPHRASE);
   await shot(page, "setup-8-stake");
   await expectAccessible(page, "setup stake");
   await stakeForm.getByRole("button", { name: "Stake", exact: true }).click();

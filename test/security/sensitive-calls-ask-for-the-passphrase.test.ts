@@ -32,6 +32,8 @@ describe("sensitive calls on an unlocked wallet", () => {
   const signed: string[] = [];
   const staking = {
     unstake: async () => (signed.push("unstake"), { txHash: "AA", height: 1, feeUpokt: "1" }),
+    stake: async (request: { revShare?: Array<{ address: string }> }) => (signed.push(`stake ${request.revShare?.[0]?.address}`), { txHash: "CC", height: 3, feeUpokt: "1" }),
+    addService: async (params: { serviceId: string }) => (signed.push(`add ${params.serviceId}`), { txHash: "DD", height: 4, feeUpokt: "1" }),
     send: async (params: { toAddress: string }) => (signed.push(`send ${params.toAddress}`), { txHash: "BB", height: 2, feeUpokt: "1" }),
   } as unknown as StakingService;
   const config = new ConfigStore(dataDir, silentLogger);
@@ -87,6 +89,20 @@ describe("sensitive calls on an unlocked wallet", () => {
     await call("transfer.send", { ...send, passphrase: PASSPHRASE });
     await call("staking.unstake", { passphrase: PASSPHRASE });
     assert.deepEqual(signed, [`send ${OTHER}`, "unstake"]);
+  });
+
+  test("staking (which locks funds and decides where rewards go) and registering a service need it too", async () => {
+    signed.length = 0;
+    const stake = { stakeUpokt: "100000000", serviceId: "ai-inference", endpointUrl: "https://rig.example.com", revShare: [{ address: OTHER, percent: 100 }] };
+    assert.equal(await refusal("staking.stake", stake), "invalid_params");
+    assert.equal(await refusal("staking.stake", { ...stake, passphrase: "guess" }), "wrong_passphrase");
+    const service = { serviceId: "junk-svc-1", name: "junk", computeUnitsPerRelay: 1 };
+    assert.equal(await refusal("staking.addService", service), "invalid_params");
+    assert.equal(await refusal("staking.addService", { ...service, passphrase: "guess" }), "wrong_passphrase");
+    assert.deepEqual(signed, []);
+    await call("staking.stake", { ...stake, passphrase: PASSPHRASE });
+    await call("staking.addService", { ...service, passphrase: PASSPHRASE });
+    assert.deepEqual(signed, [`stake ${OTHER}`, "add junk-svc-1"]);
   });
 
   test("changing the owner and deleting a key need it too", async () => {

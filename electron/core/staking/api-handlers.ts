@@ -3,8 +3,8 @@ import type { HandlersFor } from "../runtime/api-router.js";
 import type { StakingService } from "./staking-service.js";
 
 /**
- * The staking API: thin adapters to the service, which owns every rule. Unstaking and sending ask for the wallet
- * passphrase again (`confirmPassphrase`) before anything is signed.
+ * The staking API: thin adapters to the service, which owns every rule. Every call that signs a transaction (stake,
+ * unstake, register a service, send) asks for the wallet passphrase again (`confirmPassphrase`) first.
  */
 export function createStakingHandlers(
   staking: StakingService,
@@ -15,12 +15,18 @@ export function createStakingHandlers(
     "staking.supplier": ({ operatorAddress }) => staking.supplier(operatorAddress),
     "staking.service": ({ serviceId }) => staking.service(serviceId),
     "staking.estimateStake": (request) => staking.estimateStake(request),
-    "staking.stake": (request) => staking.stake(request),
+    "staking.stake": async ({ passphrase, ...request }) => {
+      await confirmPassphrase(passphrase, "stake");
+      return staking.stake(request);
+    },
     "staking.unstake": async ({ passphrase }) => {
       await confirmPassphrase(passphrase, "unstake");
       return staking.unstake();
     },
-    "staking.addService": (params) => staking.addService(params),
+    "staking.addService": async ({ passphrase, ...params }) => {
+      await confirmPassphrase(passphrase, "register a service");
+      return staking.addService(params);
+    },
     "staking.checkEndpoint": ({ url, serviceId }) => staking.checkEndpoint(url, serviceId),
     "staking.endpoint": () => staking.endpoint(),
     "staking.setEndpoint": ({ publicUrl }) => staking.setEndpoint(publicUrl),

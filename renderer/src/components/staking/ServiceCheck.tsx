@@ -3,6 +3,7 @@ import { formatUpokt } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
 import { Button } from "../../kit/Button.js";
 import { Field } from "../../kit/Field.js";
+import { PassphraseConfirm } from "../../kit/PassphraseConfirm.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
 import { useAction } from "../../hooks/useAction.js";
 import { useStaking } from "../../stores/staking-store.js";
@@ -18,11 +19,13 @@ export function ServiceCheck({ serviceId, serviceName, onRegistered, onStatus }:
   const api = useApi();
   const params = useStaking((s) => s.params);
   const [units, setUnits] = useState("1");
+  const [passphrase, setPassphrase] = useState("");
   const lookup = useAction(async (id: string) => api.invoke("staking.service", { serviceId: id }));
   const unitsValue = Number(units);
   const unitsValid = Number.isInteger(unitsValue) && unitsValue >= 1 && unitsValue <= 1_000_000;
   const register = useAction(async () => {
-    await api.invoke("staking.addService", { serviceId, name: serviceName ?? serviceId, computeUnitsPerRelay: unitsValue });
+    await api.invoke("staking.addService", { serviceId, name: serviceName ?? serviceId, computeUnitsPerRelay: unitsValue, passphrase });
+    setPassphrase("");
     await lookup.run(serviceId);
     onRegistered?.();
   });
@@ -47,7 +50,8 @@ export function ServiceCheck({ serviceId, serviceName, onRegistered, onStatus }:
         <Field label="Compute units per relay" hint="What one relay of this service is priced at; the chain's parameters turn compute units into POKT." error={unitsValid ? null : "A whole number from 1 to 1,000,000."}>
           {(control) => <input {...control} inputMode="numeric" value={units} onChange={(e) => setUnits(e.target.value)} />}
         </Field>
-        <Button variant="secondary" busy={register.busy} busyLabel="Registering…" disabled={!unitsValid} onClick={() => void register.run()}>
+        <PassphraseConfirm value={passphrase} onChange={setPassphrase} />
+        <Button variant="secondary" busy={register.busy} busyLabel="Registering…" disabled={!unitsValid || !passphrase} onClick={() => void register.run()}>
           Register the service{params ? ` (fee ${formatUpokt(params.addServiceFeeUpokt)})` : ""}
         </Button>
       </div>

@@ -4,6 +4,7 @@ import { formatUpokt } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
 import { Button } from "../../kit/Button.js";
 import { Field } from "../../kit/Field.js";
+import { PassphraseConfirm } from "../../kit/PassphraseConfirm.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
 import { useAction } from "../../hooks/useAction.js";
 import { useChain } from "../../stores/chain-store.js";
@@ -32,6 +33,7 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
   const [amount, setAmount] = useState("");
   const [revShare, setRevShare] = useState<RevShareRow[] | null>(null);
   const [confirmed, setConfirmed] = useState(false);
+  const [passphrase, setPassphrase] = useState("");
   const [estimate, setEstimate] = useState<TxEstimate | null>(null);
   const [estimateError, setEstimateError] = useState<unknown>(null);
   // Bumped when money or the chain changed under the same request (faucet, service registered): estimate again.
@@ -74,7 +76,8 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
   }, [requestKey, nonce]);
 
   const stake = useAction(async (value: StakeRequest) => {
-    const result = await api.invoke("staking.stake", value);
+    const result = await api.invoke("staking.stake", { ...value, passphrase });
+    setPassphrase("");
     await refreshStaking(api);
     onStaked?.();
     return result;
@@ -99,7 +102,7 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (request && confirmed && estimate?.enough) void stake.run(request);
+    if (request && confirmed && passphrase && estimate?.enough) void stake.run(request);
   }
   const stakeTx = tx && tx.kind === "stake" ? tx : null;
 
@@ -154,10 +157,11 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
           </span>
         </label>
       )}
+      {estimate?.enough && confirmed && <PassphraseConfirm value={passphrase} onChange={setPassphrase} />}
       {stakeTx && <TxProgressView tx={stakeTx} label="Stake transaction" />}
       {stake.error != null && <ErrorMessage error={stake.error} title="The stake was not made." />}
       <div className="row">
-        <Button type="submit" busy={stake.busy} busyLabel="Staking…" disabled={!request || !estimate?.enough || !confirmed}>
+        <Button type="submit" busy={stake.busy} busyLabel="Staking…" disabled={!request || !estimate?.enough || !confirmed || !passphrase}>
           {supplier ? "Update stake" : "Stake"}
         </Button>
       </div>
