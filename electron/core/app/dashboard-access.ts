@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { TOKEN_PARAM } from "../../../shared/api/index.js";
 import { HostNames, isLoopbackHost } from "../runtime/host-names.js";
@@ -18,6 +19,11 @@ export const SESSION_COOKIE = "pf_session";
 export class DashboardAccess {
   private readonly loopbackBind: boolean;
   private readonly hostNames: HostNames;
+  /**
+   * What the session cookie carries: a random value of this run, never the access token. Browsers send a host's
+   * cookies to every port of it, so the cookie must not outlive the engine or unlock the token file's credential.
+   */
+  private readonly session = randomBytes(32).toString("base64url");
 
   constructor(
     private readonly token: AccessToken,
@@ -36,13 +42,20 @@ export class DashboardAccess {
   /** The Set-Cookie value to send with the page, or null when this request may not have the session. */
   sessionCookie(request: IncomingMessage): string | null {
     if (!this.loopbackBind && !this.token.matches(requestUrl(request)?.searchParams.get(TOKEN_PARAM))) return null;
-    return `${SESSION_COOKIE}=${this.token.value}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${SESSION_COOKIE}=${this.session}; HttpOnly; SameSite=Strict; Path=/`;
   }
 
   /** Whether an API connection carries the session cookie or the token. */
   isAuthorized(request: IncomingMessage): boolean {
-    return this.token.matches(cookieValue(request.headers.cookie, SESSION_COOKIE)) || this.token.matches(requestUrl(request)?.searchParams.get(TOKEN_PARAM));
+    return sameSecret(cookieValue(request.headers.cookie, SESSION_COOKIE), this.session) || this.token.matches(requestUrl(request)?.searchParams.get(TOKEN_PARAM));
   }
+}
+
+function sameSecret(candidate: string | null, secret: string): boolean {
+  if (!candidate) return false;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function cookieValue(header: string | undefined, name: string): string | null {
