@@ -5,11 +5,12 @@
 // The miner and the backends run in a child process (bench/relayminer/server-process.ts) over the in-memory
 // chain; this process only sends pre-signed relays (a gateway's signing is not the miner's cost).
 import { fork, type ChildProcess } from "node:child_process";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { POKTHTTPResponse } from "../electron/core/pokt/proto/http.js";
 import { RelayResponse } from "../electron/core/pokt/proto/service.js";
 import type { SessionHeader } from "../electron/core/pokt/proto/session.js";
+import { postBytes } from "../test/fixtures/http-post.js";
 import { testModelPath } from "../test/fixtures/paths.js";
 import { signedRelayRequest } from "../test/fixtures/relayminer/relays.js";
 import { BENCH_APP, BENCH_OPERATOR, type ServerReady, type ServerRequest } from "./relayminer/protocol.js";
@@ -65,16 +66,7 @@ async function startServer(request: ServerRequest): Promise<Server> {
 }
 
 function post(agent: Agent, url: string, body: Uint8Array, contentType: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { "Content-Type": contentType, "Content-Length": body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+  return postBytes(url, body, agent, { "Content-Type": contentType });
 }
 
 /** The backend's reply inside a relay response; throws on a RelayMinerError. */

@@ -2,7 +2,7 @@
 // relays, wrong signatures, another supplier, an expired session, an unknown service and oversize bodies.
 // Each must get the RelayMinerError its defect calls for, the server must stay up, and nothing may be mined.
 import assert from "node:assert/strict";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { test } from "node:test";
 import { LogSink } from "../../../electron/core/runtime/logger.js";
 import { ProtoDecodeError } from "../../../electron/core/pokt/proto/errors.js";
@@ -13,6 +13,7 @@ import { createRingChecker } from "../../../electron/core/relayminer/ring-checke
 import { TEST_SERVICE_ID, testKey } from "../../fixtures/relayminer/chain.js";
 import { createHarness } from "../../fixtures/relayminer/harness.js";
 import { decodeReply, signedRelayRequest } from "../../fixtures/relayminer/relays.js";
+import { postBytes } from "../../fixtures/http-post.js";
 import { prng } from "../../fixtures/prng.js";
 
 const BODIES = 10_000;
@@ -105,17 +106,7 @@ test("10,000 fuzzed bodies each get the right RelayMinerError; the server stays 
       }
     }
 
-    const post = (body: Uint8Array) =>
-      new Promise<Uint8Array>((resolve, reject) => {
-        const req = request(`${server.url}/`, { method: "POST", agent, headers: { "Content-Length": body.length } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
-          res.on("error", reject);
-        });
-        req.on("error", reject);
-        req.end(body);
-      });
+    const post = (body: Uint8Array) => postBytes(`${server.url}/`, body, agent);
 
     const mismatches: string[] = [];
     let next = 0;

@@ -9,7 +9,7 @@
 // loop put commits 100–200 ms behind their replies on a loaded machine although the server never does that.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -22,23 +22,11 @@ import { RelayServer } from "../../../electron/core/relayminer/relay-server.js";
 import { TEST_SERVICE_ID } from "../../fixtures/relayminer/chain.js";
 import { createHarness } from "../../fixtures/relayminer/harness.js";
 import { signedRelayRequest } from "../../fixtures/relayminer/relays.js";
+import { postBytes } from "../../fixtures/http-post.js";
 
 const RELAYS = 60;
 const CONCURRENCY = 4;
 const BOUND_MS = 100;
-
-function post(url: string, body: Uint8Array, agent: Agent): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: "POST", agent, headers: { "Content-Length": body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 test(`every mined relay is committed within ${BOUND_MS} ms of its reply`, async () => {
   const dir = mkdtempSync(join(tmpdir(), "pf-durability-"));
@@ -89,7 +77,7 @@ test(`every mined relay is committed within ${BOUND_MS} ms of its reply`, async 
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < RELAYS) {
           const { request, bytes } = relays[next++];
-          const reply = await post(server.url!, bytes, agent);
+          const reply = new Uint8Array(await postBytes(server.url!, bytes, agent));
           relayHashOfReply.set(hex(reply), hex(mineRelay(request, RelayResponse.decode(reply)).hash));
         }
       }),
