@@ -1,36 +1,30 @@
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../runtime/atomic-file.js";
-
-const FORMAT = "pocketforge-staking-v1";
+import { z } from "zod";
+import { DocumentStore, type DocumentStoreLogger } from "../runtime/document-store.js";
 
 /** The public URL the supplier stakes with, remembered between the Endpoint and Stake steps (staking.json). */
 export class EndpointStore {
-  readonly path: string;
-  private publicUrl: string | null;
+  private readonly store: DocumentStore<z.ZodNullable<z.ZodString>>;
 
-  constructor(dataDir: string) {
-    this.path = join(dataDir, "staking.json");
-    this.publicUrl = this.load();
+  constructor(dataDir: string, logger: DocumentStoreLogger) {
+    this.store = new DocumentStore({
+      path: join(dataDir, "staking.json"),
+      schema: z.string().min(1).nullable(),
+      version: { kind: "envelope", format: "pocketforge-staking-v1", key: "publicUrl" },
+      defaults: () => null,
+      logger,
+    });
+  }
+
+  get path(): string {
+    return this.store.path;
   }
 
   get(): string | null {
-    return this.publicUrl;
+    return this.store.get();
   }
 
   set(publicUrl: string): void {
-    writeFileAtomic(this.path, JSON.stringify({ format: FORMAT, publicUrl }, null, 2) + "\n");
-    this.publicUrl = publicUrl;
-  }
-
-  private load(): string | null {
-    if (!existsSync(this.path)) return null;
-    try {
-      const doc = JSON.parse(readFileSync(this.path, "utf8")) as { format?: unknown; publicUrl?: unknown };
-      return doc.format === FORMAT && typeof doc.publicUrl === "string" ? doc.publicUrl : null;
-    } catch {
-      // An unreadable file only loses a URL the person can type again.
-      return null;
-    }
+    this.store.set(publicUrl);
   }
 }

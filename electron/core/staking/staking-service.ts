@@ -57,7 +57,7 @@ export class StakingService {
   private readonly endpoints: EndpointStore;
 
   constructor(private readonly options: StakingServiceOptions) {
-    this.endpoints = new EndpointStore(options.dataDir);
+    this.endpoints = new EndpointStore(options.dataDir, options.logger);
   }
 
   async params(): Promise<StakingParams> {
