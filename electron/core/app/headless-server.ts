@@ -58,7 +58,7 @@ export class HeadlessServer implements Service {
       if (!this.access.answersTo(request.headers.host, this.port)) {
         logger.warn("refused a dashboard request for another host name", { peer: request.socket.remoteAddress, host: request.headers.host ?? "" });
         response.writeHead(421, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
-        return response.end("This engine does not answer to that host name.");
+        return response.end("This engine does not answer to that host name: open the address it printed at start (for example http://127.0.0.1:" + this.port + "/).");
       }
       if (request.url === "/healthz") {
         response.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": "application/json" });

@@ -29,7 +29,7 @@ export function createListenerGuard(options: ListenerGuardOptions): (req: Incomi
       return true;
     };
     if (!hostNames.answersTo(req.headers.host, port)) {
-      return refuse(new OpenAiHttpError(421, "This endpoint does not answer to that host name", "invalid_request_error", "misdirected_request"));
+      return refuse(new OpenAiHttpError(421, "This endpoint does not answer to that host name: call it as 127.0.0.1 or localhost, or by this machine's address", "invalid_request_error", "misdirected_request"));
     }
     const origin = req.headers.origin;
     if (origin !== undefined && originHost(origin) !== req.headers.host) {
