@@ -142,7 +142,9 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   const stakeForm = page.getByTestId("stake-form");
   await stakeForm.getByRole("button", { name: /from the faucet/ }).click();
   await expect(stakeForm.getByTestId("funds-balance")).toHaveText("1,000 POKT", { timeout: 30_000 });
+  // The service lookup answers after the form renders: wait for its verdict before branching on it.
   const missing = stakeForm.getByTestId("service-missing");
+  await expect(missing.or(stakeForm.getByTestId("service-found"))).toBeVisible({ timeout: 30_000 });
   if (await missing.isVisible()) {
     // Registering a service and staking sign transactions: each asks for the passphrase again.
     await missing.getByLabel("Wallet passphrase").fill(PASSPHRASE);
@@ -161,6 +163,7 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   // Start: the relay miner serves, and the local traffic generator plays the gateways.
   await expect(page.getByRole("heading", { level: 1, name: "Start serving" })).toBeVisible();
   const start = page.getByRole("button", { name: "Start serving" });
+  await expect(start.or(page.getByTestId("serving-started"))).toBeVisible({ timeout: 30_000 });
   if (await start.isVisible()) await start.click();
   await expect(page.getByTestId("serving-started")).toBeVisible({ timeout: 60_000 });
   await shot(page, "setup-9-start");
