@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { createCore } from "./app/create-core.js";
 import { installLastResortHandlers } from "./runtime/last-resort.js";
 import { keepPrivate } from "./runtime/private-files.js";
-import { defaultDataDir } from "./runtime/data-dir.js";
+import { dataDirLayout, defaultDataDir } from "./runtime/data-dir.js";
 import { HeadlessServer } from "./app/headless-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
     console.log(`HTTPS with ${origin}: the browser must show SHA-256 fingerprint ${server.tls.fingerprint256}`);
   }
   if (server.url.includes("token=")) {
-    console.log(`Access token stored in ${resolve(dataDir, "access-token")}; anyone with this URL controls this engine.`);
+    console.log(`Access token stored in ${resolve(dataDirLayout(dataDir).accessToken)}; anyone with this URL controls this engine.`);
   } else {
-    console.log(`Open it in a browser on this machine; scripts authenticate with the token in ${resolve(dataDir, "access-token")}.`);
+    console.log(`Open it in a browser on this machine; scripts authenticate with the token in ${resolve(dataDirLayout(dataDir).accessToken)}.`);
   }
   console.log(`Data folder: ${dataDir}`);
 }

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { writeFileAtomic } from "../runtime/atomic-file.js";
+import { dataDirLayout } from "../runtime/data-dir.js";
 
 /**
  * The token a browser on the LAN needs to reach a headless engine. Generated once, stored (0600) in the data dir,
@@ -11,7 +11,7 @@ export class AccessToken {
   private constructor(readonly value: string, readonly created: boolean) {}
 
   static loadOrCreate(dataDir: string): AccessToken {
-    const path = join(dataDir, "access-token");
+    const path = dataDirLayout(dataDir).accessToken;
     if (existsSync(path)) {
       const value = readFileSync(path, "utf8").trim();
       if (/^[A-Za-z0-9_-]{32,}$/.test(value)) return new AccessToken(value, false);

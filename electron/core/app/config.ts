@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, renameSync } from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
 import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateSettings } from "../../../shared/api/settings.js";
 import { RelayMinerConfig } from "../relayminer/config.js";
-import { writeFileAtomic } from "../runtime/atomic-file.js";
+import { dataDirLayout } from "../runtime/data-dir.js";
+import { DocumentStore } from "../runtime/document-store.js";
 import type { Logger } from "../runtime/logger.js";
 
 export const CONFIG_VERSION = 1;
@@ -46,59 +45,29 @@ export function defaultConfig(): Config {
   return ConfigSchema.parse({ version: CONFIG_VERSION });
 }
 
-/**
- * The versioned settings file (config.json in the data dir). A newer version than this build understands is refused
- * rather than overwritten (a downgrade must not lose settings); an unreadable file is kept aside, not deleted.
- */
+/** The engine's settings (config.json in the data folder), on the shared document store and its bad-file policy. */
 export class ConfigStore {
-  readonly path: string;
-  private current: Config;
+  private readonly store: DocumentStore<typeof ConfigSchema>;
 
-  constructor(dataDir: string, private readonly logger: Logger) {
-    this.path = join(dataDir, "config.json");
-    this.current = this.load();
+  constructor(dataDir: string, logger: Logger) {
+    this.store = new DocumentStore({
+      path: dataDirLayout(dataDir).config,
+      schema: ConfigSchema,
+      version: { kind: "field", field: "version", version: CONFIG_VERSION },
+      defaults: defaultConfig,
+      logger,
+    });
+  }
+
+  get path(): string {
+    return this.store.path;
   }
 
   get(): Config {
-    return structuredClone(this.current);
+    return this.store.get();
   }
 
   update(mutate: (draft: Config) => void): Config {
-    const draft = this.get();
-    mutate(draft);
-    const next = ConfigSchema.parse(draft);
-    writeFileAtomic(this.path, JSON.stringify(next, null, 2) + "\n", 0o600);
-    this.current = next;
-    return this.get();
-  }
-
-  private load(): Config {
-    if (!existsSync(this.path)) return defaultConfig();
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(this.path, "utf8"));
-    } catch (error) {
-      const aside = `${this.path}.unreadable-${Date.now()}`;
-      renameSync(this.path, aside);
-      this.logger.warn("config.json was not valid JSON; kept it aside and started with defaults", { keptAt: aside });
-      return defaultConfig();
-    }
-    const version = (raw as { version?: unknown })?.version;
-    if (typeof version === "number" && version > CONFIG_VERSION) {
-      throw new Error(
-        `config.json was written by a newer PocketForge (config version ${version}); update PocketForge, or start with another --data-dir`,
-      );
-    }
-    const parsed = ConfigSchema.safeParse(raw);
-    if (!parsed.success) {
-      const aside = `${this.path}.invalid-${Date.now()}`;
-      renameSync(this.path, aside);
-      this.logger.warn("config.json had invalid settings; kept it aside and started with defaults", {
-        keptAt: aside,
-        problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-      });
-      return defaultConfig();
-    }
-    return parsed.data;
+    return this.store.update(mutate);
   }
 }

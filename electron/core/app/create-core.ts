@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { arch, platform } from "node:os";
-import { join } from "node:path";
 import { ApiError, type AppInfo, type AppSettings, type WorkerDevice } from "../../../shared/api/index.js";
 import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-probe.js";
 import { HardwareService } from "../hardware/hardware-service.js";
@@ -21,6 +20,7 @@ import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers } from "../models/api-handlers.js";
 import { ModelPaths } from "../models/model-paths.js";
 import { tightenPermissions } from "../runtime/private-files.js";
+import { dataDirLayout } from "../runtime/data-dir.js";
 import { createChainHandlers } from "../chain/api-handlers.js";
 import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
@@ -106,12 +106,13 @@ export interface Core {
 /** The composition root. Nothing else in the engine constructs a service. */
 export function createCore(options: CoreOptions): Core {
   const startedAt = Date.now();
+  const layout = dataDirLayout(options.dataDir);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // Keys, the ledger and logs are the owner's alone, including what earlier versions wrote 0644/0755.
   tightenPermissions(options.dataDir);
   const events = new EventBus();
   const logs = new LogSink({
-    dir: `${options.dataDir}/logs`,
+    dir: layout.logs,
     console: options.logToConsole,
     onEntry: (entry) => events.emit("log.entry", entry),
   });
@@ -123,7 +124,7 @@ export function createCore(options: CoreOptions): Core {
   let liveSettings = appSettingsOf(settings);
   const alerts = new AlertCenter({ emit: (alert) => events.emit("alerts.raised", alert), logger: logs.logger("alerts") });
   const ledger = new Ledger({
-    path: join(options.dataDir, "ledger", "ledger.sqlite"),
+    path: layout.ledger,
     onError: (error) => logs.logger("ledger").error("ledger write failed", { error }),
   });
   const relayMiner = new RelayMinerService({
@@ -205,7 +206,7 @@ export function createCore(options: CoreOptions): Core {
 
   // On the localnet network the chain service starts the embedded chain (data in <dataDir>/localnet).
   const localnet = new LocalnetService({
-    dataDir: `${options.dataDir}/localnet`,
+    dataDir: layout.localnet,
     logger: logs.logger("localnet"),
     client: (): ChainClient | undefined => chain.client,
     onTraffic: (stats) => events.emit("localnet.traffic", stats),
@@ -260,7 +261,7 @@ export function createCore(options: CoreOptions): Core {
     ...createAppHandlers({
       info,
       logs,
-      folders: { data: options.dataDir, logs: join(options.dataDir, "logs"), models: join(options.dataDir, "models") },
+      folders: { data: layout.root, logs: layout.logs, models: layout.models.dir },
       openPath: options.openPath,
       ports: new PortsSettings({ config, effective: settings, relayMiner }),
       confirmOpening: async (passphrase) => {
@@ -286,8 +287,7 @@ export function createCore(options: CoreOptions): Core {
           },
           // The dashboard's access token must never leave in a bundle, even inside a logged URL.
           secrets: () => {
-            const file = join(options.dataDir, "access-token");
-            return existsSync(file) ? [readFileSync(file, "utf8").trim()] : [];
+            return existsSync(layout.accessToken) ? [readFileSync(layout.accessToken, "utf8").trim()] : [];
           },
         }),
     }),

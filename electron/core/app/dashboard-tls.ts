@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
+import { dataDirLayout } from "../runtime/data-dir.js";
 import { generate } from "selfsigned";
 import { writeFileAtomic } from "../runtime/atomic-file.js";
 
@@ -25,7 +26,7 @@ const VALID_FOR_MS = 2 * 365 * 24 * 3_600_000;
  * addresses) and kept in DATA_DIR/tls/self-signed-*.pem, renewed a month before it ends.
  */
 export async function loadOrCreateDashboardTls(dataDir: string, now: () => number = Date.now): Promise<DashboardTls> {
-  const dir = join(dataDir, "tls");
+  const dir = dataDirLayout(dataDir).tls;
   const own = { cert: join(dir, "cert.pem"), key: join(dir, "key.pem") };
   if (existsSync(own.cert) && existsSync(own.key)) {
     const tls = read(own.cert, own.key, "own");

@@ -1,45 +1,34 @@
-import { existsSync, readFileSync, renameSync } from "node:fs";
-import { join } from "node:path";
 import { Preferences, PreferencesPatch, type PoktPrice } from "../../../shared/api/preferences.js";
-import { writeFileAtomic } from "../runtime/atomic-file.js";
+import { dataDirLayout } from "../runtime/data-dir.js";
+import { DocumentStore } from "../runtime/document-store.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 
-const FILE_FORMAT = "pocketforge-preferences-v1";
-
-/** preferences.json in the data dir: replaced atomically; an unreadable file is kept aside, never lost. */
+/** How the dashboard shows things (preferences.json in the data folder), on the shared document store. */
 export class PreferencesStore {
-  readonly path: string;
-  private current: Preferences;
+  private readonly store: DocumentStore<typeof Preferences>;
 
-  constructor(dataDir: string, private readonly logger: Logger) {
-    this.path = join(dataDir, "preferences.json");
-    this.current = this.load();
+  constructor(dataDir: string, logger: Logger) {
+    this.store = new DocumentStore({
+      path: dataDirLayout(dataDir).preferences,
+      schema: Preferences,
+      version: { kind: "envelope", format: "pocketforge-preferences-v1", key: "preferences" },
+      defaults: () => Preferences.parse({}),
+      logger,
+    });
+  }
+
+  get path(): string {
+    return this.store.path;
   }
 
   get(): Preferences {
-    return structuredClone(this.current);
+    return this.store.get();
   }
 
   update(patch: PreferencesPatch): Preferences {
-    const next = Preferences.parse({ ...this.current, ...PreferencesPatch.parse(patch) });
-    writeFileAtomic(this.path, JSON.stringify({ format: FILE_FORMAT, preferences: next }, null, 2) + "\n", 0o600);
-    this.current = next;
-    return this.get();
-  }
-
-  private load(): Preferences {
-    if (!existsSync(this.path)) return Preferences.parse({});
-    try {
-      const document = JSON.parse(readFileSync(this.path, "utf8")) as { format?: unknown; preferences?: unknown };
-      if (document.format !== FILE_FORMAT) throw new Error(`unknown format ${String(document.format)}`);
-      return Preferences.parse(document.preferences);
-    } catch (error) {
-      const aside = `${this.path}.unreadable-${Date.now()}`;
-      renameSync(this.path, aside);
-      this.logger.warn("preferences.json was unreadable; kept it aside and started with defaults", { keptAt: aside, error });
-      return Preferences.parse({});
-    }
+    const checked = PreferencesPatch.parse(patch);
+    return this.store.update((current) => ({ ...current, ...checked }));
   }
 }
 

@@ -53,7 +53,7 @@ export class ChainService implements Service {
 
   constructor(private readonly options: ChainServiceOptions) {
     this.network = options.network;
-    this.settings = new NetworkSettingsStore(options.dataDir);
+    this.settings = new NetworkSettingsStore(options.dataDir, options.logger);
   }
 
   /** The client of the current network; undefined while it cannot be reached. */

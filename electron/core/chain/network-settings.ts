@@ -1,44 +1,45 @@
 // The endpoints behind the "custom" network and a shared standalone localnet, kept beside config.json (whose
 // `network` field names the network itself).
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { writeFileAtomic } from "../runtime/atomic-file.js";
+import { z } from "zod";
+import { dataDirLayout } from "../runtime/data-dir.js";
+import { DocumentStore, type DocumentStoreLogger } from "../runtime/document-store.js";
 
-export interface NetworkEndpoints {
+const optionalText = z.string().min(1).nullable().default(null);
+const NetworkEndpoints = z.object({
   /** custom network: the node's CometBFT RPC URL and, optionally, the chain id it must report. */
-  customRpcUrl: string | null;
-  customChainId: string | null;
+  customRpcUrl: optionalText,
+  customChainId: optionalText,
   /** localnet network: a standalone `npm run localnet` to share instead of running one in-process. */
-  sharedLocalnetRpcUrl: string | null;
-}
+  sharedLocalnetRpcUrl: optionalText,
+});
+export type NetworkEndpoints = z.infer<typeof NetworkEndpoints>;
 
-const EMPTY: NetworkEndpoints = { customRpcUrl: null, customChainId: null, sharedLocalnetRpcUrl: null };
-export const NETWORK_SETTINGS_FILE = "chain-network.json";
+const NETWORK_SETTINGS_VERSION = 1;
 
+/** chain-network.json on the shared document store; files from before its version field still read. */
 export class NetworkSettingsStore {
-  private readonly path: string;
+  private readonly store: DocumentStore<typeof NetworkEndpoints>;
 
-  constructor(dataDir: string) {
-    this.path = join(dataDir, NETWORK_SETTINGS_FILE);
+  constructor(dataDir: string, logger: DocumentStoreLogger) {
+    this.store = new DocumentStore({
+      path: dataDirLayout(dataDir).chainNetwork,
+      schema: NetworkEndpoints,
+      version: { kind: "field", field: "version", version: NETWORK_SETTINGS_VERSION },
+      defaults: () => NetworkEndpoints.parse({}),
+      logger,
+      // Earlier builds wrote the three endpoints with no version (empty strings meaning none).
+      legacy: (raw) =>
+        raw && typeof raw === "object" && !("version" in raw) && ["customRpcUrl", "customChainId", "sharedLocalnetRpcUrl"].some((key) => key in raw)
+          ? Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, value === "" ? null : value]))
+          : undefined,
+    });
   }
 
   get(): NetworkEndpoints {
-    if (!existsSync(this.path)) return { ...EMPTY };
-    try {
-      const parsed = JSON.parse(readFileSync(this.path, "utf8")) as Partial<NetworkEndpoints>;
-      const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
-      return {
-        customRpcUrl: text(parsed.customRpcUrl),
-        customChainId: text(parsed.customChainId),
-        sharedLocalnetRpcUrl: text(parsed.sharedLocalnetRpcUrl),
-      };
-    } catch {
-      // A damaged file only loses endpoints the user can type again; the network choice is in config.json.
-      return { ...EMPTY };
-    }
+    return this.store.get();
   }
 
   set(endpoints: NetworkEndpoints): void {
-    writeFileAtomic(this.path, JSON.stringify(endpoints, null, 2) + "\n", 0o600);
+    this.store.set(endpoints);
   }
 }

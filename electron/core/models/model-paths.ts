@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ApiError } from "../../../shared/api/index.js";
 import type { CallContext } from "../runtime/api-router.js";
+import { dataDirLayout } from "../runtime/data-dir.js";
 import { insideFolder } from "../runtime/confined-path.js";
 import { hasGgufMagic } from "./gguf.js";
 
@@ -16,8 +17,9 @@ export class ModelPaths {
   readonly publishedDir: string;
 
   constructor(private readonly dataDir: string) {
-    this.importDir = join(dataDir, "import");
-    this.publishedDir = join(dataDir, "models", "published");
+    const layout = dataDirLayout(dataDir);
+    this.importDir = layout.import;
+    this.publishedDir = layout.models.published;
   }
 
   /** The absolute path of a model file `context` may read. @throws ApiError invalid_params */

@@ -17,6 +17,7 @@ import {
   type modelsEvents,
 } from "../../../shared/api/models.js";
 import type { CatalogEntry } from "../../../shared/models/catalog-schema.js";
+import { dataDirLayout, type DataDirLayout } from "../runtime/data-dir.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 import { runBenchmark, BenchmarkStore, type BenchmarkEngine } from "./benchmark.js";
@@ -76,21 +77,23 @@ export class ModelService implements Service {
   private readonly openTarget: OpenWriteTarget;
   private readonly freeSpace: FreeSpaceProbe;
   private benchmarking: Promise<unknown> | null = null;
+  private readonly layout: DataDirLayout["models"];
 
   constructor(private readonly options: ModelServiceOptions) {
-    this.root = join(options.dataDir, "models");
-    this.filesDir = join(this.root, "files");
+    const layout = (this.layout = dataDirLayout(options.dataDir).models);
+    this.root = layout.dir;
+    this.filesDir = layout.files;
     mkdirSync(this.filesDir, { recursive: true, mode: 0o700 });
     this.now = options.now ?? Date.now;
     this.openTarget = options.openTarget ?? openFileTarget;
     this.freeSpace = options.freeSpace ?? statfsProbe;
     const logger = options.logger;
     this.catalog = new ModelCatalog({ logger, fetch: options.fetch, now: this.now, builtInDocument: options.builtInCatalog });
-    this.store = new InstalledStore(join(this.root, "index.json"), logger);
-    this.settingsStore = new ModelSettingsStore(join(this.root, "settings.json"), logger, options.settingsDefaults ?? DEFAULT_MODEL_SETTINGS);
-    this.benchmarks = new BenchmarkStore(join(this.root, "benchmarks.json"), logger);
+    this.store = new InstalledStore(layout.index, logger);
+    this.settingsStore = new ModelSettingsStore(layout.settings, logger, options.settingsDefaults ?? DEFAULT_MODEL_SETTINGS);
+    this.benchmarks = new BenchmarkStore(layout.benchmarks, logger);
     this.downloads = new DownloadManager({
-      downloadsDir: join(this.root, "downloads"),
+      downloadsDir: layout.downloads,
       filesDir: this.filesDir,
       logger,
       settings: () => this.settingsStore.get(),
@@ -191,8 +194,8 @@ export class ModelService implements Service {
   /** Copies a local GGUF into the models folder; a catalog model must match the catalog's size and sha256. */
   async import(path: string, catalogId: string | null): Promise<InstalledModel> {
     const entry = catalogId ? this.requireEntry(catalogId) : undefined;
-    const partialPath = join(this.root, "downloads", `import-${process.pid}-${this.now()}.partial`);
-    mkdirSync(join(this.root, "downloads"), { recursive: true });
+    const partialPath = join(this.layout.downloads, `import-${process.pid}-${this.now()}.partial`);
+    mkdirSync(this.layout.downloads, { recursive: true });
     try {
       const finished = await copyVerified({
         sourcePath: path,
@@ -259,7 +262,7 @@ export class ModelService implements Service {
     const request = PublishParams.parse(params);
     if (request.carPath) return publishModel({ ...request, carPath: request.carPath, addService: this.options.addService });
     // Without a chosen path the CAR is named after its CID, which is known only once the file has been read.
-    const publishedDir = join(this.root, "published");
+    const publishedDir = this.layout.published;
     const scratch = join(publishedDir, `.publish-${process.pid}-${this.now()}.car`);
     const published = await publishModel({ ...request, carPath: scratch, addService: this.options.addService });
     const carPath = join(publishedDir, `${published.cid}.car`);

@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ModelSettings } from "../../../shared/api/models.js";
 import type { Logger } from "../runtime/logger.js";
-import { writeFileAtomic } from "../runtime/atomic-file.js";
-
-const SETTINGS_FORMAT = "pocketforge-model-settings-v1";
+import { DocumentStore } from "../runtime/document-store.js";
 
 /**
  * Defaults: a local IPFS node first (Kubo's gateway port; an absent node is skipped at the cost of one refused
@@ -19,39 +16,30 @@ export const DEFAULT_MODEL_SETTINGS: ModelSettings = {
   cpuBandwidthGBps: null,
 };
 
-const SettingsDocument = z.object({ format: z.literal(SETTINGS_FORMAT), settings: z.unknown() });
-
-/** The models' own settings file (models/settings.json in the data dir), validated on read and on every change. */
+/** The models' own settings (models/settings.json in the data folder), on the shared document store. */
 export class ModelSettingsStore {
-  private current: ModelSettings;
+  private readonly store: DocumentStore<z.ZodType<ModelSettings>>;
 
-  constructor(
-    readonly path: string,
-    private readonly logger: Logger,
-    private readonly defaults: ModelSettings = DEFAULT_MODEL_SETTINGS,
-  ) {
-    this.current = this.load();
+  constructor(path: string, logger: Logger, defaults: ModelSettings = DEFAULT_MODEL_SETTINGS) {
+    this.store = new DocumentStore({
+      path,
+      // A file from an earlier version lacks the settings added since: they take their defaults.
+      schema: z.preprocess((value) => (value && typeof value === "object" ? { ...defaults, ...value } : value), ModelSettings) as z.ZodType<ModelSettings>,
+      version: { kind: "envelope", format: "pocketforge-model-settings-v1", key: "settings" },
+      defaults: () => structuredClone(defaults),
+      logger,
+    });
+  }
+
+  get path(): string {
+    return this.store.path;
   }
 
   get(): ModelSettings {
-    return structuredClone(this.current);
+    return this.store.get();
   }
 
   update(patch: Partial<ModelSettings>): ModelSettings {
-    const next = ModelSettings.parse({ ...this.current, ...patch });
-    writeFileAtomic(this.path, JSON.stringify({ format: SETTINGS_FORMAT, settings: next }, null, 2) + "\n");
-    this.current = next;
-    return this.get();
-  }
-
-  private load(): ModelSettings {
-    if (!existsSync(this.path)) return structuredClone(this.defaults);
-    try {
-      const document = SettingsDocument.parse(JSON.parse(readFileSync(this.path, "utf8")));
-      return ModelSettings.parse({ ...this.defaults, ...(document.settings as object) });
-    } catch (error) {
-      this.logger.warn("model settings were invalid; using the defaults until they are saved again", { path: this.path, error });
-      return structuredClone(this.defaults);
-    }
+    return this.store.update((current) => ({ ...current, ...patch }));
   }
 }

@@ -11,3 +11,45 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   const xdgData = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith("/") ? env.XDG_DATA_HOME : join(homedir(), ".local", "share");
   return join(xdgData, "pocketforge");
 }
+
+/**
+ * Every file and folder PocketForge keeps in its data folder, named once. Services receive the data folder and take
+ * their own paths from here, so a reader (or the diagnostics bundle) finds the whole layout in one place.
+ */
+export function dataDirLayout(dataDir: string) {
+  const models = join(dataDir, "models");
+  const wallet = join(dataDir, "wallet");
+  return {
+    root: dataDir,
+    /** Engine settings: network, ports, inference, availability, updates, rig, relay miner. */
+    config: join(dataDir, "config.json"),
+    /** How the dashboard shows things: theme, currency, electricity price, POKT price source. */
+    preferences: join(dataDir, "preferences.json"),
+    /** The credential scripts and the headless dashboard use; regenerated when missing. */
+    accessToken: join(dataDir, "access-token"),
+    /** Endpoints of the custom network and of a shared standalone localnet. */
+    chainNetwork: join(dataDir, "chain-network.json"),
+    /** The public URL the supplier stakes with. */
+    staking: join(dataDir, "staking.json"),
+    logs: join(dataDir, "logs"),
+    /** The dashboard's certificate off loopback: the user's own (cert.pem, key.pem) or a generated one. */
+    tls: join(dataDir, "tls"),
+    ledger: join(dataDir, "ledger", "ledger.sqlite"),
+    /** The embedded localnet's own folder (its chain database and traffic keys live inside). */
+    localnet: join(dataDir, "localnet"),
+    wallet: { dir: wallet, keystore: join(wallet, "keystore.json") },
+    /** Where a browser may pick model files to import (the API never takes other paths). */
+    import: join(dataDir, "import"),
+    models: {
+      dir: models,
+      files: join(models, "files"),
+      downloads: join(models, "downloads"),
+      published: join(models, "published"),
+      index: join(models, "index.json"),
+      settings: join(models, "settings.json"),
+      benchmarks: join(models, "benchmarks.json"),
+    },
+  };
+}
+
+export type DataDirLayout = ReturnType<typeof dataDirLayout>;

@@ -10,7 +10,7 @@ export interface DocumentStoreLogger {
 /**
  * How a file says which version wrote it. Files already on users' disks use both spellings, so both are kept:
  * - envelope: `{ "format": "pocketforge-x-v1", "<key>": <document> }`;
- * - field: the document itself carries a numeric field (config.json's `version`).
+ * - field: the document itself carries a numeric field (config.json's `version`), passed to the schema as is.
  */
 export type DocumentVersion =
   | { kind: "envelope"; format: string; key: string }
@@ -24,18 +24,33 @@ export interface DocumentStoreOptions<S extends z.ZodType> {
   logger: DocumentStoreLogger;
   /** 0o600 unless the file holds nothing private. */
   mode?: number;
+  /**
+   * Reads a file written before it carried a version tag: returns the document to validate, or undefined when the
+   * file is not such a file. The next save writes the tagged form.
+   */
+  legacy?: (raw: unknown) => unknown;
   now?: () => number;
 }
 
 /** Why a file on disk was not used. */
-export type SetAsideReason = "unreadable" | "invalid" | "newer";
+export type SetAsideReason = "unreadable" | "invalid";
+
+/** A file written by a newer build: its data would be lost by a save, so the engine stops instead. */
+export class NewerDocumentError extends Error {
+  constructor(readonly path: string, readonly found: string | number) {
+    super(`${path} was written by a newer PocketForge (${String(found)}); update PocketForge, or start with another data folder`);
+    this.name = "NewerDocumentError";
+  }
+}
 
 const ENVELOPE_FORMAT = /^(.*)-v(\d+)$/;
 
 /**
- * One policy for every settings file: a file that cannot be read, fails its schema, or was written by a newer build
- * is renamed aside (timestamp suffix, never deleted or overwritten), a warning is logged, and the defaults are used.
- * A newer file's data would be lost by a save, so it is moved out of the way rather than rewritten.
+ * One policy for every settings file:
+ * - a file that cannot be read or fails its schema is renamed aside (timestamp suffix, never deleted or
+ *   overwritten), a warning is logged, and the defaults are used;
+ * - a file written by a newer build is left untouched and loading throws NewerDocumentError: starting on defaults
+ *   would silently change what the engine does (another network, other ports), and saving would lose the file's data.
  */
 export class DocumentStore<S extends z.ZodType> {
   readonly path: string;
@@ -81,7 +96,7 @@ export class DocumentStore<S extends z.ZodType> {
       return this.keepAside("unreadable", { error: error instanceof Error ? error.message : String(error) });
     }
     const unwrapped = this.unwrap(raw);
-    if (unwrapped.kind === "newer") return this.keepAside("newer", { found: unwrapped.found });
+    if (unwrapped.kind === "newer") throw new NewerDocumentError(this.path, unwrapped.found);
     if (unwrapped.kind === "foreign") return this.keepAside("invalid", { problems: [unwrapped.problem] });
     const parsed = this.options.schema.safeParse(unwrapped.value);
     if (!parsed.success) {
@@ -96,6 +111,16 @@ export class DocumentStore<S extends z.ZodType> {
     | { kind: "ok"; value: unknown }
     | { kind: "newer"; found: string | number }
     | { kind: "foreign"; problem: string } {
+    const tagged = this.unwrapTagged(raw);
+    if (tagged.kind !== "foreign" || !this.options.legacy) return tagged;
+    const legacy = this.options.legacy(raw);
+    return legacy === undefined ? tagged : { kind: "ok", value: legacy };
+  }
+
+  private unwrapTagged(raw: unknown):
+    | { kind: "ok"; value: unknown }
+    | { kind: "newer"; found: string | number }
+    | { kind: "foreign"; problem: string } {
     const v = this.options.version;
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { kind: "foreign", problem: "not a JSON object" };
     const doc = raw as Record<string, unknown>;
@@ -103,8 +128,8 @@ export class DocumentStore<S extends z.ZodType> {
       const found = doc[v.field];
       if (typeof found === "number" && found > v.version) return { kind: "newer", found };
       if (found !== v.version) return { kind: "foreign", problem: `${v.field}: expected ${v.version}, found ${String(found)}` };
-      const { [v.field]: _version, ...rest } = doc;
-      return { kind: "ok", value: rest };
+      // The schema may name the field too (config.json's type carries its version); saving writes it either way.
+      return { kind: "ok", value: doc };
     }
     const found = doc.format;
     if (found === v.format) return { kind: "ok", value: doc[v.key] };
@@ -121,11 +146,7 @@ export class DocumentStore<S extends z.ZodType> {
     for (let n = 1; existsSync(keptAt); n++) keptAt = `${stamp}-${n}`;
     renameSync(this.path, keptAt);
     this.setAside = { reason, keptAt };
-    const why = {
-      unreadable: "was not valid JSON",
-      invalid: "had invalid settings",
-      newer: "was written by a newer PocketForge",
-    }[reason];
+    const why = { unreadable: "was not valid JSON", invalid: "had invalid settings" }[reason];
     this.options.logger.warn(`${this.path} ${why}; kept it aside and started with defaults`, { ...fields, keptAt });
     return this.options.defaults();
   }

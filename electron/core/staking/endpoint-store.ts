@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dataDirLayout } from "../runtime/data-dir.js";
 import { z } from "zod";
 import { DocumentStore, type DocumentStoreLogger } from "../runtime/document-store.js";
 
@@ -8,7 +8,7 @@ export class EndpointStore {
 
   constructor(dataDir: string, logger: DocumentStoreLogger) {
     this.store = new DocumentStore({
-      path: join(dataDir, "staking.json"),
+      path: dataDirLayout(dataDir).staking,
       schema: z.string().min(1).nullable(),
       version: { kind: "envelope", format: "pocketforge-staking-v1", key: "publicUrl" },
       defaults: () => null,

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { DocumentStore, type DocumentVersion } from "../../../electron/core/runtime/document-store.js";
+import { DocumentStore, NewerDocumentError, type DocumentVersion } from "../../../electron/core/runtime/document-store.js";
 
 const Schema = z.object({ name: z.string().default("rig"), port: z.number().int().default(1) });
 const envelope: DocumentVersion = { kind: "envelope", format: "pocketforge-test-v1", key: "settings" };
@@ -59,19 +59,35 @@ test("a schema-invalid file is kept aside", () => {
   t.done();
 });
 
-test("a newer file is kept aside and never overwritten", () => {
+test("a newer file stops the load with what to do, and is never moved or overwritten", () => {
   for (const [version, body] of [
     [envelope, { format: "pocketforge-test-v2", settings: { port: 9 } }],
     [field, { version: 2, port: 9 }],
   ] as const) {
     const t = setup(version);
     writeFileSync(t.path, JSON.stringify(body));
-    const store = t.open();
-    assert.equal(store.setAside?.reason, "newer");
-    store.update((d) => void (d.port = 3));
-    assert.deepEqual(JSON.parse(readFileSync(`${t.path}.newer-42`, "utf8")), body);
+    assert.throws(() => t.open(), (error: unknown) => error instanceof NewerDocumentError && /newer PocketForge.*update PocketForge, or start with another data folder/.test(error.message));
+    assert.deepEqual(readdirSync(t.dir), ["doc.json"]);
+    assert.deepEqual(JSON.parse(readFileSync(t.path, "utf8")), body);
+    assert.deepEqual(t.warnings, []);
     t.done();
   }
+});
+
+test("a file from before the version tag is read through the legacy reader and saved tagged", () => {
+  const t = setup();
+  const legacy = (raw: unknown) => (raw && typeof raw === "object" && "port" in raw ? raw : undefined);
+  const open = () => new DocumentStore({ path: t.path, schema: Schema, version: envelope, defaults: () => Schema.parse({}), logger: { warn: (m) => void t.warnings.push(m) }, legacy, now: () => 42 });
+  writeFileSync(t.path, JSON.stringify({ name: "old", port: 4 }));
+  const store = open();
+  assert.deepEqual(store.get(), { name: "old", port: 4 });
+  store.update((d) => void (d.port = 5));
+  assert.deepEqual(JSON.parse(readFileSync(t.path, "utf8")), { format: "pocketforge-test-v1", settings: { name: "old", port: 5 } });
+  // Something the legacy reader does not recognise is still set aside, not guessed at.
+  writeFileSync(t.path, JSON.stringify({ other: true }));
+  assert.equal(open().setAside?.reason, "invalid");
+  assert.deepEqual(t.warnings.length, 1);
+  t.done();
 });
 
 test("a second bad file never overwrites an earlier kept-aside one", () => {
