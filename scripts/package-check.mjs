@@ -102,7 +102,8 @@ try {
 
   // The fuses the real build flips (the stub build cannot).
   const expectedFuses = {
-    runAsNode: false,
+    // node-llama-cpp's binary test forks with ELECTRON_RUN_AS_NODE from the inference worker (see electron-builder.yml).
+    runAsNode: true,
     enableNodeOptionsEnvironmentVariable: false,
     enableNodeCliInspectArguments: false,
     enableCookieEncryption: true,

@@ -4,12 +4,14 @@ import { pathToFileURL } from "node:url";
 import type * as Electron from "electron";
 import type { PageRoute } from "../../shared/api/index.js";
 import { createCore, type Core, type CoreOptions } from "../core/app/create-core.js";
+import { defaultDataDir } from "../core/runtime/data-dir.js";
 import { installLastResortHandlers } from "../core/runtime/last-resort.js";
 import { keepPrivate } from "../core/runtime/private-files.js";
 import { CONTENT_SECURITY_POLICY } from "../core/app/static-files.js";
 import { InstallGate } from "../core/serving/install-gate.js";
 import { systemClock, type Clock } from "../core/runtime/clock.js";
 import { deviceSecretStoreFromSafeStorage } from "../core/wallet/device-unlock.js";
+import { moveEarlierData, pointAtDataFolder } from "./data-folder.js";
 import { DEEP_LINK_SCHEME, deepLinkInArgv, routeFromDeepLink } from "./deep-link.js";
 import { guardWebContents, hardenSession } from "./hardening.js";
 import { registerIpcBridge } from "./ipc-bridge.js";
@@ -45,6 +47,9 @@ export type ElectronModules = Pick<
 >;
 
 export interface DesktopOptions {
+  /** The data folder; by default the same per-user folder headless uses (from `env`, the OS and the home folder). */
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
   /** electron-updater's autoUpdater in packaged builds; null runs without updates (development). */
   updater?: AppUpdaterLike | null;
   /** Extra engine options (tests: a relay miner stand-in, a compute probe, free ports). */
@@ -75,6 +80,8 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
   const argv = options.argv ?? process.argv;
   const platform = options.platform ?? process.platform;
   const clock = options.clock ?? systemClock;
+  const dataDir = options.dataDir ?? defaultDataDir(options.env ?? process.env, platform);
+  const electronDefault = pointAtDataFolder(app, dataDir);
   if (!app.requestSingleInstanceLock()) {
     // The running instance shows its window (second-instance below); this one leaves at once.
     app.quit();
@@ -94,13 +101,13 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     if (app_) app_.showPage(route);
     else pendingRoute = route;
   });
+  const moves = moveEarlierData(electronDefault, dataDir, platform);
   await app.whenReady();
 
-  const userData = app.getPath("userData");
   // Everything the engine writes is owner-only (files 0600, folders 0700).
   keepPrivate();
   const core = createCore({
-    dataDir: userData,
+    dataDir,
     version: app.getVersion(),
     workerLauncher: new UtilityProcessLauncher(utilityProcess),
     // "Remember on this device" wraps the wallet key with the OS keychain (refused on plain-text backends).
@@ -110,6 +117,11 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     ...options.core,
   });
   const removeLastResort = installLastResortHandlers(core.logs.logger("process"));
+  for (const move of moves) {
+    const fields = { from: move.from, to: dataDir, moved: move.moved, keptInBoth: move.keptInBoth, failed: move.failed };
+    if (move.failed.length || move.keptInBoth.length) core.logger.warn("some data of an earlier version stayed in its old folder", fields);
+    else core.logger.info("moved the data of an earlier version into the data folder", fields);
+  }
   const rendererIndex = join(bundleDir, "..", "renderer", "index.html");
   const rendererUrl = pathToFileURL(rendererIndex).href;
   const isTrustedUrl = (url: string) => url.split("#")[0] === rendererUrl;
@@ -134,14 +146,15 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
   const rememberWindow = () => {
     if (!window || window.isDestroyed()) return;
     try {
-      saveWindowState(userData, { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+      saveWindowState(dataDir, { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
     } catch (error) {
       core.logger.warn("could not save the window position", { error });
     }
   };
 
+  // The only place a window is made; showPage reuses it, so a tray click or second launch never makes a second one.
   const openWindow = (route: PageRoute | null) => {
-    const saved = loadWindowState(userData);
+    const saved = loadWindowState(dataDir);
     const bounds = restorableBounds(saved, screen.getAllDisplays().map((display) => display.workArea));
     const created = new BrowserWindow({
       ...secureWindowOptions(join(bundleDir, "preload.cjs")),
@@ -277,12 +290,13 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     });
   });
 
+  // The window opens before the engine starts and shows each step (GPU probe, workers, the last model).
+  app_ = { core, window: () => window, showPage };
+  if (!startedHidden(argv, app, platform) || pendingRoute) showPage(pendingRoute ?? undefined);
+  pendingRoute = null;
   await core.start();
   applyLoginItem();
   updates?.start();
   refreshTray();
-  app_ = { core, window: () => window, showPage };
-  if (!startedHidden(argv, app, platform) || pendingRoute) openWindow(pendingRoute);
-  pendingRoute = null;
   return app_;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/runtime/atomic-file.js";
+import { dataDirLayout } from "../core/runtime/data-dir.js";
 
 const Bounds = z.object({
   x: z.number().int(),
@@ -17,20 +17,18 @@ export type WindowState = z.infer<typeof WindowState>;
 /** Where each display can show windows (Electron's screen.getAllDisplays()[].workArea). */
 export type WorkArea = Bounds;
 
-const FILE = "window-state.json";
-
-/** The saved window state from userData, or null when there is none or it is unreadable. */
-export function loadWindowState(userDataDir: string): WindowState | null {
+/** The saved window state from the data folder, or null when there is none or it is unreadable. */
+export function loadWindowState(dataDir: string): WindowState | null {
   try {
-    const parsed = WindowState.safeParse(JSON.parse(readFileSync(join(userDataDir, FILE), "utf8")));
+    const parsed = WindowState.safeParse(JSON.parse(readFileSync(dataDirLayout(dataDir).desktop.windowState, "utf8")));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
 
-export function saveWindowState(userDataDir: string, state: WindowState): void {
-  writeFileAtomic(join(userDataDir, FILE), JSON.stringify(state) + "\n", 0o600);
+export function saveWindowState(dataDir: string, state: WindowState): void {
+  writeFileAtomic(dataDirLayout(dataDir).desktop.windowState, JSON.stringify(state) + "\n", 0o600);
 }
 
 /**

@@ -9,6 +9,7 @@ import { SetupPage } from "./pages/SetupPage.js";
 import { WalletPage } from "./pages/WalletPage.js";
 import { SettingsPage } from "./pages/SettingsPage.js";
 import { StakingPage } from "./pages/StakingPage.js";
+import { StartupScreen } from "./components/startup/StartupScreen.js";
 
 export function App() {
   const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
@@ -18,6 +19,7 @@ export function App() {
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
+  const startup = useEngine((s) => s.startup);
   useFirstRunRedirect();
   // Move focus to the new page's heading so keyboard and screen-reader users start reading at the top of it.
   useEffect(() => {
@@ -49,7 +51,7 @@ export function App() {
       </nav>
       <main className="content" id="main" ref={main} tabIndex={-1}>
         <ConnectionBanner />
-        <Page route={route} />
+        {startup && startup.state !== "ready" ? <StartupScreen startup={startup} /> : <Page route={route} />}
       </main>
     </div>
   );

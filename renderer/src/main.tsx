@@ -5,22 +5,28 @@ import { connectApi } from "./api/api.js";
 import { ApiContext } from "./api/api-context.js";
 import { App } from "./App.js";
 import { bindStores, refreshAll } from "./stores/bind.js";
-import { useEngine } from "./stores/engine-store.js";
+import { followStartup, useEngine } from "./stores/engine-store.js";
 import { followSystemTheme } from "./stores/theme-store.js";
 import "./styles.css";
 
 followSystemTheme();
 const { api, websocket } = connectApi();
 bindStores(api);
+// Snapshots are taken once the engine is ready (a desktop window opens while it still starts), and again after a
+// reconnect, when events may have been missed.
+let stopFollowing = () => {};
+const follow = () => {
+  stopFollowing();
+  stopFollowing = followStartup(api, () => void refreshAll(api));
+};
 if (websocket) {
   websocket.onConnectionState((connection) => {
     useEngine.setState({ connection });
-    // On the first connection, and after a reconnect when events may have been missed: take fresh snapshots.
-    if (connection === "open") void refreshAll(api);
+    if (connection === "open") follow();
   });
 } else {
   useEngine.setState({ connection: "open" });
-  void refreshAll(api);
+  follow();
 }
 
 createRoot(document.getElementById("root")!).render(

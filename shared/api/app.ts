@@ -64,7 +64,27 @@ export const PortsView = z.object({
 });
 export type PortsView = z.infer<typeof PortsView>;
 
+/** One step of the engine's start (probing GPUs, starting workers, loading the last model, …). */
+export const StartupStep = z.object({
+  id: z.string(),
+  label: z.string(),
+  state: z.enum(["pending", "running", "done", "failed"]),
+  /** Why it failed, or a detail worth showing (the model's name). */
+  detail: z.string().nullable(),
+});
+export type StartupStep = z.infer<typeof StartupStep>;
+
+/** Where the engine's start stands: the desktop window opens at once and shows this until the engine is ready. */
+export const EngineStartup = z.object({
+  state: z.enum(["starting", "ready", "failed"]),
+  steps: z.array(StartupStep),
+  /** What stopped the start, and what to do, when state is failed. */
+  error: z.string().nullable(),
+});
+export type EngineStartup = z.infer<typeof EngineStartup>;
+
 export const appMethods = {
+  "app.startup": method(z.object({}).strict(), EngineStartup, "How far the engine's start has got; every other method answers once it is ready"),
   "app.info": method(z.object({}).strict(), AppInfo, "Version, platform, data folder and network of the running engine"),
   "logs.tail": method(
     z.object({ limit: z.number().int().min(1).max(5000).default(200), minLevel: LogLevel.default("info") }).strict(),
@@ -96,4 +116,5 @@ export const appMethods = {
 
 export const appEvents = {
   "log.entry": LogEntry,
+  "app.startup": EngineStartup,
 };

@@ -20,7 +20,9 @@ import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers } from "../models/api-handlers.js";
 import { ModelPaths } from "../models/model-paths.js";
 import { tightenPermissions } from "../runtime/private-files.js";
+import { basename } from "node:path";
 import { dataDirLayout } from "../runtime/data-dir.js";
+import { StartupProgress } from "./startup-progress.js";
 import { createChainHandlers } from "../chain/api-handlers.js";
 import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
@@ -257,7 +259,25 @@ export function createCore(options: CoreOptions): Core {
     startedAt,
   });
 
+  const closeLedger: Service = { start: async () => {}, dispose: async () => ledger.close() };
+  // Started in this order, each group one step a window shows; disposed in reverse.
+  const lastModel = settings.inference.modelPath;
+  const startSteps: Array<{ id: string; label: string; services: Service[] }> = [
+    { id: "wallet", label: "Opening the wallet and the ledger", services: [closeLedger, wallet] },
+    { id: "hardware", label: "Probing the GPUs", services: [hardware] },
+    { id: "workers", label: "Starting the inference workers", services: [inference] },
+    { id: "models", label: "Reading the installed models", services: [models, availability] },
+    { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
+    // After the chain: an auto-started miner connects to the network the chain service reached.
+    { id: "miner", label: "Starting the relay miner", services: [relayMiner] },
+  ];
+  const startup = new StartupProgress(
+    [...startSteps, ...(lastModel ? [{ id: "model", label: "Loading the last model" }] : [])],
+    (progress) => events.emit("app.startup", progress),
+  );
+
   const handlers: ApiHandlers = {
+    "app.startup": () => startup.snapshot(),
     ...createAppHandlers({
       info,
       logs,
@@ -318,13 +338,8 @@ export function createCore(options: CoreOptions): Core {
     ...createRelayMinerHandlers(relayMiner),
     ...createEarningsHandlers(ledger.earnings),
   };
-  const router = new ApiRouter(handlers, logs.logger("api"));
+  const router = new ApiRouter(handlers, logs.logger("api"), (method, context) => startup.admit(method, context));
 
-  const closeLedger: Service = { start: async () => {}, dispose: async () => ledger.close() };
-  const services: Service[] = [closeLedger, wallet, hardware, inference, models, availability];
-  services.push(localnet, chain, price);
-  // After the chain: an auto-started miner connects to the network the chain service reached.
-  services.push(relayMiner);
   let started: Service[] = [];
 
   return {
@@ -346,16 +361,26 @@ export function createCore(options: CoreOptions): Core {
     settings,
     async start() {
       logger.info("starting engine", { version: options.version, network: settings.network });
-      for (const service of services) {
-        await service.start();
-        started.push(service);
+      try {
+        for (const step of startSteps) {
+          await startup.run(step.id, async () => {
+            for (const service of step.services) {
+              await service.start();
+              started.push(service);
+            }
+          });
+        }
+      } catch (error) {
+        startup.fail(error);
+        throw error;
       }
-      if (settings.inference.modelPath) {
+      if (lastModel) {
         // A model that no longer loads must not stop the app from starting: the dashboard shows the error.
-        await inference.load({ modelPath: settings.inference.modelPath }).catch((error) =>
-          logger.warn("could not load the last used model", { modelPath: settings.inference.modelPath, error }),
-        );
+        await startup
+          .run("model", () => inference.load({ modelPath: lastModel }), basename(lastModel))
+          .catch((error) => logger.warn("could not load the last used model", { modelPath: lastModel, error }));
       }
+      startup.finish();
     },
     async dispose() {
       for (const service of started.reverse()) {

@@ -33,12 +33,15 @@ export class ApiRouter {
   constructor(
     private readonly handlers: ApiHandlers,
     private readonly logger: Logger,
+    /** Refuses a call the engine cannot answer yet (it throws an ApiError); runs after validation. */
+    private readonly admit: (method: MethodName, context: CallContext) => void = () => {},
   ) {}
 
   async call(method: unknown, rawParams: unknown, context: CallContext): Promise<unknown> {
     const { method: name, params } = parseCall(method, rawParams);
     const handler = this.handlers[name] as ApiHandler<MethodName>;
     try {
+      this.admit(name, context);
       return await handler(params as never, context);
     } catch (error) {
       const apiError = ApiError.from(error);

@@ -40,6 +40,8 @@ export function dataDirLayout(dataDir: string) {
     wallet: { dir: wallet, keystore: join(wallet, "keystore.json") },
     /** Where a browser may pick model files to import (the API never takes other paths). */
     import: join(dataDir, "import"),
+    /** The desktop shell's own files: the window's place, and Chromium's profile (caches, local storage). */
+    desktop: { windowState: join(dataDir, "window-state.json"), chromium: join(dataDir, "chromium") },
     models: {
       dir: models,
       files: join(models, "files"),

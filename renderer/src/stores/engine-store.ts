@@ -1,6 +1,7 @@
 import { create } from "zustand";
 import type {
   AppInfo,
+  EngineStartup,
   HardwareInfo,
   InferenceMetrics,
   InferenceStatus,
@@ -20,6 +21,8 @@ const LOGS_KEEP = 2000;
  */
 export interface EngineState {
   connection: ConnectionState;
+  /** The engine's start; null until asked. Pages render once it is ready (other calls are refused before). */
+  startup: EngineStartup | null;
   info: AppInfo | null;
   hardware: HardwareInfo | null;
   hardwareError: string | null;
@@ -36,6 +39,7 @@ export interface EngineState {
 
 export const useEngine = create<EngineState>(() => ({
   connection: "connecting",
+  startup: null,
   info: null,
   hardware: null,
   hardwareError: null,
@@ -76,6 +80,26 @@ export async function refreshSnapshots(api: PocketForgeApi): Promise<void> {
   ]).catch(() => {
     // Connection loss is shown by the connection banner; the next reconnect refreshes.
   });
+}
+
+/**
+ * Follows the engine's start and calls `onReady` each time it is (or becomes) ready: at once when it already is,
+ * else when its app.startup event says so. Call again after a reconnect. Returns an unsubscribe function.
+ */
+export function followStartup(api: PocketForgeApi, onReady: () => void): () => void {
+  let ready = false;
+  const take = (startup: EngineStartup) => {
+    useEngine.setState({ startup });
+    if (startup.state === "ready" && !ready) {
+      ready = true;
+      onReady();
+    }
+  };
+  const off = api.on("app.startup", take);
+  api.invoke("app.startup", {}).then(take, () => {
+    // Connection loss is shown by the connection banner; the next connection asks again.
+  });
+  return off;
 }
 
 /** Refreshes the inference metrics every `intervalMs` while something shows them; returns the stop function. */

@@ -11,9 +11,10 @@ import { bundleDir, FakeUpdater, flush, launch } from "../../fixtures/desktop/la
 describe("desktop shell with a fake electron", { timeout: 60_000 }, () => {
   test("a second launch quits at once and the running instance shows its window, on a deep link's page", async (t) => {
     const first = await launch(t);
-    const second = createFakeElectron({ singleInstance: false });
-    assert.equal(await runDesktopApp(second.electron, bundleDir, { argv: ["pocketforge"] }), null);
-    assert.deepEqual(second.calls, ["quit"], "never got as far as starting an engine");
+    // Electron keeps the lock in userData: a second launch pointed at the same data folder does not get it.
+    const second = createFakeElectron({ locks: first.fake.locks });
+    assert.equal(await runDesktopApp(second.electron, bundleDir, { argv: ["pocketforge"], dataDir: first.fake.userData }), null);
+    assert.deepEqual(second.calls, ["setPath:userData", "setPath:sessionData", "quit"], "never got as far as starting an engine");
     assert.equal(second.windows.length, 0);
 
     const window = first.window();
@@ -32,7 +33,11 @@ describe("desktop shell with a fake electron", { timeout: 60_000 }, () => {
   test("the GPU is left to inference, and a launch at login stays in the tray unless a deep link asks for a page", async (t) => {
     const hidden = await launch(t, { argv: ["pocketforge", "--hidden"] });
     const calls = hidden.fake.calls;
-    assert.deepEqual(calls.slice(0, 2), ["disableHardwareAcceleration", "whenReady"], "before the app is ready, as Electron requires");
+    assert.deepEqual(
+      calls.slice(0, 4),
+      ["setPath:userData", "setPath:sessionData", "disableHardwareAcceleration", "whenReady"],
+      "before the app is ready, as Electron requires",
+    );
     assert.equal(hidden.fake.windows.length, 0);
     assert.match(hidden.tray().tooltip, /^PocketForge — Serving/);
     hidden.tray().emit("click");

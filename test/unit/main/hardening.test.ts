@@ -58,10 +58,12 @@ describe("Electron hardening, as the code and the real config files set it", () 
     assert.equal(SECURITY_HEADERS["Content-Security-Policy"], CONTENT_SECURITY_POLICY, "the headless server sends it");
   });
 
-  test("electron-builder.yml sets the fuses: no RunAsNode, NODE_OPTIONS or inspect flags; encrypted cookies; asar only, integrity-checked", async () => {
+  test("electron-builder.yml sets the fuses: no NODE_OPTIONS or inspect flags; encrypted cookies; asar only, integrity-checked; RunAsNode kept for node-llama-cpp", async () => {
     const config = await getConfig(repoRoot, null, null);
     assert.deepEqual(config.electronFuses, {
-      runAsNode: false,
+      // node-llama-cpp tests each llama.cpp binary in a child forked from the inference worker (a utility process):
+      // child_process.fork runs Electron with ELECTRON_RUN_AS_NODE, which only works with this fuse on.
+      runAsNode: true,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
       enableCookieEncryption: true,
