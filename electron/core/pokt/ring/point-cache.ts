@@ -4,7 +4,7 @@
 // These bounded caches keep decoded points and Hp(P), and give a point a table once it is seen again.
 import { bytesToHex } from "@noble/curves/utils.js";
 import { LRUCache } from "lru-cache";
-import { type CurvePoint, decodePoint, hashToPoint } from "./point.js";
+import { type CurvePoint, decodePoint, encodePoint, hashToPoint } from "./point.js";
 
 /** A table is built on the second use: one-off keys (spam, fresh test keys) never pay for one. */
 const PRECOMPUTE_ON_USE = 2;
@@ -42,11 +42,18 @@ abstract class CachedPoints {
 
 /** A ring public key, decoded, with its hash-to-point. */
 export class CachedRingMember extends CachedPoints {
+  private hashPointEncoded: Uint8Array | null = null;
+
   constructor(
     readonly point: CurvePoint,
     readonly hashPoint: CurvePoint,
   ) {
     super([point, hashPoint]);
+  }
+
+  /** Hp(P) compressed, for the native path (encoded once). */
+  get hashPointBytes(): Uint8Array {
+    return (this.hashPointEncoded ??= encodePoint(this.hashPoint));
   }
 }
 

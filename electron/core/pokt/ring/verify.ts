@@ -1,7 +1,7 @@
 // Verification of ring-go signatures: starting from c_0, for each member i
 //   L_i = c_i·P_i + s_i·G,  R_i = c_i·I + s_i·Hp(P_i),  c_{i+1} = Hs(m ‖ L_i ‖ R_i)
 // and the signature is valid iff the chain returns to c_0.
-import { ChallengeHasher, assertMessage, type ScalarHash } from "./challenge.js";
+import { ChallengeHasher, MESSAGE_LENGTH, assertMessage, type ScalarHash } from "./challenge.js";
 import { RingSignatureError } from "./errors.js";
 import {
   type CachedKeyImage,
@@ -9,8 +9,9 @@ import {
   lookupKeyImage,
   lookupRingMember,
 } from "./point-cache.js";
-import { type CurvePoint, Point } from "./point.js";
-import { hashToScalar } from "./scalar.js";
+import { type NativePoints, nativePoints } from "./native-points.js";
+import { type CurvePoint, POINT_LENGTH, Point } from "./point.js";
+import { encodeScalar, hashToScalar } from "./scalar.js";
 import { type RingSignature, assertWellFormed, deserializeRingSignature } from "./signature.js";
 
 /** One step of the challenge chain: L_i, R_i and c_{i+1} = Hs(m ‖ L_i ‖ R_i). */
@@ -34,6 +35,10 @@ export interface RingVerificationTrace {
  */
 export function verifyRingSignature(signature: RingSignature, message: Uint8Array): boolean {
   try {
+    if (nativePoints) {
+      const verdict = runNativeChallengeChain(nativePoints, signature, message);
+      if (verdict !== undefined) return verdict;
+    }
     return runChallengeChain(signature, message, hashToScalar);
   } catch (error) {
     // Go panics on such a challenge (odds ~2^-128): the signature cannot be accepted.
@@ -97,6 +102,39 @@ function runChallengeChain(
     const r = combine(challenge, keyImage, response, member);
     challenge = hasher.challenge(l, r);
     if (onLink) onLink({ index: i, ...hasher.lastEncodedPoints(), nextChallenge: challenge });
+  }
+  return challenge === signature.challenge;
+}
+
+/**
+ * The same chain on libsecp256k1: L = s·G + c·P and R = c·I + s·Hp(P) come back compressed and go straight into the
+ * challenge hash. Undefined where libsecp256k1 refuses what Go accepts (a zero scalar, an identity L or R: odds
+ * ~2^-128 for honest signatures, but a forger may craft them); the BigInt path then decides exactly as Go does.
+ */
+function runNativeChallengeChain(native: NativePoints, signature: RingSignature, message: Uint8Array): boolean | undefined {
+  assertMessage(message);
+  assertWellFormed(signature);
+  const ringSize = signature.publicKeys.length;
+  if (ringSize === 0) return false;
+  // Decoding through the caches keeps the strict point checks (and Hp(P) computed once per key).
+  const members = signature.publicKeys.map(lookupRingMember);
+  lookupKeyImage(signature.keyImage);
+  const buffer = new Uint8Array(MESSAGE_LENGTH + 2 * POINT_LENGTH);
+  buffer.set(message, 0);
+  let challenge = signature.challenge;
+  try {
+    for (let i = 0; i < ringSize; i++) {
+      const c = encodeScalar(challenge);
+      const s = encodeScalar(signature.responses[i]);
+      const l = native.publicKeyCombine([native.publicKeyCreate(s, true), native.publicKeyTweakMul(signature.publicKeys[i], c, true)], true);
+      const r = native.publicKeyCombine([native.publicKeyTweakMul(signature.keyImage, c, true), native.publicKeyTweakMul(members[i].hashPointBytes, s, true)], true);
+      buffer.set(l, MESSAGE_LENGTH);
+      buffer.set(r, MESSAGE_LENGTH + POINT_LENGTH);
+      challenge = hashToScalar(buffer);
+    }
+  } catch (error) {
+    if (error instanceof RingSignatureError) throw error;
+    return undefined;
   }
   return challenge === signature.challenge;
 }
