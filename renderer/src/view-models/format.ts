@@ -52,6 +52,12 @@ export function formatLongDuration(ms: number | null | undefined): string {
   return days < 365 ? `${Math.round(days)} days` : "over a year";
 }
 
+/** How long something lasts, as a person says it: "about 5 days", "about 3 h", "more than a year". */
+export function formatTimeLeft(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return "—";
+  return ms >= 365 * 86_400_000 ? "more than a year" : `about ${formatLongDuration(ms)}`;
+}
+
 /** Big counts in a small box: 1,234 then 12.3K, 4.5M. */
 export function formatCount(value: number): string {
   if (!Number.isFinite(value)) return "∞";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatAgo, formatCount, formatEta, formatLongDuration, formatParameters, formatRate, formatTokensPerSecond, shortAddress } from "../../../renderer/src/view-models/format.js";
+import { formatAgo, formatCount, formatEta, formatLongDuration, formatTimeLeft, formatParameters, formatRate, formatTokensPerSecond, shortAddress } from "../../../renderer/src/view-models/format.js";
 
 test("rates, times and speeds carry units; unknown values read as a dash", () => {
   assert.equal(formatRate(1536), "1.50 KiB/s");
@@ -29,6 +29,9 @@ test("long durations switch to days, and big counts to compact notation", () => 
   assert.equal(formatLongDuration(90 * 60_000), "1 h 30 min");
   assert.equal(formatLongDuration(5 * 86_400_000), "5 days");
   assert.equal(formatLongDuration(400 * 86_400_000), "over a year");
+  // A fee runway's hint: no "about over a year".
+  assert.equal(formatTimeLeft(5 * 86_400_000), "about 5 days");
+  assert.equal(formatTimeLeft(998e6 * 20 * 60_000), "more than a year");
   assert.equal(formatCount(9_999), "9,999");
   assert.equal(formatCount(332_666), "332.7K");
   assert.equal(formatCount(Number.POSITIVE_INFINITY), "∞");

@@ -19,8 +19,15 @@ export function CurrentSessionCard() {
       <div className="stats">
         <Stat label="Chain height" value={height != null ? height.toLocaleString("en-US") : "—"} unit="blocks" testId="chain-height" />
         <Stat label="Blocks left" value={blocksLeft != null ? String(blocksLeft) : "—"} unit="blocks" hint={session ? `ends at ${session.endHeight}` : undefined} />
+        {/* Both counts come from the same ledger row, so mined (a subset of served) never shows above served. */}
         <Stat label="Relays served" value={ledger ? ledger.relays.toLocaleString("en-US") : session ? "0" : "—"} unit="relays" testId="session-relays" />
-        <Stat label="Relays mined" value={session ? session.minedRelays.toLocaleString("en-US") : "—"} unit="relays" hint="Counted towards the reward" />
+        <Stat
+          label="Relays mined"
+          value={ledger ? ledger.minedRelays.toLocaleString("en-US") : session ? "0" : "—"}
+          unit="relays"
+          hint="Of those served, the ones the claim counts towards the reward"
+          testId="session-mined"
+        />
         <Stat label="Compute units" value={session ? BigInt(session.computeUnits).toLocaleString("en-US") : "—"} unit="CU" />
       </div>
       {session ? (

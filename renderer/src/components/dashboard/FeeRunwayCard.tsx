@@ -1,5 +1,5 @@
 import { formatPoktShort } from "../../view-models/earnings.js";
-import { formatCount, formatLongDuration } from "../../view-models/format.js";
+import { formatCount, formatTimeLeft } from "../../view-models/format.js";
 import { useBalances } from "../../hooks/useBalances.js";
 import { Card } from "../../kit/Card.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
@@ -26,7 +26,7 @@ export function FeeRunwayCard() {
           value={runway ? formatCount(runway.sessions) : "—"}
           unit="sessions"
           tone={runway ? (runway.level === "ok" ? "ok" : runway.level === "warn" ? "warn" : "error") : undefined}
-          hint={runway?.msLeft != null ? `about ${formatLongDuration(runway.msLeft)}` : undefined}
+          hint={runway?.msLeft != null ? formatTimeLeft(runway.msLeft) : undefined}
           testId="fee-runway-sessions"
         />
       </div>

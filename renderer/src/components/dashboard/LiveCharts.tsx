@@ -4,6 +4,9 @@ import { useEngine } from "../../stores/engine-store.js";
 import { useMiner } from "../../stores/miner-store.js";
 import { TimeSeriesChart } from "../charts/TimeSeriesChart.js";
 
+/** The live charts span at least this much, so their first points sit on a readable axis. */
+const LIVE_WINDOW_SECONDS = 120;
+
 /** Relays per minute and tokens per second as they stream in from the relay miner's metrics. */
 export function LiveCharts() {
   const history = useMiner((s) => s.history);
@@ -27,6 +30,7 @@ export function LiveCharts() {
           label={`Relays per minute; now ${latest ? latest.relaysPerMinute.toFixed(1) : "unknown"} relays/min`}
           times={data.times}
           unit="/min"
+          liveWindowSeconds={LIVE_WINDOW_SECONDS}
           series={[
             { label: "Relays", colorVar: "--chart-1", values: data.relays },
             { label: "Errors", colorVar: "--chart-2", values: data.errors },
@@ -39,6 +43,7 @@ export function LiveCharts() {
           label={`Tokens per second; now ${latestTokens ? latestTokens.tokensPerSecond.toFixed(1) : "unknown"} tokens/s`}
           times={tokens.times}
           unit="tok/s"
+          liveWindowSeconds={LIVE_WINDOW_SECONDS}
           series={[{ label: "Tokens/s", colorVar: "--chart-3", values: tokens.values }]}
           emptyText="Appears while the model answers relays or chats."
         />

@@ -54,11 +54,10 @@ export function SessionsTableView({ sessions, exporting, exportError, onExport }
           <table>
             <thead>
               <tr>
-                <th scope="col">Session and service</th>
-                <th scope="col" className="num">Blocks</th>
+                <th scope="col">Session, service and blocks</th>
                 <th scope="col" className="num">Relays</th>
                 <th scope="col" className="num">Mined</th>
-                <th scope="col" className="num">Compute units</th>
+                <th scope="col" className="num wide-only">Compute units</th>
                 <th scope="col">Stage</th>
                 <th scope="col" className="num">Reward</th>
                 <th scope="col">Why</th>
@@ -72,14 +71,14 @@ export function SessionsTableView({ sessions, exporting, exportError, onExport }
                   <tr key={`${s.sessionId}-${s.serviceId}`} data-testid="session-row" data-stage={s.stage}>
                     <td>
                       <code title={s.sessionId}>{s.sessionId.slice(0, 10)}…</code>
-                      <div className="muted small">{s.serviceId}</div>
-                    </td>
-                    <td className="num">
-                      {s.startHeight}–{s.endHeight}
+                      <div className="muted small session-service">{s.serviceId}</div>
+                      <div className="muted small">
+                        blocks {s.startHeight}–{s.endHeight}
+                      </div>
                     </td>
                     <td className="num">{s.relays.toLocaleString("en-US")}</td>
                     <td className="num">{s.minedRelays.toLocaleString("en-US")}</td>
-                    <td className="num">{BigInt(s.computeUnits).toLocaleString("en-US")}</td>
+                    <td className="num wide-only">{BigInt(s.computeUnits).toLocaleString("en-US")}</td>
                     <td>
                       <Badge tone={stage.tone}>{stage.label}</Badge>
                     </td>
