@@ -6,6 +6,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { KeyError, assertPrivateKey } from "./keys.js";
+import { nativeSecp256k1 } from "./native-secp256k1.js";
 
 export const RESPONSE_SIGNATURE_LENGTH = 64;
 
@@ -26,6 +27,8 @@ export function responseSignableHash(signableBytes: Uint8Array): Uint8Array {
 export function signResponseHash(msgHash: Uint8Array, privateKey: Uint8Array): Uint8Array {
   assertPrivateKey(privateKey);
   if (!(msgHash instanceof Uint8Array)) throw new TypeError("msgHash must be a Uint8Array");
+  // libsecp256k1 and noble both sign with RFC 6979 nonces and low S, so the bytes are the same (pinned by vectors).
+  if (nativeSecp256k1) return nativeSecp256k1.ecdsaSign(sha256(msgHash), privateKey).signature;
   return secp256k1.sign(msgHash, privateKey, ECDSA_OPTIONS);
 }
 

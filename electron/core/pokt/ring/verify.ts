@@ -9,7 +9,7 @@ import {
   lookupKeyImage,
   lookupRingMember,
 } from "./point-cache.js";
-import { type NativePoints, nativePoints } from "./native-points.js";
+import { type NativeSecp256k1, nativeSecp256k1 } from "../native-secp256k1.js";
 import { type CurvePoint, POINT_LENGTH, Point } from "./point.js";
 import { encodeScalar, hashToScalar } from "./scalar.js";
 import { type RingSignature, assertWellFormed, deserializeRingSignature } from "./signature.js";
@@ -35,8 +35,8 @@ export interface RingVerificationTrace {
  */
 export function verifyRingSignature(signature: RingSignature, message: Uint8Array): boolean {
   try {
-    if (nativePoints) {
-      const verdict = runNativeChallengeChain(nativePoints, signature, message);
+    if (nativeSecp256k1) {
+      const verdict = runNativeChallengeChain(nativeSecp256k1, signature, message);
       if (verdict !== undefined) return verdict;
     }
     return runChallengeChain(signature, message, hashToScalar);
@@ -111,7 +111,7 @@ function runChallengeChain(
  * challenge hash. Undefined where libsecp256k1 refuses what Go accepts (a zero scalar, an identity L or R: odds
  * ~2^-128 for honest signatures, but a forger may craft them); the BigInt path then decides exactly as Go does.
  */
-function runNativeChallengeChain(native: NativePoints, signature: RingSignature, message: Uint8Array): boolean | undefined {
+function runNativeChallengeChain(native: NativeSecp256k1, signature: RingSignature, message: Uint8Array): boolean | undefined {
   assertMessage(message);
   assertWellFormed(signature);
   const ringSize = signature.publicKeys.length;

@@ -4,7 +4,7 @@ import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { publicKeyFromPrivateKey } from "../../../electron/core/pokt/keys.js";
-import { nativePoints } from "../../../electron/core/pokt/ring/native-points.js";
+import { nativeSecp256k1 } from "../../../electron/core/pokt/native-secp256k1.js";
 import { CURVE_ORDER, type RingSignature, signRing, traceRingVerification, verifyRingSignature } from "../../../electron/core/pokt/ring/index.js";
 
 // verifyRingSignature runs on libsecp256k1 where it loads; traceRingVerification always walks the BigInt path that the
@@ -20,8 +20,8 @@ function sameVerdict(signature: RingSignature, msg: Uint8Array, expected: boolea
   assert.equal(verifyRingSignature(signature, msg), expected, `verifyRingSignature: ${why}`);
 }
 
-test("libsecp256k1 is what verifies on this platform (linux-x64 has a prebuilt N-API binary)", { skip: process.env.POCKETFORGE_RING_BACKEND === "js" }, () => {
-  assert.ok(nativePoints, "the secp256k1 binding loads");
+test("libsecp256k1 is what verifies on this platform (linux-x64 has a prebuilt N-API binary)", { skip: process.env.POCKETFORGE_SECP256K1 === "js" }, () => {
+  assert.ok(nativeSecp256k1, "the secp256k1 binding loads");
 });
 
 test("both paths agree on honest, tampered and foreign signatures for rings of 1 to 8", () => {
@@ -50,4 +50,16 @@ test("scalars libsecp256k1 refuses (zero) fall back to the BigInt path and keep 
   sameVerdict({ ...signature, challenge: 0n }, msg, false, "a zero challenge");
   const zeroed = [0n, 0n];
   sameVerdict({ ...signature, responses: zeroed }, msg, false, "all responses zero");
+});
+
+test("response signatures from libsecp256k1 are byte for byte the pure-JS (RFC 6979, low-S) ones", async () => {
+  const { secp256k1 } = await import("@noble/curves/secp256k1.js");
+  const { signResponseHash, verifyResponseSignature } = await import("../../../electron/core/pokt/response-signature.js");
+  for (let i = 0; i < 64; i++) {
+    const privateKey = key(`native-response-key-${i}`);
+    const msgHash = message(`native-response-${i}`);
+    const signature = signResponseHash(msgHash, privateKey);
+    assert.deepEqual(signature, secp256k1.sign(msgHash, privateKey, { prehash: true, lowS: true, format: "compact" }), `signature ${i}`);
+    assert.equal(verifyResponseSignature({ publicKey: publicKeyFromPrivateKey(privateKey), msgHash, signature }), true);
+  }
 });

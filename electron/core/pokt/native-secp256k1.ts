@@ -1,0 +1,29 @@
+// libsecp256k1 (the `secp256k1` package's N-API binding; decred's Go backend, which the chain runs, mirrors this C
+// library) for the relay path's hot curve work: ring verification's point arithmetic (~5x faster than table-driven
+// BigInt, and it hands back the compressed encodings the challenge hash needs) and the supplier's response
+// signatures. Absent (a platform without a prebuilt binary, or POCKETFORGE_SECP256K1=js), the pure-JS code runs.
+import { createRequire } from "node:module";
+
+/** The operations the relay path needs; points are 33-byte compressed encodings. */
+export interface NativeSecp256k1 {
+  /** s·G. @throws for s = 0 or s ≥ n */
+  publicKeyCreate(scalar: Uint8Array, compressed: true): Uint8Array;
+  /** t·P. @throws for t = 0 or t ≥ n, or a point not on the curve */
+  publicKeyTweakMul(point: Uint8Array, tweak: Uint8Array, compressed: true): Uint8Array;
+  /** The sum of the points. @throws when it is the identity (which has no compressed form) */
+  publicKeyCombine(points: Uint8Array[], compressed: true): Uint8Array;
+  /** ECDSA with RFC 6979 nonces, s normalised low; `message` is the 32-byte digest that is signed. */
+  ecdsaSign(message: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number };
+}
+
+function load(): NativeSecp256k1 | null {
+  if (process.env.POCKETFORGE_SECP256K1 === "js") return null;
+  try {
+    // bindings.js loads only the prebuilt addon (index.js would fall back to elliptic's slow pure JS).
+    return createRequire(import.meta.url)("secp256k1/bindings.js") as NativeSecp256k1;
+  } catch {
+    return null;
+  }
+}
+
+export const nativeSecp256k1: NativeSecp256k1 | null = load();
