@@ -3,6 +3,7 @@ import { printRows, type BenchRow } from "./types.js";
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   downloads: async () => (await import("./downloads.js")).benchDownloads(),
+  headless: async () => (await import("./headless.js")).benchHeadless(),
   inference: async () => (await import("./inference.js")).benchInference(),
   localnet: async () => (await import("./localnet.js")).benchLocalnet(),
   pokt: async () => (await import("./pokt.js")).benchPokt(),

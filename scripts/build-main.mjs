@@ -1,15 +1,7 @@
-// Bundles the Electron main process, the preload and the inference worker. Dependencies stay in node_modules
-// (node-llama-cpp ships native binaries and must be loaded from disk, unpacked from the asar).
+// Bundles the Electron main process, the preload and the engine's workers into dist/electron (the desktop app).
+// The headless engine for rigs is built by build-headless.mjs into dist/headless.
 import { build } from "esbuild";
-
-const common = {
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  sourcemap: true,
-  logLevel: "warning",
-  absWorkingDir: new URL("..", import.meta.url).pathname,
-};
+import { common, workerEntries } from "./bundle-options.mjs";
 
 await Promise.all([
   build({
@@ -20,13 +12,10 @@ await Promise.all([
     packages: "external",
     outdir: "dist/electron",
   }),
+  // Found beside main.mjs at run time.
   build({
     ...common,
-    entryPoints: {
-      "inference-worker": "electron/core/inference/worker/entry.ts",
-      // Worker threads of the relay miner's ring-signature checks (found beside main.mjs at run time).
-      "relayminer-ring-worker": "electron/core/relayminer/ring-worker.ts",
-    },
+    entryPoints: workerEntries,
     format: "esm",
     packages: "external",
     outdir: "dist/electron",
@@ -41,4 +30,4 @@ await Promise.all([
     outdir: "dist/electron",
   }),
 ]);
-console.log("built dist/electron (main.mjs, preload.cjs, inference-worker.js)");
+console.log("built dist/electron (main.mjs, preload.cjs, inference-worker.js, relayminer-ring-worker.js)");

@@ -1,5 +1,7 @@
 // Entry for rigs and servers: the whole engine in plain Node, with the dashboard and API on one HTTP port.
-import { readFileSync } from "node:fs";
+// Rigs run it compiled (`npm run build:headless` bundles it into dist/headless/headless.mjs, beside the workers it
+// starts); from sources it runs under tsx. Both sit two folders below the repository root.
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -12,7 +14,8 @@ import { HeadlessServer } from "./app/headless-server.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "..", "..");
 
-const USAGE = `Usage: npm run headless -- [--port 8640] [--host 127.0.0.1] [--data-dir DIR] [--model FILE.gguf] [--openai-port 8641]
+const USAGE = `Usage: node dist/headless/headless.mjs [--port 8640] [--host 127.0.0.1] [--data-dir DIR] [--model FILE.gguf] [--openai-port 8641]
+       (npm run build:headless builds it; npm run headless -- [options] builds, then starts it)
 
   --port      dashboard and API port (default from config.json, else 8640; 0 picks a free port)
   --host      address to bind; anything other than loopback requires the access token printed at start
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
   const openAiPort = parsePort("--openai-port", values["openai-port"]);
   const dataDir = resolve(values["data-dir"] ?? defaultDataDir());
   const version = JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")).version as string;
+  const rendererDir = resolve(repoRoot, "dist", "renderer");
 
   // Everything the engine writes is owner-only (files 0600, folders 0700).
   keepPrivate();
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
     host: core.settings.dashboard.host,
     port: core.settings.dashboard.port,
     dataDir,
-    rendererDir: resolve(repoRoot, "dist", "renderer"),
+    rendererDir,
     router: core.router,
     events: core.events,
     logger: core.logs.logger("dashboard"),
@@ -91,6 +95,9 @@ async function main(): Promise<void> {
     console.log(`Open it in a browser on this machine; scripts authenticate with the token in ${resolve(dataDirLayout(dataDir).accessToken)}.`);
   }
   console.log(`Data folder: ${dataDir}`);
+  if (!existsSync(resolve(rendererDir, "index.html"))) {
+    console.log("The dashboard is not built, so the page answers 503 (the API works): run `npm run build:headless` once.");
+  }
 }
 
 function parsePort(flag: string, value: string | undefined): number | undefined {

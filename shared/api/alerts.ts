@@ -13,6 +13,7 @@ export const AlertKind = z.enum([
   "low_operator_balance",
   "gpu_over_temperature",
   "worker_down",
+  "gpu_check_failed",
   "update_ready",
 ]);
 export type AlertKind = z.infer<typeof AlertKind>;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { ApiError, type AppInfo, type AppSettings, type WorkerDevice } from "../../../shared/api/index.js";
-import { probeComputeWithLlama, type ComputeFacts } from "../hardware/compute-probe.js";
+import type { ComputeFacts } from "../hardware/compute-probe.js";
 import { HardwareService } from "../hardware/hardware-service.js";
 import { reportGpuHeat } from "../hardware/heat-alerts.js";
 import { GpuHeatMonitor } from "../hardware/heat-monitor.js";
@@ -12,6 +12,7 @@ import {
   InferencePool,
   PinnedWorkerLauncher,
   planWorkerDevices,
+  probeComputeInWorker,
   WorkerSupervisor,
   type WorkerLauncher,
 } from "../inference/index.js";
@@ -64,8 +65,13 @@ export interface CoreOptions {
   logToConsole?: boolean;
   /** How inference workers are spawned: Electron passes a utilityProcess launcher; default is child_process. */
   workerLauncher?: WorkerLauncher;
-  /** Replaces the node-llama-cpp backend probe (tests, rig mode). */
+  /**
+   * Replaces the GPU check (tests, rig mode). By default it runs in a short-lived inference worker started by
+   * `workerLauncher`, so a GPU driver that crashes ends that process, not this one.
+   */
   probeCompute?: () => Promise<ComputeFacts>;
+  /** How long the default GPU check may take before the engine gives up on it and runs on the CPU. */
+  computeProbeTimeoutMs?: number;
   /** Settings that win over the config file for this run (command-line flags). */
   overrides?: (config: Config) => void;
   telemetryIntervalMs?: number;
@@ -163,9 +169,20 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const heat = new GpuHeatMonitor();
+  const baseLauncher = options.workerLauncher ?? new ForkWorkerLauncher();
+  const hardwareLogger = logs.logger("hardware");
   const hardware = new HardwareService({
-    logger: logs.logger("hardware"),
-    probeCompute: options.probeCompute ?? probeComputeWithLlama,
+    logger: hardwareLogger,
+    probeCompute:
+      options.probeCompute ??
+      (() => probeComputeInWorker({ launcher: baseLauncher, logger: hardwareLogger.child("gpu-check"), timeoutMs: options.computeProbeTimeoutMs })),
+    onProbeFailed: (error) =>
+      alerts.raise({
+        kind: "gpu_check_failed",
+        title: "GPU check failed: models run on the CPU",
+        message: `PocketForge runs models on the CPU because ${error instanceof Error ? error.message : String(error)}. A GPU driver problem is the likely cause: update or reinstall the driver, then restart PocketForge.`,
+        route: "dashboard",
+      }),
     onSample: (sample) => {
       events.emit("hardware.telemetry", sample);
       const { maxGpuTemperatureC: maxC, resumeGpuTemperatureC: resumeC } = liveSettings.rig;
@@ -175,7 +192,6 @@ export function createCore(options: CoreOptions): Core {
     },
     sampleIntervalMs: options.telemetryIntervalMs,
   });
-  const baseLauncher = options.workerLauncher ?? new ForkWorkerLauncher();
   const inferenceLogger = logs.logger("inference");
   const inference = new InferencePool({
     logger: inferenceLogger,

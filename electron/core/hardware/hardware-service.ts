@@ -3,14 +3,22 @@ import type { GpuInfo, GpuTelemetry, HardwareInfo, TelemetrySample } from "../..
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 import { computeAdvice } from "./advice.js";
-import type { ComputeFacts } from "./compute-probe.js";
+import { cpuOnly, type ComputeFacts } from "./compute-probe.js";
 
 const MIB = 1024 * 1024;
 
 export interface HardwareServiceOptions {
   logger: Logger;
-  /** Which backend node-llama-cpp uses and what it sees; injected so tests and the rig mode can answer it. */
+  /**
+   * Which backend node-llama-cpp uses and what it sees; injected (a worker process in production, see
+   * inference/compute-probe.ts) so that this room never loads llama.cpp and tests can answer it.
+   */
   probeCompute: () => Promise<ComputeFacts>;
+  /**
+   * The probe crashed, hung or failed, so the engine runs on the CPU: the error says why (logged here; the
+   * composition root raises an alert).
+   */
+  onProbeFailed?: (error: unknown) => void;
   /** Called with each new telemetry sample. */
   onSample?: (sample: TelemetrySample) => void;
   sampleIntervalMs?: number;
@@ -68,15 +76,20 @@ export class HardwareService implements Service {
   }
 
   private async probe(): Promise<HardwareInfo> {
-    const [cpu, mem, os, graphics, compute] = await Promise.all([
+    const [cpu, mem, os, graphics, { facts: compute, failure }] = await Promise.all([
       si.cpu(),
       si.mem(),
       si.osInfo(),
       si.graphics().catch(() => ({ controllers: [] as si.Systeminformation.GraphicsControllerData[] })),
-      this.options.probeCompute().catch((error): ComputeFacts => {
-        this.options.logger.warn("compute backend probe failed; assuming CPU", { error });
-        return { backend: "cpu", deviceNames: [], vramTotalBytes: null };
-      }),
+      this.options.probeCompute().then(
+        (facts) => ({ facts, failure: null }),
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.options.logger.warn(`models run on the CPU because ${reason}`, { error });
+          this.options.onProbeFailed?.(error);
+          return { facts: cpuOnly(), failure: reason };
+        },
+      ),
     ]);
     const gpus: GpuInfo[] = graphics.controllers
       .filter((c) => !/microsoft basic|virtual|vmware|llvmpipe/i.test(`${c.vendor} ${c.model}`))
@@ -99,7 +112,13 @@ export class HardwareService implements Service {
       memory: { totalBytes: mem.total, availableBytes: mem.available },
       os: { platform: os.platform, distro: os.distro, release: os.release, arch: os.arch },
       gpus,
-      compute: { ...compute, advice: computeAdvice(gpus, compute.backend, os.platform) },
+      compute: {
+        ...compute,
+        advice: [
+          ...(failure ? [`Models run on the CPU until the next start because ${failure}: update or reinstall the GPU driver, then restart PocketForge.`] : []),
+          ...computeAdvice(gpus, compute.backend, os.platform),
+        ],
+      },
     };
     this.options.logger.info("hardware probed", {
       cpu: `${info.cpu.manufacturer} ${info.cpu.brand}`,

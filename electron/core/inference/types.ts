@@ -1,4 +1,4 @@
-import type { ChatMessage, GenerationStats, InferenceStatus, LoadedModel } from "../../../shared/api/index.js";
+import type { ChatMessage, GenerationStats, HardwareInfo, InferenceStatus, LoadedModel } from "../../../shared/api/index.js";
 
 /** What the engine needs to load a model. Every field but the path has a machine-aware default. */
 export interface EngineLoadOptions {
@@ -57,3 +57,6 @@ export type TokenListener = (delta: string) => void;
 export type StatusListener = (status: InferenceStatus) => void;
 
 export type { LoadedModel };
+
+/** The backend node-llama-cpp picks on this machine and the devices it sees through it (the hardware room's facts). */
+export type ComputeProbeResult = Omit<HardwareInfo["compute"], "advice">;

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Llama, LlamaLogLevel } from "node-llama-cpp";
+import type { ComputeProbeResult } from "../types.js";
 
 export type NodeLlamaCpp = typeof import("node-llama-cpp");
 
@@ -30,6 +31,14 @@ export async function createLlama(log: EngineLog): Promise<Llama> {
     logLevel: LlamaLogLevel.warn,
     logger: (level, message) => log(mapLevel(level, LlamaLogLevel), message.trimEnd()),
   });
+}
+
+/** The backend a llama.cpp runtime uses and the devices it sees through it. */
+export async function computeFactsOf(llama: Llama): Promise<ComputeProbeResult> {
+  const backend = llama.gpu === false ? "cpu" : llama.gpu;
+  if (backend === "cpu") return { backend, deviceNames: [], vramTotalBytes: null };
+  const [deviceNames, vram] = await Promise.all([llama.getGpuDeviceNames(), llama.getVramState()]);
+  return { backend, deviceNames, vramTotalBytes: vram.total };
 }
 
 function mapLevel(level: LlamaLogLevel, levels: NodeLlamaCpp["LlamaLogLevel"]): EngineLogLevel {

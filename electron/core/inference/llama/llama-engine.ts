@@ -17,8 +17,8 @@ import {
   DEFAULT_PARALLEL_SEQUENCES,
   defaultThreads,
 } from "../defaults.js";
-import type { EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
-import { createLlama, nodeLlamaCpp, type EngineLog } from "./binding.js";
+import type { ComputeProbeResult, EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
+import { computeFactsOf, createLlama, nodeLlamaCpp, type EngineLog } from "./binding.js";
 import { toChatHistory, toFinishReason, type StopReason } from "./prompt.js";
 import { SequencePool } from "./sequence-pool.js";
 
@@ -69,6 +69,15 @@ export class LlamaEngine {
 
   get model(): LoadedModel | null {
     return this.loaded?.info ?? null;
+  }
+
+  /**
+   * Which backend this engine's llama.cpp runtime uses (the one models will load on) and the devices it sees. Only
+   * loads prebuilt binaries: a driver that crashes here ends this process, which is why it runs in a worker.
+   */
+  async probe(): Promise<ComputeProbeResult> {
+    this.llama ??= await createLlama(this.log);
+    return computeFactsOf(this.llama);
   }
 
   async load(options: EngineLoadOptions): Promise<LoadedModel> {

@@ -1,7 +1,7 @@
 import { ApiError } from "../../../../shared/api/index.js";
 import type { Logger } from "../../runtime/logger.js";
 import { WorkerCrashedError } from "../errors.js";
-import type { EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
+import type { ComputeProbeResult, EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
 import type { WorkerHandle, WorkerLauncher } from "../worker-launcher.js";
 import { isWorkerMessage, type HostMessage, type ReplyValue, type WorkerMessage } from "./protocol.js";
 
@@ -78,6 +78,11 @@ export class EngineWorker {
 
   load(options: EngineLoadOptions): Promise<LoadedModel> {
     return this.call((id) => ({ type: "load", id, options })) as Promise<LoadedModel>;
+  }
+
+  /** Which backend and devices llama.cpp finds in the worker's process. */
+  probe(): Promise<ComputeProbeResult> {
+    return this.call((id) => ({ type: "probe", id })) as Promise<ComputeProbeResult>;
   }
 
   unload(): Promise<void> {

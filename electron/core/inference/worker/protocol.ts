@@ -1,5 +1,5 @@
 import type { SerializedApiError } from "../../../../shared/api/index.js";
-import type { EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
+import type { ComputeProbeResult, EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
 
 /**
  * Messages between the service (host) and the engine worker. Both ends are our own code in processes started
@@ -11,6 +11,8 @@ export type HostMessage =
   /** `stream`: whether to send the text as it is generated, or only in the reply. */
   | { type: "generate"; id: number; request: GenerationRequest; stream: boolean }
   | { type: "cancel"; id: number }
+  /** Which backend and devices llama.cpp finds here (the GPU check at start, in a worker of its own). */
+  | { type: "probe"; id: number }
   | { type: "shutdown" };
 
 export type WorkerMessage =
@@ -20,7 +22,7 @@ export type WorkerMessage =
   | { type: "text"; id: number; delta: string }
   | { type: "log"; level: "debug" | "info" | "warn" | "error"; message: string };
 
-export type ReplyValue = LoadedModel | GenerationResult | null;
+export type ReplyValue = LoadedModel | GenerationResult | ComputeProbeResult | null;
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";

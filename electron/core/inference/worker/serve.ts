@@ -29,6 +29,9 @@ export function serveEngine(port: ParentPort, engine: LlamaEngine): Promise<void
         case "unload":
           void reply(message.id, engine.unload().then(() => null));
           break;
+        case "probe":
+          void reply(message.id, engine.probe());
+          break;
         case "generate": {
           const abort = new AbortController();
           generations.set(message.id, abort);
