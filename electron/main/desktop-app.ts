@@ -238,7 +238,9 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
         alerts: core.alerts,
         logger: core.logs.logger("update"),
         clock,
+        currentVersion: app.getVersion(),
         settings: () => core.appSettings().updates,
+        feedUrl: core.settings.updates.feedUrl,
         beforeInstall: () => void (allowClose = true),
         installFailed: (pausedServing) => {
           allowClose = false;
@@ -246,6 +248,9 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
         },
       })
     : null;
+  // The Settings page's updater panel: this updater, or "a development run has no update feed".
+  if (updates) core.updates.attach(updates);
+  else core.updates.markUnmanaged("development");
 
   unsubscribers.push(
     core.events.on("settings.changed", () => {
