@@ -47,6 +47,14 @@ export const UpdateStatus = z.discriminatedUnion("state", [
 export type UpdateStatus = z.infer<typeof UpdateStatus>;
 export type UpdateState = UpdateStatus["state"];
 
+/** Who updates an engine that has no updater of its own: the engine's refusal of updates.check and the Settings page say this. */
+export const UNMANAGED_UPDATES: Record<"headless" | "development", string> = {
+  headless:
+    "This engine runs headless and does not update itself: update it the way it was installed (git pull and npm ci, " +
+    "or your package manager), or use the desktop app, which updates itself between sessions.",
+  development: "This is a development run of the desktop app (npm start): it has no update feed. Installed builds update themselves.",
+};
+
 const NoParams = z.object({}).strict();
 
 export const updatesMethods = {

@@ -1,4 +1,4 @@
-import { ApiError, type UpdateStatus } from "../../../shared/api/index.js";
+import { ApiError, UNMANAGED_UPDATES, type UpdateStatus } from "../../../shared/api/index.js";
 
 /** What updates the app: the desktop shell's updater (electron/main/updater.ts) plugs in here. */
 export interface UpdateSource {
@@ -8,14 +8,6 @@ export interface UpdateSource {
   /** Every change of status; returns the unsubscribe. */
   onStatus(listener: (status: UpdateStatus) => void): () => void;
 }
-
-/** Who updates an engine that has no updater of its own, in the words the Settings page shows. */
-export const UNMANAGED_UPDATES: Record<"headless" | "development", string> = {
-  headless:
-    "This engine runs headless and does not update itself: update it the way it was installed (git pull and npm ci, " +
-    "or your package manager), or use the desktop app, which updates itself between sessions.",
-  development: "This is a development run of the desktop app (npm start): it has no update feed. Installed builds update themselves.",
-};
 
 /**
  * The updater's state for the API: "unmanaged" until the desktop shell attaches its updater, then whatever that one
