@@ -25,6 +25,9 @@ import { secureWindowOptions } from "./window-options.js";
 import { loadWindowState, restorableBounds, saveWindowState } from "./window-state.js";
 import { autostartPath } from "./xdg-autostart.js";
 
+/** electron-builder.yml's appId: Windows ties notifications to it (the installer's shortcut carries the same id). */
+export const APP_USER_MODEL_ID = "network.pokt.pocketforge";
+
 /** The electron modules the desktop shell uses; passed in so the glue can be exercised with a fake in Node. */
 export type ElectronModules = Pick<
   typeof Electron,
@@ -80,6 +83,9 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     app.quit();
     return null;
   }
+  // Windows shows a notification only for an app whose AppUserModelID matches its Start-menu shortcut's; the NSIS
+  // installer names that shortcut after electron-builder.yml's appId.
+  if (platform === "win32") app.setAppUserModelId(APP_USER_MODEL_ID);
   // The GPU belongs to inference, not to drawing the dashboard.
   app.disableHardwareAcceleration();
   if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
@@ -261,6 +267,10 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
   );
 
   app.on("second-instance", (_event, commandLine) => showPage(deepLinkInArgv(commandLine) ?? undefined));
+  // macOS: a click on the Dock icon shows the window again after it was closed to the tray (once the app is running).
+  app.on("activate", () => {
+    if (app_) showPage();
+  });
   // With close-to-tray off, closing the last window quits as usual.
   app.on("window-all-closed", () => app.quit());
   let shuttingDown = false;
