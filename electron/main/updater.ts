@@ -46,6 +46,8 @@ export interface UpdateManagerOptions {
 }
 
 const CHECK_EVERY_MS = 4 * 3_600_000;
+/** Stands for "the updater answered null" where the last error is remembered. */
+const INACTIVE = Symbol("inactive");
 
 type Activity =
   | { state: "idle" | "checking" | "up_to_date" }
@@ -175,10 +177,27 @@ export class UpdateManager implements UpdateSource {
       return;
     }
     checking.then(
-      // A failed download is reported through the error event; its promise must not surface as unhandled.
-      (result) => void result?.downloadPromise?.catch(() => {}),
+      (result) => {
+        // electron-updater answers null, with no event, when this copy cannot update itself (on Linux: not started
+        // from an AppImage or installed from the deb).
+        if (result === null) this.inactive();
+        // A failed download is reported through the error event; its promise must not surface as unhandled.
+        else void result.downloadPromise?.catch(() => {});
+      },
       (error) => this.failed(error, "update"),
     );
+  }
+
+  private inactive(): void {
+    if (this.activity.state === "error" && this.lastError === INACTIVE) return;
+    this.options.logger.warn("the updater is inactive: this copy of PocketForge cannot update itself");
+    this.lastError = INACTIVE;
+    this.set({
+      state: "error",
+      message: "This copy of PocketForge cannot update itself (on Linux, only the AppImage and the deb package do).",
+      nextStep: "Install PocketForge from its AppImage, deb, Windows installer or dmg to get updates, or update this copy yourself.",
+      at: this.options.clock.now(),
+    });
   }
 
   /** electron-updater reports a failure twice (error event, then the rejected check): logged and shown once. */

@@ -197,6 +197,22 @@ describe("the desktop updater's state, over the API", { timeout: 60_000 }, () =>
     await app.quit();
   });
 
+  test("a copy that cannot update itself (electron-updater answers null, with no event) says so instead of staying idle", async (t) => {
+    const updater = new FakeUpdater();
+    updater.active = false;
+    const app = await launch(t, { updater });
+    app.clock.advance(0);
+    await flush();
+    const failed = await status(app);
+    assert.ok(failed.state === "error");
+    assert.match(failed.message, /cannot update itself/);
+    assert.match(failed.nextStep, /AppImage, deb, Windows installer or dmg/);
+    app.clock.advance(4 * 3_600_000);
+    await flush();
+    assert.equal(app.desktop.core.logs.tail(500, "warn").filter((e) => e.scope === "update").length, 1, "said once, not every 4 hours");
+    await app.quit();
+  });
+
   test("updates.feedUrl in config.json replaces the installer's feed at start, and the status names it", async (t) => {
     const updater = new FakeUpdater();
     const feedUrl = "https://mirror.example.net/pocketforge/stable";
