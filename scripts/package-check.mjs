@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { extractFile, listPackage, statFile } from "@electron/asar";
 import { getConfig } from "app-builder-lib/out/util/config/config.js";
-import { build, Platform } from "electron-builder";
+import { Arch, archFromString, build, Platform } from "electron-builder";
+// electron-updater reads app-update.yml with js-yaml (its own dependency); the check parses it the same way.
+import { load as loadYaml } from "js-yaml";
 
 const root = new URL("..", import.meta.url).pathname;
 const keep = process.argv.includes("--keep");
@@ -66,6 +68,21 @@ try {
   // What must run from disk: the worker script and node-llama-cpp's code and native binaries.
   check(unpacked.includes("/dist/electron/inference-worker.js"), "the inference worker is unpacked");
   check(unpacked.includes("/node_modules/node-llama-cpp/package.json"), "node-llama-cpp is unpacked");
+  // Only this target's llama.cpp binaries: linux-<arch> and its GPU variants, nothing for other systems or CPUs, and
+  // every variant npm installed here for this target (CUDA and Vulkan included).
+  // electron-builder packs the host's architecture when none is given (Node's "arm" is its "armv7l").
+  const target = `linux-${Arch[archFromString(process.arch)]}`;
+  const isTargetPackage = (name) => name === target || name.startsWith(`${target}-`);
+  const llamaPackages = [...new Set(everythingUnder(unpacked, "/node_modules/@node-llama-cpp/").concat(everythingUnder(inAsar, "/node_modules/@node-llama-cpp/")))];
+  const foreign = llamaPackages.filter((name) => !isTargetPackage(name));
+  check(foreign.length === 0, `no other platform's or architecture's node-llama-cpp binaries in the ${target} pack (found ${foreign.join(", ")})`);
+  const installed = readdirSync(join(root, "node_modules", "@node-llama-cpp")).filter(isTargetPackage);
+  check(installed.length > 0, `node-llama-cpp's ${target} binaries are installed (npm ci on a ${target} machine)`);
+  for (const name of installed) {
+    check(unpacked.includes(`/node_modules/@node-llama-cpp/${name}/package.json`), `@node-llama-cpp/${name} ships unpacked`);
+  }
+  check(!unpacked.includes("/node_modules/node-llama-cpp/llama/gitRelease.bundle"), "llama.cpp's source bundle is not shipped");
+
   const llamaAddons = unpacked.filter((file) => /^\/node_modules\/(@node-llama-cpp\/[^/]+|node-llama-cpp)\/.*\.node$/.test(file));
   check(llamaAddons.length > 0, "node-llama-cpp's native binaries are unpacked");
   check(unpacked.some((file) => /^\/node_modules\/better-sqlite3\/.*\.node$/.test(file)), "better-sqlite3's native binary is unpacked");
@@ -85,6 +102,19 @@ try {
     const found = everything.filter((file) => pattern.test(file));
     check(found.length === 0, `no ${what} in the package (found ${found.slice(0, 5).join(", ")}${found.length > 5 ? ", …" : ""})`);
   }
+
+  // Updates: electron-updater reads resources/app-update.yml; without it every check fails.
+  const appUpdatePath = join(resources, "app-update.yml");
+  check(existsSync(appUpdatePath), "resources/app-update.yml is written (a publish feed is configured)");
+  if (existsSync(appUpdatePath)) {
+    const feed = loadYaml(readFileSync(appUpdatePath, "utf8"));
+    check(feed?.provider === "generic", `app-update.yml names the generic provider (got ${feed?.provider})`);
+    check(typeof feed?.url === "string" && feed.url.startsWith("https://"), `app-update.yml has an https feed URL (got ${feed?.url})`);
+    check(typeof feed?.updaterCacheDirName === "string" && feed.updaterCacheDirName.length > 0, "app-update.yml names the updater's cache folder");
+  }
+  // macOS updates from a zip (Squirrel.Mac), not from the dmg.
+  const macTargets = [config.mac?.target ?? []].flat().map((t) => (typeof t === "string" ? t : t.target));
+  check(macTargets.includes("dmg") && macTargets.includes("zip"), `mac.target has dmg and zip (got ${macTargets.join(", ")})`);
 
   // Icons the tray and window load at run time.
   for (const icon of ["tray-idle.png", "tray-serving.png", "tray-warning.png", "tray-error.png", "256x256.png"]) {
@@ -118,7 +148,7 @@ try {
   const asarMiB = (statSync(asarPath).size / 2 ** 20).toFixed(1);
   console.log(
     `package check: app.asar ${inAsar.length} entries (${asarMiB} MiB), ${unpacked.length} unpacked files ` +
-      `(${llamaAddons.length} node-llama-cpp binaries), packed in ${seconds}s`,
+      `(${llamaAddons.length} node-llama-cpp binaries; ${llamaPackages.join(", ")}), ${(dirBytes(appDir) / 2 ** 20).toFixed(0)} MiB in all, packed in ${seconds}s`,
   );
 } finally {
   rmSync(stub, { recursive: true, force: true });
@@ -131,6 +161,15 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log("package check: ok");
+
+/** The first path segment below `prefix` of every path under it (the package names in a scope). */
+function everythingUnder(paths, prefix) {
+  return paths.filter((path) => path.startsWith(prefix) && path.length > prefix.length).map((path) => path.slice(prefix.length).split("/")[0]);
+}
+
+function dirBytes(dir) {
+  return walk(dir).reduce((sum, file) => sum + statSync(file).size, 0);
+}
 
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

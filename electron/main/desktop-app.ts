@@ -27,6 +27,9 @@ import { secureWindowOptions } from "./window-options.js";
 import { loadWindowState, restorableBounds, saveWindowState } from "./window-state.js";
 import { autostartPath } from "./xdg-autostart.js";
 
+/** electron-builder.yml's appId: Windows ties notifications to it (the installer's shortcut carries the same id). */
+export const APP_USER_MODEL_ID = "network.pokt.pocketforge";
+
 /** The electron modules the desktop shell uses; passed in so the glue can be exercised with a fake in Node. */
 export type ElectronModules = Pick<
   typeof Electron,
@@ -87,6 +90,9 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
     app.quit();
     return null;
   }
+  // Windows shows a notification only for an app whose AppUserModelID matches its Start-menu shortcut's; the NSIS
+  // installer names that shortcut after electron-builder.yml's appId.
+  if (platform === "win32") app.setAppUserModelId(APP_USER_MODEL_ID);
   // The GPU belongs to inference, not to drawing the dashboard.
   app.disableHardwareAcceleration();
   if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
@@ -251,7 +257,9 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
         alerts: core.alerts,
         logger: core.logs.logger("update"),
         clock,
+        currentVersion: app.getVersion(),
         settings: () => core.appSettings().updates,
+        feedUrl: core.settings.updates.feedUrl,
         beforeInstall: () => void (allowClose = true),
         installFailed: (pausedServing) => {
           allowClose = false;
@@ -259,6 +267,9 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
         },
       })
     : null;
+  // The Settings page's updater panel: this updater, or "a development run has no update feed".
+  if (updates) core.updates.attach(updates);
+  else core.updates.markUnmanaged("development");
 
   unsubscribers.push(
     core.events.on("settings.changed", () => {
@@ -269,6 +280,10 @@ export async function runDesktopApp(electron: ElectronModules, bundleDir: string
   );
 
   app.on("second-instance", (_event, commandLine) => showPage(deepLinkInArgv(commandLine) ?? undefined));
+  // macOS: a click on the Dock icon shows the window again after it was closed to the tray (also while starting).
+  app.on("activate", () => {
+    if (app_) showPage();
+  });
   // With close-to-tray off, closing the last window quits as usual.
   app.on("window-all-closed", () => app.quit());
   let shuttingDown = false;

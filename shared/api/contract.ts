@@ -11,6 +11,7 @@ import { preferencesEvents, preferencesMethods } from "./preferences.js";
 import { rigEvents, rigMethods } from "./rig.js";
 import { settingsEvents, settingsMethods } from "./settings.js";
 import { stakingEvents, stakingMethods } from "./staking.js";
+import { updatesEvents, updatesMethods } from "./updates.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
 
@@ -32,6 +33,7 @@ export const apiMethods = {
   ...relayMinerMethods,
   ...stakingMethods,
   ...preferencesMethods,
+  ...updatesMethods,
 } satisfies MethodMap;
 
 /** Every event the engine pushes. */
@@ -49,6 +51,7 @@ export const apiEvents = {
   ...relayMinerEvents,
   ...stakingEvents,
   ...preferencesEvents,
+  ...updatesEvents,
 } satisfies EventMap;
 
 export type ApiMethods = typeof apiMethods;

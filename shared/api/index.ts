@@ -14,4 +14,5 @@ export * from "./chain.js";
 export * from "./relayminer.js";
 export * from "./staking.js";
 export * from "./preferences.js";
+export * from "./updates.js";
 export * from "./ipc.js";

@@ -47,6 +47,22 @@ export const UpdateSettings = z.object({
 });
 export type UpdateSettings = z.infer<typeof UpdateSettings>;
 
+/**
+ * Where the desktop app looks for updates instead of the feed built into the installer: the https address of a folder
+ * holding electron-builder's latest*.yml files and installers (electron-updater's generic provider). Set in config.json
+ * (`updates.feedUrl`) only, never through the API: the feed decides what code the app installs.
+ */
+export const UpdateFeedUrl = z
+  .url({ error: "must be an https:// address" })
+  .max(2048)
+  .regex(/^https:\/\/[^/]/i, "must be an https:// address")
+  .refine((url) => {
+    // Unparseable addresses are reported by .url() above.
+    if (!URL.canParse(url)) return true;
+    const parsed = new URL(url);
+    return parsed.username === "" && parsed.password === "";
+  }, "must not hold a user name or password (config.json and diagnostics would show them)");
+
 export const RigSettings = z
   .object({
     /** "auto": one inference worker per GPU the compute backend sees (one on CPU machines); a number: that many. */
@@ -81,7 +97,8 @@ export const settingsMethods = {
       .object({
         availability: AvailabilitySettings.optional(),
         desktop: DesktopPreferences.optional(),
-        updates: UpdateSettings.optional(),
+        // Strict: the update feed (config.json only) cannot be slipped in here.
+        updates: UpdateSettings.strict().optional(),
         rig: RigSettings.optional(),
       })
       .strict(),

@@ -24,6 +24,15 @@ test("the shell loads with every page in the navigation", async ({ page }) => {
   await page.screenshot({ path: `${SCREENSHOTS}/logs-shell.png` });
 });
 
+test("Settings says a headless engine's updates are managed outside the app, with no Check now", async ({ page }) => {
+  await page.goto("/#/settings");
+  const panel = page.getByTestId("updates-panel");
+  await expect(panel).toHaveAttribute("data-state", "unmanaged");
+  await expect(panel).toContainText("Updates are managed outside this app");
+  await expect(panel).toContainText("your package manager");
+  await expect(panel.getByRole("button", { name: "Check now" })).toHaveCount(0);
+});
+
 test("the hardware card shows this machine's CPU and RAM", async ({ page }) => {
   const cpu = await si.cpu();
   await page.goto("/#/dashboard");

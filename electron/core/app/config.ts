@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateSettings } from "../../../shared/api/settings.js";
+import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateFeedUrl, UpdateSettings } from "../../../shared/api/settings.js";
 import { RelayMinerConfig } from "../relayminer/config.js";
 import { dataDirLayout } from "../runtime/data-dir.js";
 import { DocumentStore } from "../runtime/document-store.js";
@@ -33,7 +33,11 @@ export const ConfigSchema = z.object({
   availability: AvailabilitySettings.prefault({}),
   /** The desktop shell (ignored headless). */
   desktop: DesktopPreferences.prefault({}),
-  updates: UpdateSettings.prefault({}),
+  /**
+   * The desktop app's updates: channel and automatic checks (the API reads and replaces these), and feedUrl, an update
+   * feed that replaces the one built into the installer (set here only; see UpdateFeedUrl).
+   */
+  updates: UpdateSettings.extend({ feedUrl: UpdateFeedUrl.nullable().default(null) }).prefault({}),
   /** Rig mode: inference workers and their protection. */
   rig: RigSettings.prefault({}),
   /** Relay miner: listen address, /metrics, and the backend of each service it serves. */

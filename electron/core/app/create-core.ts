@@ -48,6 +48,8 @@ import { PortsSettings } from "./ports.js";
 import { createStakingHandlers } from "../staking/api-handlers.js";
 import { StakingService } from "../staking/staking-service.js";
 import { appSettingsOf, createSettingsHandlers } from "./handlers/settings-handlers.js";
+import { createUpdateHandlers } from "./handlers/update-handlers.js";
+import { UpdateCenter } from "./updates.js";
 import { createAvailabilityHandlers } from "../serving/api-handlers.js";
 import { createRigHandlers } from "../inference/pool/api-handlers.js";
 import { createHardwareHandlers } from "../hardware/api-handlers.js";
@@ -105,6 +107,8 @@ export interface Core {
   readonly relayMiner: RelayMinerService;
   /** The availability, desktop, update and rig settings as saved now (changes arrive as settings.changed). */
   appSettings(): AppSettings;
+  /** The updater's state for the API: "unmanaged" (headless) until the desktop shell attaches its updater. */
+  readonly updates: UpdateCenter;
   /** The effective settings of this run (config file plus overrides). */
   readonly settings: Config;
   start(): Promise<void>;
@@ -167,6 +171,8 @@ export function createCore(options: CoreOptions): Core {
     const alert = alertForMinerSession(event);
     if (alert) alerts.raise(alert);
   });
+
+  const updates = new UpdateCenter((status) => events.emit("updates.status", status));
 
   const heat = new GpuHeatMonitor();
   const baseLauncher = options.workerLauncher ?? new ForkWorkerLauncher();
@@ -350,6 +356,7 @@ export function createCore(options: CoreOptions): Core {
         events.emit("settings.changed", next);
       },
     }),
+    ...createUpdateHandlers(updates),
     ...createRigHandlers(inference),
     ...createRelayMinerHandlers(relayMiner),
     ...createEarningsHandlers(ledger.earnings),
@@ -374,6 +381,7 @@ export function createCore(options: CoreOptions): Core {
     serving,
     relayMiner,
     appSettings: () => liveSettings,
+    updates,
     settings,
     async start() {
       logger.info("starting engine", { version: options.version, network: settings.network });

@@ -5,6 +5,7 @@ import { PortsAndFolders } from "../components/settings/PortsAndFolders.js";
 import { PreferencesForm } from "../components/settings/PreferencesForm.js";
 import { NetworkPicker } from "../components/chain/NetworkPicker.js";
 import { RigForm } from "../components/settings/RigForm.js";
+import { UpdatesPanel } from "../components/settings/UpdatesPanel.js";
 import { Card } from "../kit/Card.js";
 import { ErrorMessage } from "../kit/Message.js";
 import { PageHeader } from "../kit/PageHeader.js";
@@ -36,6 +37,9 @@ export function SettingsPage() {
       </Card>
       <Card title="Desktop app" subtitle="Auto-start, tray and notifications, and updates.">
         <DesktopForm />
+      </Card>
+      <Card title="Updates" subtitle="New versions download in the background and install between sessions.">
+        <UpdatesPanel />
       </Card>
       <Card title="GPUs and workers" subtitle="For rigs: one inference worker per GPU, paused when hot, restarted when hung.">
         <RigForm />

@@ -43,3 +43,14 @@ test("settings out of range are refused, including a resume temperature at or ab
   assert.equal(flapping.success, false);
   assert.match(JSON.stringify(flapping.error?.issues), /resumeGpuTemperatureC/);
 });
+
+test("an update feed in config.json is an https address without credentials, and none by default", () => {
+  assert.equal(ConfigSchema.parse({ version: 1 }).updates.feedUrl, null);
+  const feedUrl = "https://mirror.example.net/pocketforge/";
+  assert.equal(ConfigSchema.parse({ version: 1, updates: { feedUrl } }).updates.feedUrl, feedUrl);
+  for (const bad of ["http://mirror.example.net/", "file:///srv/feed", "https://user:secret@mirror.example.net/", "mirror.example.net", ""]) {
+    const parsed = ConfigSchema.safeParse({ version: 1, updates: { feedUrl: bad } });
+    assert.equal(parsed.success, false, bad);
+    assert.match(JSON.stringify(parsed.error?.issues), /feedUrl/);
+  }
+});

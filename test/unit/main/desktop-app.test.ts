@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { AlertKind } from "../../../shared/api/index.js";
-import { runDesktopApp } from "../../../electron/main/desktop-app.js";
+import { APP_USER_MODEL_ID, runDesktopApp } from "../../../electron/main/desktop-app.js";
+import { repoRoot } from "../../fixtures/paths.js";
 import { createFakeElectron } from "../../fixtures/desktop/fake-electron.js";
 import { FakeServing } from "../../fixtures/desktop/fake-serving.js";
 import { bundleDir, FakeUpdater, flush, launch } from "../../fixtures/desktop/launch-desktop.js";
@@ -234,6 +235,44 @@ describe("desktop shell with a fake electron", { timeout: 60_000 }, () => {
     assert.deepEqual(dev.fake.loginItemSettings, []);
     assert.equal(existsSync(join(dev.fake.userData, "autostart", "pocketforge.desktop")), false);
     await dev.quit();
+  });
+
+  test("on Windows the app takes the installer's AppUserModelID before anything else, so its notifications show", async (t) => {
+    const windows = await launch(t, { platform: "win32" });
+    assert.deepEqual(windows.fake.calls.slice(0, 5), [
+      "setPath:userData",
+      "setPath:sessionData",
+      `setAppUserModelId:${APP_USER_MODEL_ID}`,
+      "disableHardwareAcceleration",
+      "whenReady",
+    ]);
+    const appId = /^appId:\s*(\S+)\s*$/m.exec(readFileSync(join(repoRoot, "electron-builder.yml"), "utf8"))?.[1];
+    assert.equal(APP_USER_MODEL_ID, appId, "the id the NSIS shortcut carries");
+    await windows.quit();
+
+    const linux = await launch(t);
+    assert.equal(linux.fake.calls.filter((call) => call.startsWith("setAppUserModelId")).length, 0, "a Windows-only call");
+    await linux.quit();
+  });
+
+  test("on macOS a click on the Dock icon shows the window again after it was closed to the tray", async (t) => {
+    const mac = await launch(t, { platform: "darwin" });
+    const window = mac.window();
+    window.close();
+    assert.equal(window.isVisible(), false, "hidden to the tray");
+    mac.fake.activate();
+    assert.equal(mac.fake.windows.length, 1, "the same window, not a new one");
+    assert.equal(window.isVisible(), true);
+    assert.equal(window.isFocused(), true);
+    await mac.quit();
+
+    // Started at login, hidden: the first Dock click opens the window.
+    const atLogin = await launch(t, { platform: "darwin", argv: ["pocketforge", "--hidden"] });
+    assert.equal(atLogin.fake.windows.length, 0);
+    atLogin.fake.activate();
+    assert.equal(atLogin.fake.windows.length, 1);
+    assert.equal(atLogin.window().isVisible(), true);
+    await atLogin.quit();
   });
 
   test("the system is kept awake while serving and released when serving pauses", async (t) => {

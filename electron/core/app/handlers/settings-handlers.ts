@@ -5,7 +5,9 @@ import type { ConfigStore } from "../config.js";
 
 /** The settings sections of config.json the API may read and replace. */
 export function appSettingsOf(config: ReturnType<ConfigStore["get"]>): AppSettings {
-  return { availability: config.availability, desktop: config.desktop, updates: config.updates, rig: config.rig };
+  // The update feed stays out of the API (config.json only): the renderer neither sees nor replaces it here.
+  const { channel, automatic } = config.updates;
+  return { availability: config.availability, desktop: config.desktop, updates: { channel, automatic }, rig: config.rig };
 }
 
 /** The settings sections of config.json, and the alerts the engine raised (both belong to the app as a whole). */
@@ -22,7 +24,7 @@ export function createSettingsHandlers(deps: {
       const saved = config.update((draft) => {
         if (params.availability) draft.availability = params.availability;
         if (params.desktop) draft.desktop = params.desktop;
-        if (params.updates) draft.updates = params.updates;
+        if (params.updates) draft.updates = { ...params.updates, feedUrl: draft.updates.feedUrl };
         if (params.rig) draft.rig = params.rig;
       });
       const settings = appSettingsOf(saved);
