@@ -68,7 +68,7 @@ try {
   check(unpacked.includes("/node_modules/node-llama-cpp/package.json"), "node-llama-cpp is unpacked");
   const llamaAddons = unpacked.filter((file) => /^\/node_modules\/(@node-llama-cpp\/[^/]+|node-llama-cpp)\/.*\.node$/.test(file));
   check(llamaAddons.length > 0, "node-llama-cpp's native binaries are unpacked");
-  check(unpacked.some((file) => /^\/node_modules\/better-sqlite3\/.*\.node$/.test(file)), "better-sqlite3's native binary is unpacked");
+  check(unpacked.some((file) => /^\/node_modules\/@libsql\/[^/]+\/.*\.node$/.test(file)), "libsql's native SQLite binary is unpacked");
   const packedNatives = inAsar.filter((file) => /\.node$/.test(file) && !statFile(asarPath, file.slice(1)).unpacked);
   check(packedNatives.length === 0, `no native binary is packed inside the asar (found ${packedNatives.join(", ")})`);
 
