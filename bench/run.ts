@@ -5,6 +5,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   downloads: async () => (await import("./downloads.js")).benchDownloads(),
   headless: async () => (await import("./headless.js")).benchHeadless(),
   inference: async () => (await import("./inference.js")).benchInference(),
+  ledger: async () => (await import("./ledger.js")).benchLedger(),
   localnet: async () => (await import("./localnet.js")).benchLocalnet(),
   pokt: async () => (await import("./pokt.js")).benchPokt(),
   relayminer: async () => (await import("./relayminer.js")).benchRelayminer(),

@@ -11,6 +11,7 @@ import { getConfig } from "app-builder-lib/out/util/config/config.js";
 import { Arch, archFromString, build, Platform } from "electron-builder";
 // electron-updater reads app-update.yml with js-yaml (its own dependency); the check parses it the same way.
 import { load as loadYaml } from "js-yaml";
+import { classifyAddon } from "./native-addons.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const keep = process.argv.includes("--keep");
@@ -85,7 +86,12 @@ try {
 
   const llamaAddons = unpacked.filter((file) => /^\/node_modules\/(@node-llama-cpp\/[^/]+|node-llama-cpp)\/.*\.node$/.test(file));
   check(llamaAddons.length > 0, "node-llama-cpp's native binaries are unpacked");
-  check(unpacked.some((file) => /^\/node_modules\/better-sqlite3\/.*\.node$/.test(file)), "better-sqlite3's native binary is unpacked");
+  check(unpacked.some((file) => /^\/node_modules\/@libsql\/[^/]+\/.*\.node$/.test(file)), "libsql's native SQLite binary is unpacked");
+  // Electron's ABI is not Node's: every native binary that ships must be Node-API (see scripts/native-addons.mjs).
+  for (const file of unpacked.filter((f) => f.endsWith(".node"))) {
+    const verdict = classifyAddon(readFileSync(join(unpackedDir, file)));
+    check(verdict.ok, `${file} is a Node-API addon (${verdict.reason})`);
+  }
   const packedNatives = inAsar.filter((file) => /\.node$/.test(file) && !statFile(asarPath, file.slice(1)).unpacked);
   check(packedNatives.length === 0, `no native binary is packed inside the asar (found ${packedNatives.join(", ")})`);
 

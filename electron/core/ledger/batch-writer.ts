@@ -2,10 +2,10 @@
 // queued (sooner when `maxItems` are waiting), which is what the relay miner's durability promise rests on:
 // one fsync per batch instead of one per relay. A timer alone would not keep that promise on a saturated event
 // loop (timers wait until every ready socket was served), so each push also commits a batch that is due.
-import type Database from "better-sqlite3";
+import type { SqliteDatabase } from "../runtime/sqlite.js";
 
 export interface BatchWriterOptions<T> {
-  db: Database.Database;
+  db: SqliteDatabase;
   /** Writes the items; runs inside the batch's transaction. */
   write(items: readonly T[]): void;
   maxDelayMs: number;

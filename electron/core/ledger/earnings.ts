@@ -1,7 +1,7 @@
 // What the dashboard asks the ledger about money: totals (settled, pending, lost with reasons), per day, per
 // session, and a CSV of settlements. Amounts are exact (SQLite integers read as bigint); the earnings.* API
 // gets them as decimal strings (summary, sessionList, exportCsv).
-import type Database from "better-sqlite3";
+import type { SqliteDatabase } from "../runtime/sqlite.js";
 import type { EarningsSummary as EarningsSummaryDto, SessionEarnings as SessionEarningsDto } from "../../../shared/api/index.js";
 import type { SessionState, SettlementOutcomeKind } from "./types.js";
 
@@ -68,7 +68,7 @@ function reasonCategory(reason: string | null): string {
 export class EarningsQueries {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqliteDatabase) {
     this.statements = {
       settled: db
         .prepare("SELECT COALESCE(SUM(reward_upokt), 0) AS upokt, COUNT(*) AS n FROM settlements WHERE outcome = 'settled'")

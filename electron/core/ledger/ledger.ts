@@ -3,9 +3,7 @@
 // about `maxDelayMs` (20 ms by default) after the miner queued it right after replying, well inside the 100 ms
 // the README promises.
 // Scheduler writes are rare and go straight to disk after whatever the relay path queued before them.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { openSqlite, type SqliteDatabase } from "../runtime/sqlite.js";
 import { BatchWriter } from "./batch-writer.js";
 import { EarningsQueries } from "./earnings.js";
 import { migrate } from "./migrations.js";
@@ -57,7 +55,7 @@ const SYNCHRONOUS_LEVELS = ["OFF", "NORMAL", "FULL", "EXTRA"] as const;
 
 export class Ledger {
   // Private so that callers depend on the typed reads below, not on the schema.
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
   /** The dashboard's money questions (earnings.* API). */
   readonly earnings: EarningsQueries;
   private readonly writer: BatchWriter<LedgerWrite>;
@@ -65,12 +63,7 @@ export class Ledger {
   private readonly statements;
 
   constructor(options: LedgerOptions) {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    this.#db = new Database(options.path);
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
-    this.#db.pragma("busy_timeout = 5000");
-    this.#db.pragma("foreign_keys = ON");
+    this.#db = openSqlite(options.path, { synchronous: options.synchronous ?? "NORMAL", foreignKeys: true });
     migrate(this.#db);
     this.statements = prepareStatements(this.#db);
     this.earnings = new EarningsQueries(this.#db);
@@ -296,10 +289,10 @@ export class Ledger {
   storageSettings(): LedgerStorageSettings {
     const db = this.#db;
     return {
-      journalMode: String(db.pragma("journal_mode", { simple: true })),
-      synchronous: SYNCHRONOUS_LEVELS[Number(db.pragma("synchronous", { simple: true }))],
-      busyTimeoutMs: Number(db.pragma("busy_timeout", { simple: true })),
-      foreignKeys: Number(db.pragma("foreign_keys", { simple: true })) === 1,
+      journalMode: String(db.pragma("journal_mode")),
+      synchronous: SYNCHRONOUS_LEVELS[Number(db.pragma("synchronous"))],
+      busyTimeoutMs: Number(db.pragma("busy_timeout")),
+      foreignKeys: Number(db.pragma("foreign_keys")) === 1,
     };
   }
 }
@@ -465,7 +458,7 @@ function settlementFromRow(row: SettlementRow): SettlementRecord {
   };
 }
 
-function prepareStatements(db: Database.Database) {
+function prepareStatements(db: SqliteDatabase) {
   return {
     insertSession: db.prepare(`INSERT OR IGNORE INTO sessions (
         tree_key, session_id, operator_address, service_id, application_address, start_height, end_height,

@@ -1,12 +1,12 @@
 // Versioned schema of the ledger. Each migration runs once, in order, inside a transaction with the row that
 // records it, so a crash mid-migration leaves the previous version intact. A database written by a newer
 // PocketForge (a version this build does not know) is refused rather than guessed at.
-import type Database from "better-sqlite3";
+import type { SqliteDatabase } from "../runtime/sqlite.js";
 
 export interface Migration {
   version: number;
   name: string;
-  up(db: Database.Database): void;
+  up(db: SqliteDatabase): void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -119,7 +119,7 @@ export class LedgerSchemaError extends Error {
 }
 
 /** Brings the database to the latest version; returns the versions applied. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, now = Date.now): number[] {
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS, now = Date.now): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,

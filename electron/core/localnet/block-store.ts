@@ -1,7 +1,7 @@
 // Blocks, transactions and their results on SQLite, in the JSON shapes CometBFT's RPC returns (so the RPC
 // layer only wraps them), plus the attribute index tx_search uses.
 import { toBase64, toHex } from "@cosmjs/encoding";
-import type Database from "better-sqlite3";
+import type { SqliteStatement } from "../runtime/sqlite.js";
 import type { AbciEvent } from "./context.js";
 import type { TxExecution } from "./pocket-app.js";
 import { formatBlockTime, type BlockId, type Header } from "./header.js";
@@ -90,13 +90,13 @@ const MAX_PER_PAGE = 100;
 const DEFAULT_PER_PAGE = 30;
 
 export class BlockStore {
-  private readonly insertBlock: Database.Statement;
-  private readonly insertTx: Database.Statement;
-  private readonly insertAttribute: Database.Statement;
-  private readonly blockByHeight: Database.Statement;
-  private readonly hashByHeight: Database.Statement;
-  private readonly txByHash: Database.Statement;
-  private readonly txsByHeight: Database.Statement;
+  private readonly insertBlock: SqliteStatement;
+  private readonly insertTx: SqliteStatement;
+  private readonly insertAttribute: SqliteStatement;
+  private readonly blockByHeight: SqliteStatement;
+  private readonly hashByHeight: SqliteStatement;
+  private readonly txByHash: SqliteStatement;
+  private readonly txsByHeight: SqliteStatement;
 
   constructor(private readonly db: LocalnetDatabase) {
     this.insertBlock = db.prepare(

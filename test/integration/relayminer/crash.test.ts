@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import Database from "better-sqlite3";
 import { msgs } from "../../../electron/core/chain/msgs.js";
 import { GENESIS_SERVICE_ID } from "../../../electron/core/localnet/config.js";
 import { buildRelayRequest, checkRelayResponse, type RelayTarget } from "../../../electron/core/localnet/traffic/relay-client.js";
 import { Relay, RelayRequest, RelayResponse } from "../../../electron/core/pokt/proto/service.js";
 import { RPCType } from "../../../electron/core/pokt/proto/shared.js";
+import { openSqlite } from "../../../electron/core/runtime/sqlite.js";
 import { mineRelay } from "../../../electron/core/pokt/relay.js";
 import { ringAddressesForApplication, ringPublicKeysForAddresses } from "../../../electron/core/pokt/ring/index.js";
 import { SparseMerkleSumTrie } from "../../../electron/core/pokt/smst/trie.js";
@@ -163,7 +163,7 @@ test("after kill -9 mid-session the claim covers every relay acknowledged before
     child.process.send({ type: "stop" });
     await child.until((m) => m.type === "stopped");
 
-    const db = new Database(start.ledgerPath, { readonly: true });
+    const db = openSqlite(start.ledgerPath, { readOnly: true });
     const treeKey = `${header.sessionId}/${operator.address}/${GENESIS_SERVICE_ID}`;
     const mined = db.prepare("SELECT relay_hash AS hash, relay_bytes AS bytes, weight FROM mined_relays WHERE tree_key = ? ORDER BY id").all(treeKey) as Array<{ hash: Buffer; bytes: Buffer; weight: number }>;
     const claim = db.prepare("SELECT root_hash AS root, status FROM claims WHERE tree_key = ?").get(treeKey) as { root: Buffer; status: string };

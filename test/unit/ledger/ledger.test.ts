@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import Database from "better-sqlite3";
 import { BatchWriter } from "../../../electron/core/ledger/batch-writer.js";
 import { Ledger, type LedgerWrite } from "../../../electron/core/ledger/ledger.js";
 import { LATEST_SCHEMA_VERSION, LedgerSchemaError, MIGRATIONS, migrate, type Migration } from "../../../electron/core/ledger/migrations.js";
+import { openSqlite } from "../../../electron/core/runtime/sqlite.js";
 import { sessionRecord } from "../../fixtures/relayminer/ledger-records.js";
 
 function tempDir(): string {
@@ -14,17 +14,17 @@ function tempDir(): string {
 }
 
 test("migrations run once, are recorded, and a newer schema is refused", () => {
-  const db = new Database(":memory:");
+  const db = openSqlite(":memory:");
   assert.deepEqual(migrate(db), MIGRATIONS.map((m) => m.version));
   assert.deepEqual(migrate(db), [], "nothing left to apply");
-  assert.equal(db.pragma("user_version", { simple: true }), LATEST_SCHEMA_VERSION);
+  assert.equal(db.pragma("user_version"), LATEST_SCHEMA_VERSION);
   db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 0)").run(LATEST_SCHEMA_VERSION + 1);
   assert.throws(() => migrate(db), LedgerSchemaError);
   db.close();
 });
 
 test("a migration that fails leaves the previous version intact", () => {
-  const db = new Database(":memory:");
+  const db = openSqlite(":memory:");
   const broken: Migration[] = [
     ...MIGRATIONS,
     {
@@ -76,7 +76,7 @@ test("relay-path writes are batched and committed within the delay bound; the fi
       }
     }
     // A second connection (another process) sees the committed rows.
-    const reader = new Database(join(dir, "ledger.sqlite"), { readonly: true });
+    const reader = openSqlite(join(dir, "ledger.sqlite"), { readOnly: true });
     assert.equal((reader.prepare("SELECT COUNT(*) AS n FROM mined_relays").get() as { n: number }).n, 40);
     reader.close();
   } finally {
@@ -126,7 +126,7 @@ test("sessions and their mined relays survive a reopen, in mining order, without
 
 test("the batch writer commits a due batch on the next push, without waiting for its timer", () => {
   let now = 1_000;
-  const ledger = new Database(":memory:");
+  const ledger = openSqlite(":memory:");
   ledger.exec("CREATE TABLE t (x INTEGER)");
   const committed: number[][] = [];
   const writer = new BatchWriter<number>({

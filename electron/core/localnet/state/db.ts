@@ -1,20 +1,14 @@
 // The localnet's SQLite file: module state as a key/value store (like a cosmos IAVL store, minus the tree),
 // plus blocks, transactions and their events for the CometBFT RPC. WAL mode so readers never block the writer.
-import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { openSqlite, type SqliteDatabase } from "../../runtime/sqlite.js";
 
-export type LocalnetDatabase = Database.Database;
+export type LocalnetDatabase = SqliteDatabase;
 
 const SCHEMA_VERSION = 1;
 
 export function openLocalnetDatabase(path: string): LocalnetDatabase {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = OFF");
-  const version = db.pragma("user_version", { simple: true }) as number;
+  const db = openSqlite(path, { synchronous: "NORMAL", foreignKeys: false });
+  const version = Number(db.pragma("user_version"));
   if (version > SCHEMA_VERSION) {
     db.close();
     throw new Error(`the localnet database was written by a newer PocketForge (schema ${version}); reset the localnet`);

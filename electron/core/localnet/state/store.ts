@@ -3,7 +3,7 @@
 // writes that survive a block are folded into the next app hash.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, utf8ToBytes } from "@noble/hashes/utils.js";
-import type Database from "better-sqlite3";
+import type { SqliteStatement } from "../../runtime/sqlite.js";
 import type { LocalnetDatabase } from "./db.js";
 import { GAS, type GasMeter } from "./gas.js";
 
@@ -23,10 +23,10 @@ export interface KvEntry {
 const PREFIX_END = "\u{10FFFF}";
 
 export class Store {
-  private readonly getStmt: Database.Statement;
-  private readonly setStmt: Database.Statement;
-  private readonly deleteStmt: Database.Statement;
-  private readonly scanStmt: Database.Statement;
+  private readonly getStmt: SqliteStatement;
+  private readonly setStmt: SqliteStatement;
+  private readonly deleteStmt: SqliteStatement;
+  private readonly scanStmt: SqliteStatement;
   /** Pending writes per open savepoint; index 0 is the block. */
   private readonly frames: Map<string, Write>[] = [];
   private savepointCounter = 0;
