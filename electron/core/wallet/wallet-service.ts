@@ -396,7 +396,8 @@ export class WalletService implements Service {
         if (secret.kind === "mnemonic") {
           return { address: target, secret: { kind: "mnemonic", mnemonic: new TextDecoder().decode(secret.phrase), hdPath: this.accountEntry(target).hdPath! } };
         }
-        return { address: target, secret: { kind: "private_key", privateKeyHex: Buffer.from(secret.privateKey).toString("hex") } };
+        const { buffer, byteOffset, byteLength } = secret.privateKey; // a view, not a copy that would outlive the wipe
+        return { address: target, secret: { kind: "private_key", privateKeyHex: Buffer.from(buffer, byteOffset, byteLength).toString("hex") } };
       } finally {
         if (secret) wipeSecret(secret);
         wipeKeys(keys);
