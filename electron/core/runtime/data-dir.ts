@@ -37,7 +37,13 @@ export function dataDirLayout(dataDir: string) {
     ledger: join(dataDir, "ledger", "ledger.sqlite"),
     /** The embedded localnet's own folder (its chain database and traffic keys live inside). */
     localnet: join(dataDir, "localnet"),
-    wallet: { dir: wallet, keystore: join(wallet, "keystore.json") },
+    /** The encrypted keystore, the OS-keychain-wrapped key of "remember on this device", and a v1 keystore kept while it is upgraded. */
+    wallet: {
+      dir: wallet,
+      keystore: join(wallet, "keystore.json"),
+      deviceUnlock: join(wallet, "device-unlock.json"),
+      keystoreV1Backup: join(wallet, "keystore-v1-backup.json"),
+    },
     /** Where a browser may pick model files to import (the API never takes other paths). */
     import: join(dataDir, "import"),
     /** The desktop shell's own files: the window's place, and Chromium's profile (caches, local storage). */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
+import { basename } from "node:path";
+import { dataDirLayout, type DataDirLayout } from "../runtime/data-dir.js";
 import {
   ApiError,
   type AccountSummary,
@@ -64,10 +65,6 @@ export interface WalletServiceOptions {
   now?: () => number;
 }
 
-export const KEYSTORE_FILE_NAME = "keystore.json";
-export const DEVICE_UNLOCK_FILE_NAME = "device-unlock.json";
-/** Where a v1 keystore is copied while it is upgraded to v2; removed once the v2 file is written. */
-export const KEYSTORE_V1_BACKUP_FILE_NAME = "keystore-v1-backup.json";
 const MIN_NEW_PASSPHRASE_LENGTH = 8;
 const DELETE_TOKEN_TTL_MS = 5 * 60_000;
 
@@ -96,6 +93,7 @@ interface NewAccount {
  */
 export class WalletService implements Service {
   readonly dir: string;
+  private readonly files: DataDirLayout["wallet"];
   private readonly keystorePath: string;
   private readonly upgradeBackupPath: string;
   private readonly device: DeviceUnlock;
@@ -121,19 +119,20 @@ export class WalletService implements Service {
   };
 
   constructor(private readonly options: WalletServiceOptions) {
-    this.dir = join(options.dataDir, "wallet");
-    this.keystorePath = join(this.dir, KEYSTORE_FILE_NAME);
-    this.upgradeBackupPath = join(this.dir, KEYSTORE_V1_BACKUP_FILE_NAME);
+    this.files = dataDirLayout(options.dataDir).wallet;
+    this.dir = this.files.dir;
+    this.keystorePath = this.files.keystore;
+    this.upgradeBackupPath = this.files.keystoreV1Backup;
     this.scryptParams = options.scryptParams ?? PRODUCTION_SCRYPT_PARAMS;
     this.now = options.now ?? Date.now;
     this.log = options.logger;
-    this.device = new DeviceUnlock(join(this.dir, DEVICE_UNLOCK_FILE_NAME), options.deviceSecretStore, this.log);
+    this.device = new DeviceUnlock(this.files.deviceUnlock, options.deviceSecretStore, this.log);
     this.attempts = new PassphraseAttempts(this.log, this.now, options.passphraseDelaysMs);
   }
 
   async start(): Promise<void> {
     await this.queue.run(async () => {
-      prepareWalletDir(this.dir, [KEYSTORE_FILE_NAME, DEVICE_UNLOCK_FILE_NAME, KEYSTORE_V1_BACKUP_FILE_NAME]);
+      prepareWalletDir(this.dir, [this.files.keystore, this.files.deviceUnlock, this.files.keystoreV1Backup].map((path) => basename(path)));
       this.settleInterruptedUpgrade();
       this.loadKeystore();
       this.device.load();

@@ -19,7 +19,8 @@ import {
   serializeKeystore,
   type AnyKeystoreFile,
 } from "../../../electron/core/wallet/keystore-file.js";
-import { KEYSTORE_V1_BACKUP_FILE_NAME, WalletService } from "../../../electron/core/wallet/wallet-service.js";
+import { WalletService } from "../../../electron/core/wallet/wallet-service.js";
+import { dataDirLayout } from "../../../electron/core/runtime/data-dir.js";
 import { repoRoot } from "../../fixtures/paths.js";
 
 // A keystore written by PocketForge while it wrote format v1 (see test/fixtures/wallet/keystore-v1/README.md).
@@ -60,7 +61,7 @@ function harness(options: { dataDir?: string; keystore?: Uint8Array | null; keyc
     deviceSecretStore: options.keychain,
     scryptParams: { n: 16, r: 1, p: 1 },
   });
-  return { dataDir, walletDir, keystorePath, backupPath: join(walletDir, KEYSTORE_V1_BACKUP_FILE_NAME), logs, wallet };
+  return { dataDir, walletDir, keystorePath, backupPath: dataDirLayout(dataDir).wallet.keystoreV1Backup, logs, wallet };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
