@@ -14,6 +14,8 @@ export const AlertKind = z.enum([
   "gpu_over_temperature",
   "worker_down",
   "update_ready",
+  "public_address_changed",
+  "port_mapping_lost",
 ]);
 export type AlertKind = z.infer<typeof AlertKind>;
 

@@ -11,6 +11,7 @@ import { preferencesEvents, preferencesMethods } from "./preferences.js";
 import { rigEvents, rigMethods } from "./rig.js";
 import { settingsEvents, settingsMethods } from "./settings.js";
 import { stakingEvents, stakingMethods } from "./staking.js";
+import { reachEvents, reachMethods } from "./reach.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
 
@@ -31,6 +32,7 @@ export const apiMethods = {
   ...chainMethods,
   ...relayMinerMethods,
   ...stakingMethods,
+  ...reachMethods,
   ...preferencesMethods,
 } satisfies MethodMap;
 
@@ -48,6 +50,7 @@ export const apiEvents = {
   ...chainEvents,
   ...relayMinerEvents,
   ...stakingEvents,
+  ...reachEvents,
   ...preferencesEvents,
 } satisfies EventMap;
 

@@ -13,5 +13,6 @@ export * from "./rig.js";
 export * from "./chain.js";
 export * from "./relayminer.js";
 export * from "./staking.js";
+export * from "./reach.js";
 export * from "./preferences.js";
 export * from "./ipc.js";
