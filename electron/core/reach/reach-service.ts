@@ -164,7 +164,7 @@ export class ReachService implements Service {
     const steps: ReachCheckStep[] = [];
     const { host, port } = this.options.relayListen();
     const localUrl = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${port}`;
-    const local = await this.options.probe(localUrl);
+    const local = await this.probe(localUrl);
     const localOk = local.reachable && local.relayMinerAnswered;
     steps.push({
       id: "relay_local",
@@ -204,7 +204,7 @@ export class ReachService implements Service {
           steps.push({ id: "public_from_here", title: "The public address answers", outcome: "failed", detail: `${advice.meaning} ${advice.whatToDo}` });
           publicUrl = null;
         } else {
-          const answer = await this.options.probe(publicUrl);
+          const answer = await this.probe(publicUrl);
           publicProven = answer.reachable && answer.relayMinerAnswered;
           steps.push({
             id: "public_from_here",
@@ -220,7 +220,7 @@ export class ReachService implements Service {
       }
     } else if (settings.method === "tunnel" && settings.tunnelUrl) {
       publicUrl = settings.tunnelUrl;
-      const answer = await this.options.probe(publicUrl);
+      const answer = await this.probe(publicUrl);
       publicProven = answer.reachable && answer.relayMinerAnswered;
       steps.push({
         id: "tunnel",
@@ -234,7 +234,7 @@ export class ReachService implements Service {
       const staked = this.options.stakedEndpoint();
       if (staked) {
         publicUrl = staked;
-        const answer = await this.options.probe(staked);
+        const answer = await this.probe(staked);
         publicProven = answer.reachable && answer.relayMinerAnswered;
         steps.push({
           id: "public_from_here",
@@ -266,6 +266,15 @@ export class ReachService implements Service {
   }
 
   // ---------------------------------------------------------------------------------------------------
+
+  /** The signed test relay; a probe that cannot run (no operator key yet) is a failed step, not a failed check. */
+  private async probe(url: string): Promise<EndpointCheck> {
+    try {
+      return await this.options.probe(url);
+    } catch (error) {
+      return { url, reachable: false, relayMinerAnswered: false, latencyMs: null, problem: error instanceof Error ? error.message : String(error), reason: "connection" };
+    }
+  }
 
   private finish(method: ReachMethod, url: string | null, steps: ReachCheckStep[], summary: string): ReachCheck {
     this.lastCheck = { at: this.clock.now(), method, url, steps, summary };

@@ -221,6 +221,17 @@ test("the reachability check says what it proved and leaves the internet to an o
   });
 });
 
+test("a probe that cannot run (no operator key yet) is a failed step with the reason, not a failed check", async () => {
+  await rig(async (r) => {
+    r.set.answers = () => {
+      throw new ApiError("conflict", "There is no operator account yet: create or import one on the Wallet page.");
+    };
+    const check = await r.reach.check();
+    assert.equal(check.steps[0]?.outcome, "failed");
+    assert.match(check.steps[0]?.detail ?? "", /no operator account yet/);
+  });
+});
+
 test("the router going away raises an alert that the port is no longer forwarded; mapping again settles it", async () => {
   await rig(async (r) => {
     await r.reach.configure({ method: "port_mapping" });
