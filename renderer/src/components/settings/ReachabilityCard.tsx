@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { Fragment, useEffect, useState, type FormEvent } from "react";
 import type { ReachMethod, ReachStatus } from "../../../../shared/api/reach.js";
 import { useApi } from "../../api/api-context.js";
 import { useAction } from "../../hooks/useAction.js";
@@ -122,10 +122,10 @@ export function ReachabilityCard({ status: given }: { status?: ReachStatus | nul
 
       <dl className="facts" data-testid="reach-facts">
         {reachFacts(status, now).map((row) => (
-          <div key={row.label} style={{ display: "contents" }}>
+          <Fragment key={row.label}>
             <dt>{row.label}</dt>
             <dd data-testid={row.testId}>{row.value}</dd>
-          </div>
+          </Fragment>
         ))}
       </dl>
       {status.method === "port_mapping" && status.mapping?.problem && (
