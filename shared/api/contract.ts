@@ -12,6 +12,7 @@ import { rigEvents, rigMethods } from "./rig.js";
 import { settingsEvents, settingsMethods } from "./settings.js";
 import { stakingEvents, stakingMethods } from "./staking.js";
 import { updatesEvents, updatesMethods } from "./updates.js";
+import { reachEvents, reachMethods } from "./reach.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
 
@@ -32,6 +33,7 @@ export const apiMethods = {
   ...chainMethods,
   ...relayMinerMethods,
   ...stakingMethods,
+  ...reachMethods,
   ...preferencesMethods,
   ...updatesMethods,
 } satisfies MethodMap;
@@ -50,6 +52,7 @@ export const apiEvents = {
   ...chainEvents,
   ...relayMinerEvents,
   ...stakingEvents,
+  ...reachEvents,
   ...preferencesEvents,
   ...updatesEvents,
 } satisfies EventMap;

@@ -116,7 +116,10 @@ export const EndpointSettings = z.object({
   publicUrl: z.string().nullable(),
   /** Where the relay miner listens on this machine, e.g. http://127.0.0.1:8642. */
   listenUrl: z.string(),
-  /** On localnet the listen URL is the public URL: gateways run in the same engine. */
+  /**
+   * The URL to propose: on localnet the listen URL (gateways run in the same engine); elsewhere the one reachability
+   * found (http://<router's public address>:<mapped port>, or a checked tunnel URL); null when there is none yet.
+   */
   suggestedUrl: z.string().nullable(),
 });
 export type EndpointSettings = z.infer<typeof EndpointSettings>;

@@ -47,6 +47,9 @@ import { PreferencesStore, PriceFeed } from "./preferences.js";
 import { PortsSettings } from "./ports.js";
 import { createStakingHandlers } from "../staking/api-handlers.js";
 import { StakingService } from "../staking/staking-service.js";
+import { createReachHandlers } from "../reach/api-handlers.js";
+import { ReachService } from "../reach/reach-service.js";
+import { isLoopbackHost } from "../runtime/host-names.js";
 import { appSettingsOf, createSettingsHandlers } from "./handlers/settings-handlers.js";
 import { createUpdateHandlers } from "./handlers/update-handlers.js";
 import { UpdateCenter } from "./updates.js";
@@ -266,8 +269,28 @@ export function createCore(options: CoreOptions): Core {
       return `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
     },
     emit: (progress) => events.emit("staking.tx", progress),
+    proposedEndpoint: (): string | null => reach.proposedUrl(),
     logger: logs.logger("staking"),
   });
+  // How gateways reach the relay miner: a router port mapping (opted into, never on localnet) or a tunnel.
+  const reach = new ReachService({
+    dataDir: options.dataDir,
+    network: () => chain.networkName,
+    relayListen: () => ({ ...config.get().relayMiner.listen }),
+    stakedEndpoint: () => staking.publicUrl(),
+    probe: (url) => staking.probe(url),
+    alerts,
+    emit: (status) => events.emit("reach.status", status),
+    logger: logs.logger("reach"),
+  });
+  const ports = new PortsSettings({ config, effective: settings, relayMiner });
+  const confirmOpening = async (passphrase: string | undefined) => {
+    if (!wallet.hasWallet) return;
+    if (passphrase === undefined) {
+      throw new ApiError("wrong_passphrase", "Opening a listener to other machines asks for the wallet passphrase", { reason: "passphrase_required" });
+    }
+    await wallet.confirmPassphrase(passphrase, "open a listener beyond loopback");
+  };
 
   const info = (): Omit<AppInfo, "transport"> => ({
     name: "PocketForge",
@@ -292,6 +315,8 @@ export function createCore(options: CoreOptions): Core {
     { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
     // After the chain: an auto-started miner connects to the network the chain service reached.
     { id: "miner", label: "Starting the relay miner", services: [relayMiner] },
+    // Last: the router forwards the relay miner's port; disposed first, so the mapping goes before the miner stops.
+    { id: "reach", label: "Mapping the relay port on the router", services: [reach] },
   ];
   const startup = new StartupProgress(
     [...startSteps, ...(lastModel ? [{ id: "model", label: "Loading the last model" }] : [])],
@@ -300,19 +325,14 @@ export function createCore(options: CoreOptions): Core {
 
   const handlers: ApiHandlers = {
     "app.startup": () => startup.snapshot(),
-    ...createAppHandlers({
+    ...followedBy(
+      createAppHandlers({
       info,
       logs,
       folders: { data: layout.root, logs: layout.logs, models: layout.models.dir },
       openPath: options.openPath,
-      ports: new PortsSettings({ config, effective: settings, relayMiner }),
-      confirmOpening: async (passphrase) => {
-        if (!wallet.hasWallet) return;
-        if (passphrase === undefined) {
-          throw new ApiError("wrong_passphrase", "Opening a listener to other machines asks for the wallet passphrase", { reason: "passphrase_required" });
-        }
-        await wallet.confirmPassphrase(passphrase, "open a listener beyond loopback");
-      },
+      ports,
+      confirmOpening,
       diagnostics: () =>
         buildDiagnostics({
           sections: {
@@ -325,6 +345,7 @@ export function createCore(options: CoreOptions): Core {
             wallet: () => wallet.snapshot(),
             chain: () => chain.status(),
             relayMiner: () => ({ status: relayMiner.status(), metrics: relayMiner.metricsSnapshot() }),
+            reach: () => reach.status(),
             logs: () => logs.tail(2000, "debug"),
           },
           // The dashboard's access token must never leave in a bundle, even inside a logged URL.
@@ -332,9 +353,22 @@ export function createCore(options: CoreOptions): Core {
             return existsSync(layout.accessToken) ? [readFileSync(layout.accessToken, "utf8").trim()] : [];
           },
         }),
-    }),
+      }),
+      ["app.setPorts"],
+      () => reach.relayListenChanged(),
+    ),
     ...createPreferencesHandlers({ store: preferences, price, onChanged: (next) => events.emit("preferences.changed", next) }),
-    ...createStakingHandlers(staking, (passphrase, purpose) => wallet.confirmPassphrase(passphrase, purpose)),
+    // A stake or a new endpoint may settle a changed public address.
+    ...followedBy(createStakingHandlers(staking, (passphrase, purpose) => wallet.confirmPassphrase(passphrase, purpose)), ["staking.stake", "staking.setEndpoint"], () =>
+      reach.refreshStatus(),
+    ),
+    ...createReachHandlers(reach, {
+      confirmOpening,
+      openRelayListener: async () => {
+        const { host, port } = config.get().relayMiner.listen;
+        if (isLoopbackHost(host)) await ports.update({ relay: { host: "0.0.0.0", port } });
+      },
+    }),
     ...createHardwareHandlers(hardware),
     ...createInferenceHandlers(
       inference,
@@ -343,7 +377,8 @@ export function createCore(options: CoreOptions): Core {
       (path, context) => modelPaths.checkModelFile(path, context),
     ),
     ...createWalletHandlers(wallet),
-    ...createChainHandlers(chain),
+    // Nothing is mapped on localnet: reachability follows the network, and the relay miner's port.
+    ...followedBy(createChainHandlers(chain), ["chain.setNetwork"], () => reach.networkChanged()),
     ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models, modelPaths),
     ...createAvailabilityHandlers(availability),
@@ -416,6 +451,20 @@ export function createCore(options: CoreOptions): Core {
       await logs.flush();
     },
   };
+}
+
+/** Runs `then` after the named handlers succeed: a change one room makes that another room's state follows. */
+function followedBy<H extends Record<string, (...args: any[]) => unknown>>(handlers: H, names: Array<keyof H>, then: () => unknown): H {
+  const wrapped: Record<string, unknown> = { ...handlers };
+  for (const name of names) {
+    const handler = handlers[name];
+    wrapped[name as string] = async (...args: unknown[]) => {
+      const result = await handler(...args);
+      await then();
+      return result;
+    };
+  }
+  return wrapped as H;
 }
 
 /** The rig's workers, from the compute backend and the devices it sees (probed once, shared with hardware.info). */

@@ -31,6 +31,8 @@ export function dataDirLayout(dataDir: string) {
     chainNetwork: join(dataDir, "chain-network.json"),
     /** The public URL the supplier stakes with. */
     staking: join(dataDir, "staking.json"),
+    /** How gateways reach the relay miner: port mapping or a tunnel, the last external address and port. */
+    reach: join(dataDir, "reach.json"),
     logs: join(dataDir, "logs"),
     /** The dashboard's certificate off loopback: the user's own (cert.pem, key.pem) or a generated one. */
     tls: join(dataDir, "tls"),

@@ -45,6 +45,8 @@ export interface StakingServiceOptions {
   /** Where the relay miner listens (from its settings), e.g. http://127.0.0.1:8642. */
   listenUrl(): string;
   emit(progress: TxProgress): void;
+  /** The public URL reachability proposes off localnet (a router mapping's or a tunnel's); null while there is none. */
+  proposedEndpoint?: () => string | null;
   logger: Logger;
   fetch?: typeof fetch;
 }
@@ -144,9 +146,15 @@ export class StakingService {
     return this.broadcast(this.client(), "send", from, [message], 0n);
   }
 
+  /** The public URL chosen (and staked) as the endpoint; null until one is. */
+  publicUrl(): string | null {
+    return this.endpoints.get();
+  }
+
   endpoint(): EndpointSettings {
     const listenUrl = this.options.listenUrl();
-    return { publicUrl: this.endpoints.get(), listenUrl, suggestedUrl: this.options.chain.networkName === "localnet" ? listenUrl : null };
+    const suggestedUrl = this.options.chain.networkName === "localnet" ? listenUrl : (this.options.proposedEndpoint?.() ?? null);
+    return { publicUrl: this.endpoints.get(), listenUrl, suggestedUrl };
   }
 
   setEndpoint(publicUrl: string): EndpointSettings {
@@ -162,14 +170,26 @@ export class StakingService {
     const operator = this.requireOperator();
     this.options.serveService(serviceId);
     await this.runMinerFor(serviceId);
-    const activity = async () => {
-      const m = this.options.miner.metricsSnapshot();
-      return m.relaysTotal + m.errorsByCode.reduce((sum, e) => sum + e.count, 0);
-    };
-    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: activity, fetch: this.options.fetch });
+    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), fetch: this.options.fetch });
+  }
+
+  /**
+   * The same signed test relay, for the reachability check: it neither starts the relay miner nor changes what it
+   * serves (a miner that is not running simply does not answer).
+   */
+  async probe(url: string): Promise<EndpointCheck> {
+    const operator = this.requireOperator();
+    const serviceId = this.options.miner.status().services[0]?.serviceId ?? "ai-inference";
+    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), fetch: this.options.fetch });
   }
 
   // ---------------------------------------------------------------------------------------------------
+
+  /** Requests this engine's relay miner has handled (relays and refusals): a probe that reaches it moves this. */
+  private async minerActivity(): Promise<number> {
+    const m = this.options.miner.metricsSnapshot();
+    return m.relaysTotal + m.errorsByCode.reduce((sum, e) => sum + e.count, 0);
+  }
 
   /** Starts the relay miner, or restarts it when it runs without this service (it reads its services at start). */
   private async runMinerFor(serviceId: string): Promise<void> {

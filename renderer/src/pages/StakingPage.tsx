@@ -1,4 +1,5 @@
 import { formatUpokt } from "../../../shared/format.js";
+import { AddressChangeOffer } from "../components/staking/AddressChangeOffer.js";
 import { EndpointForm } from "../components/staking/EndpointForm.js";
 import { StakeForm } from "../components/staking/StakeForm.js";
 import { UnstakeCard } from "../components/staking/UnstakeCard.js";
@@ -22,6 +23,7 @@ export function StakingPage() {
     <section aria-labelledby="page-title">
       <PageHeader title="Staking" description="Your supplier on the chain: its stake, the services it serves and where gateways reach it." actions={chain && <Badge tone={chain.reachable ? "ok" : "error"}>{chain.network}</Badge>} />
       {error && <ErrorMessage error={error} title="Could not read the supplier from the chain." />}
+      <AddressChangeOffer />
       {supplier === undefined ? (
         <Card title="Supplier">
           <p className="muted">Reading the supplier from the chain…</p>
