@@ -39,7 +39,8 @@ interface Server {
 
 async function startServer(request: ServerRequest): Promise<Server> {
   const child: ChildProcess = fork(fileURLToPath(new URL("./relayminer/server-process.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx"],
+    // PF_BENCH_PROFILE=<dir> writes a V8 CPU profile of the miner's process there (what the closing notes quote).
+    execArgv: ["--import", "tsx", ...(process.env.PF_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PF_BENCH_PROFILE}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const ready = await new Promise<ServerReady>((resolve, reject) => {
@@ -62,7 +63,8 @@ async function startServer(request: ServerRequest): Promise<Server> {
       child.on("message", onMessage);
       child.send({ type: "cpu" });
     });
-  return { ready, header, cpu, stop: () => child.kill("SIGKILL") };
+  // SIGTERM lets a profiled server write its profile on the way out (the server exits on it).
+  return { ready, header, cpu, stop: () => child.kill(process.env.PF_BENCH_PROFILE ? "SIGTERM" : "SIGKILL") };
 }
 
 function post(agent: Agent, url: string, body: Uint8Array, contentType: string): Promise<Buffer> {
@@ -149,20 +151,21 @@ async function benchEcho(): Promise<BenchRow[]> {
         { name: `echo c=${concurrency}: direct p50 / p99`, value: round2(p50Direct), unit: `ms / ${round2(percentile(tallies.direct, 0.99))} ms` },
         { name: `echo c=${concurrency}: via miner p50 / p99`, value: round2(p50Relay), unit: `ms / ${round2(percentile(tallies.relayed, 0.99))} ms` },
       );
-      if (concurrency === 1) rows.push({ name: "echo c=1: added p50 latency", value: round2(added), unit: "ms", target: "< 2", ok: added < 2 });
+      if (concurrency === 1) rows.push({ name: "echo c=1: added p50 latency", value: round2(added), unit: "ms", target: "< 1", ok: added < 1 });
       const rate = median(tallies.relayRate);
       rows.push(
         {
           name: `echo c=${concurrency}: server CPU per relay (miner + echo)`,
           value: round2(relayCpuMicros / relayCount / 1000),
           unit: "ms",
+          ...(concurrency === 64 ? { target: "<= 1", ok: relayCpuMicros / relayCount / 1000 <= 1 } : {}),
         },
         { name: `echo c=${concurrency}: direct calls/s`, value: Math.round(median(tallies.directRate)), unit: "calls/s" },
         {
           name: `echo c=${concurrency}: relays/s`,
           value: Math.round(rate),
           unit: "relays/s",
-          ...(concurrency === 64 ? { target: ">= 300", ok: rate >= 300 } : {}),
+          ...(concurrency === 64 ? { target: ">= 1000", ok: rate >= 1000 } : {}),
         },
       );
     }
