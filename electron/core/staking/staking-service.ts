@@ -26,6 +26,8 @@ export interface StakingWallet {
   /** Who owns the stake: null while there is no operator; custody "external" means the owner signs elsewhere. */
   owner(): { address: string; custody: "operator" | "local" | "external" } | null;
   directSigner(address?: string): OfflineDirectSigner;
+  /** The operator's public key, to check the signatures of a streamed probe answer; null without an operator. */
+  operatorPublicKey?(): Uint8Array | null;
 }
 
 export interface StakingMiner {
@@ -166,7 +168,8 @@ export class StakingService {
       const m = this.options.miner.metricsSnapshot();
       return m.relaysTotal + m.errorsByCode.reduce((sum, e) => sum + e.count, 0);
     };
-    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: activity, fetch: this.options.fetch });
+    const operatorPublicKey = this.options.wallet.operatorPublicKey?.() ?? undefined;
+    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: activity, operatorPublicKey, fetch: this.options.fetch });
   }
 
   // ---------------------------------------------------------------------------------------------------
