@@ -29,7 +29,7 @@ const MODEL_SEQUENCES = 4;
  */
 const MODEL_TOKENS = [64, 256] as const;
 
-interface Server {
+export interface Server {
   ready: ServerReady;
   header: SessionHeader;
   /** CPU microseconds the server process has used so far. */
@@ -37,7 +37,7 @@ interface Server {
   stop(): void;
 }
 
-async function startServer(request: ServerRequest): Promise<Server> {
+export async function startServer(request: ServerRequest): Promise<Server> {
   const child: ChildProcess = fork(fileURLToPath(new URL("./relayminer/server-process.ts", import.meta.url)), [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],

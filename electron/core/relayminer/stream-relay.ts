@@ -75,8 +75,11 @@ export async function pumpStream(chunks: AsyncIterable<Uint8Array>, sink: RelayS
     result.failure = failure;
     options.stop(failure);
   };
+  /** Whether a write was queued since the reader last waited for the sink. */
+  let unsettled = false;
   const send = (bytes: Uint8Array) => {
     result.sentBytes += bytes.length;
+    unsettled = true;
     writing = writing.then(() => (gatewayGone ? undefined : sink.write(bytes))).catch(() => {
       gatewayGone = true;
     });
@@ -120,14 +123,21 @@ export async function pumpStream(chunks: AsyncIterable<Uint8Array>, sink: RelayS
   let received = 0;
   try {
     for await (const chunk of chunks) {
+      const allowed = options.maxBodyBytes - received;
       received += chunk.length;
+      // Lines within the limit still go out; the stream ends where the body passes it.
+      for (const line of splitter.push(received > options.maxBodyBytes ? chunk.subarray(0, allowed) : chunk)) take(line);
+      if (splitter.tooLong) throw splitter.tooLong;
       if (received > options.maxBodyBytes) {
         throw new RelayFailure("responseLimitExceeded", `body size exceeds maximum allowed body: more than ${options.maxBodyBytes} bytes`);
       }
-      for (const line of splitter.push(chunk)) take(line);
       if (result.failure !== undefined) break;
       armTimer();
-      await writing;
+      // Backpressure: the next piece is read once the gateway took the batches sent so far.
+      if (unsettled) {
+        unsettled = false;
+        await writing;
+      }
       if (gatewayGone) throw new RelayFailure("internal", GATEWAY_GONE);
     }
     if (result.failure === undefined) {

@@ -38,25 +38,22 @@ export function tokenUsage(headers: ReadonlyMap<string, readonly string[]>, body
   return undefined;
 }
 
-const USAGE_KEY = new TextEncoder().encode('"usage"');
+const USAGE_KEY = Buffer.from('"usage"');
 const EVAL_COUNT_KEY = Buffer.from('"eval_count"');
 
+const isBlank = (byte: number | undefined) => byte === 0x20 || byte === 0x09;
+
 /** Whether `"usage"` in `line` is followed by an object (OpenAI puts `"usage":null` on every chunk but the last). */
-function hasUsageObject(line: Uint8Array): boolean {
-  for (let at = line.indexOf(USAGE_KEY[0]!); at >= 0; at = line.indexOf(USAGE_KEY[0]!, at + 1)) {
-    if (!USAGE_KEY.every((byte, i) => line[at + i] === byte)) continue;
+function hasUsageObject(line: Buffer): boolean {
+  for (let at = line.indexOf(USAGE_KEY); at >= 0; at = line.indexOf(USAGE_KEY, at + 1)) {
     let i = at + USAGE_KEY.length;
-    while (line[i] === 0x20 || line[i] === 0x09) i++;
+    while (isBlank(line[i])) i++;
     if (line[i] !== 0x3a) continue; // ':'
     i++;
-    while (line[i] === 0x20 || line[i] === 0x09) i++;
+    while (isBlank(line[i])) i++;
     if (line[i] === 0x7b) return true; // '{'
   }
   return false;
-}
-
-function includes(line: Uint8Array, needle: Buffer): boolean {
-  return Buffer.from(line.buffer, line.byteOffset, line.length).includes(needle);
 }
 
 /**
@@ -75,8 +72,9 @@ export class StreamUsage {
 
   /** One line of the stream, with its newline. */
   line(line: Uint8Array): void {
-    const usage = hasUsageObject(line);
-    const ollama = !usage && this.mediaType === "application/x-ndjson" && includes(line, EVAL_COUNT_KEY);
+    const bytes = Buffer.from(line.buffer, line.byteOffset, line.length);
+    const usage = hasUsageObject(bytes);
+    const ollama = !usage && this.mediaType === "application/x-ndjson" && bytes.includes(EVAL_COUNT_KEY);
     if (!usage && !ollama) return;
     let text = decoder.decode(line).trim();
     if (this.mediaType === "text/event-stream") {

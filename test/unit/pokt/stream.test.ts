@@ -157,7 +157,10 @@ describe("lines (bufio.Scanner with ScanLines and a 256 KiB buffer)", () => {
     const bytes = encoder.encode(body);
     const cuts = [0, ...pieces, bytes.length];
     const lines: string[] = [];
-    for (let i = 0; i + 1 < cuts.length; i++) lines.push(...splitter.push(bytes.subarray(cuts[i], cuts[i + 1])).map(text));
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      lines.push(...splitter.push(bytes.subarray(cuts[i], cuts[i + 1])).map(text));
+      if (splitter.tooLong) throw splitter.tooLong;
+    }
     const last = splitter.finish();
     if (last) lines.push(text(last));
     return lines;
@@ -191,7 +194,16 @@ describe("lines (bufio.Scanner with ScanLines and a 256 KiB buffer)", () => {
     const splitter = new StreamLineSplitter();
     const piece = encoder.encode("y".repeat(65_536));
     for (let i = 0; i < 3; i++) splitter.push(piece);
-    assert.throws(() => splitter.push(piece), StreamLineTooLongError);
+    assert.equal(splitter.tooLong, undefined);
+    splitter.push(piece);
+    assert.ok((splitter.tooLong as unknown) instanceof StreamLineTooLongError);
+    // As Go's scanner, every complete line before the over-long one comes out first; nothing after it.
+    const mixed = new StreamLineSplitter();
+    const lines = mixed.push(encoder.encode(`data: kept\n\n${"x".repeat(STREAM_MAX_LINE_BYTES + 1)}\ndata: lost\n`));
+    assert.deepEqual(lines.map(text), ["data: kept\n", "\n"]);
+    assert.ok(mixed.tooLong instanceof StreamLineTooLongError);
+    assert.deepEqual(mixed.push(encoder.encode("more\n")), []);
+    assert.equal(mixed.finish(), undefined);
   });
 });
 

@@ -104,13 +104,25 @@ export async function sendRelay(
   options: SendRelayOptions = {},
 ): Promise<RelayOutcome> {
   const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   let request: Uint8Array;
   try {
     request = buildRelayRequest(target, signer, path, body);
   } catch (error) {
-    return { ok: false, latencyMs: elapsed(), reason: "signing_failed", detail: error instanceof Error ? error.message : String(error) };
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    return { ok: false, latencyMs, reason: "signing_failed", detail: error instanceof Error ? error.message : String(error) };
   }
+  return postRelay(target, request, timeoutMs, options, started);
+}
+
+/** Posts a signed RelayRequest and checks the answer, whole or streamed (as sendRelay). Never throws. */
+export async function postRelay(
+  target: RelayTarget,
+  request: Uint8Array,
+  timeoutMs: number,
+  options: SendRelayOptions = {},
+  started = performance.now(),
+): Promise<RelayOutcome> {
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
   const failed = (otherwise: string) => (error: unknown): RelayOutcome => ({

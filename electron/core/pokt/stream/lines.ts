@@ -43,22 +43,29 @@ function completeLine(parts: readonly Uint8Array[], size: number): Uint8Array {
   return line;
 }
 
-/** Cuts a body that arrives in arbitrary chunks into the lines the Go miner would send. */
+/**
+ * Cuts a body that arrives in arbitrary chunks into the lines the Go miner would send. Like Go's scanner, it hands
+ * out every complete line before an over-long one, then stops: `tooLong` says so, and nothing more comes out.
+ */
 export class StreamLineSplitter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  private failure: StreamLineTooLongError | undefined;
 
-  /**
-   * The lines completed by `chunk`, each ending in "\n". Bytes after the last newline wait for the next chunk.
-   * @throws StreamLineTooLongError once an unterminated line passes the limit (Go fails as soon as its buffer is full)
-   */
+  /** Set once a line passed STREAM_MAX_LINE_BYTES (Go fails as soon as its buffer is full). */
+  get tooLong(): StreamLineTooLongError | undefined {
+    return this.failure;
+  }
+
+  /** The lines completed by `chunk`, each ending in "\n". Bytes after the last newline wait for the next chunk. */
   push(chunk: Uint8Array): Uint8Array[] {
     const lines: Uint8Array[] = [];
+    if (this.failure) return lines;
     let start = 0;
     for (let newline = chunk.indexOf(LF); newline >= 0; newline = chunk.indexOf(LF, start)) {
       const piece = chunk.subarray(start, newline);
       const size = this.pendingBytes + piece.length;
-      if (size > STREAM_MAX_LINE_BYTES) throw new StreamLineTooLongError(size);
+      if (size > STREAM_MAX_LINE_BYTES) return this.fail(lines, size);
       lines.push(completeLine([...this.pending, piece], size));
       this.pending = [];
       this.pendingBytes = 0;
@@ -68,18 +75,25 @@ export class StreamLineSplitter {
       const rest = chunk.slice(start);
       this.pending.push(rest);
       this.pendingBytes += rest.length;
-      if (this.pendingBytes > STREAM_MAX_LINE_BYTES) throw new StreamLineTooLongError(this.pendingBytes);
+      if (this.pendingBytes > STREAM_MAX_LINE_BYTES) return this.fail(lines, this.pendingBytes);
     }
     return lines;
   }
 
   /** The last line when the body did not end with a newline (completed with one), else undefined. */
   finish(): Uint8Array | undefined {
-    if (this.pendingBytes === 0) return undefined;
+    if (this.failure || this.pendingBytes === 0) return undefined;
     const line = completeLine(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
     return line;
+  }
+
+  private fail(lines: Uint8Array[], length: number): Uint8Array[] {
+    this.failure = new StreamLineTooLongError(length);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return lines;
   }
 }
 

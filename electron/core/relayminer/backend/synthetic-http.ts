@@ -69,8 +69,10 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     for (;;) {
       if (this.error) throw this.error;
-      const next = this.items.shift();
-      if (next !== undefined) {
+      if (this.items.length > 0) {
+        // Whatever was written since the reader last came, in one piece.
+        const next = this.items.length === 1 ? this.items[0]! : new Uint8Array(Buffer.concat(this.items));
+        this.items.length = 0;
         yield next;
         continue;
       }
