@@ -6,12 +6,11 @@
 // relay is mined once the stream ended cleanly, rebuilt over its whole body.
 import { ProtoDecodeError } from "../pokt/proto/errors.js";
 import { POKTHTTPRequest } from "../pokt/proto/http.js";
-import { RelayRequest } from "../pokt/proto/service.js";
+import { RelayRequest, type RelayResponse } from "../pokt/proto/service.js";
 import type { SessionHeader } from "../pokt/proto/session.js";
 import { isRelayRewardEligible } from "../pokt/session.js";
-import type { MinedRelayRecord, RelayRecord } from "../ledger/types.js";
 import { streamMinedResponse } from "../pokt/stream/frames.js";
-import type { RelayResponse } from "../pokt/proto/service.js";
+import type { MinedRelayRecord, RelayRecord } from "../ledger/types.js";
 import { BackendError, isBackendStream, type Backend, type BackendAnswer, type BackendReply, type BackendStream } from "./backend/backend.js";
 import { buildUpstreamRequest, type UpstreamRequest, type UpstreamTarget } from "./backend/upstream-request.js";
 import { DEFAULT_STREAM_TIMEOUT_MS } from "./config.js";
@@ -37,8 +36,6 @@ export interface ServiceRoute {
   /** Limit for the relay request and for the backend's response body (a stream's whole body). */
   maxBodyBytes: number;
 }
-
-
 
 /** What the dashboard hears about each relay that got past verification. */
 export interface ServedRelayEvent {
@@ -236,7 +233,7 @@ export class RelayHandler {
     const answered = performance.now();
     this.deps.metrics.serviceDurationSeconds.observe([serviceId, String(answer.statusCode)], (answered - prepared) / 1000);
     if (isBackendStream(answer)) {
-      return this.streamed(admitted, answer, started, controller, () => clientSignal?.removeEventListener("abort", onClientGone));
+      return this.streamed(admitted, answer, started, controller, clientSignal, () => clientSignal?.removeEventListener("abort", onClientGone));
     }
     const reply: BackendReply = answer;
 
@@ -272,7 +269,14 @@ export class RelayHandler {
    * stream timeout, counted from its start; the gateway leaving, the deadline, a line over 262,143 bytes or the body
    * limit end the stream (what was read is still sent) and it is not mined.
    */
-  private streamed(admitted: Admitted, stream: BackendStream, started: number, controller: AbortController, release: () => void): StreamedRelayOutcome {
+  private streamed(
+    admitted: Admitted,
+    stream: BackendStream,
+    started: number,
+    controller: AbortController,
+    clientSignal: AbortSignal | undefined,
+    release: () => void,
+  ): StreamedRelayOutcome {
     const { verified, route } = admitted;
     const serviceId = verified.header.serviceId;
     const signer = this.deps.signerFor(verified.operatorAddress);
@@ -290,6 +294,8 @@ export class RelayHandler {
         headers: streamReplyHeaders(stream.headers),
         pipe: async (sink) => {
           const timer = setTimeout(() => controller.abort(TIMED_OUT), Math.max(1, streamTimeoutMs - (performance.now() - started)));
+          // A gateway that left before its listener was set would otherwise leave the backend running.
+          if (clientSignal?.aborted) controller.abort(CLIENT_GONE);
           try {
             result = await pumpStream(stream.chunks, sink, {
               header: verified.header,

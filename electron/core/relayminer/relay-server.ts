@@ -190,8 +190,15 @@ export class RelayServer {
           // A header Node refuses to write (a name or value with bytes HTTP forbids) is left out.
         }
       }
-      res.writeHead(stream.statusCode);
-      res.flushHeaders();
+      try {
+        res.writeHead(stream.statusCode);
+        res.flushHeaders();
+      } catch (error) {
+        // A status Node cannot write: the connection is dropped, and the stream (which must still be drained, to stop
+        // its backend) finds no gateway.
+        this.options.logger.warn("a streamed reply could not start", { error: error instanceof Error ? error.message : String(error) });
+        res.destroy();
+      }
     }
     await stream.pipe(streamSink(res));
     if (!res.destroyed) res.end();
