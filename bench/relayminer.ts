@@ -29,7 +29,7 @@ const MODEL_SEQUENCES = 4;
  */
 const MODEL_TOKENS = [64, 256] as const;
 
-interface Server {
+export interface Server {
   ready: ServerReady;
   header: SessionHeader;
   /** CPU microseconds the server process has used so far. */
@@ -37,7 +37,7 @@ interface Server {
   stop(): void;
 }
 
-async function startServer(request: ServerRequest): Promise<Server> {
+export async function startServer(request: ServerRequest): Promise<Server> {
   const child: ChildProcess = fork(fileURLToPath(new URL("./relayminer/server-process.ts", import.meta.url)), [], {
     // PF_BENCH_PROFILE=<dir> writes a V8 CPU profile of the miner's process there (what the closing notes quote).
     execArgv: ["--import", "tsx", ...(process.env.PF_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PF_BENCH_PROFILE}`] : [])],

@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   localnet: async () => (await import("./localnet.js")).benchLocalnet(),
   pokt: async () => (await import("./pokt.js")).benchPokt(),
   relayminer: async () => (await import("./relayminer.js")).benchRelayminer(),
+  streaming: async () => (await import("./streaming.js")).benchStreaming(),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

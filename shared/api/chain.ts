@@ -78,6 +78,8 @@ export const TrafficStats = z.object({
   failuresByReason: z.record(z.string(), z.number().int()),
   latencyMsP50: z.number().nullable(),
   latencyMsP95: z.number().nullable(),
+  streamed: z.number().int().describe("good answers that came as streams"),
+  firstTokenMsP50: z.number().nullable().describe("median time to the first text of a streamed answer"),
   lastError: z.string().nullable(),
   lastRelayAt: z.number().nullable().describe("epoch milliseconds"),
   suppliers: z.array(z.object({ operatorAddress: z.string(), sent: z.number().int(), succeeded: z.number().int(), failed: z.number().int() })),

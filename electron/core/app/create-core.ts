@@ -258,6 +258,10 @@ export function createCore(options: CoreOptions): Core {
       },
       owner: () => wallet.snapshot().owner,
       directSigner: (address) => wallet.directSigner(address),
+      operatorPublicKey: () => {
+        const operator = wallet.listAccounts().find((account) => account.isOperator);
+        return operator ? Buffer.from(operator.publicKeyHex, "hex") : null;
+      },
     },
     miner: relayMiner,
     serveService: (serviceId) =>

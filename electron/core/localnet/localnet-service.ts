@@ -147,6 +147,8 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
       failuresByReason: {},
       latencyMsP50: null,
       latencyMsP95: null,
+      streamed: 0,
+      firstTokenMsP50: null,
       lastError: null,
       lastRelayAt: null,
       suppliers: [],

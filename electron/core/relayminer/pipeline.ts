@@ -22,6 +22,8 @@ export interface RelayPipelineOptions {
   addressPrefix?: string;
   onServed?(event: ServedRelayEvent): void;
   onSessionOpened?(tree: SessionTree): void;
+  /** Monotonic milliseconds for the age of a stream's batches (tests pin it). */
+  streamClock?(): number;
 }
 
 export interface RelayPipeline {
@@ -69,6 +71,7 @@ export function createRelayPipeline(options: RelayPipelineOptions): RelayPipelin
     metrics: options.metrics,
     enableOverServicing: options.enableOverServicing,
     onServed: options.onServed,
+    streamClock: options.streamClock,
   });
   return { cache, verifier, trees, handler };
 }

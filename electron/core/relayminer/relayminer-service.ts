@@ -237,6 +237,7 @@ export class RelayMinerService implements Service {
                   forwardPocketHeaders: service.backend.forwardPocketHeaders,
                 },
           timeoutMs: service.requestTimeoutMs ?? config.requestTimeoutMs,
+          streamTimeoutMs: service.streamTimeoutMs ?? config.streamTimeoutMs,
           maxBodyBytes: service.maxBodyBytes ?? config.maxBodyBytes,
         });
       }

@@ -26,6 +26,8 @@ export interface StakingWallet {
   /** Who owns the stake: null while there is no operator; custody "external" means the owner signs elsewhere. */
   owner(): { address: string; custody: "operator" | "local" | "external" } | null;
   directSigner(address?: string): OfflineDirectSigner;
+  /** The operator's public key, to check the signatures of a streamed probe answer; null without an operator. */
+  operatorPublicKey?(): Uint8Array | null;
 }
 
 export interface StakingMiner {
@@ -170,7 +172,7 @@ export class StakingService {
     const operator = this.requireOperator();
     this.options.serveService(serviceId);
     await this.runMinerFor(serviceId);
-    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), fetch: this.options.fetch });
+    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), operatorPublicKey: this.operatorPublicKey(), fetch: this.options.fetch });
   }
 
   /**
@@ -180,7 +182,12 @@ export class StakingService {
   async probe(url: string): Promise<EndpointCheck> {
     const operator = this.requireOperator();
     const serviceId = this.options.miner.status().services[0]?.serviceId ?? "ai-inference";
-    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), fetch: this.options.fetch });
+    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), operatorPublicKey: this.operatorPublicKey(), fetch: this.options.fetch });
+  }
+
+  /** Lets the probe tell this operator's signed stream batches from another miner's. */
+  private operatorPublicKey(): Uint8Array | undefined {
+    return this.options.wallet.operatorPublicKey?.() ?? undefined;
   }
 
   // ---------------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import { HttpBackend } from "../../../electron/core/relayminer/backend/http-back
 import { buildUpstreamRequest, joinUrlPath } from "../../../electron/core/relayminer/backend/upstream-request.js";
 import { TEST_SERVICE_ID } from "../../fixtures/relayminer/chain.js";
 import { createHarness, type Handler, type Harness } from "../../fixtures/relayminer/harness.js";
-import { decodeReply, signedRelayRequest } from "../../fixtures/relayminer/relays.js";
+import { RelayRequest } from "../../../electron/core/pokt/proto/service.js";
+import { decodeReply, readStreamedReply, signedRelayRequest } from "../../fixtures/relayminer/relays.js";
 
 const header = { applicationAddress: "pokt1app", serviceId: "llm", sessionId: "s", sessionStartBlockHeight: 1n, sessionEndBlockHeight: 10n };
 
@@ -157,7 +158,7 @@ class FakeEngine implements OpenAiBackend {
   }
 }
 
-test("the in-process inference handler answers relays; stream:true comes back as the whole SSE text", async () => {
+test("the in-process inference handler answers relays; stream:true comes back as signed batches of the SSE text", async () => {
   const engine = new FakeEngine();
   const h = createHarness({ handler: createOpenAiHandler(engine) });
   try {
@@ -166,17 +167,27 @@ test("the in-process inference handler answers relays; stream:true comes back as
     assert.equal(whole.http?.statusCode, 200);
     assert.equal(JSON.parse(whole.bodyText!).choices[0].message.content, "Once upon a time");
 
-    const streamed = decodeReply(await h.relay(relayBody(h, JSON.stringify({ ...chat, stream: true, stream_options: { include_usage: true } }))));
-    assert.equal(streamed.http?.statusCode, 200);
-    assert.match(streamed.http!.header.get("Content-Type")!.values[0], /^text\/event-stream/);
-    const events = streamed.bodyText!.split("\n\n").filter(Boolean);
-    assert.equal(events.at(-1), "data: [DONE]");
-    const deltas = events.slice(0, -1).map((e) => JSON.parse(e.slice(6))).flatMap((c) => c.choices?.map((x: any) => x.delta?.content ?? "") ?? []);
+    const request = relayBody(h, JSON.stringify({ ...chat, stream: true, stream_options: { include_usage: true } }));
+    const reply = await h.reply(request);
+    assert.equal(reply.streamed, true);
+    assert.equal(reply.statusCode, 200);
+    const headers = new Map(reply.headers);
+    assert.match(headers.get("Content-Type")![0]!, /^text\/event-stream/);
+    assert.deepEqual(headers.get("Connection"), ["close"]);
+    assert.equal(headers.has("Content-Length"), false);
+    const sessionHeader = RelayRequest.decode(request).meta.sessionHeader!;
+    const streamed = readStreamedReply(reply.body, { header: sessionHeader, supplierPublicKey: h.operator.publicKey });
+    assert.equal(streamed.statusCode, 200);
+    assert.ok(streamed.batches >= 1);
+    const events = streamed.events.map((e) => e.data);
+    assert.equal(events.at(-1), "[DONE]");
+    const deltas = events.slice(0, -1).map((e) => JSON.parse(e)).flatMap((c) => c.choices?.map((x: any) => x.delta?.content ?? "") ?? []);
     assert.equal(deltas.join(""), "Once upon a time");
 
     h.ledger.flush();
     const tokens = h.ledger.relays().map((r) => ({ tokensIn: r.tokensIn, tokensOut: r.tokensOut }));
     assert.deepEqual(tokens, [{ tokensIn: 7, tokensOut: 3 }, { tokensIn: 7, tokensOut: 3 }]);
+    assert.equal([...h.trees.values()][0].minedRelays, 2, "the streamed relay is mined too");
   } finally {
     h.close();
   }
