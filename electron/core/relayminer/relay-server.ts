@@ -8,6 +8,7 @@ import { RelayFailure } from "./errors.js";
 import type { RelayMinerMetrics } from "./metrics.js";
 import type { RelayHandler, RelayOutcome } from "./relay-handler.js";
 import { errorRelayResponse } from "./response.js";
+import { clientKey } from "./session-lookup-limiter.js";
 
 export interface RelayServerOptions {
   host: string;
@@ -101,7 +102,8 @@ export class RelayServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const client = req.socket.remoteAddress ?? "?";
+    // An IPv4 address, or an IPv6 host's /64 (it could otherwise take a fresh address per request).
+    const client = clientKey(req.socket.remoteAddress);
     const clientInFlight = (this.inFlightByClient.get(client) ?? 0) + 1;
     if (clientInFlight > (this.options.maxInFlightPerClient ?? DEFAULT_MAX_IN_FLIGHT_PER_CLIENT)) {
       // One address cannot take every backend slot; it gets the same error reply as any other refusal.
@@ -127,7 +129,7 @@ export class RelayServer {
     });
     this.readBody(req)
       .then(
-        (body) => this.options.handler.handle(body, gone.signal),
+        (body) => this.options.handler.handle(body, gone.signal, client),
         (error: unknown) => {
           if (!(error instanceof BodyTooLarge)) throw error;
           res.shouldKeepAlive = false;
