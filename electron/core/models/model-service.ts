@@ -18,6 +18,7 @@ import {
 } from "../../../shared/api/models.js";
 import type { CatalogEntry } from "../../../shared/models/catalog-schema.js";
 import type { Logger } from "../runtime/logger.js";
+import { OutboundUrlError, checkOutboundUrlResolved } from "../runtime/outbound-url.js";
 import type { Service } from "../runtime/service.js";
 import { runBenchmark, BenchmarkStore, type BenchmarkEngine } from "./benchmark.js";
 import { ModelCatalog } from "./catalog.js";
@@ -48,6 +49,8 @@ export interface ModelServiceOptions {
   /** MsgAddService once a chain client exists; publishing reports "not registered" without it. */
   addService?: AddServiceOnChain;
   fetch?: typeof fetch;
+  /** Development and tests: a remote catalog on this machine over http:// is allowed (never the LAN or link-local). */
+  allowLoopbackCatalog?: boolean;
   sleep?: Sleep;
   now?: () => number;
   openTarget?: OpenWriteTarget;
@@ -85,7 +88,7 @@ export class ModelService implements Service {
     this.openTarget = options.openTarget ?? openFileTarget;
     this.freeSpace = options.freeSpace ?? statfsProbe;
     const logger = options.logger;
-    this.catalog = new ModelCatalog({ logger, fetch: options.fetch, now: this.now, builtInDocument: options.builtInCatalog });
+    this.catalog = new ModelCatalog({ logger, fetch: options.fetch, allowLoopback: options.allowLoopbackCatalog, now: this.now, builtInDocument: options.builtInCatalog });
     this.store = new InstalledStore(join(this.root, "index.json"), logger);
     this.settingsStore = new ModelSettingsStore(join(this.root, "settings.json"), logger, options.settingsDefaults ?? DEFAULT_MODEL_SETTINGS);
     this.benchmarks = new BenchmarkStore(join(this.root, "benchmarks.json"), logger);
@@ -273,6 +276,15 @@ export class ModelService implements Service {
 
   async updateSettings(patch: Partial<ModelSettings>): Promise<ModelSettings> {
     const before = this.settingsStore.get();
+    if (patch.remoteCatalogUrl && patch.remoteCatalogUrl !== before.remoteCatalogUrl) {
+      // The engine fetches this URL itself: never a service on this machine or its network (SSRF).
+      try {
+        await checkOutboundUrlResolved(patch.remoteCatalogUrl, { what: "The remote catalog URL", allowLoopback: this.options.allowLoopbackCatalog });
+      } catch (error) {
+        if (error instanceof OutboundUrlError) throw new ApiError("invalid_params", error.message, { field: "remoteCatalogUrl" });
+        throw error;
+      }
+    }
     const next = this.settingsStore.update(patch);
     if (next.remoteCatalogUrl !== before.remoteCatalogUrl) await this.catalog.refresh(next.remoteCatalogUrl);
     return next;
