@@ -19,6 +19,7 @@ import {
 import type { CatalogEntry } from "../../../shared/models/catalog-schema.js";
 import { dataDirLayout, type DataDirLayout } from "../runtime/data-dir.js";
 import type { Logger } from "../runtime/logger.js";
+import { OutboundUrlError, checkOutboundUrlResolved } from "../runtime/outbound-url.js";
 import type { Service } from "../runtime/service.js";
 import { runBenchmark, BenchmarkStore, type BenchmarkEngine } from "./benchmark.js";
 import { ModelCatalog } from "./catalog.js";
@@ -49,6 +50,8 @@ export interface ModelServiceOptions {
   /** MsgAddService once a chain client exists; publishing reports "not registered" without it. */
   addService?: AddServiceOnChain;
   fetch?: typeof fetch;
+  /** Development and tests: a remote catalog on this machine over http:// is allowed (never the LAN or link-local). */
+  allowLoopbackCatalog?: boolean;
   sleep?: Sleep;
   now?: () => number;
   openTarget?: OpenWriteTarget;
@@ -88,7 +91,7 @@ export class ModelService implements Service {
     this.openTarget = options.openTarget ?? openFileTarget;
     this.freeSpace = options.freeSpace ?? statfsProbe;
     const logger = options.logger;
-    this.catalog = new ModelCatalog({ logger, fetch: options.fetch, now: this.now, builtInDocument: options.builtInCatalog });
+    this.catalog = new ModelCatalog({ logger, fetch: options.fetch, allowLoopback: options.allowLoopbackCatalog, now: this.now, builtInDocument: options.builtInCatalog });
     this.store = new InstalledStore(layout.index, logger);
     this.settingsStore = new ModelSettingsStore(layout.settings, logger, options.settingsDefaults ?? DEFAULT_MODEL_SETTINGS);
     this.benchmarks = new BenchmarkStore(layout.benchmarks, logger);
@@ -276,6 +279,15 @@ export class ModelService implements Service {
 
   async updateSettings(patch: Partial<ModelSettings>): Promise<ModelSettings> {
     const before = this.settingsStore.get();
+    if (patch.remoteCatalogUrl && patch.remoteCatalogUrl !== before.remoteCatalogUrl) {
+      // The engine fetches this URL itself: never a service on this machine or its network (SSRF).
+      try {
+        await checkOutboundUrlResolved(patch.remoteCatalogUrl, { what: "The remote catalog URL", allowLoopback: this.options.allowLoopbackCatalog });
+      } catch (error) {
+        if (error instanceof OutboundUrlError) throw new ApiError("invalid_params", error.message, { field: "remoteCatalogUrl" });
+        throw error;
+      }
+    }
     const next = this.settingsStore.update(patch);
     if (next.remoteCatalogUrl !== before.remoteCatalogUrl) await this.catalog.refresh(next.remoteCatalogUrl);
     return next;

@@ -143,7 +143,8 @@ export class RelayHandler {
     this.streamClock = deps.streamClock ?? (() => performance.now());
   }
 
-  async handle(body: Uint8Array, clientSignal?: AbortSignal): Promise<RelayOutcome> {
+  /** One relay request body; `client` (the sender's address, see clientKey) is charged for session lookups. */
+  async handle(body: Uint8Array, clientSignal?: AbortSignal, client?: string): Promise<RelayOutcome> {
     const started = performance.now();
     let request: RelayRequest | undefined;
     let admitted: Admitted | undefined;
@@ -151,7 +152,7 @@ export class RelayHandler {
       request = this.decode(body);
       const decoded = performance.now();
       this.deps.metrics.instructionTimeSeconds.observe(["decode_request"], (decoded - started) / 1000);
-      admitted = await this.admit(request, body.length, decoded);
+      admitted = await this.admit(request, body.length, decoded, client);
       // Labels only from verified relays: a configured service and one of our operators, so series stay bounded.
       const serviceId = admitted.verified.header.serviceId;
       this.deps.metrics.requestsTotal.inc([serviceId, admitted.verified.operatorAddress]);
@@ -176,10 +177,10 @@ export class RelayHandler {
    * Everything up to the backend call: the session (cheap, cached), the route, the ring signature, and only then the
    * session's tree (which opens its record). @throws RelayFailure
    */
-  private async admit(request: RelayRequest, bodyLength: number, decoded: number): Promise<Admitted> {
+  private async admit(request: RelayRequest, bodyLength: number, decoded: number, client: string | undefined): Promise<Admitted> {
     const height = this.deps.currentHeight();
     if (height === undefined) throw new RelayFailure("internal", "the relay miner has not seen a block yet");
-    const verified = await this.deps.verifier.checkSession(request, height);
+    const verified = await this.deps.verifier.checkSession(request, height, client);
     const route = this.deps.routes.get(verified.header.serviceId);
     if (route === undefined) throw new RelayFailure("serviceNotHandled", `service ${verified.header.serviceId} not configured`);
     if (bodyLength > route.maxBodyBytes) {

@@ -10,6 +10,7 @@ import type { RelayMinerMetrics } from "./metrics.js";
 import type { RelayHandler, RelayOutcome, StreamedRelayOutcome } from "./relay-handler.js";
 import type { RelayStreamSink } from "./stream-relay.js";
 import { errorRelayResponse } from "./response.js";
+import { clientKey } from "./session-lookup-limiter.js";
 
 export interface RelayServerOptions {
   host: string;
@@ -103,7 +104,8 @@ export class RelayServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const client = req.socket.remoteAddress ?? "?";
+    // An IPv4 address, or an IPv6 host's /64 (it could otherwise take a fresh address per request).
+    const client = clientKey(req.socket.remoteAddress);
     const clientInFlight = (this.inFlightByClient.get(client) ?? 0) + 1;
     if (clientInFlight > (this.options.maxInFlightPerClient ?? DEFAULT_MAX_IN_FLIGHT_PER_CLIENT)) {
       // One address cannot take every backend slot; it gets the same error reply as any other refusal.
@@ -129,7 +131,7 @@ export class RelayServer {
     });
     this.readBody(req)
       .then(
-        (body) => this.options.handler.handle(body, gone.signal),
+        (body) => this.options.handler.handle(body, gone.signal, client),
         (error: unknown) => {
           if (!(error instanceof BodyTooLarge)) throw error;
           res.shouldKeepAlive = false;
