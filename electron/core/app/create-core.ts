@@ -138,7 +138,7 @@ export function createCore(options: CoreOptions): Core {
       return current.relayMiner;
     },
     signer: () => wallet.relayResponseSigner(),
-    inferenceHandler: () => createOpenAiHandler(inference, { logger: inferenceLogger }),
+    inferenceHandler: ({ byom }) => createOpenAiHandler(inference, { logger: inferenceLogger, unknownModel: byom ? "default" : "refuse" }),
     connect: async (metrics) =>
       connectMinerChain({
         // The network the chain service is connected to (the embedded localnet included).

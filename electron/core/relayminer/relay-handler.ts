@@ -11,6 +11,7 @@ import type { MinedRelayRecord, RelayRecord } from "../ledger/types.js";
 import { BackendError, type Backend, type BackendReply } from "./backend/backend.js";
 import { buildUpstreamRequest, type UpstreamRequest, type UpstreamTarget } from "./backend/upstream-request.js";
 import { RelayFailure, asRelayFailure, errorLabel } from "./errors.js";
+import { unminedStatusReason } from "./mining-policy.js";
 import type { RelayMinerMetrics } from "./metrics.js";
 import { errorRelayResponse, signedRelayResponse, type ResponseSigner, type SignedRelayResponse } from "./response.js";
 import type { SessionTree, SessionTrees } from "./session-trees.js";
@@ -227,13 +228,12 @@ export class RelayHandler {
     const usage = tokenUsage(reply.headers, reply.body);
     const height = this.deps.currentHeight();
     const dropReason =
-      reply.statusCode >= 500
-        ? "backend_error"
-        : overServiced
-          ? "over_serviced"
-          : height === undefined || !isRelayRewardEligible(tree.heights, height) || this.deps.trees.get(tree.key) !== tree
-            ? "not_reward_eligible"
-            : undefined;
+      unminedStatusReason(reply.statusCode) ??
+      (overServiced
+        ? "over_serviced"
+        : height === undefined || !isRelayRewardEligible(tree.heights, height) || this.deps.trees.get(tree.key) !== tree
+          ? "not_reward_eligible"
+          : undefined);
     let mined = false;
     const miningStarted = performance.now();
     if (dropReason === undefined) {
