@@ -43,3 +43,10 @@ test("settings out of range are refused, including a resume temperature at or ab
   assert.equal(flapping.success, false);
   assert.match(JSON.stringify(flapping.error?.issues), /resumeGpuTemperatureC/);
 });
+
+test("the localnet profile: mainnet-like unless config.json says fast; anything else is refused", () => {
+  assert.equal(ConfigSchema.parse({ version: 1 }).localnet.profile, "mainnet-like");
+  assert.equal(ConfigSchema.parse({ version: 1, localnet: { profile: "fast" } }).localnet.profile, "fast");
+  assert.equal(ConfigSchema.safeParse({ version: 1, localnet: { profile: "slow" } }).success, false);
+  assert.equal(ConfigSchema.safeParse({ version: 1, localnet: { profile: "fast", blocks: 3 } }).success, false);
+});
