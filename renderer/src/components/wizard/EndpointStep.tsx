@@ -1,12 +1,12 @@
 import { useState } from "react";
 import type { EndpointCheck } from "../../../../shared/api/staking.js";
 import { EndpointForm } from "../staking/EndpointForm.js";
-import { useServingModel } from "./useServingModel.js";
+import { useServiceChoice } from "./useServiceChoice.js";
 import { WizardNav } from "./WizardNav.js";
 
 export function EndpointStep() {
   const [check, setCheck] = useState<EndpointCheck | null>(null);
-  const { serviceId } = useServingModel();
+  const { serviceId } = useServiceChoice();
   return (
     <div className="stack" data-testid="step-endpoint">
       <EndpointForm serviceId={serviceId} onChecked={setCheck} />
