@@ -244,6 +244,34 @@ test("every page renders, passes the accessibility check, and is captured in bot
   await shot(page, "dashboard-1024x640");
 });
 
+test("operator only: someone else owns the stake; the wizard prepares their stake with this user's rev-share", async ({ page }) => {
+  const OWNER = "pokt1zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3umgkwh";
+  const wallet = await engine.call("wallet.status", {});
+  await page.goto("/#/setup/stake");
+  await page.locator("label", { hasText: "Someone else owns the stake" }).click();
+  const form = page.getByTestId("operator-only");
+  await expect(form).toContainText("Someone else can own the stake");
+  await form.getByLabel("Owner's address").fill(OWNER);
+  await form.getByLabel("Your share of the rewards (%)").fill("30");
+  await form.getByLabel("Wallet passphrase").fill(PASSPHRASE);
+  await form.getByRole("button", { name: "Use this owner" }).click();
+  // This engine's operator was staked by itself above: the chain would refuse another owner, and the page says so.
+  await expect(form.getByTestId("owner-cannot-change")).toContainText(wallet.operatorAddress!);
+  await form.getByRole("button", { name: "Prepare the stake command" }).click();
+  const yaml = form.locator("pre").first();
+  await expect(yaml).toContainText(`owner_address: ${OWNER}`);
+  await expect(yaml).toContainText(`operator_address: ${wallet.operatorAddress}`);
+  await expect(yaml).toContainText('service_id: "ai-inference"');
+  await expect(yaml).toContainText("rpc_type: REST");
+  await expect(yaml).toContainText(`${OWNER}: 70`);
+  await expect(yaml).toContainText(`${wallet.operatorAddress}: 30`);
+  await expect(form.locator("pre").nth(1)).toContainText(`--from ${OWNER}`);
+  await shot(page, "setup-8-stake-operator-only");
+  await expectAccessible(page, "setup stake (operator only)");
+  // Back to owning the stake with the operator, as the rest of this story has it.
+  await engine.call("wallet.setOwner", { address: null, passphrase: PASSPHRASE });
+});
+
 test("a wrong passphrase says so and what to do; the right one unlocks", async ({ page }) => {
   await page.goto("/#/wallet");
   await page.getByRole("button", { name: "Lock wallet" }).click();

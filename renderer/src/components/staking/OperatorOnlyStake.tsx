@@ -23,6 +23,7 @@ export function OperatorOnlyStake({ serviceId }: { serviceId: string }) {
   const params = useStaking((s) => s.params);
   const endpoint = useStaking((s) => s.endpoint);
   const status = useChain((s) => s.status);
+  const supplier = useStaking((s) => s.supplier);
   const currentOwner = wallet?.owner?.custody === "external" ? wallet.owner.address : "";
   const [owner, setOwner] = useState(currentOwner);
   const [share, setShare] = useState("50");
@@ -73,10 +74,22 @@ export function OperatorOnlyStake({ serviceId }: { serviceId: string }) {
           </>
         )}
       </form>
+      {supplier && owner.trim() && supplier.ownerAddress !== owner.trim() && (
+        <Message
+          tone="warn"
+          title="This operator is already staked by another owner."
+          next="Unstake it first (the stake returns to its owner after the unbonding period), or create a new operator account in the Wallet page."
+          testId="owner-cannot-change"
+        >
+          The chain does not let a supplier change its owner: it is owned by <span className="address">{supplier.ownerAddress}</span>, so a stake signed by
+          another owner would be refused.
+        </Message>
+      )}
       {!endpointUrl && <Message tone="warn" next={<a href="#/setup/endpoint">Set it in the Endpoint step.</a>}>No public endpoint is set yet.</Message>}
       {ownerSet && endpointUrl && shareValid && (
         <ExternalStake
           key={`${owner}/${share}/${serviceId}`}
+          ownerIsSomeoneElse
           build={() =>
             api.invoke("wallet.stakeCommand", {
               stakeUpokt: params.minStakeUpokt,
