@@ -30,10 +30,12 @@ export function serviceOffers(services: readonly ServiceInfo[] | null, modelServ
 }
 
 /**
- * The service to stake for unless the person picks another: the first offer (ai-inference where it exists, as on
- * mainnet and beta), else the model's own service id, else ai-inference (to be registered).
+ * The service to stake for unless the person picks another: ai-inference while the chain's list is unknown (the LLM
+ * service of mainnet, beta and our localnet), then the first offer (ai-inference where it exists), else the model's
+ * own service id (to be registered), else ai-inference.
  */
 export function defaultServiceId(services: readonly ServiceInfo[] | null, modelServiceId: string | null): string {
+  if (!services) return LLM_SERVICE_ID;
   return serviceOffers(services, modelServiceId).offers[0]?.service.serviceId ?? modelServiceId ?? LLM_SERVICE_ID;
 }
 

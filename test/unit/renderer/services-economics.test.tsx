@@ -63,6 +63,7 @@ test("on mainnet the offer is ai-inference; a catalog service id is offered only
   assert.equal(defaultServiceId([ETH], "qwen2_5-0_5b-instruct"), "qwen2_5-0_5b-instruct");
   assert.equal(defaultServiceId([ETH], null), "ai-inference");
   assert.equal(defaultServiceId(null, null), "ai-inference");
+  assert.equal(defaultServiceId(null, "qwen2_5-0_5b-instruct"), "ai-inference", "before the chain answers, the LLM service of mainnet and beta");
   assert.deepEqual(serviceOffers(null, "x"), { offers: [], missingModelService: null });
 });
 
