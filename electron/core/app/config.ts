@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateFeedUrl, UpdateSettings } from "../../../shared/api/settings.js";
 import { RelayMinerConfig } from "../relayminer/config.js";
+import { DEFAULT_LOCALNET_PROFILE, LOCALNET_PROFILES } from "../localnet/config.js";
 import { dataDirLayout } from "../runtime/data-dir.js";
 import { DocumentStore } from "../runtime/document-store.js";
 import type { Logger } from "../runtime/logger.js";
@@ -15,6 +16,11 @@ const Endpoint = z.object({
 export const ConfigSchema = z.object({
   version: z.literal(CONFIG_VERSION),
   network: z.enum(["localnet", "beta", "mainnet", "custom"]).default("localnet"),
+  /**
+   * The embedded localnet. `profile` picks the parameters a new chain starts with (its first start, or after
+   * localnet.reset): "mainnet-like" uses mainnet's (1-second blocks aside), "fast" short windows and tiny stakes.
+   */
+  localnet: z.object({ profile: z.enum(LOCALNET_PROFILES).default(DEFAULT_LOCALNET_PROFILE) }).strict().prefault({}),
   /** The OpenAI-compatible endpoint local apps (and the relay miner's backend) talk to. */
   openAi: Endpoint.default({ host: "127.0.0.1", port: 8641 }),
   /** When set, the OpenAI-compatible endpoint requires `Authorization: Bearer <this key>` (set one before opening it up). */

@@ -29,6 +29,7 @@ import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
 import { createLocalnetHandlers } from "../localnet/api-handlers.js";
 import { LocalnetService } from "../localnet/localnet-service.js";
+import { defaultLocalnetGenesis } from "../localnet/config.js";
 import { createEarningsHandlers } from "../ledger/api-handlers.js";
 import { Ledger } from "../ledger/ledger.js";
 import { createRelayMinerHandlers } from "../relayminer/api-handlers.js";
@@ -151,7 +152,7 @@ export function createCore(options: CoreOptions): Core {
       return current.relayMiner;
     },
     signer: () => wallet.relayResponseSigner(),
-    inferenceHandler: () => createOpenAiHandler(inference, { logger: inferenceLogger }),
+    inferenceHandler: ({ byom }) => createOpenAiHandler(inference, { logger: inferenceLogger, unknownModel: byom ? "default" : "refuse" }),
     connect: async (metrics) =>
       connectMinerChain({
         // The network the chain service is connected to (the embedded localnet included).
@@ -234,6 +235,7 @@ export function createCore(options: CoreOptions): Core {
   // On the localnet network the chain service starts the embedded chain (data in <dataDir>/localnet).
   const localnet = new LocalnetService({
     dataDir: layout.localnet,
+    genesis: defaultLocalnetGenesis(settings.localnet.profile),
     logger: logs.logger("localnet"),
     client: (): ChainClient | undefined => chain.client,
     onTraffic: (stats) => events.emit("localnet.traffic", stats),

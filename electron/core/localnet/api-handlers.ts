@@ -24,8 +24,8 @@ export function createLocalnetHandlers(
     "localnet.faucet": ({ address, amount }) =>
       translated(async () => {
         requireAddress(address);
-        const height = await localnet.faucet(address, BigInt(amount));
-        return { address, amount, height: Number(height) };
+        const paid = await localnet.faucet(address, amount === undefined ? undefined : BigInt(amount));
+        return { address, amount: paid.amount.toString(), height: Number(paid.height) };
       }),
     "localnet.reset": () =>
       translated(async () => {

@@ -26,7 +26,17 @@ const Port = z.number().int().min(0).max(65535);
 
 export const BackendConfig = z.discriminatedUnion("type", [
   /** The OpenAI handler of this app's own inference engine, called in-process. */
-  z.object({ type: z.literal("inference") }).strict(),
+  z
+    .object({
+      type: z.literal("inference"),
+      /**
+       * Bring your own model: a request naming a model this engine does not serve is answered by the served model
+       * (and the reply names it) instead of 404. Default: on for `ai-inference` (gateways never read `model`), off
+       * for a per-model service, whose requests must name its model.
+       */
+      byom: z.boolean().optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal("http"),

@@ -15,6 +15,7 @@ import { BackendError, isBackendStream, type Backend, type BackendAnswer, type B
 import { buildUpstreamRequest, type UpstreamRequest, type UpstreamTarget } from "./backend/upstream-request.js";
 import { DEFAULT_STREAM_TIMEOUT_MS } from "./config.js";
 import { RelayFailure, asRelayFailure, errorLabel } from "./errors.js";
+import { unminedStatusReason } from "./mining-policy.js";
 import type { RelayMinerMetrics } from "./metrics.js";
 import { errorRelayResponse, signedRelayResponse, type ResponseSigner, type SignedRelayResponse } from "./response.js";
 import type { SessionTree, SessionTrees } from "./session-trees.js";
@@ -380,15 +381,14 @@ export class RelayHandler {
     const { usage, statusCode, latencyMs, failure } = served;
     const height = this.deps.currentHeight();
     const dropReason =
-      statusCode >= 500
-        ? "backend_error"
-        : served.streamProblem !== undefined
-          ? served.streamProblem
-          : overServiced
-            ? "over_serviced"
-            : height === undefined || !isRelayRewardEligible(tree.heights, height) || this.deps.trees.get(tree.key) !== tree
-              ? "not_reward_eligible"
-              : undefined;
+      unminedStatusReason(statusCode) ??
+      (served.streamProblem !== undefined
+        ? served.streamProblem
+        : overServiced
+          ? "over_serviced"
+          : height === undefined || !isRelayRewardEligible(tree.heights, height) || this.deps.trees.get(tree.key) !== tree
+            ? "not_reward_eligible"
+            : undefined);
     let mined = false;
     const miningStarted = performance.now();
     if (dropReason === undefined) {

@@ -3,7 +3,7 @@
 // rule. The cheap, cached checks run first (checkSession) so that a relay for a wrong session never costs a
 // ring verification; the signature check (checkSignature) is separate so the caller can overlap it with the
 // backend call.
-import { relayRequestSignableHash, validateRelayRequest } from "../pokt/relay.js";
+import { isValidAccountAddress, relayRequestSignableHash, validateRelayRequest } from "../pokt/relay.js";
 import type { RelayRequest } from "../pokt/proto/service.js";
 import type { Session, SessionHeader } from "../pokt/proto/session.js";
 import type { Params as SharedParams } from "../pokt/proto/shared.js";
@@ -56,6 +56,10 @@ export class RelayVerifier {
     if (problem !== undefined) throw new RelayFailure("authInvalidRequest", problem);
     const header = request.meta.sessionHeader!;
     const operatorAddress = request.meta.supplierOperatorAddress;
+    // Malformed is not "another supplier's": the gateway built a bad request and should hear so (error 4, not 9).
+    if (!isValidAccountAddress(operatorAddress, this.options.addressPrefix)) {
+      throw new RelayFailure("authInvalidRequest", `invalid relay request: malformed supplier operator address ${JSON.stringify(operatorAddress.slice(0, 100))}`);
+    }
     if (!this.options.isOperator(operatorAddress)) {
       throw new RelayFailure("supplierNotReachable", `supplier operator ${operatorAddress} is not served by this relay miner`);
     }

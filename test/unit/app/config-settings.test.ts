@@ -54,3 +54,10 @@ test("an update feed in config.json is an https address without credentials, and
     assert.match(JSON.stringify(parsed.error?.issues), /feedUrl/);
   }
 });
+
+test("the localnet profile: mainnet-like unless config.json says fast; anything else is refused", () => {
+  assert.equal(ConfigSchema.parse({ version: 1 }).localnet.profile, "mainnet-like");
+  assert.equal(ConfigSchema.parse({ version: 1, localnet: { profile: "fast" } }).localnet.profile, "fast");
+  assert.equal(ConfigSchema.safeParse({ version: 1, localnet: { profile: "slow" } }).success, false);
+  assert.equal(ConfigSchema.safeParse({ version: 1, localnet: { profile: "fast", blocks: 3 } }).success, false);
+});

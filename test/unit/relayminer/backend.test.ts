@@ -98,7 +98,11 @@ test("an HTTP backend's status, headers (all values) and body pass through; non-
     assert.deepEqual(http!.header.get("Set-Cookie")?.values, ["a=1", "b=2"]);
     assert.deepEqual(http!.header.get("Content-Type")?.values, ["text/plain"]);
     assert.equal(bodyText, "no /v1/chat/completions");
-    assert.equal([...h.trees.values()][0].minedRelays, 1, "a 4xx relay is still a served relay");
+    // Served and signed, but a 404 (no such route or model here) is the supplier's failure: not mined (docs/protocol.md §6.5).
+    assert.equal([...h.trees.values()][0].minedRelays, 0, "a 404 relay is served, not mined");
+    assert.equal(h.metrics.relaysDroppedTotal.get([TEST_SERVICE_ID, "backend_refused"]), 1);
+    h.ledger.flush();
+    assert.deepEqual(h.ledger.relays().map((r) => [r.httpStatus, r.mined]), [[404, false]]);
   } finally {
     h.close();
     server.close();

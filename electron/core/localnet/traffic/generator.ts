@@ -147,8 +147,11 @@ export class TrafficGenerator {
 
   private async prepareActors(): Promise<void> {
     const { client } = this.options;
-    const appStake = this.options.applicationStakeUpokt ?? 10_000n * POKT;
-    const gatewayStake = this.options.gatewayStakeUpokt ?? 10n * POKT;
+    // At least the chain's minimum stakes (1,000 and 5,000 POKT on a mainnet-like localnet).
+    const [applicationParams, gatewayParams] = await Promise.all([client.pocket.applicationParams(), client.pocket.gatewayParams()]);
+    const atLeastMinimum = (wanted: bigint, minimum: string | undefined) => (BigInt(minimum ?? "0") > wanted ? BigInt(minimum!) : wanted);
+    const appStake = this.options.applicationStakeUpokt ?? atLeastMinimum(10_000n * POKT, applicationParams.minStake?.amount);
+    const gatewayStake = this.options.gatewayStakeUpokt ?? atLeastMinimum(10n * POKT, gatewayParams.minStake?.amount);
     const gas = 10n * POKT;
     const appWallet = await DirectSecp256k1Wallet.fromKey(this.options.keys.application, "pokt");
     const gatewayWallet = await DirectSecp256k1Wallet.fromKey(this.options.keys.gateway, "pokt");

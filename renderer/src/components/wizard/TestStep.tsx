@@ -8,11 +8,14 @@ import { Stat } from "../../kit/Stat.js";
 import { useEngine } from "../../stores/engine-store.js";
 import { useModels } from "../../stores/models-store.js";
 import { BenchmarkButton } from "../models/BenchmarkButton.js";
+import { EconomicsCard } from "../staking/EconomicsCard.js";
+import { useServiceChoice } from "./useServiceChoice.js";
 import { TryModelCard } from "../TryModelCard.js";
 import { WizardNav } from "./WizardNav.js";
 
 /** A timed benchmark of the loaded model (the planner then uses the measured speed), and a prompt to try it. */
 export function TestStep() {
+  const { serviceId } = useServiceChoice();
   const inference = useEngine((s) => s.inference);
   const installed = useModels((s) => s.installed) ?? [];
   const benchmarks = useModels((s) => s.benchmarks);
@@ -51,6 +54,7 @@ export function TestStep() {
           </div>
         </Card>
       )}
+      {result && <EconomicsCard serviceId={serviceId} title="What this speed would earn" />}
       <TryModelCard />
       <WizardNav step="test" canNext={!!result} waiting="Run the benchmark first." />
     </div>
