@@ -196,8 +196,9 @@ test("a batch still waiting 100 ms after the previous one goes out without waiti
   }
 });
 
-test("4xx streams are relayed and mined; a 5xx stream gets the JSON tail and is not mined; an empty stream is not mined", async () => {
-  let status = 429;
+test("a client-error (4xx) stream is relayed and mined; a 5xx stream gets the JSON tail and is not mined; an empty stream is not mined", async () => {
+  // 400 is the client's own mistake, served and mined (429 would be the supplier's own limit, never mined: mining-policy).
+  let status = 400;
   let body = "data: slow down\n\n";
   const h = harness(backend((res) => res.writeHead(status, { "Content-Type": "application/x-ndjson" }).end(body)));
   try {
@@ -208,8 +209,8 @@ test("4xx streams are relayed and mined; a 5xx stream gets the JSON tail and is 
       return { reply, header: sessionHeaderOf(request) };
     };
     const four = await read();
-    assert.equal(four.reply.statusCode, 429);
-    assert.equal(readStreamedReply(four.reply.body, { header: four.header, supplierPublicKey: h.operator.publicKey, mediaType: "application/x-ndjson" }).statusCode, 429);
+    assert.equal(four.reply.statusCode, 400);
+    assert.equal(readStreamedReply(four.reply.body, { header: four.header, supplierPublicKey: h.operator.publicKey, mediaType: "application/x-ndjson" }).statusCode, 400);
 
     status = 503;
     body = '{"error":"overloaded"}\n';
@@ -234,7 +235,7 @@ test("4xx streams are relayed and mined; a 5xx stream gets the JSON tail and is 
     assert.deepEqual(
       h.ledger.relays().map((r) => [r.status, r.httpStatus, r.mined]),
       [
-        ["ok", 429, true],
+        ["ok", 400, true],
         ["backend_error", 503, false],
         ["ok", 200, false],
       ],
