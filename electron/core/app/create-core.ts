@@ -384,7 +384,12 @@ export function createCore(options: CoreOptions): Core {
     ),
     ...createWalletHandlers(wallet),
     // Nothing is mapped on localnet: reachability follows the network, and the relay miner's port.
-    ...followedBy(createChainHandlers(chain), ["chain.setNetwork"], () => reach.networkChanged()),
+    // After a network switch the relay miner reconnects (its chain client pointed at the old network), and
+    // reachability follows: nothing is mapped on localnet.
+    ...followedBy(createChainHandlers(chain), ["chain.setNetwork"], async () => {
+      await relayMiner.networkChanged();
+      await reach.networkChanged();
+    }),
     ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models, modelPaths),
     ...createAvailabilityHandlers(availability),

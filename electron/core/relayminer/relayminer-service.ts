@@ -165,6 +165,24 @@ export class RelayMinerService implements Service {
     });
   }
 
+  /**
+   * The chain service moved to another network (or a fresh localnet): a running miner's sessions, parameters and
+   * blocks came from the old one, so it stops and starts again on the new one, paused again if it was. A network that
+   * cannot be reached leaves the miner in `error` saying so, instead of serving nothing while reporting `running`.
+   */
+  async networkChanged(): Promise<void> {
+    if (!this.running) return;
+    const paused = this.pause !== "none";
+    await this.stopMining();
+    try {
+      await this.startMining();
+    } catch (error) {
+      this.options.logger.warn("relay miner could not reconnect after the network changed", { error: (error as Error).message });
+      return;
+    }
+    if (paused) await this.serving.pause({ drain: false });
+  }
+
   /** Resolves once the claim/proof work triggered by the blocks seen so far is done (tests, shutdown). */
   async idle(): Promise<void> {
     await this.running?.scheduler.idle();
