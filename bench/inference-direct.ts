@@ -54,6 +54,8 @@ async function main(): Promise<void> {
       await completion.generateCompletion(message.prompt, {
         maxTokens: message.maxTokens,
         temperature: 0,
+        // As the engine generates (llama/llama-engine.ts): stop at the context's edge rather than shift it.
+        disableContextShift: true,
         onToken: (chunk) => void (tokens += chunk.length),
         onTextChunk: (text) => void (received += text.length),
       });
