@@ -12,7 +12,7 @@ import type {
 import { ApiError } from "../../../../shared/api/index.js";
 import { ContextOverflowError, NoModelLoadedError } from "../errors.js";
 import { defaultThreads } from "../defaults.js";
-import { reserveContext } from "../reservation.js";
+import { MIN_CONTEXT_TOKENS, reserveContext } from "../reservation.js";
 import type { ComputeProbeResult, EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
 import { computeFactsOf, createLlama, nodeLlamaCpp, type EngineLog } from "./binding.js";
 import { kvBytesPerToken } from "./model-shape.js";
@@ -99,7 +99,11 @@ export class LlamaEngine {
       });
       const context = await model.createContext({
         sequences: reservation.sequences,
-        contextSize: reservation.contextSize,
+        // A reservation by need may still meet less free memory than the plan assumed (another program's VRAM):
+        // node-llama-cpp then shrinks it towards the floor instead of failing the load. A caller's figure is exact.
+        contextSize: options.contextSize !== undefined
+          ? reservation.contextSize
+          : { min: Math.min(reservation.contextSize, MIN_CONTEXT_TOKENS), max: reservation.contextSize },
         threads,
       });
       const sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
