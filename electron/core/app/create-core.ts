@@ -14,6 +14,7 @@ import {
   planWorkerDevices,
   probeComputeInWorker,
   WorkerSupervisor,
+  type LoadTuning,
   type WorkerLauncher,
 } from "../inference/index.js";
 import { AvailabilityController } from "../serving/availability-controller.js";
@@ -38,6 +39,7 @@ import { RelayMinerService } from "../relayminer/relayminer-service.js";
 import { ModelService } from "../models/model-service.js";
 import { ApiRouter, type ApiHandlers } from "../runtime/api-router.js";
 import { ConfigStore, type Config } from "./config.js";
+import { InferenceUsageStore } from "./inference-usage.js";
 import { EventBus } from "../runtime/events.js";
 import { AlertCenter } from "../runtime/alerts.js";
 import { alertForMinerSession } from "../relayminer/session-alerts.js";
@@ -203,16 +205,29 @@ export function createCore(options: CoreOptions): Core {
     sampleIntervalMs: options.telemetryIntervalMs,
   });
   const inferenceLogger = logs.logger("inference");
-  const inference = new InferencePool({
+  const inferenceUsage = new InferenceUsageStore(layout.inferenceUsage, inferenceLogger);
+  const inference: InferencePool = new InferencePool({
     logger: inferenceLogger,
     openAi: { ...settings.openAi, apiKey: settings.openAiApiKey },
     stallMs: settings.rig.watchdogSeconds * 1000,
     plan: () => planWorkers(settings.rig.workers, hardware, inferenceLogger),
+    observed: inferenceUsage.get(),
     createWorker: (device, slot) =>
       new WorkerSupervisor({
         logger: slot === 0 ? inferenceLogger : inferenceLogger.child(`worker${slot}`),
         launcher: new PinnedWorkerLauncher(baseLauncher, deviceEnvironment(device)),
-        defaults: { contextSize: settings.inference.contextSize, parallelSequences: settings.inference.parallelSequences },
+        defaults: {
+          ...(settings.inference.contextSize !== null ? { contextSize: settings.inference.contextSize } : {}),
+          ...(settings.inference.parallelSequences !== null ? { parallelSequences: settings.inference.parallelSequences } : {}),
+        },
+        // Measured threads and the plan's memory for this model, and the request sizes the service has seen.
+        tune: async (modelPath): Promise<LoadTuning> => ({
+          ...inference.requestNeeds(),
+          ...(await models.loadTuning(modelPath, planDeviceId(device)).catch((error) => {
+            inferenceLogger.warn("no tuning for this model; using defaults", { modelPath, error });
+            return {};
+          })),
+        }),
       }),
   });
   inference.onStatus((status) => events.emit("inference.status", status));
@@ -316,7 +331,7 @@ export function createCore(options: CoreOptions): Core {
   const startSteps: Array<{ id: string; label: string; services: Service[] }> = [
     { id: "wallet", label: "Opening the wallet and the ledger", services: [closeLedger, wallet] },
     { id: "hardware", label: "Probing the GPUs", services: [hardware] },
-    { id: "workers", label: "Starting the inference workers", services: [inference] },
+    { id: "workers", label: "Starting the inference workers", services: [inference, inferenceUsage.saver(() => inference.observedRequests())] },
     { id: "models", label: "Reading the installed models", services: [models, availability] },
     { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
     // After the chain: an auto-started miner connects to the network the chain service reached.
@@ -479,6 +494,12 @@ function followedBy<H extends Record<string, (...args: any[]) => unknown>>(handl
 }
 
 /** The rig's workers, from the compute backend and the devices it sees (probed once, shared with hardware.info). */
+/** The fit plan's name for the device a worker is pinned to ("cpu", "gpu0", …). */
+function planDeviceId(device: WorkerDevice): string {
+  if (device.backend === "cpu") return "cpu";
+  return `gpu${device.index ?? 0}`;
+}
+
 async function planWorkers(workers: AppSettings["rig"]["workers"], hardware: HardwareService, logger: Logger): Promise<WorkerDevice[]> {
   try {
     const { compute } = await hardware.getInfo();

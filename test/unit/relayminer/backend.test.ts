@@ -148,7 +148,7 @@ class FakeEngine implements OpenAiBackend {
   signals: AbortSignal[] = [];
   constructor(private readonly gate?: Promise<void>) {}
   status(): InferenceStatus {
-    const model = { path: "/m.gguf", name: "tiny", sizeBytes: 1, contextSize: 256, parallelSequences: 1, gpuLayers: 0, threads: 1 };
+    const model = { path: "/m.gguf", name: "tiny", sizeBytes: 1, contextSize: 256, parallelSequences: 1, gpuLayers: 0, threads: 1, kvCacheBytes: 1024 };
     return { state: "ready", model, message: null, endpoint: null, activeRequests: 0, queuedRequests: 0, workerRestarts: 0 };
   }
   async chat(_request: unknown, onToken?: (delta: string) => void, options?: { signal?: AbortSignal }): Promise<ChatResult> {

@@ -51,6 +51,12 @@ export function TestStep() {
             <Stat label="Generation speed" value={result ? result.generationTokensPerSecond.toFixed(1) : "—"} unit="tokens/s" hint="How fast it writes" />
             <Stat label="Prompt processing" value={result ? result.promptTokensPerSecond.toFixed(0) : "—"} unit="tokens/s" />
             <Stat label="Requests timed" value={result ? String(result.requests) : "—"} unit="requests" hint={result ? `over ${formatDuration(result.durationMs)}` : undefined} />
+            <Stat
+              label="CPU threads"
+              value={result?.threads ? String(result.threads) : "—"}
+              unit="threads"
+              hint={result?.threadTrials.length ? `fastest of ${result.threadTrials.map((t) => `${t.threads}: ${t.generationTokensPerSecond.toFixed(0)}`).join(", ")} tokens/s` : "Tried and kept for this model"}
+            />
           </div>
         </Card>
       )}
