@@ -4,7 +4,7 @@
 // These bounded caches keep decoded points and Hp(P), and give a point a table once it is seen again.
 import { bytesToHex } from "@noble/curves/utils.js";
 import { LRUCache } from "lru-cache";
-import { type CurvePoint, decodePoint, encodePoint, hashToPoint } from "./point.js";
+import { type CurvePoint, decodePoint, hashToPoint } from "./point.js";
 
 /** A table is built on the second use: one-off keys (spam, fresh test keys) never pay for one. */
 const PRECOMPUTE_ON_USE = 2;
@@ -42,7 +42,8 @@ abstract class CachedPoints {
 
 /** A ring public key, decoded, with its hash-to-point. */
 export class CachedRingMember extends CachedPoints {
-  private hashPointEncoded: Uint8Array | null = null;
+  private pointEncodedUncompressed: Uint8Array | null = null;
+  private hashPointEncodedUncompressed: Uint8Array | null = null;
 
   constructor(
     readonly point: CurvePoint,
@@ -51,15 +52,27 @@ export class CachedRingMember extends CachedPoints {
     super([point, hashPoint]);
   }
 
-  /** Hp(P) compressed, for the native path (encoded once). */
-  get hashPointBytes(): Uint8Array {
-    return (this.hashPointEncoded ??= encodePoint(this.hashPoint));
+  /** P uncompressed, for the native path: libsecp256k1 parses it without a square root (encoded once). */
+  get pointUncompressed(): Uint8Array {
+    return (this.pointEncodedUncompressed ??= this.point.toBytes(false));
+  }
+
+  /** Hp(P) uncompressed, for the native path (encoded once). */
+  get hashPointUncompressed(): Uint8Array {
+    return (this.hashPointEncodedUncompressed ??= this.hashPoint.toBytes(false));
   }
 }
 
 export class CachedKeyImage extends CachedPoints {
+  private encodedUncompressed: Uint8Array | null = null;
+
   constructor(readonly point: CurvePoint) {
     super([point]);
+  }
+
+  /** The key image uncompressed, for the native path (encoded once). */
+  get uncompressed(): Uint8Array {
+    return (this.encodedUncompressed ??= this.point.toBytes(false));
   }
 }
 
