@@ -12,8 +12,12 @@ import { createRequire } from "node:module";
 export interface NativeSecp256k1 {
   /** t·P. @throws for t = 0 or t ≥ n, or a point not on the curve */
   publicKeyTweakMul(point: Uint8Array, tweak: Uint8Array, compressed: boolean): Uint8Array;
-  /** P + t·G in one multiplication. @throws for t ≥ n, or when the sum is the identity */
-  publicKeyTweakAdd(point: Uint8Array, tweak: Uint8Array, compressed: boolean): Uint8Array;
+  /**
+   * The public key an ECDSA signature (r‖s, 64 bytes) over the 32-byte digest recovers: r⁻¹·(s·R − e·G), where R is
+   * the point with x = r and y's parity `recid`. One variable-time multi-scalar multiplication, which makes it the
+   * cheapest way this binding offers to compute α·A + β·G. @throws for r or s zero or ≥ n, or an identity result
+   */
+  ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed: boolean): Uint8Array;
   /** The sum of the points. @throws when it is the identity (which has no compressed form) */
   publicKeyCombine(points: Uint8Array[], compressed: boolean): Uint8Array;
   /** ECDSA with RFC 6979 nonces, s normalised low; `message` is the 32-byte digest that is signed. */

@@ -42,7 +42,9 @@ abstract class CachedPoints {
 
 /** A ring public key, decoded, with its hash-to-point. */
 export class CachedRingMember extends CachedPoints {
-  private pointEncodedUncompressed: Uint8Array | null = null;
+  /** P's x coordinate and y parity: P as the R of an ECDSA recovery (see runNativeChallengeChain). */
+  readonly x: bigint;
+  readonly yIsOdd: boolean;
   private hashPointEncodedUncompressed: Uint8Array | null = null;
 
   constructor(
@@ -50,11 +52,9 @@ export class CachedRingMember extends CachedPoints {
     readonly hashPoint: CurvePoint,
   ) {
     super([point, hashPoint]);
-  }
-
-  /** P uncompressed, for the native path: libsecp256k1 parses it without a square root (encoded once). */
-  get pointUncompressed(): Uint8Array {
-    return (this.pointEncodedUncompressed ??= this.point.toBytes(false));
+    const { x, y } = point.toAffine();
+    this.x = x;
+    this.yIsOdd = (y & 1n) === 1n;
   }
 
   /** Hp(P) uncompressed, for the native path (encoded once). */
