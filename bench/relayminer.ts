@@ -22,7 +22,7 @@ const REQUESTS: Record<number, number> = { 1: 1500, 8: 1200, 64: 2400 };
 const WARM_UP = 1000;
 const ROUNDS = 3;
 const SIGNED_POOL = 128;
-const MODEL_ROUNDS = 5;
+const MODEL_ROUNDS = 7;
 const MODEL_SEQUENCES = 4;
 /**
  * Completion lengths compared. The 260K-parameter test model writes ~600 tokens/s per sequence, so a 64-token
@@ -192,7 +192,7 @@ async function benchModelTokens(server: Server, maxTokens: number): Promise<Benc
   {
     const model = server.ready.model!;
     const body = (i: number) => JSON.stringify({ model, prompt: "Once upon a time", max_tokens: maxTokens, temperature: 0, user: `bench-${i}` });
-    const relays = Array.from({ length: MODEL_SEQUENCES * 4 }, (_, i) =>
+    const relays = Array.from({ length: MODEL_SEQUENCES * 8 }, (_, i) =>
       signedRelayRequest({ header: server.header, operatorAddress: BENCH_OPERATOR.address, signer: BENCH_APP, url: "http://supplier.example/v1/completions", body: body(i) }).bytes,
     );
     const agent = new Agent({ keepAlive: true, maxSockets: MODEL_SEQUENCES });
@@ -203,7 +203,7 @@ async function benchModelTokens(server: Server, maxTokens: number): Promise<Benc
     const relayed = (i: number) => post(agent, server.ready.minerUrl, relays[i % relays.length], "application/json").then((b) => void (tokens += tokensOf(relayedBody(b))));
     const rate = async (call: (i: number) => Promise<void>) => {
       tokens = 0;
-      const { wallMs } = await load(MODEL_SEQUENCES * 4, MODEL_SEQUENCES, call);
+      const { wallMs } = await load(relays.length, MODEL_SEQUENCES, call);
       return (tokens * 1000) / wallMs;
     };
     await rate(direct);
