@@ -156,3 +156,61 @@ export async function fetchOutbound(text: string, init: { headers?: Record<strin
   const body = status === 204 || status === 304 ? null : (Readable.toWeb(reply) as ReadableStream<Uint8Array>);
   return new Response(body, { status: status >= 200 && status <= 599 ? status : 502, headers });
 }
+
+/**
+ * Addresses no URL of a node or endpoint the user runs may name: unlike a catalog, such a URL may well be on this
+ * machine or the LAN (a full node at home, the embedded localnet, a tunnel's local end), but never link-local (a
+ * cloud's metadata service answers at 169.254.169.254 and fd00:ec2::254), unspecified or multicast.
+ */
+const NEVER_A_NODE = new BlockList();
+for (const [network, prefix] of [
+  ["0.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const) {
+  NEVER_A_NODE.addSubnet(network, prefix, "ipv4");
+}
+for (const [network, prefix] of [
+  ["::", 128],
+  ["fe80::", 10],
+  ["fd00:ec2::254", 128],
+  ["ff00::", 8],
+] as const) {
+  NEVER_A_NODE.addSubnet(network, prefix, "ipv6");
+}
+
+function isNodeAddress(address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && !NEVER_A_NODE.check(address, family === 4 ? "ipv4" : "ipv6");
+}
+
+function nodeRefusal(what: string, host: string, address: string): string {
+  const shown = host === address ? address : `${host} (${address})`;
+  return `${what} points at ${shown}, a link-local, unspecified or multicast address (such as a cloud's metadata service), which no node or endpoint has; give the address of the machine that runs it`;
+}
+
+/**
+ * A URL of a node or endpoint the user runs (a custom network's RPC, a shared localnet, the endpoint staked with, a
+ * tunnel): http:// or https://, no credentials, and, literal or resolved, not an address of NEVER_A_NODE.
+ * @throws OutboundUrlError
+ */
+export async function checkNodeUrl(text: string, what: string): Promise<URL> {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new OutboundUrlError(`${what} is not a valid URL (got ${text})`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new OutboundUrlError(`${what} must start with http:// or https:// (got ${text})`);
+  if (url.username || url.password) throw new OutboundUrlError(`${what} must not carry a user name or password`);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host) !== 0) {
+    if (!isNodeAddress(host)) throw new OutboundUrlError(nodeRefusal(what, url.hostname, host));
+    return url;
+  }
+  const addresses = await new Promise<LookupAddress[]>((resolve) => dnsLookup(host, { all: true }, (error, found) => resolve(error ? [] : found)));
+  const refused = addresses.find((entry) => !isNodeAddress(entry.address));
+  if (refused) throw new OutboundUrlError(nodeRefusal(what, host, refused.address));
+  return url;
+}

@@ -1,4 +1,5 @@
 import type { EncodeObject, OfflineDirectSigner } from "@cosmjs/proto-signing";
+import { OutboundUrlError, checkNodeUrl } from "../runtime/outbound-url.js";
 import { ApiError, type MinerMetrics, type MinerStatus } from "../../../shared/api/index.js";
 import type { EndpointCheck, EndpointSettings, ServiceInfo, StakeRequest, StakingParams, SupplierState, TxEstimate, TxProgress, TxResult } from "../../../shared/api/staking.js";
 import type { Logger } from "../runtime/logger.js";
@@ -184,8 +185,11 @@ export class StakingService {
     return { publicUrl: this.endpoints.get(), listenUrl, suggestedUrl };
   }
 
-  setEndpoint(publicUrl: string): EndpointSettings {
-    this.endpoints.set(new URL(publicUrl).toString().replace(/\/$/, ""));
+  async setEndpoint(publicUrl: string): Promise<EndpointSettings> {
+    const url = await checkNodeUrl(publicUrl, "The public endpoint").catch((error: unknown) => {
+      throw error instanceof OutboundUrlError ? new ApiError("invalid_params", error.message, { field: "publicUrl" }) : error;
+    });
+    this.endpoints.set(url.toString().replace(/\/$/, ""));
     return this.endpoint();
   }
 
