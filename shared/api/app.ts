@@ -42,6 +42,16 @@ const ListenAddress = z.object({
   port: z.number().int().min(0, "0 picks a free port").max(65535),
 });
 
+/**
+ * A listen address as a change asks for it: an address of this machine to bind (an IP literal, or `localhost`).
+ * Saved settings keep the looser ListenAddress, so a config written by hand with a host name still loads.
+ */
+const NewListenAddress = ListenAddress.extend({
+  host: z.union([z.literal("localhost"), z.ipv4(), z.ipv6()], {
+    error: "give an IP address of this machine to listen on (127.0.0.1 for this machine only, 0.0.0.0 or a LAN address for the network), or localhost",
+  }),
+});
+
 /** Where the engine's servers listen, as saved in config.json. */
 export const PortSettings = z.object({
   /** The headless dashboard and its WebSocket API. */
@@ -98,7 +108,13 @@ export const appMethods = {
   ),
   "app.ports": method(z.object({}).strict(), PortsView, "Where the dashboard, OpenAI endpoint, relay miner and metrics listen"),
   "app.setPorts": method(
-    PortSettings.partial()
+    PortSettings.extend({
+      dashboard: NewListenAddress,
+      openAi: NewListenAddress,
+      relay: NewListenAddress,
+      metrics: NewListenAddress.extend({ enabled: z.boolean() }),
+    })
+      .partial()
       .extend({
         /** Asked when the change opens a listener beyond loopback (while a wallet exists). */
         passphrase: Passphrase.optional(),

@@ -125,4 +125,11 @@ describe("sensitive calls on an unlocked wallet", () => {
     await call("app.setPorts", { openAi: { host: "0.0.0.0", port: 9641 }, passphrase: PASSPHRASE });
     assert.equal(config.get().openAi.host, "0.0.0.0");
   });
+
+  test("a host that only looks like loopback (127.0.0.999) or is not an address of this machine is refused, not saved", async () => {
+    for (const host of ["127.0.0.999", "127.1", "pc.example.org", "0x7f.0.0.1"]) {
+      assert.equal(await refusal("app.setPorts", { relay: { host, port: 8642 } }), "invalid_params", host);
+    }
+    assert.equal(config.get().relayMiner.listen.host, "127.0.0.1", "nothing was saved");
+  });
 });
