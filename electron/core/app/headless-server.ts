@@ -10,7 +10,7 @@ import type { ApiRouter } from "../runtime/api-router.js";
 import type { EventBus } from "../runtime/events.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
-import { boundServer, guardedListener, originHost, requestUrl, serverOptions } from "../runtime/http-guard.js";
+import { boundServer, guardedListener, isOwnOrigin, requestUrl, serverOptions } from "../runtime/http-guard.js";
 import { SECURITY_HEADERS, serveStatic } from "./static-files.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 
@@ -136,7 +136,7 @@ export class HeadlessServer implements Service {
     if (url.pathname !== WS_PATH) return "404 Not Found";
     // Browsers let any web page open a WebSocket to localhost; only our own page may talk to the engine.
     const origin = request.headers.origin;
-    if (origin !== undefined && originHost(origin) !== request.headers.host) return "403 Forbidden";
+    if (origin !== undefined && !isOwnOrigin(origin, request.headers.host, this.tls !== null)) return "403 Forbidden";
     return null;
   }
 }

@@ -23,13 +23,16 @@ export function decodeComponent(text: string): string | null {
   }
 }
 
-/** The host (name and port) of an Origin header, or null for "null", garbage or a non-HTTP origin. */
-export function originHost(origin: string): string | null {
+/**
+ * Whether an Origin header names the listener's own origin: its scheme (a page served over http:// is another
+ * origin than the https:// one) and the Host the request was sent to. "null", garbage and other schemes are not.
+ */
+export function isOwnOrigin(origin: string, host: string | undefined, secure: boolean): boolean {
   try {
     const url = new URL(origin);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.host : null;
+    return url.protocol === (secure ? "https:" : "http:") && url.host === host;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -39,10 +42,10 @@ export function originHost(origin: string): string | null {
  * the listener's own (any page may send requests to loopback). Null when neither; requests without an Origin (scripts,
  * other programs) pass the second check.
  */
-export function hostOriginRefusal(headers: IncomingHttpHeaders, hostNames: HostNames, port: number): 421 | 403 | null {
+export function hostOriginRefusal(headers: IncomingHttpHeaders, hostNames: HostNames, port: number, secure = false): 421 | 403 | null {
   if (!hostNames.answersTo(headers.host, port)) return 421;
   const origin = headers.origin;
-  if (origin !== undefined && originHost(origin) !== headers.host) return 403;
+  if (origin !== undefined && !isOwnOrigin(origin, headers.host, secure)) return 403;
   return null;
 }
 

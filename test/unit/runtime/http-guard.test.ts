@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { boundServer, decodeComponent, guardedListener, originHost, requestUrl, serverOptions } from "../../../electron/core/runtime/http-guard.js";
+import { boundServer, decodeComponent, guardedListener, isOwnOrigin, requestUrl, serverOptions } from "../../../electron/core/runtime/http-guard.js";
 import { installLastResortHandlers } from "../../../electron/core/runtime/last-resort.js";
 import { LogSink } from "../../../electron/core/runtime/logger.js";
 import { sendRaw } from "../../fixtures/security/malformed-input.js";
@@ -15,10 +15,18 @@ test("parsers answer null for what URL and decodeURIComponent would throw on", (
   assert.equal(requestUrl({ url: "/v1/models?x=1" })!.pathname, "/v1/models");
   assert.equal(decodeComponent("%E0%A4%A"), null);
   assert.equal(decodeComponent("caf%C3%A9"), "café");
-  assert.equal(originHost("http://["), null);
-  assert.equal(originHost("null"), null);
-  assert.equal(originHost("file:///etc"), null);
-  assert.equal(originHost("http://127.0.0.1:8640"), "127.0.0.1:8640");
+  assert.equal(isOwnOrigin("http://[", "127.0.0.1:8640", false), false);
+  assert.equal(isOwnOrigin("null", "127.0.0.1:8640", false), false);
+  assert.equal(isOwnOrigin("file:///etc", "127.0.0.1:8640", false), false);
+  assert.equal(isOwnOrigin("http://127.0.0.1:8640", "127.0.0.1:8640", false), true);
+});
+
+test("an Origin is the listener's own only with its scheme and its Host", () => {
+  assert.equal(isOwnOrigin("https://127.0.0.1:8640", "127.0.0.1:8640", false), false, "an https page is another origin than an http listener");
+  assert.equal(isOwnOrigin("http://192.168.1.5:8640", "192.168.1.5:8640", true), false, "an http page is another origin than the https dashboard");
+  assert.equal(isOwnOrigin("https://192.168.1.5:8640", "192.168.1.5:8640", true), true);
+  assert.equal(isOwnOrigin("http://127.0.0.1:8641", "127.0.0.1:8640", false), false, "another port");
+  assert.equal(isOwnOrigin("http://127.0.0.1:8640", undefined, false), false, "no Host");
 });
 
 test("a handler that throws or rejects costs one 500 reply, logged; the server keeps serving", async () => {
