@@ -73,6 +73,8 @@ export const FleetStatus = z.object({
   defaultModel: z.string().nullable(),
   /** Inference node: the front node it serves. */
   front: FleetFrontView.nullable(),
+  /** PocketForge machines seen on the LAN (DNS-SD), offered for pairing; empty without discovery. */
+  discovered: z.array(z.object({ name: z.string(), url: z.string() })),
   problem: z.string().nullable(),
 });
 export type FleetStatus = z.infer<typeof FleetStatus>;

@@ -14,6 +14,7 @@ import { FleetRouter, type RequestOrigin, type RouterNode } from "./fleet-router
 import { FleetSettingsStore, type FleetSettings } from "./fleet-settings.js";
 import { acceptProof, joinProof, newNonce, newPairingCode, normalizePairingCode, NonceWindow, sameHex, sessionSecret, verifyRequest } from "./pairing.js";
 import { LocalTransport, OpenAiTransport, PocketForgeTransport, replayRequest, forwardableHeaders, type RequestHandler } from "./transports.js";
+import type { DiscoveredMachine, FleetDiscovery } from "./discovery.js";
 import { JoinAnswerSchema, JoinRequestSchema, type NodeReport } from "./wire.js";
 
 export interface FleetTls {
@@ -46,6 +47,8 @@ export interface FleetServiceOptions {
   confirmOpening(passphrase: string | undefined): Promise<void>;
   pollIntervalMs?: number;
   firstByteTimeoutMs?: number;
+  /** LAN discovery (the DNS-SD browser of model sharing); manual addresses work without it. */
+  discovery?: FleetDiscovery;
   /** Sees every request an inference node accepts. */
   onReceived?: (request: ReceivedRequest) => void;
 }
@@ -80,13 +83,28 @@ export class FleetService implements Service {
     return this.store.get().role;
   }
 
+  private readonly discovered = new Map<string, DiscoveredMachine>();
+  private stopDiscovery: (() => void) | null = null;
+
   async start(): Promise<void> {
     this.started = true;
+    this.stopDiscovery = this.options.discovery?.browse(
+      (machine) => {
+        this.discovered.set(machine.name, machine);
+        this.changed();
+      },
+      (name) => {
+        this.discovered.delete(name);
+        this.changed();
+      },
+    ) ?? null;
     await this.apply();
   }
 
   async dispose(): Promise<void> {
     this.started = false;
+    this.stopDiscovery?.();
+    this.stopDiscovery = null;
     await this.stopListening();
     this.router.close();
   }
@@ -147,6 +165,7 @@ export class FleetService implements Service {
       front: settings.front
         ? { name: settings.front.name, url: settings.front.url, fingerprint: settings.front.fingerprint, pairedAt: settings.front.pairedAt, ...this.frontSeen }
         : null,
+      discovered: [...this.discovered.values()],
       problem: this.problem,
     };
   }
