@@ -14,6 +14,7 @@ import {
   planWorkerDevices,
   probeComputeInWorker,
   WorkerSupervisor,
+  type LoadTuning,
   type WorkerLauncher,
 } from "../inference/index.js";
 import { AvailabilityController } from "../serving/availability-controller.js";
@@ -29,6 +30,7 @@ import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
 import { createLocalnetHandlers } from "../localnet/api-handlers.js";
 import { LocalnetService } from "../localnet/localnet-service.js";
+import { defaultLocalnetGenesis } from "../localnet/config.js";
 import { createEarningsHandlers } from "../ledger/api-handlers.js";
 import { Ledger } from "../ledger/ledger.js";
 import { createRelayMinerHandlers } from "../relayminer/api-handlers.js";
@@ -37,6 +39,7 @@ import { RelayMinerService } from "../relayminer/relayminer-service.js";
 import { ModelService } from "../models/model-service.js";
 import { ApiRouter, type ApiHandlers } from "../runtime/api-router.js";
 import { ConfigStore, type Config } from "./config.js";
+import { InferenceUsageStore } from "./inference-usage.js";
 import { EventBus } from "../runtime/events.js";
 import { AlertCenter } from "../runtime/alerts.js";
 import { alertForMinerSession } from "../relayminer/session-alerts.js";
@@ -119,7 +122,7 @@ export interface Core {
   /** The fleet: front node (routes relays and local requests over nodes), inference node, or off. */
   readonly fleet: FleetService;
   /** What the relay miner's in-process backend calls for a relay: the fleet's router on a front node, this engine otherwise. */
-  relayHandler(): (req: IncomingMessage, res: ServerResponse) => void;
+  relayHandler(options?: { byom?: boolean }): (req: IncomingMessage, res: ServerResponse) => void;
   /** The availability, desktop, update and rig settings as saved now (changes arrive as settings.changed). */
   appSettings(): AppSettings;
   /** The updater's state for the API: "unmanaged" (headless) until the desktop shell attaches its updater. */
@@ -164,7 +167,7 @@ export function createCore(options: CoreOptions): Core {
     },
     signer: () => wallet.relayResponseSigner(),
     // On a front node the fleet's router answers relays (it may still choose this engine); otherwise this engine does.
-    inferenceHandler: () => relayHandler(),
+    inferenceHandler: ({ byom }) => relayHandler({ byom }),
     connect: async (metrics) =>
       connectMinerChain({
         // The network the chain service is connected to (the embedded localnet included).
@@ -215,16 +218,29 @@ export function createCore(options: CoreOptions): Core {
     sampleIntervalMs: options.telemetryIntervalMs,
   });
   const inferenceLogger = logs.logger("inference");
-  const inference = new InferencePool({
+  const inferenceUsage = new InferenceUsageStore(layout.inferenceUsage, inferenceLogger);
+  const inference: InferencePool = new InferencePool({
     logger: inferenceLogger,
     openAi: { ...settings.openAi, apiKey: settings.openAiApiKey, route: (req, res, local) => fleet.route(req, res, "local", local) },
     stallMs: settings.rig.watchdogSeconds * 1000,
     plan: () => planWorkers(settings.rig.workers, hardware, inferenceLogger),
+    observed: inferenceUsage.get(),
     createWorker: (device, slot) =>
       new WorkerSupervisor({
         logger: slot === 0 ? inferenceLogger : inferenceLogger.child(`worker${slot}`),
         launcher: new PinnedWorkerLauncher(baseLauncher, deviceEnvironment(device)),
-        defaults: { contextSize: settings.inference.contextSize, parallelSequences: settings.inference.parallelSequences },
+        defaults: {
+          ...(settings.inference.contextSize !== null ? { contextSize: settings.inference.contextSize } : {}),
+          ...(settings.inference.parallelSequences !== null ? { parallelSequences: settings.inference.parallelSequences } : {}),
+        },
+        // Measured threads and the plan's memory for this model, and the request sizes the service has seen.
+        tune: async (modelPath): Promise<LoadTuning> => ({
+          ...inference.requestNeeds(),
+          ...(await models.loadTuning(modelPath, planDeviceId(device)).catch((error) => {
+            inferenceLogger.warn("no tuning for this model; using defaults", { modelPath, error });
+            return {};
+          })),
+        }),
       }),
   });
   inference.onStatus((status) => events.emit("inference.status", status));
@@ -251,9 +267,12 @@ export function createCore(options: CoreOptions): Core {
       tokensPerSecond: inference.metrics().tokensPerSecond,
     };
   };
-  const relayHandler = () => {
-    const local = localOpenAi();
-    return (req: IncomingMessage, res: ServerResponse) => fleet.route(req, res, "relay", local);
+  // A bring-your-own-model service's relays may name any model: this engine answers them with the model it serves, and
+  // on a front node the router sends them to the fleet's default model (or any node's) instead of refusing them.
+  const relayHandler = (options: { byom?: boolean } = {}) => {
+    const byom = options.byom ?? false;
+    const local = byom ? createOpenAiHandler(inference, { logger: inferenceLogger, unknownModel: "default" }) : localOpenAi();
+    return (req: IncomingMessage, res: ServerResponse) => fleet.route(req, res, "relay", local, { byom });
   };
   const fleetName = (options.fleet?.name ?? hostname()).slice(0, 120) || "pocketforge";
   const fleet = new FleetService({
@@ -291,6 +310,7 @@ export function createCore(options: CoreOptions): Core {
   // On the localnet network the chain service starts the embedded chain (data in <dataDir>/localnet).
   const localnet = new LocalnetService({
     dataDir: layout.localnet,
+    genesis: defaultLocalnetGenesis(settings.localnet.profile),
     logger: logs.logger("localnet"),
     client: (): ChainClient | undefined => chain.client,
     onTraffic: (stats) => events.emit("localnet.traffic", stats),
@@ -315,6 +335,10 @@ export function createCore(options: CoreOptions): Core {
       },
       owner: () => wallet.snapshot().owner,
       directSigner: (address) => wallet.directSigner(address),
+      operatorPublicKey: () => {
+        const operator = wallet.listAccounts().find((account) => account.isOperator);
+        return operator ? Buffer.from(operator.publicKeyHex, "hex") : null;
+      },
     },
     miner: relayMiner,
     serveService: (serviceId) =>
@@ -367,7 +391,7 @@ export function createCore(options: CoreOptions): Core {
   const startSteps: Array<{ id: string; label: string; services: Service[] }> = [
     { id: "wallet", label: "Opening the wallet and the ledger", services: [closeLedger, wallet] },
     { id: "hardware", label: "Probing the GPUs", services: [hardware] },
-    { id: "workers", label: "Starting the inference workers", services: [inference] },
+    { id: "workers", label: "Starting the inference workers", services: [inference, inferenceUsage.saver(() => inference.observedRequests())] },
     // After the workers: a front node routes to this engine too; before the miner, whose relays it routes.
     { id: "fleet", label: "Joining the fleet", services: [fleet] },
     { id: "models", label: "Reading the installed models", services: [models, availability] },
@@ -438,7 +462,12 @@ export function createCore(options: CoreOptions): Core {
     ),
     ...createWalletHandlers(wallet),
     // Nothing is mapped on localnet: reachability follows the network, and the relay miner's port.
-    ...followedBy(createChainHandlers(chain), ["chain.setNetwork"], () => reach.networkChanged()),
+    // After a network switch the relay miner reconnects (its chain client pointed at the old network), and
+    // reachability follows: nothing is mapped on localnet.
+    ...followedBy(createChainHandlers(chain), ["chain.setNetwork"], async () => {
+      await relayMiner.networkChanged();
+      await reach.networkChanged();
+    }),
     ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models, modelPaths),
     ...createAvailabilityHandlers(availability),
@@ -530,6 +559,12 @@ function followedBy<H extends Record<string, (...args: any[]) => unknown>>(handl
 }
 
 /** The rig's workers, from the compute backend and the devices it sees (probed once, shared with hardware.info). */
+/** The fit plan's name for the device a worker is pinned to ("cpu", "gpu0", …). */
+function planDeviceId(device: WorkerDevice): string {
+  if (device.backend === "cpu") return "cpu";
+  return `gpu${device.index ?? 0}`;
+}
+
 async function planWorkers(workers: AppSettings["rig"]["workers"], hardware: HardwareService, logger: Logger): Promise<WorkerDevice[]> {
   try {
     const { compute } = await hardware.getInfo();

@@ -152,7 +152,7 @@ export class FleetRouter {
   }
 
   /** Handles one OpenAI request (a relay's or a local client's): answers it from the best node, or with an error. */
-  async handle(req: IncomingMessage, res: ServerResponse, origin: RequestOrigin): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, origin: RequestOrigin, options: { byom?: boolean } = {}): Promise<void> {
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
     const bare = path.split("?")[0]!.replace(/\/+$/, "");
@@ -160,7 +160,7 @@ export class FleetRouter {
       if (method === "GET" && bare === "/v1/models") return this.listModels(res);
       if (method === "GET" && bare === "/health") return this.health(res);
       const body = await readBody(req, this.maxBodyBytes);
-      await this.route(req, res, { method, path, body, origin });
+      await this.route(req, res, { method, path, body, origin, byom: options.byom ?? false });
     } catch (error) {
       const failure = error instanceof RouteError ? error : new RouteError(502, "fleet_error", message(error));
       if (!res.headersSent) sendError(res, failure);
@@ -168,7 +168,11 @@ export class FleetRouter {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, call: { method: string; path: string; body: Buffer; origin: RequestOrigin }): Promise<void> {
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: { method: string; path: string; body: Buffer; origin: RequestOrigin; byom: boolean },
+  ): Promise<void> {
     let json: Record<string, unknown> | null = null;
     try {
       const parsed: unknown = call.body.length ? JSON.parse(call.body.toString("utf8")) : null;
@@ -179,13 +183,20 @@ export class FleetRouter {
     let body = call.body;
     const asked = typeof json?.model === "string" ? json.model : null;
     let model = asked;
+    // A bring-your-own-model relay naming a model no node serves goes to the default model, or, with none set, to
+    // whichever node has room, answered by the model that node serves (as this engine alone would answer it).
+    let anyNode = false;
     if (asked !== null && !this.served().has(asked)) {
       const fallback = this.options.defaultModel();
-      if (fallback === null || !this.served().has(fallback)) {
+      if (fallback !== null && this.served().has(fallback)) {
+        model = fallback;
+        body = Buffer.from(JSON.stringify({ ...json, model: fallback }));
+      } else if (call.byom && this.served().size > 0) {
+        model = null;
+        anyNode = true;
+      } else {
         throw new RouteError(404, "model_not_found", `The model \`${asked}\` is not served by any node of this fleet; served: ${[...this.served()].join(", ") || "none"}`);
       }
-      model = fallback;
-      body = Buffer.from(JSON.stringify({ ...json, model: fallback }));
     }
     const headers = forwardableHeaders(req.headers);
     headers["content-type"] = "application/json";
@@ -202,10 +213,12 @@ export class FleetRouter {
         throw new RouteError(503, "no_node_available", model ? `No node of this fleet can serve \`${model}\` now` : "No node of this fleet can serve now");
       }
       tried.add(state.id);
+      const served = anyNode ? state.report?.models[0] : undefined;
+      const sent = served !== undefined ? Buffer.from(JSON.stringify({ ...json, model: served })) : body;
       const attempt = AbortSignal.any([disconnected.signal, AbortSignal.timeout(this.firstByteTimeoutMs)]);
       let answer: Answer;
       try {
-        answer = await state.node.transport.send({ method: call.method, path: call.path, headers, body }, attempt);
+        answer = await state.node.transport.send({ method: call.method, path: call.path, headers, body: sent }, attempt);
       } catch (error) {
         this.release(state);
         if (disconnected.signal.aborted) return;

@@ -113,12 +113,12 @@ export class FleetService implements Service {
    * The handler the relay miner's in-process backend and the local OpenAI endpoint call: the fleet's router on a
    * front node, this engine's own handler otherwise.
    */
-  route(req: IncomingMessage, res: ServerResponse, origin: RequestOrigin, local: RequestHandler): void {
+  route(req: IncomingMessage, res: ServerResponse, origin: RequestOrigin, local: RequestHandler, options: { byom?: boolean } = {}): void {
     if (this.role !== "front" || !this.started) {
       local(req, res);
       return;
     }
-    void this.router.handle(req, res, origin);
+    void this.router.handle(req, res, origin, options);
   }
 
   /** Asks every node for its state now (the poller does it every few seconds). */

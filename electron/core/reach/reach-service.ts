@@ -1,4 +1,5 @@
 import { ApiError } from "../../../shared/api/define.js";
+import { OutboundUrlError, checkNodeUrl } from "../runtime/outbound-url.js";
 import type { AddressChange, MappingStatus, ReachCheck, ReachCheckStep, ReachMethod, ReachStatus } from "../../../shared/api/reach.js";
 import type { EndpointCheck } from "../../../shared/api/staking.js";
 import type { AlertInput } from "../runtime/alerts.js";
@@ -123,7 +124,10 @@ export class ReachService implements Service {
     let tunnelUrl: string | null = null;
     if (params.method === "tunnel") {
       if (!params.tunnelUrl) throw new ApiError("invalid_params", "Give the tunnel's public URL, such as https://relay.example.org.");
-      tunnelUrl = new URL(params.tunnelUrl).toString().replace(/\/$/, "");
+      const url = await checkNodeUrl(params.tunnelUrl, "The tunnel's public URL").catch((error: unknown) => {
+        throw error instanceof OutboundUrlError ? new ApiError("invalid_params", error.message, { field: "tunnelUrl" }) : error;
+      });
+      tunnelUrl = url.toString().replace(/\/$/, "");
     }
     const before = this.settings.get().method;
     this.settings.update((draft) => {

@@ -39,6 +39,8 @@ export function dataDirLayout(dataDir: string) {
     /** The dashboard's certificate off loopback: the user's own (cert.pem, key.pem) or a generated one. */
     tls: join(dataDir, "tls"),
     ledger: join(dataDir, "ledger", "ledger.sqlite"),
+    /** Request sizes and concurrency the inference engine has seen, to size the KV cache at the next start. */
+    inferenceUsage: join(dataDir, "inference-usage.json"),
     /** The embedded localnet's own folder (its chain database and traffic keys live inside). */
     localnet: join(dataDir, "localnet"),
     /** The encrypted keystore, the OS-keychain-wrapped key of "remember on this device", and a v1 keystore kept while it is upgraded. */

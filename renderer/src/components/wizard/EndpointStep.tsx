@@ -6,12 +6,12 @@ import { useReach } from "../../stores/reach-store.js";
 import { useStaking } from "../../stores/staking-store.js";
 import { ReachabilityCard } from "../settings/ReachabilityCard.js";
 import { EndpointForm } from "../staking/EndpointForm.js";
-import { useServingModel } from "./useServingModel.js";
+import { useServiceChoice } from "./useServiceChoice.js";
 import { WizardNav } from "./WizardNav.js";
 
 export function EndpointStep() {
   const [check, setCheck] = useState<EndpointCheck | null>(null);
-  const { serviceId } = useServingModel();
+  const { serviceId } = useServiceChoice();
   const network = useChain((s) => s.status?.network ?? "localnet");
   const reach = useReach((s) => s.status);
   const publicUrl = useStaking((s) => s.endpoint?.publicUrl ?? null);
