@@ -12,7 +12,7 @@ import type { Service } from "../runtime/service.js";
 import { FleetListener, refuse, type FleetRequest } from "./fleet-listener.js";
 import { FleetRouter, type RequestOrigin, type RouterNode } from "./fleet-router.js";
 import { FleetSettingsStore, type FleetSettings } from "./fleet-settings.js";
-import { acceptProof, joinProof, newNonce, newPairingCode, normalizePairingCode, NonceWindow, sameHex, sessionSecret, verifyRequest } from "./pairing.js";
+import { acceptProof, certificatePem, joinProof, newNonce, newPairingCode, normalizePairingCode, NonceWindow, sameHex, sessionSecret, verifyRequest } from "./pairing.js";
 import { LocalTransport, OpenAiTransport, PocketForgeTransport, replayRequest, forwardableHeaders, type RequestHandler } from "./transports.js";
 import type { DiscoveredMachine, FleetDiscovery } from "./discovery.js";
 import { JoinAnswerSchema, JoinRequestSchema, type NodeReport } from "./wire.js";
@@ -423,8 +423,7 @@ function peerCertificate(url: URL): Promise<{ pem: string; fingerprint256: strin
       const raw = socket.getPeerCertificate(false).raw;
       socket.end();
       if (!raw) return reject(new ApiError("unavailable", "The front node presented no certificate"));
-      const pem = `-----BEGIN CERTIFICATE-----\n${raw.toString("base64").replace(/.{64}/g, "$&\n")}\n-----END CERTIFICATE-----\n`;
-      resolve({ pem, fingerprint256: new X509Certificate(raw).fingerprint256 });
+      resolve({ pem: certificatePem(raw), fingerprint256: new X509Certificate(raw).fingerprint256 });
     });
   });
 }

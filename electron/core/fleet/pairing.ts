@@ -21,6 +21,15 @@ export function normalizePairingCode(typed: string): string | null {
   return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`;
 }
 
+/**
+ * A DER certificate as PEM: base64 in lines of 64 characters. A DER whose base64 fills its last line exactly gets no
+ * empty line before the footer (OpenSSL reads such a PEM as no certificate at all, and a pin made of it trusts nothing).
+ */
+export function certificatePem(der: Uint8Array): string {
+  const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
+}
+
 export function newNonce(): string {
   return randomBytes(16).toString("hex");
 }
