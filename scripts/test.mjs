@@ -55,7 +55,9 @@ function runNodeTests(files, label) {
 if (only !== "e2e") {
   const selected = (dir) =>
     findTests(join(root, "test", dir))
-      .filter((f) => filters.length === 0 || filters.some((needle) => f.includes(needle)))
+      // Matched against the path inside the project: a checkout's own folder name (e.g. one named after a feature)
+      // must not select every test.
+      .filter((f) => filters.length === 0 || filters.some((needle) => relative(root, f).includes(needle)))
       .sort();
   const unit = selected("unit");
   const integration = selected("integration");
