@@ -299,7 +299,9 @@ export class FleetService implements Service {
   private rebuildNodes(): void {
     const settings = this.store.get();
     if (settings.role !== "front") {
+      // The router closes the transports it drops: a front node again later opens new ones.
       this.router.setNodes([]);
+      this.transports.clear();
       return;
     }
     const nodes: RouterNode[] = [];
