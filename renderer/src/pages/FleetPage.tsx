@@ -7,6 +7,7 @@ import { Button } from "../kit/Button.js";
 import { Card } from "../kit/Card.js";
 import { Field } from "../kit/Field.js";
 import { ErrorMessage, Message } from "../kit/Message.js";
+import { errorCode } from "../view-models/errors.js";
 import { PageHeader } from "../kit/PageHeader.js";
 
 /**
@@ -138,7 +139,14 @@ export function FleetPage() {
               <Button busy={join.busy} disabled={!frontUrl || !code} onClick={() => void join.run()}>
                 Join
               </Button>
-              {join.error ? <ErrorMessage error={join.error} /> : null}
+              {join.error ? (
+                <ErrorMessage
+                  error={join.error}
+                  // A refused code is the pairing's "unauthorized", not this dashboard's access token.
+                  next={errorCode(join.error) === "unauthorized" ? "Check the code on the front node's Fleet page, or show a new one there." : undefined}
+                  testId="fleet-join-error"
+                />
+              ) : null}
             </>
           )}
         </Card>
@@ -161,7 +169,8 @@ function NodeRow({ node, onRemove }: { node: FleetNodeView; onRemove?: () => voi
         </Badge>
       </td>
       <td>{node.models.join(", ") || "—"}</td>
-      <td>{node.gpus.join(", ") || "CPU"}</td>
+      {/* An OpenAI-compatible server does not say what it runs on. */}
+      <td>{node.gpus.join(", ") || (node.kind === "openai" ? "not reported" : "CPU")}</td>
       <td>
         {node.active}/{node.capacity}
       </td>
