@@ -60,8 +60,9 @@ test.afterAll(async () => {
 test("a front node pairs an inference node by its code (a wrong code refused) and lists it with a vLLM server added by URL", async ({ page, context, baseURL }) => {
   test.setTimeout(180_000);
   // Both fleet listeners on free ports (8644 by default): the front node's and the inference node's share this machine.
-  front = await EngineApi.connect(baseURL!);
-  await front.call("fleet.configure", { listen: { host: "127.0.0.1", port: 0 } });
+  const frontApi = await EngineApi.connect(baseURL!);
+  front = frontApi;
+  await frontApi.call("fleet.configure", { listen: { host: "127.0.0.1", port: 0 } });
 
   nodeDataDir = freshDataDir("pf-e2e-fleet-node-");
   node = startHeadless(process.execPath, [join(repoRoot, "dist", "headless", "headless.mjs"), ...headlessArgs(nodeDataDir, ["--model", testModelPath(), "--fleet-name", "rig-b"])]);
@@ -80,10 +81,22 @@ test("a front node pairs an inference node by its code (a wrong code refused) an
   await page.getByRole("button", { name: "Front node" }).click();
   const nodes = page.getByTestId("fleet-nodes");
   await expect(nodes).toBeVisible();
+  // The listener's address from the page (loopback here: no passphrase asked); a new free port each time.
+  const listenCard = page.getByTestId("fleet-listen");
+  const before = (await frontApi.call("fleet.status", {})).listenUrl;
+  await listenCard.getByLabel("Listen on address").fill("127.0.0.1");
+  await listenCard.getByLabel("Port").fill("0");
+  await expect(listenCard.getByLabel(/Wallet passphrase/)).toHaveCount(0);
+  await listenCard.getByRole("button", { name: "Listen here" }).click();
+  await expect.poll(async () => (await frontApi.call("fleet.status", {})).listenUrl).not.toBe(before);
+  const listenUrl = (await frontApi.call("fleet.status", {})).listenUrl!;
+  expect(listenUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+  await expect(page.getByText(`Fleet listener: ${listenUrl}`)).toBeVisible();
   await page.getByRole("button", { name: "Show a pairing code" }).click();
   const pairing = page.getByTestId("fleet-pairing");
   await expect(pairing).toContainText(/Address https:\/\/127\.0\.0\.1:\d+ · code [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
   const [, frontAddress, code] = (await pairing.textContent())!.match(/Address (\S+) · code (\S+)/)!;
+  expect(frontAddress).toBe(listenUrl);
 
   // The inference node's own dashboard, in another tab: the same page, in the other role.
   const nodePage = await context.newPage();

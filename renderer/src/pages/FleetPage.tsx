@@ -9,6 +9,7 @@ import { Field } from "../kit/Field.js";
 import { ErrorMessage, Message } from "../kit/Message.js";
 import { errorCode } from "../view-models/errors.js";
 import { PageHeader } from "../kit/PageHeader.js";
+import { PassphraseConfirm } from "../kit/PassphraseConfirm.js";
 
 /**
  * The fleet: on a front node, every node with its models, GPUs, load, tokens/s, requests, errors and relay share (its
@@ -31,6 +32,16 @@ export function FleetPage() {
   const [serverKey, setServerKey] = useState("");
   const addServer = useAction(async () => setStatus(await api.invoke("fleet.addServer", { url: serverUrl, ...(serverKey ? { apiKey: serverKey } : {}) })));
   const remove = useAction(async (id: string) => setStatus(await api.invoke("fleet.removeNode", { id })));
+  const [listenHost, setListenHost] = useState<string | null>(null);
+  const [listenPort, setListenPort] = useState<string | null>(null);
+  const [passphrase, setPassphrase] = useState("");
+  const host = listenHost ?? status?.listen.host ?? "";
+  const port = listenPort ?? String(status?.listen.port ?? "");
+  const listen = useAction(async () => {
+    setStatus(await api.invoke("fleet.configure", { listen: { host, port: Number(port) }, ...(passphrase ? { passphrase } : {}) }));
+    setPassphrase("");
+  });
+  const loopback = /^(127\.|localhost$|::1$|\[::1\]$)/.test(host);
 
   return (
     <div className="page" data-testid="fleet-page">
@@ -50,6 +61,27 @@ export function FleetPage() {
           <p>
             Fleet listener: <code>{status.listenUrl}</code> · certificate <code>{status.fingerprint}</code>
           </p>
+        )}
+        {status && status.role !== "off" && (
+          <div data-testid="fleet-listen">
+            <p>
+              The other machines reach this one at the fleet listener's address: on loopback only this machine can; give it
+              this machine's LAN address (e.g. 192.168.1.10) so they can.
+            </p>
+            <div className="row">
+              <Field label="Listen on address">
+                {(control) => <input {...control} value={host} onChange={(e) => setListenHost(e.target.value)} />}
+              </Field>
+              <Field label="Port">
+                {(control) => <input {...control} inputMode="numeric" value={port} onChange={(e) => setListenPort(e.target.value)} />}
+              </Field>
+            </div>
+            {!loopback && <PassphraseConfirm value={passphrase} onChange={setPassphrase} label="Wallet passphrase (when this machine has a wallet)" />}
+            <Button variant="secondary" busy={listen.busy} disabled={!host || !/^\d+$/.test(port)} onClick={() => void listen.run()}>
+              Listen here
+            </Button>
+            {listen.error ? <ErrorMessage error={listen.error} /> : null}
+          </div>
         )}
         {status?.problem && <Message tone="error">{status.problem}</Message>}
         {configure.error ? <ErrorMessage error={configure.error} /> : null}
