@@ -4,6 +4,7 @@ import { printRows, type BenchRow } from "./types.js";
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   downloads: async () => (await import("./downloads.js")).benchDownloads(),
+  fleet: async () => (await import("./fleet.js")).benchFleet(),
   headless: async () => (await import("./headless.js")).benchHeadless(),
   inference: async () => (await import("./inference.js")).benchInference(),
   ledger: async () => (await import("./ledger.js")).benchLedger(),

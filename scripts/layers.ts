@@ -61,7 +61,8 @@ export const CORE_ROOMS: Readonly<Record<string, readonly string[]>> = {
   relayminer: ["runtime", "pokt", "chain", "ledger", "serving"],
   staking: ["runtime", "pokt", "chain", "wallet", "localnet"],
   reach: ["runtime"],
-  app: ["runtime", "pokt", "ledger", "hardware", "models", "inference", "serving", "chain", "wallet", "localnet", "relayminer", "staking", "reach"],
+  fleet: ["runtime"],
+  app: ["runtime", "pokt", "ledger", "hardware", "models", "inference", "serving", "chain", "wallet", "localnet", "relayminer", "staking", "reach", "fleet"],
 };
 
 /** Files directly in electron/core (entry points) are above every room. */

@@ -55,7 +55,9 @@ function runNodeTests(files, label) {
 if (only !== "e2e") {
   const selected = (dir) =>
     findTests(join(root, "test", dir))
-      .filter((f) => filters.length === 0 || filters.some((needle) => f.includes(needle)))
+      // Matched against the path inside the project: a checkout's own folder name (e.g. one named after a feature)
+      // must not select every test.
+      .filter((f) => filters.length === 0 || filters.some((needle) => relative(root, f).includes(needle)))
       .sort();
   const unit = selected("unit");
   const integration = selected("integration");
@@ -67,12 +69,14 @@ if (only !== "e2e") {
   }
 }
 
-if (only !== "node" && filters.length === 0 && existsSync(join(root, "test", "e2e", "playwright.config.ts"))) {
+// With names, the e2e tier runs when asked for (--only e2e fleet: the spec files whose names contain "fleet").
+if (only !== "node" && (filters.length === 0 || only === "e2e") && existsSync(join(root, "test", "e2e", "playwright.config.ts"))) {
   ranSomething = true;
   const jsonReport = join(artifacts, "e2e-report.json");
   const result = spawnSync(
     "npx",
-    ["playwright", "test", "--config", "test/e2e/playwright.config.ts"],
+    // Playwright matches these against whole paths: keep each name to the file name, not the checkout's folders.
+    ["playwright", "test", "--config", "test/e2e/playwright.config.ts", ...filters.map((name) => `${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[^/]*$`)],
     { cwd: root, stdio: "inherit", env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: jsonReport } },
   );
   if (existsSync(jsonReport)) {

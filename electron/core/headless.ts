@@ -15,13 +15,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "..", "..");
 
 const USAGE = `Usage: node dist/headless/headless.mjs [--port 8640] [--host 127.0.0.1] [--data-dir DIR] [--model FILE.gguf] [--openai-port 8641]
+       [--fleet-name NAME]
        (npm run build:headless builds it; npm run headless -- [options] builds, then starts it)
 
   --port      dashboard and API port (default from config.json, else 8640; 0 picks a free port)
   --host      address to bind; anything other than loopback requires the access token printed at start
   --data-dir  folder for settings, keys, ledger and models (default: ${defaultDataDir()})
   --model     GGUF file to load at start (remembered for next time)
-  --openai-port  port of the OpenAI-compatible endpoint on 127.0.0.1 (default 8641; 0 picks a free port)`;
+  --openai-port  port of the OpenAI-compatible endpoint on 127.0.0.1 (default 8641; 0 picks a free port)
+  --fleet-name   this machine's name on a fleet's Fleet page (default: the host name)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       "data-dir": { type: "string" },
       model: { type: "string" },
       "openai-port": { type: "string" },
+      "fleet-name": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     dataDir,
     version,
     logToConsole: true,
+    ...(values["fleet-name"] ? { fleet: { name: values["fleet-name"] } } : {}),
     overrides: (config) => {
       if (port !== undefined) config.dashboard.port = port;
       if (values.host) config.dashboard.host = values.host;

@@ -9,6 +9,7 @@ import { SetupPage } from "./pages/SetupPage.js";
 import { WalletPage } from "./pages/WalletPage.js";
 import { SettingsPage } from "./pages/SettingsPage.js";
 import { StakingPage } from "./pages/StakingPage.js";
+import { FleetPage } from "./pages/FleetPage.js";
 import { StartupScreen } from "./components/startup/StartupScreen.js";
 
 export function App() {
@@ -67,6 +68,8 @@ function Page({ route }: { route: Route }) {
       return <WalletPage />;
     case "staking":
       return <StakingPage />;
+    case "fleet":
+      return <FleetPage />;
     case "settings":
       return <SettingsPage />;
     case "logs":

@@ -4,6 +4,7 @@ export const PAGES = [
   { id: "models", label: "Models" },
   { id: "wallet", label: "Wallet" },
   { id: "staking", label: "Staking" },
+  { id: "fleet", label: "Fleet" },
   { id: "settings", label: "Settings" },
   { id: "logs", label: "Logs" },
 ] as const;

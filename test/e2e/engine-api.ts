@@ -24,9 +24,10 @@ export class EngineApi {
     });
   }
 
-  static async connect(baseUrl: string): Promise<EngineApi> {
+  /** The engine under test by default; another engine (a second headless process) by its data folder. */
+  static async connect(baseUrl: string, dataDir = process.env.E2E_DATA_DIR!): Promise<EngineApi> {
     const url = new URL(WS_PATH, baseUrl.replace(/^http/, "ws"));
-    url.searchParams.set(TOKEN_PARAM, readFileSync(join(process.env.E2E_DATA_DIR!, "access-token"), "utf8").trim());
+    url.searchParams.set(TOKEN_PARAM, readFileSync(join(dataDir, "access-token"), "utf8").trim());
     const socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());

@@ -52,7 +52,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npm run headless -- --port ${process.env.E2E_PORT} --data-dir ${process.env.E2E_DATA_DIR} --openai-port 0`,
+    command: `npm run headless -- --port ${process.env.E2E_PORT} --data-dir ${process.env.E2E_DATA_DIR} --openai-port 0 --fleet-name e2e-front`,
     url: `http://127.0.0.1:${process.env.E2E_PORT}/healthz`,
     cwd: "../..",
     timeout: 180_000,

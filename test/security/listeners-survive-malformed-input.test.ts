@@ -13,6 +13,9 @@ import { createAppHandlers } from "../../electron/core/app/handlers/app-handlers
 import { OpenAiServer, WorkerSupervisor } from "../../electron/core/inference/index.js";
 import { localnetGenesis } from "../../electron/core/localnet/config.js";
 import { Localnet } from "../../electron/core/localnet/localnet.js";
+import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
+import { FleetService } from "../../electron/core/fleet/fleet-service.js";
+import { createOpenAiHandler } from "../../electron/core/inference/index.js";
 import { MetricsServer } from "../../electron/core/relayminer/metrics-server.js";
 import { RelayServer } from "../../electron/core/relayminer/relay-server.js";
 import { ApiRouter, type ApiHandlers } from "../../electron/core/runtime/api-router.js";
@@ -41,11 +44,11 @@ const TIMEOUT = { timeout: 600_000 };
 const escaped: unknown[] = [];
 const recordEscape = (error: unknown) => escaped.push(error);
 
-async function fuzzHttp(port: number, seed: number): Promise<void> {
+async function fuzzHttp(port: number, seed: number, options: { tls?: boolean; count?: number } = {}): Promise<void> {
   const random = prng(seed);
   // The listener's own Host, so that the junk reaches the parsers behind the Host check (421 would stop it first).
-  const requests = Array.from({ length: HTTP_INPUTS }, () => malformedHttpRequest(random, `127.0.0.1:${port}`));
-  await runBounded(requests.length, CONCURRENCY, async (i) => void (await sendRaw(port, [requests[i]!], 1_000)));
+  const requests = Array.from({ length: options.count ?? HTTP_INPUTS }, () => malformedHttpRequest(random, `127.0.0.1:${port}`));
+  await runBounded(requests.length, CONCURRENCY, async (i) => void (await sendRaw(port, [requests[i]!], 1_000, { tls: options.tls })));
 }
 
 async function fuzzWebSocket(port: number, path: string, seed: number): Promise<void> {
@@ -192,6 +195,50 @@ describe("every listener survives malformed input and then serves a valid reques
       assert.equal((await status.json()).result.node_info.network, localnet.chain.chainId);
     } finally {
       await closes(localnet.dispose(), "the localnet RPC");
+    }
+  });
+  test("fleet listener: a front node's join endpoint and an inference node's signed requests (HTTPS)", TIMEOUT, async () => {
+    const fleet = (name: string) => {
+      const dataDir = join(dir, `fleet-${name}`);
+      mkdirSync(dataDir, { recursive: true });
+      const supervisor = new WorkerSupervisor({ logger: logs.logger("inference") });
+      return new FleetService({
+        dataDir,
+        logger: logs.logger(`fleet-${name}`),
+        name,
+        tls: () => loadOrCreateDashboardTls(dataDir),
+        localHandler: () => createOpenAiHandler(supervisor),
+        localReport: () => ({ name, kind: "local", state: "idle", models: [], capacity: 0, active: 0, queued: 0, gpus: [], tokensPerSecond: null }),
+        emit: () => {},
+        confirmOpening: async () => {},
+        pollIntervalMs: 3_600_000,
+      });
+    };
+    const front = fleet("front");
+    const node = fleet("node");
+    await front.start();
+    await node.start();
+    try {
+      await front.configure({ role: "front", listen: { host: "127.0.0.1", port: 0 } });
+      await node.configure({ role: "node", listen: { host: "127.0.0.1", port: 0 } });
+      const frontPort = portOf(front.status().listenUrl!);
+      const nodePort = portOf(node.status().listenUrl!);
+      // A TLS handshake costs far more than a plain request: fewer inputs, each through TLS to the HTTP parser,
+      // plus plain-TCP junk against the handshake itself.
+      await front.createPairing();
+      await fuzzHttp(frontPort, 7, { tls: true, count: 2_000 });
+      await fuzzHttp(frontPort, 8, { count: 2_000 });
+      await fuzzHttp(nodePort, 9, { tls: true, count: 2_000 });
+      await fuzzHttp(nodePort, 10, { count: 2_000 });
+      assert.deepEqual(escaped, []);
+      // Then the valid exchange: a node joins with the code, and the front node's signed status query reaches it.
+      const pairing = await front.createPairing();
+      await node.join(pairing.frontUrl, pairing.code);
+      await front.refresh();
+      const joined = front.status().nodes.find((n) => n.name === "node");
+      assert.equal(joined?.state, "healthy", JSON.stringify(front.status().nodes));
+    } finally {
+      await closes(Promise.all([front.dispose(), node.dispose()]), "the fleet listeners");
     }
   });
 });

@@ -52,6 +52,12 @@ import { createStakingHandlers } from "../staking/api-handlers.js";
 import { StakingService } from "../staking/staking-service.js";
 import { createReachHandlers } from "../reach/api-handlers.js";
 import { ReachService } from "../reach/reach-service.js";
+import { createFleetHandlers } from "../fleet/api-handlers.js";
+import { FleetService, type ReceivedRequest } from "../fleet/fleet-service.js";
+import type { NodeReport } from "../fleet/wire.js";
+import { loadOrCreateDashboardTls } from "./dashboard-tls.js";
+import { hostname } from "node:os";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { isLoopbackHost } from "../runtime/host-names.js";
 import { appSettingsOf, createSettingsHandlers } from "./handlers/settings-handlers.js";
 import { createUpdateHandlers } from "./handlers/update-handlers.js";
@@ -89,6 +95,8 @@ export interface CoreOptions {
   openPath?: (path: string) => Promise<string>;
   /** The relay miner as pause/resume sees it; without it availability is reported but nothing is paused. */
   servingControl?: ServingControl;
+  /** Fleet timings (tests): how often nodes are asked for their state, how long one may take to start answering. */
+  fleet?: { pollIntervalMs?: number; firstByteTimeoutMs?: number; name?: string; onReceived?: (request: ReceivedRequest) => void };
 }
 
 /** The engine: every service built once, wired together, started in order and disposed in reverse. */
@@ -111,6 +119,10 @@ export interface Core {
   /** Null until the relay miner is connected. */
   readonly serving: ServingControl | null;
   readonly relayMiner: RelayMinerService;
+  /** The fleet: front node (routes relays and local requests over nodes), inference node, or off. */
+  readonly fleet: FleetService;
+  /** What the relay miner's in-process backend calls for a relay: the fleet's router on a front node, this engine otherwise. */
+  relayHandler(options?: { byom?: boolean }): (req: IncomingMessage, res: ServerResponse) => void;
   /** The availability, desktop, update and rig settings as saved now (changes arrive as settings.changed). */
   appSettings(): AppSettings;
   /** The updater's state for the API: "unmanaged" (headless) until the desktop shell attaches its updater. */
@@ -154,7 +166,8 @@ export function createCore(options: CoreOptions): Core {
       return current.relayMiner;
     },
     signer: () => wallet.relayResponseSigner(),
-    inferenceHandler: ({ byom }) => createOpenAiHandler(inference, { logger: inferenceLogger, unknownModel: byom ? "default" : "refuse" }),
+    // On a front node the fleet's router answers relays (it may still choose this engine); otherwise this engine does.
+    inferenceHandler: ({ byom }) => relayHandler({ byom }),
     connect: async (metrics) =>
       connectMinerChain({
         // The network the chain service is connected to (the embedded localnet included).
@@ -208,7 +221,7 @@ export function createCore(options: CoreOptions): Core {
   const inferenceUsage = new InferenceUsageStore(layout.inferenceUsage, inferenceLogger);
   const inference: InferencePool = new InferencePool({
     logger: inferenceLogger,
-    openAi: { ...settings.openAi, apiKey: settings.openAiApiKey },
+    openAi: { ...settings.openAi, apiKey: settings.openAiApiKey, route: (req, res, local) => fleet.route(req, res, "local", local) },
     stallMs: settings.rig.watchdogSeconds * 1000,
     plan: () => planWorkers(settings.rig.workers, hardware, inferenceLogger),
     observed: inferenceUsage.get(),
@@ -231,6 +244,53 @@ export function createCore(options: CoreOptions): Core {
       }),
   });
   inference.onStatus((status) => events.emit("inference.status", status));
+  let localOpenAiHandler: ReturnType<typeof createOpenAiHandler> | null = null;
+  const localOpenAi = () => (localOpenAiHandler ??= createOpenAiHandler(inference, { logger: inferenceLogger }));
+  let gpuNames: string[] | null = null;
+  const localReport = (): NodeReport => {
+    if (gpuNames === null) {
+      gpuNames = [];
+      // The devices the GPU check found (probed once at start); the CPU when none.
+      void hardware.getInfo().then((info) => void (gpuNames = info.compute.deviceNames), () => {});
+    }
+    const status = inference.status();
+    const ready = status.state === "ready" && status.model !== null;
+    return {
+      name: fleetName,
+      kind: "local",
+      state: status.state === "restarting" ? "loading" : status.state,
+      models: ready ? [status.model!.name] : [],
+      capacity: ready ? status.model!.parallelSequences : 0,
+      active: status.activeRequests,
+      queued: status.queuedRequests,
+      gpus: gpuNames,
+      tokensPerSecond: inference.metrics().tokensPerSecond,
+    };
+  };
+  // A bring-your-own-model service's relays may name any model: this engine answers them with the model it serves, and
+  // on a front node the router sends them to the fleet's default model (or any node's) instead of refusing them.
+  const relayHandler = (options: { byom?: boolean } = {}) => {
+    const byom = options.byom ?? false;
+    const local = byom ? createOpenAiHandler(inference, { logger: inferenceLogger, unknownModel: "default" }) : localOpenAi();
+    return (req: IncomingMessage, res: ServerResponse) => fleet.route(req, res, "relay", local, { byom });
+  };
+  const fleetName = (options.fleet?.name ?? hostname()).slice(0, 120) || "pocketforge";
+  const fleet = new FleetService({
+    dataDir: options.dataDir,
+    logger: logs.logger("fleet"),
+    name: fleetName,
+    tls: async () => {
+      const tls = await loadOrCreateDashboardTls(options.dataDir);
+      return { key: tls.key, cert: tls.cert, fingerprint256: tls.fingerprint256 };
+    },
+    localHandler: localOpenAi,
+    localReport,
+    emit: (status) => events.emit("fleet.status", status),
+    confirmOpening: (passphrase) => confirmOpening(passphrase),
+    pollIntervalMs: options.fleet?.pollIntervalMs,
+    firstByteTimeoutMs: options.fleet?.firstByteTimeoutMs,
+    onReceived: options.fleet?.onReceived,
+  });
   inference.onWorkers((workers) => events.emit("rig.workers", { workers }));
   const wallet = new WalletService({
     dataDir: options.dataDir,
@@ -332,6 +392,8 @@ export function createCore(options: CoreOptions): Core {
     { id: "wallet", label: "Opening the wallet and the ledger", services: [closeLedger, wallet] },
     { id: "hardware", label: "Probing the GPUs", services: [hardware] },
     { id: "workers", label: "Starting the inference workers", services: [inference, inferenceUsage.saver(() => inference.observedRequests())] },
+    // After the workers: a front node routes to this engine too; before the miner, whose relays it routes.
+    { id: "fleet", label: "Joining the fleet", services: [fleet] },
     { id: "models", label: "Reading the installed models", services: [models, availability] },
     { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
     // After the chain: an auto-started miner connects to the network the chain service reached.
@@ -383,6 +445,7 @@ export function createCore(options: CoreOptions): Core {
     ...followedBy(createStakingHandlers(staking, (passphrase, purpose) => wallet.confirmPassphrase(passphrase, purpose)), ["staking.stake", "staking.setEndpoint"], () =>
       reach.refreshStatus(),
     ),
+    ...createFleetHandlers(fleet),
     ...createReachHandlers(reach, {
       confirmOpening,
       openRelayListener: async () => {
@@ -441,6 +504,8 @@ export function createCore(options: CoreOptions): Core {
     availability,
     serving,
     relayMiner,
+    fleet,
+    relayHandler,
     appSettings: () => liveSettings,
     updates,
     settings,

@@ -33,6 +33,8 @@ export function dataDirLayout(dataDir: string) {
     staking: join(dataDir, "staking.json"),
     /** How gateways reach the relay miner: port mapping or a tunnel, the last external address and port. */
     reach: join(dataDir, "reach.json"),
+    /** The fleet: this machine's role, its nodes (front node) or the front node it serves (inference node), their pairing keys. */
+    fleet: join(dataDir, "fleet.json"),
     logs: join(dataDir, "logs"),
     /** The dashboard's certificate off loopback: the user's own (cert.pem, key.pem) or a generated one. */
     tls: join(dataDir, "tls"),

@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../runtime/logger.js";
 import type { Service } from "../../runtime/service.js";
 import { boundServer, guardedListener, serverOptions } from "../../runtime/http-guard.js";
-import { createOpenAiHandler, type OpenAiBackend } from "./handler.js";
+import { createOpenAiHandler, type OpenAiBackend, type RequestHandler } from "./handler.js";
 import { createListenerGuard } from "./listener-guard.js";
 
 export interface OpenAiServerOptions {
@@ -14,6 +14,11 @@ export interface OpenAiServerOptions {
   maxBodyBytes?: number;
   /** When set, requests need `Authorization: Bearer <apiKey>`. */
   apiKey?: string | null;
+  /**
+   * Where an admitted request goes: by default this engine's handler (`local`); a front node of a fleet passes it to
+   * the fleet's router instead, which may still choose `local`.
+   */
+  route?: (req: IncomingMessage, res: ServerResponse, local: RequestHandler) => void;
 }
 
 export const DEFAULT_OPENAI_HOST = "127.0.0.1";
@@ -34,9 +39,11 @@ export class OpenAiServer implements Service {
     if (this.server) return;
     const handler = createOpenAiHandler(this.deps.backend, { maxBodyBytes: this.deps.maxBodyBytes, logger: this.deps.logger });
     const refused = createListenerGuard({ bindHost: this.host, apiKey: this.deps.apiKey });
+    const route = this.deps.route;
+    const dispatch: RequestHandler = route ? (req, res) => route(req, res, handler) : handler;
     const server = createServer(
       serverOptions(),
-      guardedListener((req, res) => refused(req, res, this.boundPort ?? this.port) || handler(req, res), this.deps.logger, "OpenAI endpoint"),
+      guardedListener((req, res) => refused(req, res, this.boundPort ?? this.port) || dispatch(req, res), this.deps.logger, "OpenAI endpoint"),
     );
     boundServer(server, this.deps.logger);
     await new Promise<void>((resolve, reject) => {
