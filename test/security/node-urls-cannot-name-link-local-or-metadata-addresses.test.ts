@@ -46,7 +46,7 @@ describe("through the API", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function refusal(method: "chain.setNetwork" | "staking.setEndpoint" | "reach.configure", params: unknown): Promise<ApiError> {
+  async function refusal(method: "chain.setNetwork" | "staking.setEndpoint" | "reach.configure" | "fleet.addServer" | "fleet.join", params: unknown): Promise<ApiError> {
     try {
       await core.router.call(method, params, { transport: "internal" });
     } catch (error) {
@@ -84,5 +84,19 @@ describe("through the API", () => {
     assert.equal(error.code, "invalid_params");
     assert.equal(error.details?.field, "tunnelUrl");
     assert.match(error.message, /^The tunnel's public URL points at \[fd00:ec2::254\]/);
+  });
+
+  test("a front node refuses an inference server on a metadata address; a node refuses to join a front node on one", async () => {
+    await core.router.call("fleet.configure", { role: "front" }, { transport: "internal" });
+    const server = await refusal("fleet.addServer", { url: "http://169.254.169.254/v1" });
+    assert.equal(server.code, "invalid_params");
+    assert.equal(server.details?.field, "url");
+    assert.match(server.message, /^The server's URL points at 169\.254\.169\.254/);
+    const status = (await core.router.call("fleet.status", {}, { transport: "internal" })) as { nodes: Array<{ name: string }> };
+    assert.ok(!status.nodes.some((node) => node.name.includes("169.254")), "nothing was added");
+    const join = await refusal("fleet.join", { frontUrl: "https://[fe80::1]", code: "ABCD-EFGH-JKLM" });
+    assert.equal(join.code, "invalid_params");
+    assert.match(join.message, /points at \[fe80::1\]/);
+    await core.router.call("fleet.configure", { role: "off" }, { transport: "internal" });
   });
 });

@@ -8,6 +8,7 @@ import { connect as tlsConnect } from "node:tls";
 import { ApiError, type FleetNodeView, type FleetPairing, type FleetStatus } from "../../../shared/api/index.js";
 import { isLoopbackHost } from "../runtime/host-names.js";
 import type { Logger } from "../runtime/logger.js";
+import { OutboundUrlError, checkNodeUrl } from "../runtime/outbound-url.js";
 import type { Service } from "../runtime/service.js";
 import { FleetListener, refuse, type FleetRequest } from "./fleet-listener.js";
 import { FleetRouter, type RequestOrigin, type RouterNode } from "./fleet-router.js";
@@ -198,10 +199,10 @@ export class FleetService implements Service {
   async join(frontUrl: string, typedCode: string): Promise<FleetStatus> {
     const code = normalizePairingCode(typedCode);
     if (!code) throw new ApiError("invalid_params", "A pairing code is 12 letters and digits, as XXXX-XXXX-XXXX");
+    const url = await nodeUrl(frontUrl, "The front node's address", "frontUrl");
     if (this.role !== "node") await this.configure({ role: "node" });
     const port = this.listener?.port;
     if (!port || !this.tlsFacts) throw new ApiError("unavailable", `The fleet listener is not listening${this.problem ? `: ${this.problem}` : ""}`);
-    const url = new URL(frontUrl);
     // The front node's certificate as this machine sees it; the proofs bind it, so a machine in the middle fails.
     const frontCert = await peerCertificate(url);
     const transcript = { frontFingerprint: frontCert.fingerprint256, nodeFingerprint: this.tlsFacts.fingerprint256, nodeNonce: newNonce() };
@@ -237,7 +238,7 @@ export class FleetService implements Service {
 
   async addServer(server: { url: string; name?: string; apiKey?: string; maxConcurrency?: number }): Promise<FleetStatus> {
     if (this.role !== "front") throw new ApiError("conflict", "Only a front node has nodes: make this machine the front node first.");
-    const url = new URL(server.url);
+    const url = await nodeUrl(server.url, "The server's URL", "url");
     this.store.update((s) => {
       s.nodes.push({ kind: "openai", id: `server-${randomBytes(4).toString("hex")}`, name: server.name ?? url.host, url: url.href, apiKey: server.apiKey ?? null, maxConcurrency: server.maxConcurrency ?? null, addedAt: Date.now() });
     });
@@ -470,4 +471,13 @@ function pinnedPost(url: URL, path: string, payload: unknown, cert: { pem: strin
     req.once("error", (e) => reject(e instanceof ApiError ? e : new ApiError("unavailable", `Could not reach the front node: ${e.message}`)));
     req.end(data);
   });
+}
+
+/** A URL the engine will connect to for the fleet: this machine or the LAN, never link-local (see checkNodeUrl). */
+async function nodeUrl(text: string, what: string, field: string): Promise<URL> {
+  try {
+    return await checkNodeUrl(text, what);
+  } catch (error) {
+    throw error instanceof OutboundUrlError ? new ApiError("invalid_params", error.message, { field }) : error;
+  }
 }
