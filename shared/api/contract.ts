@@ -10,6 +10,7 @@ import { relayMinerEvents, relayMinerMethods } from "./relayminer.js";
 import { preferencesEvents, preferencesMethods } from "./preferences.js";
 import { rigEvents, rigMethods } from "./rig.js";
 import { settingsEvents, settingsMethods } from "./settings.js";
+import { sharingEvents, sharingMethods } from "./sharing.js";
 import { stakingEvents, stakingMethods } from "./staking.js";
 import { updatesEvents, updatesMethods } from "./updates.js";
 import { walletEvents, walletMethods } from "./wallet.js";
@@ -24,6 +25,7 @@ export const apiMethods = {
   ...hardwareMethods,
   ...inferenceMethods,
   ...modelsMethods,
+  ...sharingMethods,
   ...walletMethods,
   ...settingsMethods,
   ...availabilityMethods,
@@ -42,6 +44,7 @@ export const apiEvents = {
   ...hardwareEvents,
   ...inferenceEvents,
   ...modelsEvents,
+  ...sharingEvents,
   ...walletEvents,
   ...settingsEvents,
   ...availabilityEvents,

@@ -18,7 +18,8 @@ import {
 } from "../inference/index.js";
 import { AvailabilityController } from "../serving/availability-controller.js";
 import type { ServingControl } from "../serving/serving-control.js";
-import { createModelHandlers } from "../models/api-handlers.js";
+import { createModelHandlers, createSharingHandlers } from "../models/api-handlers.js";
+import { SharingService } from "../models/sharing/sharing-service.js";
 import { ModelPaths } from "../models/model-paths.js";
 import { tightenPermissions } from "../runtime/private-files.js";
 import { basename } from "node:path";
@@ -83,6 +84,8 @@ export interface CoreOptions {
   openPath?: (path: string) => Promise<string>;
   /** The relay miner as pause/resume sees it; without it availability is reported but nothing is paused. */
   servingControl?: ServingControl;
+  /** LAN sharing's mDNS socket (tests use another port than 5353 so concurrent runs do not see each other). */
+  mdns?: { port?: number; interface?: string };
 }
 
 /** The engine: every service built once, wired together, started in order and disposed in reverse. */
@@ -98,6 +101,8 @@ export interface Core {
   readonly inference: InferencePool;
   readonly wallet: WalletService;
   readonly models: ModelService;
+  /** Serving installed models to LAN peers, finding peers, and which peers a download may use. */
+  readonly sharing: SharingService;
   /** Alerts that need the user (OS notifications on the desktop). */
   readonly alerts: AlertCenter;
   /** Serves always, while the user is away, or on a schedule; the desktop reports presence to it. */
@@ -220,13 +225,23 @@ export function createCore(options: CoreOptions): Core {
     deviceSecretStore: options.deviceSecretStore,
   });
   const modelPaths = new ModelPaths(options.dataDir);
-  const models = new ModelService({
+  const models: ModelService = new ModelService({
     dataDir: options.dataDir,
     logger: logs.logger("models"),
     emit: (event, payload) => events.emit(event, payload),
     hardware,
     inference,
+    // Downloads ask LAN peers first: the sharing service knows them and which CID they serve for a catalog model.
+    lanOffer: (entry) => sharing.offer(entry),
   });
+  const sharing: SharingService = new SharingService({
+    dataDir: options.dataDir,
+    logger: logs.logger("sharing"),
+    library: models,
+    emit: (status) => events.emit("sharing.status", status),
+    mdns: options.mdns,
+  });
+  events.on("models.changed", () => sharing.modelsChanged());
 
   // On the localnet network the chain service starts the embedded chain (data in <dataDir>/localnet).
   const localnet = new LocalnetService({
@@ -288,7 +303,7 @@ export function createCore(options: CoreOptions): Core {
     { id: "wallet", label: "Opening the wallet and the ledger", services: [closeLedger, wallet] },
     { id: "hardware", label: "Probing the GPUs", services: [hardware] },
     { id: "workers", label: "Starting the inference workers", services: [inference] },
-    { id: "models", label: "Reading the installed models", services: [models, availability] },
+    { id: "models", label: "Reading the installed models", services: [models, sharing, availability] },
     { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
     // After the chain: an auto-started miner connects to the network the chain service reached.
     { id: "miner", label: "Starting the relay miner", services: [relayMiner] },
@@ -298,6 +313,14 @@ export function createCore(options: CoreOptions): Core {
     (progress) => events.emit("app.startup", progress),
   );
 
+  // Opening a listener to other machines (ports, the LAN model gateway) asks for the wallet passphrase again.
+  const confirmOpening = async (passphrase: string | undefined) => {
+    if (!wallet.hasWallet) return;
+    if (passphrase === undefined) {
+      throw new ApiError("wrong_passphrase", "Opening a listener to other machines asks for the wallet passphrase", { reason: "passphrase_required" });
+    }
+    await wallet.confirmPassphrase(passphrase, "open a listener beyond loopback");
+  };
   const handlers: ApiHandlers = {
     "app.startup": () => startup.snapshot(),
     ...createAppHandlers({
@@ -306,13 +329,7 @@ export function createCore(options: CoreOptions): Core {
       folders: { data: layout.root, logs: layout.logs, models: layout.models.dir },
       openPath: options.openPath,
       ports: new PortsSettings({ config, effective: settings, relayMiner }),
-      confirmOpening: async (passphrase) => {
-        if (!wallet.hasWallet) return;
-        if (passphrase === undefined) {
-          throw new ApiError("wrong_passphrase", "Opening a listener to other machines asks for the wallet passphrase", { reason: "passphrase_required" });
-        }
-        await wallet.confirmPassphrase(passphrase, "open a listener beyond loopback");
-      },
+      confirmOpening,
       diagnostics: () =>
         buildDiagnostics({
           sections: {
@@ -346,6 +363,7 @@ export function createCore(options: CoreOptions): Core {
     ...createChainHandlers(chain),
     ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models, modelPaths),
+    ...createSharingHandlers(sharing, confirmOpening),
     ...createAvailabilityHandlers(availability),
     ...createSettingsHandlers({
       config,
@@ -376,6 +394,7 @@ export function createCore(options: CoreOptions): Core {
     inference,
     wallet,
     models,
+    sharing,
     alerts,
     availability,
     serving,

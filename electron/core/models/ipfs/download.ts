@@ -7,18 +7,30 @@ import { DownloadError, stopReason } from "../download/errors.js";
 import type { RetryPolicy, Sleep } from "../download/retry.js";
 import { mismatch, writeFailure, type Expectation, type FinishedFile } from "../download/verified-writer.js";
 import type { OpenWriteTarget, WriteTarget } from "../download/write-target.js";
-import { parseCid } from "./block.js";
+import { blockMatchesCid, parseCid } from "./block.js";
 import { GatewayPool, fetchVerifiedBlock, type BlockFetchOptions } from "./gateways.js";
+import type { PeerSwarm, SwarmPeer } from "./peer-swarm.js";
 import { planUnixfsFile, type FilePlan, type PlanItem } from "./plan.js";
 import { IpfsResumeState } from "./resume-state.js";
 
-/** Verified blocks are synced and journaled in batches: one fsync per block would cap throughput on slow disks. */
+/**
+ * Verified blocks are synced and journaled in batches: one fsync per block would cap throughput on slow disks. A batch
+ * closes after this many blocks or bytes, whichever comes first.
+ */
 const JOURNAL_BATCH = 32;
+const JOURNAL_BATCH_BYTES = 64 * 1024 * 1024;
+/** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
+const PEER_RUN_ITEMS = 32;
 
 export interface IpfsDownloadOptions {
   cid: string;
-  /** Trustless gateway base URLs in preference order (a local node first). */
+  /** Trustless gateway base URLs in preference order (a local node first); may be empty when `peers` are given. */
   gateways: string[];
+  /**
+   * LAN peers holding this CID: asked first (runs of blocks as CARs, spread over them); blocks no peer delivers
+   * come from `gateways`, or fail the download as unreachable when there are none.
+   */
+  peers?: PeerSwarm;
   partialPath: string;
   openTarget: OpenWriteTarget;
   fetch: typeof fetch;
@@ -33,7 +45,15 @@ export interface IpfsDownloadOptions {
   /** File bytes verified and written. */
   onBytes(bytes: number): void;
   onRejected?(gateway: string, cid: string): void;
-  /** Blocks in flight at once. */
+  /** Verified file bytes of one block and who delivered it (a gateway URL, or a peer). */
+  onBlock?(via: { url: string; label: string; peer: boolean }, bytes: number): void;
+  /**
+   * Asked once the plan is known, before the partial file is opened: a partial file another source left for the same
+   * model (possibly moved to `partialPath` by the callback): blocks in its first `scanBytes` that match their CID
+   * (each checked) are taken over when it holds more verified bytes (`worth`) than this download already has.
+   */
+  adopt?: () => { path: string; scanBytes: number; worth: number } | undefined;
+  /** Blocks (or, with peers, runs of blocks) in flight at once. */
   concurrency?: number;
   blockTimeoutMs?: number;
 }
@@ -57,7 +77,11 @@ export interface IpfsDownloadResult extends FinishedFile {
 export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<IpfsDownloadResult> {
   const root = parseCid(options.cid);
   const state = new IpfsResumeState(options.partialPath);
-  const pool = new GatewayPool(options.gateways);
+  // Peers answer single blocks too (?format=raw): they come first in the pool that plans the DAG.
+  const peerUrls = options.peers ? options.peers.urls() : [];
+  const pool = new GatewayPool([...peerUrls, ...options.gateways]);
+  // After planning, blocks the peers' CAR runs do not deliver come from the internet gateways alone.
+  const blockPool = options.peers && options.gateways.length > 0 ? new GatewayPool(options.gateways) : pool;
   const counters = { transferred: 0, fetched: 0, rejected: 0 };
   const blockOptions: BlockFetchOptions = {
     pool,
@@ -91,6 +115,7 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
     );
   }
 
+  const adopt = options.adopt?.();
   const target = await options.openTarget(options.partialPath).catch((error) => {
     throw writeFailure(error, options.partialPath);
   });
@@ -103,12 +128,20 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
       verified = new Set();
       await state.clearVerified();
     }
-    const present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
+    let present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
+    if (adopt && adopt.worth > present) {
+      const inPlace = adopt.path === options.partialPath;
+      const adopted = await adoptBlocks(plan, inPlace ? null : target, state, adopt.path, Math.min(adopt.scanBytes, inPlace ? onDisk : Infinity), verified);
+      if (adopted > 0) {
+        verified = await state.loadVerified(plan.items.length);
+        present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
+      }
+    }
     await options.reserve(plan.totalSize, present);
     if (onDisk !== plan.totalSize) await target.truncate(plan.totalSize).catch((e) => Promise.reject(writeFailure(e, options.partialPath)));
     options.onStart?.(plan.totalSize, present);
 
-    const assembler = new Assembler(plan, target, verified, state, options, blockOptions, prefetched, counters);
+    const assembler = new Assembler(root, plan, target, verified, state, options, { ...blockOptions, pool: blockPool }, prefetched, counters);
     const sha256 = await assembler.run();
     await target.sync().catch((e) => Promise.reject(writeFailure(e, options.partialPath)));
     await target.close();
@@ -126,7 +159,7 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
       blocksFetched: counters.fetched,
       blocksRejected: counters.rejected,
       blocksResumed: verified.size,
-      blocksServedBy: pool.servedCounts(),
+      blocksServedBy: blockPool === pool ? pool.servedCounts() : { ...pool.servedCounts(), ...blockPool.servedCounts() },
     };
   } finally {
     if (!closed) await target.close().catch(() => {});
@@ -137,6 +170,44 @@ export async function clearIpfsResumeState(partialPath: string): Promise<void> {
   await new IpfsResumeState(partialPath).clear();
 }
 
+/**
+ * Takes over blocks another source left in a partial file: each block of the plan that lies wholly inside its first
+ * `bytes` is read and checked against its CID (raw leaves only), written in place (unless `target` is null: the file
+ * is this download's own) and journaled. Returns the number of blocks taken over.
+ */
+async function adoptBlocks(
+  plan: FilePlan,
+  target: WriteTarget | null,
+  state: IpfsResumeState,
+  path: string,
+  bytes: number,
+  verified: ReadonlySet<number>,
+): Promise<number> {
+  const { open } = await import("node:fs/promises");
+  const source = await open(path, "r").catch(() => null);
+  if (!source) return 0;
+  const taken: number[] = [];
+  try {
+    for (let i = 0; i < plan.items.length; i++) {
+      const item = plan.items[i]!;
+      if (item.offset + item.size > bytes) break;
+      if (verified.has(i) || item.kind !== "raw") continue;
+      const block = Buffer.allocUnsafe(item.size);
+      const { bytesRead } = await source.read(block, 0, item.size, item.offset);
+      if (bytesRead !== item.size || !(await blockMatchesCid(parseCid(item.cid), block))) continue;
+      await target?.write(block, item.offset);
+      taken.push(i);
+    }
+  } finally {
+    await source.close();
+  }
+  if (taken.length > 0) {
+    await target?.sync();
+    await state.appendVerified(taken);
+  }
+  return taken.length;
+}
+
 /** Runs the block workers, writes blocks in place, journals them, and hashes the file in order as it fills in. */
 class Assembler {
   private next = 0;
@@ -145,7 +216,10 @@ class Assembler {
   private hashedUpTo = 0;
   private readonly hash = createHash("sha256");
   private readonly unhashed = new Map<number, Uint8Array>();
+  /** Blocks written ahead of the hash cursor beyond the in-memory window: hashed from the file when the cursor comes. */
+  private readonly written = new Set<number>();
   private readonly unjournaled: number[] = [];
+  private unjournaledBytes = 0;
   private journal: Promise<void> = Promise.resolve();
   private hashing: Promise<void> = Promise.resolve();
   private waiters: Array<() => void> = [];
@@ -155,6 +229,7 @@ class Assembler {
   private readonly concurrency: number;
 
   constructor(
+    private readonly root: import("multiformats/cid").CID,
     private readonly plan: FilePlan,
     private readonly target: WriteTarget,
     private readonly resumed: ReadonlySet<number>,
@@ -166,8 +241,8 @@ class Assembler {
   ) {
     this.todo = plan.items.map((_, i) => i).filter((i) => !resumed.has(i));
     this.concurrency = Math.max(1, options.concurrency ?? 8);
-    // Blocks done ahead of the hash cursor wait in memory; this bounds how many.
-    this.window = this.concurrency * 4;
+    // Blocks done ahead of the hash cursor wait in memory up to this many; further ones are read back from the file.
+    this.window = Math.max(this.concurrency * 4, options.peers ? 2 * PEER_RUN_ITEMS : 0);
     // The first failing worker aborts the others' requests through this signal.
     this.blockOptions = { ...blockOptions, signal: AbortSignal.any([options.signal, this.internal.signal]) };
   }
@@ -187,6 +262,13 @@ class Assembler {
   private async worker(): Promise<void> {
     try {
       while (!this.failure && this.next < this.todo.length) {
+        if (this.options.peers?.usable()) {
+          await this.peerRun();
+          continue;
+        }
+        if (this.options.peers && this.options.gateways.length === 0) {
+          throw new DownloadError("unreachable", "No LAN peer can deliver this model any more; verified blocks are kept and the download goes on from the next source.");
+        }
         const index = this.todo[this.next];
         if (index >= this.hashedUpTo + this.window) {
           await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -194,17 +276,8 @@ class Assembler {
         }
         this.next++;
         const item = this.plan.items[index];
-        const bytes = await this.fileBytes(item);
-        try {
-          await this.target.write(bytes, item.offset);
-        } catch (error) {
-          throw writeFailure(error, this.options.partialPath);
-        }
-        this.unhashed.set(index, bytes);
-        this.unjournaled.push(index);
-        this.options.onBytes(item.size);
-        if (this.unjournaled.length >= JOURNAL_BATCH) await this.flushJournal();
-        await this.advanceHash();
+        const { bytes, via } = await this.fileBytes(item);
+        await this.place(index, item, bytes, via);
       }
     } catch (error) {
       this.failure ??= error;
@@ -213,11 +286,81 @@ class Assembler {
     }
   }
 
-  private async fileBytes(item: PlanItem): Promise<Uint8Array> {
+  /** Takes the next run of consecutive blocks for the LAN peers; what they cannot deliver comes from the gateways. */
+  private async peerRun(): Promise<void> {
+    const run: number[] = [];
+    while (this.next < this.todo.length && run.length < PEER_RUN_ITEMS) {
+      const index = this.todo[this.next]!;
+      const previous = run[run.length - 1];
+      if (previous !== undefined && index !== previous + 1) break;
+      run.push(index);
+      this.next++;
+    }
+    const indexOf = new Map<PlanItem, number>(run.map((i) => [this.plan.items[i]!, i]));
+    const items = run.map((i) => this.plan.items[i]!).filter((item) => {
+      // Blocks the DAG walk already fetched need no request.
+      const block = this.prefetched.get(item.cid);
+      return !block || item.kind !== "raw";
+    });
+    for (const index of run) {
+      const item = this.plan.items[index]!;
+      const block = item.kind === "raw" ? this.prefetched.get(item.cid) : undefined;
+      if (!block) continue;
+      this.prefetched.delete(item.cid);
+      await this.place(index, item, block, { url: "inline", label: "inline", peer: false });
+    }
+    const raw = items.filter((item) => item.kind === "raw");
+    const left = raw.length
+      ? await this.options.peers!.fetchRun(this.root, raw, async (item, bytes, peer: SwarmPeer) => {
+          this.counters.fetched++;
+          await this.place(indexOf.get(item)!, item, bytes, { url: peer.url, label: peer.label, peer: true });
+        }, this.blockOptions.signal)
+      : [];
+    // dag-pb leaves (CIDv0-style DAGs) and whatever no peer delivered go block by block through the pool.
+    for (const item of [...items.filter((i) => i.kind !== "raw"), ...left]) {
+      if (this.failure) return;
+      if (this.options.gateways.length === 0 && item.kind === "raw") {
+        throw new DownloadError(
+          "unreachable",
+          `No LAN peer could deliver block ${item.cid}; verified blocks are kept and the download goes on from the next source.`,
+        );
+      }
+      const { bytes, via } = await this.fileBytes(item);
+      await this.place(indexOf.get(item)!, item, bytes, via);
+    }
+  }
+
+  /** Writes a verified block in place, journals it in the next batch and moves the hash cursor. */
+  private async place(index: number, item: PlanItem, bytes: Uint8Array, via: { url: string; label: string; peer: boolean }): Promise<void> {
+    try {
+      await this.target.write(bytes, item.offset);
+    } catch (error) {
+      throw writeFailure(error, this.options.partialPath);
+    }
+    if (index < this.hashedUpTo + this.window) this.unhashed.set(index, bytes);
+    else this.written.add(index);
+    this.unjournaled.push(index);
+    this.unjournaledBytes += item.size;
+    this.options.onBytes(item.size);
+    this.options.onBlock?.(via, item.size);
+    if (this.unjournaled.length >= this.journalBatch || this.unjournaledBytes >= JOURNAL_BATCH_BYTES) await this.flushJournal();
+    await this.advanceHash();
+  }
+
+  /** With peers, batches close by bytes (a run is 32 blocks already); with gateways, every 32 blocks as before. */
+  private get journalBatch(): number {
+    return this.options.peers ? Number.POSITIVE_INFINITY : JOURNAL_BATCH;
+  }
+
+  private async fileBytes(item: PlanItem): Promise<{ bytes: Uint8Array; via: { url: string; label: string; peer: boolean } }> {
     let block = this.prefetched.get(item.cid);
+    let via = { url: "inline", label: "inline", peer: false };
     if (block) this.prefetched.delete(item.cid);
     else {
-      block = (await fetchVerifiedBlock(parseCid(item.cid), this.blockOptions)).bytes;
+      const fetched = await fetchVerifiedBlock(parseCid(item.cid), this.blockOptions);
+      block = fetched.bytes;
+      const peer = this.options.peers?.labelOf(fetched.gateway);
+      via = { url: fetched.gateway, label: peer ?? fetched.gateway, peer: peer !== undefined };
       this.counters.fetched++;
     }
     const bytes = item.kind === "raw" ? block : UnixFS.unmarshal(dagPb.decode(block).Data ?? new Uint8Array()).data ?? new Uint8Array();
@@ -227,13 +370,14 @@ class Assembler {
         `Block ${item.cid} holds ${bytes.length} bytes where its DAG promised ${item.size}; the model's IPFS DAG is malformed.`,
       );
     }
-    return bytes;
+    return { bytes, via };
   }
 
   /** Syncs written blocks, then records them as verified; serialized so the journal only grows. */
   private flushJournal(): Promise<void> {
     const batch = this.unjournaled.splice(0);
     if (batch.length === 0) return this.journal;
+    this.unjournaledBytes = 0;
     this.journal = this.journal.then(async () => {
       await this.target.sync();
       await this.state.appendVerified(batch);
@@ -251,7 +395,8 @@ class Assembler {
         if (inMemory) {
           this.unhashed.delete(index);
           this.hash.update(inMemory);
-        } else if (this.resumed.has(index)) {
+        } else if (this.resumed.has(index) || this.written.has(index)) {
+          this.written.delete(index);
           this.hash.update(await this.target.read(items[index].offset, items[index].size));
         } else break;
         this.hashedUpTo++;
