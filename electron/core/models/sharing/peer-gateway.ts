@@ -187,7 +187,8 @@ export class PeerGateway {
       if (!parsed || scope !== "entity") return this.refuse(res, 400, "entity-bytes is from:to (bytes, to inclusive, or *) with dag-scope=entity");
       const from = Number(parsed[1]);
       const to = parsed[2] === "*" ? size - 1 : Number(parsed[2]);
-      if (from > to || from >= Math.max(size, 1)) return this.refuse(res, 416, "the range lies outside the file");
+      if (from > to) return this.refuse(res, 400, "entity-bytes: from is past to");
+      if (from >= Math.max(size, 1)) return this.refuse(res, 416, "the range lies outside the file");
       range = { from, to: Math.min(to, size - 1) + 1 };
     }
     res.writeHead(200, {
