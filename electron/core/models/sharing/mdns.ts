@@ -86,17 +86,21 @@ export class MdnsPeers {
     return this.published !== null;
   }
 
-  /** Announces `a` (again, when its TXT changed); null withdraws the announcement. */
-  announce(a: Announcement | null): void {
+  /**
+   * Announces `a` (again, when its TXT changed); null withdraws the announcement. Resolves once a withdrawn
+   * announcement's goodbye (TTL 0) has been sent, so browsers drop this peer at once.
+   */
+  announce(a: Announcement | null): Promise<void> {
     const txt = a ? JSON.stringify(announcementTxt(a)) + a.port + a.name : "";
-    if (txt === this.publishedTxt) return;
+    if (txt === this.publishedTxt) return Promise.resolve();
     this.publishedTxt = txt;
+    let goodbye = Promise.resolve();
     if (this.published) {
       const old = this.published;
       this.published = null;
-      old.stop?.();
+      goodbye = new Promise<void>((resolve) => (old.stop ? old.stop(() => resolve()) : resolve()));
     }
-    if (!a) return this.releaseIfIdle();
+    if (!a) return goodbye.then(() => this.releaseIfIdle());
     this.published = this.instance().publish({
       name: `${a.name} (${a.id.slice(0, 6)})`,
       type: SERVICE_TYPE,
@@ -107,6 +111,7 @@ export class MdnsPeers {
       probe: false,
       disableIPv6: true,
     });
+    return goodbye;
   }
 
   /** Starts or stops looking for peers. */
@@ -117,7 +122,8 @@ export class MdnsPeers {
       this.browser = null;
       for (const id of this.seen.values()) this.options.onDown(id);
       this.seen.clear();
-      return this.releaseIfIdle();
+      void this.releaseIfIdle();
+      return;
     }
     const browser = this.instance().find({ type: SERVICE_TYPE, protocol: "tcp" });
     const up = (service: Service) => {
@@ -145,7 +151,7 @@ export class MdnsPeers {
 
   async dispose(): Promise<void> {
     this.browse(false);
-    this.announce(null);
+    await this.announce(null);
     await this.release();
   }
 
@@ -167,8 +173,8 @@ export class MdnsPeers {
     return bonjour;
   }
 
-  private releaseIfIdle(): void {
-    if (!this.browser && !this.published) void this.release();
+  private releaseIfIdle(): Promise<void> {
+    return !this.browser && !this.published ? this.release() : Promise.resolve();
   }
 
   private release(): Promise<void> {

@@ -230,7 +230,7 @@ export class SharingService implements Service {
     const settings = this.settings();
     const address = this.gateway?.address;
     const loopbackOnly = address ? isLoopbackHost(address.address) : true;
-    this.mdns.announce(
+    void this.mdns.announce(
       address && settings.announce && !loopbackOnly
         ? { id: this.peerId, name: this.name, port: address.port, indexPath: PEER_INDEX_PATH, revision: this.revision }
         : null,
