@@ -37,7 +37,7 @@ function round(value: number): number {
 export async function benchLocalnet(): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "pocketforge-bench-localnet-"));
   // Blocks only when this benchmark asks for them, so each block's work is measured on its own.
-  const localnet = new Localnet({ dataDir, blockTimeMs: 0, genesis: localnetGenesis({ params: { shared: { numBlocksPerSession: 4n } } }) });
+  const localnet = new Localnet({ dataDir, blockTimeMs: 0, genesis: localnetGenesis({ profile: "fast", params: { shared: { numBlocksPerSession: 4n } } }) });
   await localnet.start();
   const comet = await Comet38Client.connect(localnet.rpcUrl);
   const client = await ChainClient.connect(localnetProfile(localnet.rpcUrl, 100));

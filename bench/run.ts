@@ -1,4 +1,5 @@
-// `npm run bench -- <name> [<name> …]`: runs the named benchmarks (all when none is named) and prints their figures.
+// `npm run bench -- <name> [<name> …] [--option value …]`: runs the named benchmarks (all when none is named) and
+// prints their figures. `inference` takes --model FILE, --rounds, --tokens, --threads, --context and --sequences (and env LLAMA_BENCH).
 import { printRows, type BenchRow } from "./types.js";
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
@@ -9,9 +10,13 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   localnet: async () => (await import("./localnet.js")).benchLocalnet(),
   pokt: async () => (await import("./pokt.js")).benchPokt(),
   relayminer: async () => (await import("./relayminer.js")).benchRelayminer(),
+  streaming: async () => (await import("./streaming.js")).benchStreaming(),
 };
 
-const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+// Options with a value (`--model FILE`) belong to the benchmarks that read them, not to the list of names.
+const VALUE_OPTIONS = new Set(["--model", "--rounds", "--tokens", "--threads", "--context", "--sequences"]);
+const args = process.argv.slice(2);
+const requested = args.filter((a, i) => !a.startsWith("-") && !VALUE_OPTIONS.has(args[i - 1] ?? ""));
 const names = requested.length ? requested : Object.keys(BENCHMARKS);
 let missedTarget = false;
 for (const name of names) {

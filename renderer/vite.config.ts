@@ -11,7 +11,9 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL("../dist/renderer", import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps stay beside the build for debugging; the built files do not point at them and the dashboard server never
+    // serves them (they would hand out the whole source).
+    sourcemap: "hidden",
     target: "es2022",
   },
 });

@@ -60,7 +60,8 @@ export const CORE_ROOMS: Readonly<Record<string, readonly string[]>> = {
   localnet: ["runtime", "pokt", "chain"],
   relayminer: ["runtime", "pokt", "chain", "ledger", "serving"],
   staking: ["runtime", "pokt", "chain", "wallet", "localnet"],
-  app: ["runtime", "pokt", "ledger", "hardware", "models", "inference", "serving", "chain", "wallet", "localnet", "relayminer", "staking"],
+  reach: ["runtime"],
+  app: ["runtime", "pokt", "ledger", "hardware", "models", "inference", "serving", "chain", "wallet", "localnet", "relayminer", "staking", "reach"],
 };
 
 /** Files directly in electron/core (entry points) are above every room. */

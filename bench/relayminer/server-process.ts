@@ -80,6 +80,8 @@ process.once("message", (request: ServerRequest) => {
   main(request).then(
     (ready) => {
       process.send!(ready);
+      // A normal exit, so --cpu-prof writes its profile (PF_BENCH_PROFILE).
+      process.once("SIGTERM", () => process.exit(0));
       // CPU time of this process (miner, backend and ring workers), for load-independent rates.
       process.on("message", (message: { type?: string }) => {
         if (message.type === "cpu") process.send!({ type: "cpu", micros: process.cpuUsage().user + process.cpuUsage().system });

@@ -15,6 +15,8 @@ export const AlertKind = z.enum([
   "worker_down",
   "gpu_check_failed",
   "update_ready",
+  "public_address_changed",
+  "port_mapping_lost",
 ]);
 export type AlertKind = z.infer<typeof AlertKind>;
 

@@ -78,6 +78,8 @@ export const TrafficStats = z.object({
   failuresByReason: z.record(z.string(), z.number().int()),
   latencyMsP50: z.number().nullable(),
   latencyMsP95: z.number().nullable(),
+  streamed: z.number().int().describe("good answers that came as streams"),
+  firstTokenMsP50: z.number().nullable().describe("median time to the first text of a streamed answer"),
   lastError: z.string().nullable(),
   lastRelayAt: z.number().nullable().describe("epoch milliseconds"),
   suppliers: z.array(z.object({ operatorAddress: z.string(), sent: z.number().int(), succeeded: z.number().int(), failed: z.number().int() })),
@@ -91,9 +93,9 @@ export const chainMethods = {
   "chain.setNetwork": method(SetNetworkParams, ChainStatus, "Switch to localnet, beta, mainnet or a custom node (persisted)"),
   "chain.balance": method(z.object({ address: Address }).strict(), Balance, "An account's upokt balance on the current network"),
   "localnet.faucet": method(
-    z.object({ address: Address, amount: UpoktAmount.default("1000000000") }).strict(),
+    z.object({ address: Address, amount: UpoktAmount.optional() }).strict(),
     z.object({ address: z.string(), amount: UpoktAmount, height: z.number().int() }),
-    "Fund an account on the localnet (default 1000 POKT); resolves once the block paid it",
+    "Fund an account on the localnet (default: what starting as a supplier takes there, the minimum stake plus an add-service fee plus 1,000 POKT); resolves once the block paid it",
   ),
   "localnet.reset": method(z.object({}).strict(), ChainStatus, "Throw the embedded localnet away and start a new chain from genesis"),
   "localnet.traffic": method(

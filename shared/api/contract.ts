@@ -13,6 +13,7 @@ import { settingsEvents, settingsMethods } from "./settings.js";
 import { sharingEvents, sharingMethods } from "./sharing.js";
 import { stakingEvents, stakingMethods } from "./staking.js";
 import { updatesEvents, updatesMethods } from "./updates.js";
+import { reachEvents, reachMethods } from "./reach.js";
 import { walletEvents, walletMethods } from "./wallet.js";
 import { ApiError, parseWith, type EventMap, type MethodMap } from "./define.js";
 
@@ -34,6 +35,7 @@ export const apiMethods = {
   ...chainMethods,
   ...relayMinerMethods,
   ...stakingMethods,
+  ...reachMethods,
   ...preferencesMethods,
   ...updatesMethods,
 } satisfies MethodMap;
@@ -53,6 +55,7 @@ export const apiEvents = {
   ...chainEvents,
   ...relayMinerEvents,
   ...stakingEvents,
+  ...reachEvents,
   ...preferencesEvents,
   ...updatesEvents,
 } satisfies EventMap;

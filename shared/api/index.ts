@@ -14,6 +14,7 @@ export * from "./rig.js";
 export * from "./chain.js";
 export * from "./relayminer.js";
 export * from "./staking.js";
+export * from "./reach.js";
 export * from "./preferences.js";
 export * from "./updates.js";
 export * from "./ipc.js";

@@ -9,6 +9,8 @@ export const LoadedModel = z.object({
   parallelSequences: z.number().int(),
   gpuLayers: z.number().int(),
   threads: z.number().int(),
+  /** Memory the KV cache reserves: every sequence's context, K and V for every layer. */
+  kvCacheBytes: z.number(),
 });
 export type LoadedModel = z.infer<typeof LoadedModel>;
 

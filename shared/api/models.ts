@@ -164,6 +164,13 @@ export const PlanResult = z.object({
 });
 export type PlanResult = z.infer<typeof PlanResult>;
 
+export const ThreadTrial = z.object({
+  threads: z.number().int(),
+  /** Generation tokens/s of the trial's requests (median). */
+  generationTokensPerSecond: z.number(),
+});
+export type ThreadTrial = z.infer<typeof ThreadTrial>;
+
 export const BenchmarkResult = z.object({
   modelId: z.string(),
   deviceId: z.string(),
@@ -173,6 +180,10 @@ export const BenchmarkResult = z.object({
   requests: z.number().int(),
   durationMs: z.number(),
   measuredAt: z.number(),
+  /** The CPU thread count the figures were measured at: the fastest of the trials, used whenever this model loads. */
+  threads: z.number().int().nullable().default(null),
+  /** Each candidate thread count's speed; empty for results measured before thread trials existed. */
+  threadTrials: z.array(ThreadTrial).default([]),
 });
 export type BenchmarkResult = z.infer<typeof BenchmarkResult>;
 

@@ -13,6 +13,9 @@ const Address = z.string().trim().min(1, "enter an address").max(200);
 const ServiceIdInput = z.string().regex(/^[a-zA-Z0-9_-]{1,42}$/, "a service id: letters, digits, '_' or '-', at most 42");
 const PublicUrl = z.string().trim().max(2000).regex(/^https?:\/\/[^\s/]+/, "an http:// or https:// URL");
 
+const Digits = z.string().regex(/^\d{1,30}$/, "a whole number");
+
+/** The chain's rules and prices as its params say now (read on chain, never compiled in: docs/protocol.md §13.1). */
 export const StakingParams = z.object({
   network: z.string(),
   minStakeUpokt: Upokt,
@@ -26,6 +29,21 @@ export const StakingParams = z.object({
   blockTimeMs: z.number(),
   /** What one claim plus one proof cost the operator at the current gas price (an estimate); null while it cannot be priced. */
   feesPerSessionUpokt: Upokt.nullable(),
+  /** CUTTM: one compute unit costs CUTTM / granularity upokt (145,990 / 1,000,000 on mainnet). */
+  computeUnitsToTokensMultiplier: Digits,
+  computeUnitCostGranularity: Digits,
+  /** A claim worth at least this needs a proof; smaller ones are sampled at proofRequestProbability. */
+  proofRequirementThresholdUpokt: Upokt,
+  proofRequestProbability: z.number(),
+  /** Paid with each proof, on top of its gas fee. */
+  proofSubmissionFeeUpokt: Upokt,
+  /** Slashed from the stake when a required proof is missing or invalid. */
+  proofMissingPenaltyUpokt: Upokt,
+  numSuppliersPerSession: z.number().int(),
+  /** The fraction of a settled claim paid to the supplier's rev-share list (mint ratio × supplier share + inflation). */
+  supplierRewardShare: z.number(),
+  /** What starting takes here: the minimum stake, one add-service fee and 1,000 POKT for fees. */
+  startingFundsUpokt: Upokt,
 });
 export type StakingParams = z.infer<typeof StakingParams>;
 
@@ -50,11 +68,26 @@ export const SupplierState = z.object({
 });
 export type SupplierState = z.infer<typeof SupplierState>;
 
+/** What the app reads of a service's metadata card (docs/protocol.md §13.5). */
+export const ServiceCardInfo = z.object({
+  text: z.string(),
+  description: z.string().nullable(),
+  apis: z.array(z.string()),
+  results: z.string().nullable(),
+  healthcheckPath: z.string().nullable(),
+});
+
 export const ServiceInfo = z.object({
   serviceId: z.string(),
   name: z.string(),
   computeUnitsPerRelay: z.number().int(),
   ownerAddress: z.string(),
+  /** The service's metadata card, when it has one. */
+  card: ServiceCardInfo.nullable(),
+  /** Bring your own model: each supplier serves the model it chose (ai-inference). */
+  byom: z.boolean(),
+  /** Takes OpenAI-style LLM requests (BYOM, or a card listing an OpenAI API). */
+  llm: z.boolean(),
 });
 export type ServiceInfo = z.infer<typeof ServiceInfo>;
 
@@ -116,7 +149,10 @@ export const EndpointSettings = z.object({
   publicUrl: z.string().nullable(),
   /** Where the relay miner listens on this machine, e.g. http://127.0.0.1:8642. */
   listenUrl: z.string(),
-  /** On localnet the listen URL is the public URL: gateways run in the same engine. */
+  /**
+   * The URL to propose: on localnet the listen URL (gateways run in the same engine); elsewhere the one reachability
+   * found (http://<router's public address>:<mapped port>, or a checked tunnel URL); null when there is none yet.
+   */
   suggestedUrl: z.string().nullable(),
 });
 export type EndpointSettings = z.infer<typeof EndpointSettings>;
@@ -133,6 +169,7 @@ export const stakingMethods = {
     "The supplier's on-chain state (default: this wallet's operator); null when not staked",
   ),
   "staking.service": method(z.object({ serviceId: ServiceIdInput }).strict(), ServiceInfo.nullable(), "A service as registered on chain; null when it does not exist"),
+  "staking.services": method(NoParams, z.array(ServiceInfo), "Every service registered on this network (x/service), with its compute units per relay and card"),
   "staking.estimateStake": method(StakeRequest, TxEstimate, "Fee and balance check for a stake transaction, without sending it"),
   "staking.stake": method(
     StakeRequest.extend({ passphrase: Passphrase }).strict(),

@@ -113,6 +113,12 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   const tiny = page.getByTestId(`catalog-${TINY_ID}`);
   await tiny.getByRole("button", { name: "Download and use" }).click();
   await expect(page.getByTestId("model-selected")).toContainText("Serving stories260K", { timeout: 60_000 });
+  // The service comes from the chain's x/service: ai-inference (bring your own model) is the default, as on mainnet;
+  // the test model's own service is not registered here, so it is not offered.
+  const serviceChoice = page.getByTestId("service-choice");
+  await expect(serviceChoice.getByRole("radio", { name: /ai-inference/ })).toBeChecked({ timeout: 30_000 });
+  await expect(serviceChoice.getByTestId("service-offer-ai-inference")).toContainText("bring your own model");
+  await expect(serviceChoice.getByTestId("model-service-missing")).toContainText("pocketforge-test-stories260k");
   await shot(page, "setup-5-model");
   await expectAccessible(page, "setup model");
   await next(page);
@@ -127,6 +133,9 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   const result = page.getByTestId("benchmark-result");
   await expect(result).toContainText("tokens/s", { timeout: 60_000 });
   await expect(result.locator(".stat-value").first()).not.toHaveText("—");
+  // The measured speed, priced with the chain's own parameters.
+  await expect(page.getByTestId("economics-estimate")).toContainText(/≈ .* POKT an hour/);
+  await expect(page.getByTestId("economics-assumption")).toContainText("tokens per relay (assumed)");
   await shot(page, "setup-6-test");
   await expectAccessible(page, "setup test");
   await next(page);
@@ -138,20 +147,37 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
   await expectAccessible(page, "setup endpoint");
   await next(page);
 
-  // Stake: faucet funds, register the test model's service, stake the chain's minimum.
+  // Stake: the chain's rules (a mainnet-like localnet: 59,500 POKT minimum), faucet funds, stake the minimum for ai-inference.
   await expect(page.getByRole("heading", { level: 1, name: "Stake" })).toBeVisible();
+  const params = await engine.call("staking.params", {});
+  await expect(page.getByRole("radio", { name: /^I stake .* myself/ })).toBeChecked();
+  await expect(page.getByRole("radio", { name: /Someone else owns the stake/ })).toBeVisible();
+  const economics = page.getByTestId("economics-card");
+  await expect(economics).toContainText(formatUpokt(params.minStakeUpokt));
+  await expect(economics).toContainText("Price per compute unit");
+  await expect(economics).toContainText("Proof rule");
+  await expect(economics).toContainText("Unbonding");
   const stakeForm = page.getByTestId("stake-form");
   await stakeForm.getByRole("button", { name: /from the faucet/ }).click();
-  await expect(stakeForm.getByTestId("funds-balance")).toHaveText("1,000 POKT", { timeout: 30_000 });
-  // The service lookup answers after the form renders: wait for its verdict before branching on it.
-  const missing = stakeForm.getByTestId("service-missing");
-  await expect(missing.or(stakeForm.getByTestId("service-found"))).toBeVisible({ timeout: 30_000 });
-  if (await missing.isVisible()) {
-    // Registering a service and staking sign transactions: each asks for the passphrase again.
-    await missing.getByLabel("Wallet passphrase").fill(PASSPHRASE);
-    await missing.getByRole("button", { name: /Register the service/ }).click();
-    await expect(stakeForm.getByTestId("service-found")).toBeVisible({ timeout: 30_000 });
-  }
+  await expect(stakeForm.getByTestId("funds-balance")).toHaveText(formatUpokt(params.startingFundsUpokt), { timeout: 30_000 });
+  // A service that does not exist here shows the add-service fee read from the chain and needs an explicit yes.
+  const serviceField = stakeForm.getByLabel("Service", { exact: true });
+  await expect(serviceField).toHaveValue("ai-inference");
+  await serviceField.fill("pocketforge-test-stories260k");
+  const unregistered = stakeForm.getByTestId("service-missing");
+  await expect(unregistered).toBeVisible({ timeout: 30_000 });
+  await expect(unregistered.getByTestId("service-fee")).toHaveText(formatUpokt(params.addServiceFeeUpokt));
+  const register = unregistered.getByRole("button", { name: /Register the service/ });
+  await expect(register).toBeDisabled();
+  await expect(unregistered.getByLabel("Wallet passphrase")).toHaveCount(0);
+  await unregistered.getByRole("checkbox", { name: /add-service fee/ }).check();
+  await expect(unregistered.getByLabel("Wallet passphrase")).toBeVisible();
+  await expect(register).toBeDisabled();
+  // Back to the network's LLM service, which exists (the localnet registers it at genesis, like mainnet has it).
+  await serviceField.fill("ai-inference");
+  await expect(stakeForm.getByTestId("service-found")).toContainText("ai-inference", { timeout: 30_000 });
+  await expect(stakeForm.getByTestId("service-found")).toContainText("bring your own model");
+  await expect(stakeForm.getByTestId("service-missing")).toHaveCount(0);
   await expect(stakeForm.getByTestId("stake-estimate")).toBeVisible({ timeout: 30_000 });
   await stakeForm.getByRole("checkbox", { name: /^Stake / }).check();
   await stakeForm.getByLabel("Wallet passphrase").fill(PASSPHRASE);
@@ -173,6 +199,7 @@ test("a fresh install goes from the wizard to a settled session on the dashboard
 
   // Dashboard: relays arrive, then a session settles with the ledger's reward.
   await expect(page.getByTestId("serving-status")).toHaveText("Serving");
+  await expect(page.getByTestId("economics-card")).toContainText("One ai-inference relay");
   await expect(page.getByTestId("session-relays")).not.toHaveText(/^(—|0)/, { timeout: 60_000 });
   // The relays are answered by the model itself (the gateway checks the signed reply and its inner HTTP status).
   await expect.poll(async () => (await engine.call("localnet.trafficStats", {})).succeeded, { timeout: 30_000 }).toBeGreaterThan(0);
@@ -226,6 +253,34 @@ test("every page renders, passes the accessibility check, fits 1024×640 and 192
       }
     }
   }
+});
+
+test("operator only: someone else owns the stake; the wizard prepares their stake with this user's rev-share", async ({ page }) => {
+  const OWNER = "pokt1zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3umgkwh";
+  const wallet = await engine.call("wallet.status", {});
+  await page.goto("/#/setup/stake");
+  await page.locator("label", { hasText: "Someone else owns the stake" }).click();
+  const form = page.getByTestId("operator-only");
+  await expect(form).toContainText("Someone else can own the stake");
+  await form.getByLabel("Owner's address").fill(OWNER);
+  await form.getByLabel("Your share of the rewards (%)").fill("30");
+  await form.getByLabel("Wallet passphrase").fill(PASSPHRASE);
+  await form.getByRole("button", { name: "Use this owner" }).click();
+  // This engine's operator was staked by itself above: the chain would refuse another owner, and the page says so.
+  await expect(form.getByTestId("owner-cannot-change")).toContainText(wallet.operatorAddress!);
+  await form.getByRole("button", { name: "Prepare the stake command" }).click();
+  const yaml = form.locator("pre").first();
+  await expect(yaml).toContainText(`owner_address: ${OWNER}`);
+  await expect(yaml).toContainText(`operator_address: ${wallet.operatorAddress}`);
+  await expect(yaml).toContainText('service_id: "ai-inference"');
+  await expect(yaml).toContainText("rpc_type: REST");
+  await expect(yaml).toContainText(`${OWNER}: 70`);
+  await expect(yaml).toContainText(`${wallet.operatorAddress}: 30`);
+  await expect(form.locator("pre").nth(1)).toContainText(`--from ${OWNER}`);
+  await shot(page, "setup-8-stake-operator-only");
+  await expectAccessible(page, "setup stake (operator only)");
+  // Back to owning the stake with the operator, as the rest of this story has it.
+  await engine.call("wallet.setOwner", { address: null, passphrase: PASSPHRASE });
 });
 
 test("a wrong passphrase says so and what to do; the right one unlocks", async ({ page }) => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AvailabilitySettings, DesktopPreferences, RigSettings, UpdateFeedUrl, UpdateSettings } from "../../../shared/api/settings.js";
 import { RelayMinerConfig } from "../relayminer/config.js";
+import { DEFAULT_LOCALNET_PROFILE, LOCALNET_PROFILES } from "../localnet/config.js";
 import { dataDirLayout } from "../runtime/data-dir.js";
 import { DocumentStore } from "../runtime/document-store.js";
 import type { Logger } from "../runtime/logger.js";
@@ -15,6 +16,11 @@ const Endpoint = z.object({
 export const ConfigSchema = z.object({
   version: z.literal(CONFIG_VERSION),
   network: z.enum(["localnet", "beta", "mainnet", "custom"]).default("localnet"),
+  /**
+   * The embedded localnet. `profile` picks the parameters a new chain starts with (its first start, or after
+   * localnet.reset): "mainnet-like" uses mainnet's (1-second blocks aside), "fast" short windows and tiny stakes.
+   */
+  localnet: z.object({ profile: z.enum(LOCALNET_PROFILES).default(DEFAULT_LOCALNET_PROFILE) }).strict().prefault({}),
   /** The OpenAI-compatible endpoint local apps (and the relay miner's backend) talk to. */
   openAi: Endpoint.default({ host: "127.0.0.1", port: 8641 }),
   /** When set, the OpenAI-compatible endpoint requires `Authorization: Bearer <this key>` (set one before opening it up). */
@@ -22,13 +28,18 @@ export const ConfigSchema = z.object({
   /** The headless dashboard + WebSocket API. */
   dashboard: Endpoint.default({ host: "127.0.0.1", port: 8640 }),
   inference: z
-    .object({
-      /** The model loaded at start, if any. */
-      modelPath: z.string().nullable().default(null),
-      contextSize: z.number().int().min(256).default(2048),
-      parallelSequences: z.number().int().min(1).max(64).default(4),
-    })
-    .default({ modelPath: null, contextSize: 2048, parallelSequences: 4 }),
+    .preprocess(
+      readLegacyReservation,
+      z.object({
+        /** The model loaded at start, if any. */
+        modelPath: z.string().nullable().default(null),
+        /** Tokens per sequence; null reserves what the service's requests need (inference/reservation.ts). */
+        contextSize: z.number().int().min(256).nullable().default(null),
+        /** Requests served at once; null follows the requests seen and the device (inference/reservation.ts). */
+        parallelSequences: z.number().int().min(1).max(64).nullable().default(null),
+      }),
+    )
+    .default({ modelPath: null, contextSize: null, parallelSequences: null }),
   /** When this machine serves relays. Headless rigs honour "schedule"; "idle" needs the desktop's presence sampler. */
   availability: AvailabilitySettings.prefault({}),
   /** The desktop shell (ignored headless). */
@@ -44,6 +55,19 @@ export const ConfigSchema = z.object({
   relayMiner: RelayMinerConfig.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Earlier versions wrote their fixed reservation (2048 tokens × 4 sequences) into every config file as the defaults;
+ * that exact pair is read as "by need", any other figures are the owner's and kept.
+ */
+function readLegacyReservation(value: unknown): unknown {
+  if (!value || typeof value !== "object") return value;
+  const inference = value as { contextSize?: unknown; parallelSequences?: unknown };
+  if (inference.contextSize === 2048 && inference.parallelSequences === 4) {
+    return { ...inference, contextSize: null, parallelSequences: null };
+  }
+  return value;
+}
 
 export function defaultConfig(): Config {
   return ConfigSchema.parse({ version: CONFIG_VERSION });

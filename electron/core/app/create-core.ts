@@ -14,6 +14,7 @@ import {
   planWorkerDevices,
   probeComputeInWorker,
   WorkerSupervisor,
+  type LoadTuning,
   type WorkerLauncher,
 } from "../inference/index.js";
 import { AvailabilityController } from "../serving/availability-controller.js";
@@ -30,6 +31,7 @@ import { ChainService } from "../chain/chain-service.js";
 import type { ChainClient } from "../chain/client.js";
 import { createLocalnetHandlers } from "../localnet/api-handlers.js";
 import { LocalnetService } from "../localnet/localnet-service.js";
+import { defaultLocalnetGenesis } from "../localnet/config.js";
 import { createEarningsHandlers } from "../ledger/api-handlers.js";
 import { Ledger } from "../ledger/ledger.js";
 import { createRelayMinerHandlers } from "../relayminer/api-handlers.js";
@@ -38,6 +40,7 @@ import { RelayMinerService } from "../relayminer/relayminer-service.js";
 import { ModelService } from "../models/model-service.js";
 import { ApiRouter, type ApiHandlers } from "../runtime/api-router.js";
 import { ConfigStore, type Config } from "./config.js";
+import { InferenceUsageStore } from "./inference-usage.js";
 import { EventBus } from "../runtime/events.js";
 import { AlertCenter } from "../runtime/alerts.js";
 import { alertForMinerSession } from "../relayminer/session-alerts.js";
@@ -48,6 +51,9 @@ import { PreferencesStore, PriceFeed } from "./preferences.js";
 import { PortsSettings } from "./ports.js";
 import { createStakingHandlers } from "../staking/api-handlers.js";
 import { StakingService } from "../staking/staking-service.js";
+import { createReachHandlers } from "../reach/api-handlers.js";
+import { ReachService } from "../reach/reach-service.js";
+import { isLoopbackHost } from "../runtime/host-names.js";
 import { appSettingsOf, createSettingsHandlers } from "./handlers/settings-handlers.js";
 import { createUpdateHandlers } from "./handlers/update-handlers.js";
 import { UpdateCenter } from "./updates.js";
@@ -153,7 +159,7 @@ export function createCore(options: CoreOptions): Core {
       return current.relayMiner;
     },
     signer: () => wallet.relayResponseSigner(),
-    inferenceHandler: () => createOpenAiHandler(inference, { logger: inferenceLogger }),
+    inferenceHandler: ({ byom }) => createOpenAiHandler(inference, { logger: inferenceLogger, unknownModel: byom ? "default" : "refuse" }),
     connect: async (metrics) =>
       connectMinerChain({
         // The network the chain service is connected to (the embedded localnet included).
@@ -204,16 +210,29 @@ export function createCore(options: CoreOptions): Core {
     sampleIntervalMs: options.telemetryIntervalMs,
   });
   const inferenceLogger = logs.logger("inference");
-  const inference = new InferencePool({
+  const inferenceUsage = new InferenceUsageStore(layout.inferenceUsage, inferenceLogger);
+  const inference: InferencePool = new InferencePool({
     logger: inferenceLogger,
     openAi: { ...settings.openAi, apiKey: settings.openAiApiKey },
     stallMs: settings.rig.watchdogSeconds * 1000,
     plan: () => planWorkers(settings.rig.workers, hardware, inferenceLogger),
+    observed: inferenceUsage.get(),
     createWorker: (device, slot) =>
       new WorkerSupervisor({
         logger: slot === 0 ? inferenceLogger : inferenceLogger.child(`worker${slot}`),
         launcher: new PinnedWorkerLauncher(baseLauncher, deviceEnvironment(device)),
-        defaults: { contextSize: settings.inference.contextSize, parallelSequences: settings.inference.parallelSequences },
+        defaults: {
+          ...(settings.inference.contextSize !== null ? { contextSize: settings.inference.contextSize } : {}),
+          ...(settings.inference.parallelSequences !== null ? { parallelSequences: settings.inference.parallelSequences } : {}),
+        },
+        // Measured threads and the plan's memory for this model, and the request sizes the service has seen.
+        tune: async (modelPath): Promise<LoadTuning> => ({
+          ...inference.requestNeeds(),
+          ...(await models.loadTuning(modelPath, planDeviceId(device)).catch((error) => {
+            inferenceLogger.warn("no tuning for this model; using defaults", { modelPath, error });
+            return {};
+          })),
+        }),
       }),
   });
   inference.onStatus((status) => events.emit("inference.status", status));
@@ -246,6 +265,7 @@ export function createCore(options: CoreOptions): Core {
   // On the localnet network the chain service starts the embedded chain (data in <dataDir>/localnet).
   const localnet = new LocalnetService({
     dataDir: layout.localnet,
+    genesis: defaultLocalnetGenesis(settings.localnet.profile),
     logger: logs.logger("localnet"),
     client: (): ChainClient | undefined => chain.client,
     onTraffic: (stats) => events.emit("localnet.traffic", stats),
@@ -270,6 +290,10 @@ export function createCore(options: CoreOptions): Core {
       },
       owner: () => wallet.snapshot().owner,
       directSigner: (address) => wallet.directSigner(address),
+      operatorPublicKey: () => {
+        const operator = wallet.listAccounts().find((account) => account.isOperator);
+        return operator ? Buffer.from(operator.publicKeyHex, "hex") : null;
+      },
     },
     miner: relayMiner,
     serveService: (serviceId) =>
@@ -281,8 +305,29 @@ export function createCore(options: CoreOptions): Core {
       return `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
     },
     emit: (progress) => events.emit("staking.tx", progress),
+    proposedEndpoint: (): string | null => reach.proposedUrl(),
     logger: logs.logger("staking"),
   });
+  // How gateways reach the relay miner: a router port mapping (opted into, never on localnet) or a tunnel.
+  const reach = new ReachService({
+    dataDir: options.dataDir,
+    network: () => chain.networkName,
+    relayListen: () => ({ ...config.get().relayMiner.listen }),
+    stakedEndpoint: () => staking.publicUrl(),
+    probe: (url) => staking.probe(url),
+    alerts,
+    emit: (status) => events.emit("reach.status", status),
+    logger: logs.logger("reach"),
+  });
+  const ports = new PortsSettings({ config, effective: settings, relayMiner });
+  // Opening a listener to other machines (ports, the LAN model gateway) asks for the wallet passphrase again.
+  const confirmOpening = async (passphrase: string | undefined) => {
+    if (!wallet.hasWallet) return;
+    if (passphrase === undefined) {
+      throw new ApiError("wrong_passphrase", "Opening a listener to other machines asks for the wallet passphrase", { reason: "passphrase_required" });
+    }
+    await wallet.confirmPassphrase(passphrase, "open a listener beyond loopback");
+  };
 
   const info = (): Omit<AppInfo, "transport"> => ({
     name: "PocketForge",
@@ -302,33 +347,28 @@ export function createCore(options: CoreOptions): Core {
   const startSteps: Array<{ id: string; label: string; services: Service[] }> = [
     { id: "wallet", label: "Opening the wallet and the ledger", services: [closeLedger, wallet] },
     { id: "hardware", label: "Probing the GPUs", services: [hardware] },
-    { id: "workers", label: "Starting the inference workers", services: [inference] },
+    { id: "workers", label: "Starting the inference workers", services: [inference, inferenceUsage.saver(() => inference.observedRequests())] },
     { id: "models", label: "Reading the installed models", services: [models, sharing, availability] },
     { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
     // After the chain: an auto-started miner connects to the network the chain service reached.
     { id: "miner", label: "Starting the relay miner", services: [relayMiner] },
+    // Last: the router forwards the relay miner's port; disposed first, so the mapping goes before the miner stops.
+    { id: "reach", label: "Mapping the relay port on the router", services: [reach] },
   ];
   const startup = new StartupProgress(
     [...startSteps, ...(lastModel ? [{ id: "model", label: "Loading the last model" }] : [])],
     (progress) => events.emit("app.startup", progress),
   );
 
-  // Opening a listener to other machines (ports, the LAN model gateway) asks for the wallet passphrase again.
-  const confirmOpening = async (passphrase: string | undefined) => {
-    if (!wallet.hasWallet) return;
-    if (passphrase === undefined) {
-      throw new ApiError("wrong_passphrase", "Opening a listener to other machines asks for the wallet passphrase", { reason: "passphrase_required" });
-    }
-    await wallet.confirmPassphrase(passphrase, "open a listener beyond loopback");
-  };
   const handlers: ApiHandlers = {
     "app.startup": () => startup.snapshot(),
-    ...createAppHandlers({
+    ...followedBy(
+      createAppHandlers({
       info,
       logs,
       folders: { data: layout.root, logs: layout.logs, models: layout.models.dir },
       openPath: options.openPath,
-      ports: new PortsSettings({ config, effective: settings, relayMiner }),
+      ports,
       confirmOpening,
       diagnostics: () =>
         buildDiagnostics({
@@ -342,6 +382,7 @@ export function createCore(options: CoreOptions): Core {
             wallet: () => wallet.snapshot(),
             chain: () => chain.status(),
             relayMiner: () => ({ status: relayMiner.status(), metrics: relayMiner.metricsSnapshot() }),
+            reach: () => reach.status(),
             logs: () => logs.tail(2000, "debug"),
           },
           // The dashboard's access token must never leave in a bundle, even inside a logged URL.
@@ -349,9 +390,22 @@ export function createCore(options: CoreOptions): Core {
             return existsSync(layout.accessToken) ? [readFileSync(layout.accessToken, "utf8").trim()] : [];
           },
         }),
-    }),
+      }),
+      ["app.setPorts"],
+      () => reach.relayListenChanged(),
+    ),
     ...createPreferencesHandlers({ store: preferences, price, onChanged: (next) => events.emit("preferences.changed", next) }),
-    ...createStakingHandlers(staking, (passphrase, purpose) => wallet.confirmPassphrase(passphrase, purpose)),
+    // A stake or a new endpoint may settle a changed public address.
+    ...followedBy(createStakingHandlers(staking, (passphrase, purpose) => wallet.confirmPassphrase(passphrase, purpose)), ["staking.stake", "staking.setEndpoint"], () =>
+      reach.refreshStatus(),
+    ),
+    ...createReachHandlers(reach, {
+      confirmOpening,
+      openRelayListener: async () => {
+        const { host, port } = config.get().relayMiner.listen;
+        if (isLoopbackHost(host)) await ports.update({ relay: { host: "0.0.0.0", port } });
+      },
+    }),
     ...createHardwareHandlers(hardware),
     ...createInferenceHandlers(
       inference,
@@ -360,7 +414,13 @@ export function createCore(options: CoreOptions): Core {
       (path, context) => modelPaths.checkModelFile(path, context),
     ),
     ...createWalletHandlers(wallet),
-    ...createChainHandlers(chain),
+    // Nothing is mapped on localnet: reachability follows the network, and the relay miner's port.
+    // After a network switch the relay miner reconnects (its chain client pointed at the old network), and
+    // reachability follows: nothing is mapped on localnet.
+    ...followedBy(createChainHandlers(chain), ["chain.setNetwork"], async () => {
+      await relayMiner.networkChanged();
+      await reach.networkChanged();
+    }),
     ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models, modelPaths),
     ...createSharingHandlers(sharing, confirmOpening),
@@ -437,7 +497,27 @@ export function createCore(options: CoreOptions): Core {
   };
 }
 
+/** Runs `then` after the named handlers succeed: a change one room makes that another room's state follows. */
+function followedBy<H extends Record<string, (...args: any[]) => unknown>>(handlers: H, names: Array<keyof H>, then: () => unknown): H {
+  const wrapped: Record<string, unknown> = { ...handlers };
+  for (const name of names) {
+    const handler = handlers[name];
+    wrapped[name as string] = async (...args: unknown[]) => {
+      const result = await handler(...args);
+      await then();
+      return result;
+    };
+  }
+  return wrapped as H;
+}
+
 /** The rig's workers, from the compute backend and the devices it sees (probed once, shared with hardware.info). */
+/** The fit plan's name for the device a worker is pinned to ("cpu", "gpu0", …). */
+function planDeviceId(device: WorkerDevice): string {
+  if (device.backend === "cpu") return "cpu";
+  return `gpu${device.index ?? 0}`;
+}
+
 async function planWorkers(workers: AppSettings["rig"]["workers"], hardware: HardwareService, logger: Logger): Promise<WorkerDevice[]> {
   try {
     const { compute } = await hardware.getInfo();

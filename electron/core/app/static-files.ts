@@ -12,8 +12,16 @@ const MIME: Record<string, string> = {
   ".png": "image/png",
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
-  ".map": "application/json; charset=utf-8",
 };
+
+/**
+ * Source maps hand out the dashboard's whole source (comments, internal names, paths of the build machine) to anyone
+ * who can reach the port; the browser does not need them to run the page. Matched case-insensitively and with
+ * trailing dots, spaces and slashes ignored, as file systems that ignore them would serve the file anyway.
+ */
+function isSourceMap(path: string): boolean {
+  return /\.map$/i.test(path.replace(/[.\s/\\]+$/, ""));
+}
 
 /** The same policy the Electron window enforces: nothing but our own scripts, styles and API socket. */
 export const CONTENT_SECURITY_POLICY = [
@@ -46,6 +54,7 @@ export function serveStatic(root: string, request: IncomingMessage, response: Se
   if (path === null || path.includes("\0")) return end(response, 400, "Bad path");
   const relative = normalize(path).replace(/^([/\\])+/, "");
   if (relative.split(sep).includes("..")) return end(response, 403, "Forbidden");
+  if (isSourceMap(relative)) return end(response, 404, "Not found");
   let file = join(root, relative || "index.html");
   if (!existsSync(file) || statSync(file).isDirectory()) {
     if (extname(relative)) return end(response, 404, "Not found");

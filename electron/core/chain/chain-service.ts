@@ -1,6 +1,7 @@
 // The engine's connection to a network: builds the profile for the chosen network (starting the embedded
 // localnet when that is the choice), connects the chain client, follows blocks and reports status. A node that
 // cannot be reached does not stop the app: status says why, and the service keeps retrying.
+import { checkNodeUrl } from "../runtime/outbound-url.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 import { BlockFollower, type FollowedBlock } from "./block-follower.js";
@@ -83,6 +84,7 @@ export class ChainService implements Service {
 
   /** Switches network (persisting the choice and endpoints) and reports the new status. */
   async setNetwork(params: { network: NetworkName; rpcUrl?: string; chainId?: string }): Promise<ChainStatusSnapshot> {
+    if (params.rpcUrl !== undefined) await checkNodeUrl(params.rpcUrl, params.network === "localnet" ? "The shared localnet's RPC URL" : "The custom network's RPC URL");
     await this.serialized(async () => {
       const endpoints = this.settings.get();
       if (params.network === "custom") {

@@ -23,6 +23,7 @@ export type ChainFailureReason =
   | "stake_invalid"
   | "service_config_invalid"
   | "supplier_unstaking"
+  | "address_invalid"
   | "not_found"
   | "service_fee_unpaid"
   | "service_exists"
@@ -83,6 +84,8 @@ const KNOWN: readonly KnownFailure[] = [
     advice: "A service configuration is invalid (endpoint URL, RPC type, or revenue shares that must total 100%)." },
   { codespace: "supplier", code: 1109, description: "supplier is in unbonding period", reason: "supplier_unstaking",
     advice: "The supplier is unstaking. Only the owner can cancel an unstake by staking again." },
+  { codespace: "supplier", code: 1102, description: "invalid address", reason: "address_invalid",
+    advice: "An address in the message is not acceptable: malformed (not a pokt1… bech32 address), a module account, or not allowed to sign this message. Check the owner, operator and signer addresses." },
   { codespace: "supplier", code: 1103, description: "supplier not found", reason: "not_found",
     advice: "No supplier is staked with that operator address." },
   { codespace: "supplier", code: 1111, description: "service not found", reason: "not_found",

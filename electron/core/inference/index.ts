@@ -4,7 +4,7 @@
 // worker and benchmarks; the GPU check at start runs in a worker too (compute-probe.ts).
 export { InferencePool, type InferencePoolOptions } from "./pool/inference-pool.js";
 export { PinnedWorkerLauncher, deviceEnvironment, planWorkerDevices } from "./pool/devices.js";
-export { WorkerSupervisor, type WorkerSupervisorOptions } from "./worker-supervisor.js";
+export { WorkerSupervisor, type LoadTuning, type WorkerSupervisorOptions } from "./worker-supervisor.js";
 export type { ChatRequest, CompletionRequest, RequestOptions, StatusListener, TokenListener } from "./types.js";
 export { ForkWorkerLauncher, resolveWorkerScript } from "./worker-launcher.js";
 export {
@@ -25,6 +25,14 @@ export {
   type InferenceFailure,
 } from "./errors.js";
 export { defaultThreads } from "./defaults.js";
+export {
+  DEFAULT_REQUEST_TOKENS,
+  RequestObserver,
+  reserveContext,
+  type ObservedRequests,
+  type Reservation,
+  type ReservationInput,
+} from "./reservation.js";
 export type { ComputeProbeResult, EngineLoadOptions, FinishReason, GenerationResult, SamplingOptions } from "./types.js";
 export { createOpenAiHandler, DEFAULT_MAX_BODY_BYTES } from "./openai/handler.js";
 export type { OpenAiBackend, OpenAiHandlerOptions, RequestHandler } from "./openai/handler.js";

@@ -1,6 +1,9 @@
 import type { ChatMessage, GenerationStats, HardwareInfo, InferenceStatus, LoadedModel } from "../../../shared/api/index.js";
 
-/** What the engine needs to load a model. Every field but the path has a machine-aware default. */
+/**
+ * What the engine needs to load a model. Every field but the path has a machine-aware default; the KV cache is
+ * reserved by need (reservation.ts) unless contextSize and parallelSequences are given.
+ */
 export interface EngineLoadOptions {
   modelPath: string;
   /** Tokens per sequence. */
@@ -8,6 +11,12 @@ export interface EngineLoadOptions {
   parallelSequences?: number;
   gpuLayers?: "auto" | number;
   threads?: number;
+  /** The largest request (prompt + reply tokens) to fit, when contextSize is not given. */
+  requestTokens?: number;
+  /** Requests that run at once, when parallelSequences is not given. */
+  concurrency?: number;
+  /** Memory the fit plan leaves for the KV cache; the reservation shrinks to fit it. */
+  memoryBudgetBytes?: number;
 }
 
 export interface SamplingOptions {

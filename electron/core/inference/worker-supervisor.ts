@@ -9,7 +9,6 @@ import {
 } from "../../../shared/api/index.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
-import { DEFAULT_PARALLEL_SEQUENCES } from "./defaults.js";
 import { NoModelLoadedError, QueueFullError, WorkerCrashedError } from "./errors.js";
 import { CrashTracker, DEFAULT_RESTART_POLICY, type RestartPolicy } from "./restart-policy.js";
 import type {
@@ -33,12 +32,20 @@ export interface WorkerSupervisorOptions {
   workerScript?: string;
   /** Load settings used when a load call leaves them out. */
   defaults?: Partial<Omit<EngineLoadOptions, "modelPath">>;
+  /**
+   * Settings measured or planned for this model on this machine (benchmarked threads, the KV cache's memory budget,
+   * the request sizes and concurrency the service sees), asked at every load; they fill what the load call leaves
+   * out and win over `defaults`.
+   */
+  tune?: (modelPath: string) => Promise<LoadTuning> | LoadTuning;
   /** Requests allowed to wait for a free sequence; one more is refused with QueueFullError. */
   queueLimit?: number;
   /** What a refused caller is told to wait before retrying. */
   retryAfterSeconds?: number;
   restart?: Partial<RestartPolicy>;
 }
+
+export type LoadTuning = Partial<Omit<EngineLoadOptions, "modelPath" | "gpuLayers">>;
 
 const DEFAULT_QUEUE_LIMIT = 32;
 
@@ -74,6 +81,8 @@ export class WorkerSupervisor implements Service {
   private workerRestarts = 0;
   /** The load to restore after a crash; null when no model should be loaded. */
   private desired: EngineLoadOptions | null = null;
+  /** What the caller of the last successful load asked for (before tuning and defaults). */
+  private requested: LoadParams | null = null;
   /** Bumped by every load/unload so a restart scheduled for an older model does nothing. */
   private epoch = 0;
   private worker: EngineWorker | null = null;
@@ -168,10 +177,11 @@ export class WorkerSupervisor implements Service {
       this.desired = null;
       this.crashes.reset();
       this.endAllRequests(new ApiError("unavailable", "The model was replaced before this request ran", { reason: "model_replaced" }));
-      const options = this.loadOptions(params);
       this.model = null;
       this.setState("loading", null);
+      let options: EngineLoadOptions = { modelPath: params.modelPath };
       try {
+        options = await this.loadOptions(params);
         const worker = await this.ensureWorker();
         this.model = await worker.load(options);
       } catch (error) {
@@ -181,10 +191,16 @@ export class WorkerSupervisor implements Service {
         throw apiError;
       }
       this.desired = options;
-      this.logger.info("model loaded", { model: this.model.name, contextSize: this.model.contextSize, sequences: this.model.parallelSequences, threads: this.model.threads, gpuLayers: this.model.gpuLayers });
+      this.requested = { ...params };
+      this.logger.info("model loaded", { model: this.model.name, contextSize: this.model.contextSize, sequences: this.model.parallelSequences, kvCacheBytes: this.model.kvCacheBytes, threads: this.model.threads, gpuLayers: this.model.gpuLayers });
       this.becomeReady();
       return this.status();
     });
+  }
+
+  /** What the last load asked for (only what its caller chose); null when no model should be loaded. */
+  loadParams(): LoadParams | null {
+    return this.desired && this.requested ? { ...this.requested } : null;
   }
 
   unload(): Promise<InferenceStatus> {
@@ -388,15 +404,24 @@ export class WorkerSupervisor implements Service {
     this.becomeReady();
   }
 
-  private loadOptions(params: LoadParams): EngineLoadOptions {
+  /** What the caller asked for, then what is tuned for this model, then the defaults; the engine decides the rest. */
+  private async loadOptions(params: LoadParams): Promise<EngineLoadOptions> {
     const defaults = this.options.defaults ?? {};
-    return {
+    const tuned: LoadTuning = (await this.options.tune?.(params.modelPath)) ?? {};
+    const pick = <K extends keyof LoadTuning>(key: K): LoadTuning[K] => (params as LoadTuning)[key] ?? tuned[key] ?? defaults[key];
+    const options: EngineLoadOptions = {
       modelPath: params.modelPath,
-      contextSize: params.contextSize ?? defaults.contextSize,
-      parallelSequences: params.parallelSequences ?? defaults.parallelSequences ?? DEFAULT_PARALLEL_SEQUENCES,
+      contextSize: pick("contextSize"),
+      parallelSequences: pick("parallelSequences"),
       gpuLayers: params.gpuLayers ?? defaults.gpuLayers ?? "auto",
-      threads: params.threads ?? defaults.threads,
+      threads: pick("threads"),
+      requestTokens: pick("requestTokens"),
+      concurrency: pick("concurrency"),
+      memoryBudgetBytes: pick("memoryBudgetBytes"),
     };
+    // Structured clone (the worker channel) keeps undefined fields; leave them out so logs and snapshots stay short.
+    for (const key of Object.keys(options) as Array<keyof EngineLoadOptions>) if (options[key] === undefined) delete options[key];
+    return options;
   }
 
   /** Runs lifecycle changes (load, unload, restart, dispose) one at a time, in call order. */

@@ -3,6 +3,7 @@ import { ApiError } from "../../../shared/api/index.js";
 import type { HandlersFor } from "../runtime/api-router.js";
 import { requireAddress } from "../chain/api-handlers.js";
 import type { ChainService } from "../chain/chain-service.js";
+import { FaucetLimitError } from "./faucet-allowance.js";
 import { LocalnetUnavailableError, type LocalnetService } from "./localnet-service.js";
 
 async function translated<T>(work: () => Promise<T>): Promise<T> {
@@ -10,6 +11,7 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof LocalnetUnavailableError) throw new ApiError("unavailable", error.message);
+    if (error instanceof FaucetLimitError) throw new ApiError("invalid_params", error.message, { field: "amount" });
     throw error;
   }
 }
@@ -22,8 +24,8 @@ export function createLocalnetHandlers(
     "localnet.faucet": ({ address, amount }) =>
       translated(async () => {
         requireAddress(address);
-        const height = await localnet.faucet(address, BigInt(amount));
-        return { address, amount, height: Number(height) };
+        const paid = await localnet.faucet(address, amount === undefined ? undefined : BigInt(amount));
+        return { address, amount: paid.amount.toString(), height: Number(paid.height) };
       }),
     "localnet.reset": () =>
       translated(async () => {

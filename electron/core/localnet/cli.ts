@@ -1,4 +1,4 @@
-// `npm run localnet -- [--port 26657] [--data-dir DIR] [--block-time 1000] [--reset] [--traffic RATE]`:
+// `npm run localnet -- [--port 26657] [--data-dir DIR] [--block-time 1000] [--profile mainnet-like|fast] [--reset] [--traffic RATE]`:
 // runs the localnet on its own so several PocketForge instances can share one chain (point them at the printed
 // RPC URL). Ctrl-C stops it; the chain continues from its data dir next time.
 import { parseArgs } from "node:util";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ChainClient } from "../chain/client.js";
 import { localnetProfile } from "../chain/networks.js";
 import { defaultDataDir } from "../runtime/data-dir.js";
-import { GENESIS_SERVICE_ID } from "./config.js";
+import { DEFAULT_LOCALNET_PROFILE, GENESIS_SERVICE_ID, LOCALNET_PROFILES, defaultLocalnetGenesis, isLocalnetProfile } from "./config.js";
 import { Localnet } from "./localnet.js";
 import { TrafficGenerator, loadOrCreateTrafficKeys } from "./traffic/generator.js";
 
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "26657" },
     "data-dir": { type: "string" },
     "block-time": { type: "string", default: "1000" },
+    profile: { type: "string", default: DEFAULT_LOCALNET_PROFILE },
     reset: { type: "boolean", default: false },
     traffic: { type: "string" },
     help: { type: "boolean", default: false },
@@ -26,6 +27,8 @@ if (values.help) {
   --port N          CometBFT RPC port on 127.0.0.1 (default 26657; 0 picks a free one)
   --data-dir DIR    where the chain lives (default: <PocketForge data>/localnet-standalone)
   --block-time MS   block interval in milliseconds (default 1000)
+  --profile NAME    parameters of a new chain (first start or --reset): mainnet-like (default; mainnet's
+                    sessions, stakes, fees and prices) or fast (10-block sessions, 1 POKT stakes; for tests)
   --reset           start a new chain from genesis
   --traffic RATE    also run the traffic generator at RATE relays/s per supplier`);
   process.exit(0);
@@ -45,11 +48,17 @@ const log = (level: string) => (message: string, fields?: Record<string, unknown
   console.log(`[${level}] ${message}${fields ? ` ${JSON.stringify(fields)}` : ""}`);
 const logger = { info: log("info"), warn: log("warn"), error: log("error") };
 const blockTimeMs = positiveInteger(values["block-time"]!, "block-time");
-const localnet = new Localnet({ dataDir, port: positiveInteger(values.port!, "port", true), blockTimeMs, logger });
+const profile = values.profile!;
+if (!isLocalnetProfile(profile)) {
+  console.error(`--profile must be one of ${LOCALNET_PROFILES.join(", ")}, got ${profile}`);
+  process.exit(2);
+}
+const localnet = new Localnet({ dataDir, port: positiveInteger(values.port!, "port", true), blockTimeMs, genesis: defaultLocalnetGenesis(profile), logger });
 
 await localnet.start();
 if (values.reset) await localnet.reset();
-console.log(`localnet chain "${localnet.chain.chainId}" at height ${localnet.chain.height}
+const params = localnet.chain.app.params.get("shared");
+console.log(`localnet chain "${localnet.chain.chainId}" at height ${localnet.chain.height} (${params.numBlocksPerSession}-block sessions; --profile applies to a new chain)
   RPC        ${localnet.rpcUrl}   (WebSocket ${localnet.rpcUrl.replace("http://", "ws://")}/websocket)
   data       ${dataDir}
   faucet     curl -s '${localnet.rpcUrl}/faucet?address="pokt1…"&amount="1000000"'

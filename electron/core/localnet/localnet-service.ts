@@ -6,6 +6,7 @@ import type { ChainClient } from "../chain/client.js";
 import type { EmbeddedLocalnet } from "../chain/chain-service.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
+import { startingFundsUpokt } from "../../../shared/economics.js";
 import { GENESIS_SERVICE_ID, type LocalnetGenesis } from "./config.js";
 import { Localnet } from "./localnet.js";
 import { TrafficGenerator, loadOrCreateTrafficKeys } from "./traffic/generator.js";
@@ -85,8 +86,27 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
     this.attachment = attachment;
   }
 
-  /** Pays `amount` upokt from the faucet of the localnet in use; resolves with the paying block's height. */
-  async faucet(address: string, amount: bigint): Promise<bigint> {
+  /**
+   * Pays `amount` upokt (default: what starting as a supplier takes on this chain, its minimum stake plus an
+   * add-service fee plus 1,000 POKT) from the faucet of the localnet in use; resolves with the amount and the paying
+   * block's height.
+   */
+  async faucet(address: string, amount?: bigint): Promise<{ amount: bigint; height: bigint }> {
+    const paid = amount ?? (await this.startingFunds());
+    return { amount: paid, height: await this.pay(address, paid) };
+  }
+
+  /** What starting as a supplier takes on the localnet in use (its params: 64,000 POKT mainnet-like). */
+  async startingFunds(): Promise<bigint> {
+    const client = this.options.client();
+    if (this.attachment.kind === "off" || client === undefined) {
+      throw new LocalnetUnavailableError("The faucet exists only on the localnet. Switch the network to localnet first.");
+    }
+    const [supplier, service] = await Promise.all([client.pocket.supplierParams(), client.pocket.serviceParams()]);
+    return startingFundsUpokt(BigInt(supplier.minStake?.amount ?? "0"), BigInt(service.addServiceFee?.amount ?? "0"));
+  }
+
+  private async pay(address: string, amount: bigint): Promise<bigint> {
     const attachment = this.attachment;
     if (attachment.kind === "embedded" && this.embedded) return this.embedded.faucet(address, amount);
     if (attachment.kind === "shared") return this.remoteFaucet(attachment.rpcUrl, address, amount);
@@ -147,6 +167,8 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
       failuresByReason: {},
       latencyMsP50: null,
       latencyMsP95: null,
+      streamed: 0,
+      firstTokenMsP50: null,
       lastError: null,
       lastRelayAt: null,
       suppliers: [],
@@ -162,7 +184,7 @@ export class LocalnetService implements Service, EmbeddedLocalnet {
     const keysFile = this.attachment.kind === "embedded" ? "traffic-keys.json" : "traffic-keys-shared.json";
     this.generator = new TrafficGenerator({
       client,
-      faucet: (address, amount) => this.faucet(address, amount),
+      faucet: (address, amount) => this.pay(address, amount),
       keys: loadOrCreateTrafficKeys(join(this.options.dataDir, keysFile)),
       serviceId: this.trafficService,
       ...(this.trafficModel !== undefined ? { model: this.trafficModel } : {}),

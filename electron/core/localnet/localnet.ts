@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Service } from "../runtime/service.js";
 import type { LocalnetGenesis } from "./config.js";
 import { defaultLocalnetGenesis } from "./config.js";
+import { FaucetAllowance, type FaucetLimits } from "./faucet-allowance.js";
 import { LocalChain, type CommittedBlock } from "./local-chain.js";
 import { RpcServer } from "./rpc/server.js";
 import { openLocalnetDatabase, type LocalnetDatabase } from "./state/db.js";
@@ -30,6 +31,8 @@ export interface LocalnetOptions {
   maxTxsPerBlock?: number;
   logger?: LocalnetLogger;
   now?: () => number;
+  /** Caps on faucet payments (per request, per address and in all, per window); DEFAULT_FAUCET_LIMITS by default. */
+  faucetLimits?: Partial<FaucetLimits>;
 }
 
 export interface LocalnetBlock {
@@ -51,10 +54,12 @@ export class Localnet implements Service {
   private readonly logger: LocalnetLogger;
   private readonly blockListeners = new Set<(block: LocalnetBlock) => void>();
   private unsubscribe: (() => void) | undefined;
+  private readonly faucetAllowance: FaucetAllowance;
 
   constructor(private readonly options: LocalnetOptions) {
     this.port = options.port ?? 0;
     this.logger = options.logger ?? silent;
+    this.faucetAllowance = new FaucetAllowance(options.faucetLimits, options.now);
   }
 
   get blockTimeMs(): number {
@@ -162,9 +167,19 @@ export class Localnet implements Service {
     return this.chain.produceBlock();
   }
 
-  /** Pays `amount` upokt from the faucet in the next block; resolves with that block's height. */
-  faucet(address: string, amount: bigint): Promise<bigint> {
-    return this.chain.faucet(address, amount);
+  /**
+   * Pays `amount` upokt from the faucet in the next block; resolves with that block's height. Every door to the faucet
+   * (the RPC listener, the API, the command line) comes through here and is capped by the faucet's limits.
+   * @throws FaucetLimitError when the request is over a limit
+   */
+  async faucet(address: string, amount: bigint): Promise<bigint> {
+    this.faucetAllowance.charge(address, amount);
+    try {
+      return await this.chain.faucet(address, amount);
+    } catch (error) {
+      this.faucetAllowance.refund(address, amount);
+      throw error;
+    }
   }
 
   /** Resolves once a block at or above `height` is committed. */

@@ -254,7 +254,8 @@ export class PocketApp {
     }
     for (const { address, amount } of genesis.balances) this.bank.mint(address, amount);
     for (const svc of genesis.services) {
-      this.services.put({ ...svc, name: svc.name, metadata: undefined }, 1n);
+      const metadata = svc.card === undefined ? undefined : { card: new TextEncoder().encode(svc.card) };
+      this.services.put({ id: svc.id, name: svc.name, computeUnitsPerRelay: svc.computeUnitsPerRelay, ownerAddress: svc.ownerAddress, metadata }, 1n);
     }
   }
 

@@ -33,7 +33,7 @@ export function createModelHandlers(models: ModelService, paths: ModelPaths): Ha
     "models.cancel": async ({ modelId }) => ({ cancelled: await models.cancel(modelId) }),
     "models.delete": ({ modelId }) => ({ deleted: models.delete(modelId) }),
     "models.verify": ({ modelId }) => models.verify(modelId),
-    "models.import": ({ path, catalogId }, context) => models.import(paths.readable(path, context), catalogId ?? null),
+    "models.import": async ({ path, catalogId }, context) => models.import(await paths.existingFile(path, context), catalogId ?? null),
     "models.plan": () => models.plan(),
     "models.benchmark": ({ modelId, seconds }) => models.benchmark(modelId, seconds),
     "models.benchmarks": () => models.benchmarkResults(),

@@ -1,19 +1,22 @@
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
-import type { GenerationStats, InferenceStatus } from "../../../shared/api/inference.js";
-import { BenchmarkResult } from "../../../shared/api/models.js";
+import type { GenerationStats, InferenceStatus, LoadParams } from "../../../shared/api/inference.js";
+import { BenchmarkResult, type ThreadTrial } from "../../../shared/api/models.js";
 import type { Logger } from "../runtime/logger.js";
 import { writeFileAtomic } from "../runtime/atomic-file.js";
 
-/** The part of the inference engine (WorkerSupervisor) a benchmark drives. */
+/** The part of the inference engine (the pool of WorkerSupervisors) a benchmark drives. */
 export interface BenchmarkEngine {
   status(): InferenceStatus;
-  load(params: { modelPath: string; contextSize?: number; parallelSequences?: number; gpuLayers?: "auto" | number }): Promise<InferenceStatus>;
+  load(params: { modelPath: string; contextSize?: number; parallelSequences?: number; gpuLayers?: "auto" | number; threads?: number }): Promise<InferenceStatus>;
   unload(): Promise<InferenceStatus>;
   complete(
     request: { requestId: string; prompt: string; maxTokens?: number; temperature?: number; seed?: number },
     onToken?: (delta: string) => void,
   ): Promise<{ text: string; stats: GenerationStats }>;
+  /** What the serving model was loaded with (only what the caller chose), to load it the same way afterwards. */
+  loadParams?(): LoadParams | null;
 }
 
 /**
@@ -30,51 +33,116 @@ const PROMPT =
   "Then she said goodbye to her mother, promised to be careful, and set off down the path into the forest. ";
 const GENERATED_TOKENS = 128;
 const OPENINGS = ["Listen.", "Today,", "Long ago,", "Here is a tale.", "Story:", "Remember this.", "Quietly,", "Chapter one."];
+/** Share of the benchmark's time the thread trials may take; the rest measures the fastest count. */
+const TRIALS_SHARE = 0.4;
+/** A smaller thread count within this share of the fastest is kept: it leaves cores to the app and is as fast. */
+const THREADS_TIE = 0.03;
 
 export interface BenchmarkRequest {
   modelId: string;
   modelPath: string;
-  /** How long to keep measuring after the warm-up request. */
+  /** About how long the benchmark takes: the thread trials get TRIALS_SHARE of it, the measurement the rest. */
   durationMs: number;
   /** Stop after this many measured requests even if time is left (tests). */
   maxRequests?: number;
+  /** Thread counts to try; threadCandidates() for this machine by default. */
+  threadCandidates?: number[];
+  /** Measured requests per thread trial (after one short warm-up). */
+  trialRequests?: number;
+  /** Called with the result before the previous model is loaded again, so that load already uses it. */
+  save?: (result: BenchmarkResult) => void;
   now?: () => number;
 }
 
 /**
- * Runs the model through the inference engine for about `durationMs`: loads it (then restores whatever was loaded
- * before), one warm-up request, then relay-sized completions back to back. Time to first token is the median;
- * prompt tokens/s is prompt tokens over time-to-first-token; generation tokens/s is generated tokens over the time
- * spent generating them, summed over all requests.
+ * Thread counts worth trying on a machine with `cpus` logical CPUs: every count up to 4, then powers of two and the
+ * top two counts. llama.cpp's best count is often below the core count (memory bandwidth saturates, and on a loaded
+ * or small machine one busy core stalls every thread at each step's barrier), so it is measured, not assumed. A
+ * model on a GPU only needs a thread or two to feed it.
+ */
+export function threadCandidates(cpus: number, offloaded: boolean): number[] {
+  const top = Math.max(1, cpus);
+  if (offloaded) return top >= 2 ? [1, 2] : [1];
+  const counts = new Set<number>();
+  for (let n = 1; n <= Math.min(top, 4); n++) counts.add(n);
+  for (let n = 8; n < top; n *= 2) counts.add(n);
+  counts.add(Math.max(1, top - 1));
+  counts.add(top);
+  return [...counts].sort((a, b) => a - b);
+}
+
+/** The fastest trial; a smaller count within THREADS_TIE of it wins the tie. */
+export function fastestThreads(trials: readonly ThreadTrial[]): number {
+  const best = Math.max(...trials.map((t) => t.generationTokensPerSecond));
+  return [...trials].sort((a, b) => a.threads - b.threads).find((t) => t.generationTokensPerSecond >= best * (1 - THREADS_TIE))!.threads;
+}
+
+/**
+ * Runs the model through the inference engine for about `durationMs`. First each candidate thread count gets a short
+ * trial (a reload, a warm-up request, `trialRequests` timed ones); then the fastest count is measured with
+ * relay-sized completions back to back for the rest of the time. Time to first token is the median; prompt
+ * tokens/s is prompt tokens over time-to-first-token; generation tokens/s is generated tokens over the time spent
+ * generating them, summed over all requests. Afterwards whatever was loaded before is loaded again the way it was.
  */
 export async function runBenchmark(engine: BenchmarkEngine, request: BenchmarkRequest): Promise<BenchmarkResult> {
   const now = request.now ?? (() => performance.now());
   const previous = engine.status().model;
-  const status = await engine.load({ modelPath: request.modelPath, parallelSequences: 1 });
-  const deviceId = (status.model?.gpuLayers ?? 0) > 0 ? "gpu0" : "cpu";
-  try {
+  const previousParams = engine.loadParams?.() ?? (previous ? { modelPath: previous.path, gpuLayers: previous.gpuLayers } : null);
+  let index = 0;
+  const timed = async (maxTokens: number) => {
+    // A different first word each time: the engine reuses an evaluated prefix, which would hide prompt processing.
+    const { stats } = await engine.complete({
+      requestId: `bench-${Date.now()}-${index}`,
+      prompt: `${OPENINGS[index++ % OPENINGS.length]} ${PROMPT}`,
+      maxTokens,
+      temperature: 0,
+    });
+    return stats.timeToFirstTokenMs !== null && stats.tokensPerSecond !== null && stats.completionTokens > 0 ? stats : null;
+  };
+  const loadWith = async (threads: number | undefined) => {
+    const status = await engine.load({ modelPath: request.modelPath, parallelSequences: 1, threads });
     await engine.complete({ requestId: `bench-warmup-${Date.now()}`, prompt: PROMPT, maxTokens: 8, temperature: 0 });
-    const started = now();
-    const samples: GenerationStats[] = [];
-    let index = 0;
-    while (now() - started < request.durationMs && samples.length < (request.maxRequests ?? Infinity)) {
-      // A different first word each time: the engine reuses an evaluated prefix, which would hide prompt processing.
-      const { stats } = await engine.complete({
-        requestId: `bench-${Date.now()}-${index}`,
-        prompt: `${OPENINGS[index++ % OPENINGS.length]} ${PROMPT}`,
-        maxTokens: GENERATED_TOKENS,
-        temperature: 0,
-      });
-      if (stats.timeToFirstTokenMs !== null && stats.tokensPerSecond !== null && stats.completionTokens > 0) samples.push(stats);
+    return status;
+  };
+  try {
+    // The first load tells where the model runs (a GPU needs few CPU threads) and warms the file cache.
+    const first = await loadWith(undefined);
+    const offloaded = (first.model?.gpuLayers ?? 0) > 0;
+    const deviceId = offloaded ? "gpu0" : "cpu";
+    const candidates = request.threadCandidates ?? threadCandidates(availableParallelism(), offloaded);
+    const trials: ThreadTrial[] = [];
+    const trialBudget = (request.durationMs * TRIALS_SHARE) / candidates.length;
+    for (const threads of candidates) {
+      if (first.model?.threads !== threads || trials.length > 0) await loadWith(threads);
+      const trialStart = now();
+      const rates: number[] = [];
+      while (rates.length < (request.trialRequests ?? 2) && (rates.length === 0 || now() - trialStart < trialBudget)) {
+        const stats = await timed(GENERATED_TOKENS / 2);
+        if (stats) rates.push(stats.tokensPerSecond!);
+      }
+      if (rates.length) trials.push({ threads, generationTokensPerSecond: round(median(rates)) });
     }
-    const durationMs = now() - started;
+    if (trials.length === 0) throw new Error("the model produced no tokens during the benchmark");
+    const threads = fastestThreads(trials);
+    const status = await loadWith(threads);
+
+    // The measurement keeps its share of the time however long the reloads of the trials took.
+    const measureStart = now();
+    const measureMs = request.durationMs * (1 - TRIALS_SHARE);
+    const samples: GenerationStats[] = [];
+    while (samples.length < (request.maxRequests ?? Infinity) && (now() - measureStart < measureMs || samples.length === 0)) {
+      const stats = await timed(GENERATED_TOKENS);
+      if (stats) samples.push(stats);
+      else if (now() - measureStart >= measureMs) break;
+    }
+    const durationMs = now() - measureStart;
     if (samples.length === 0) throw new Error("the model produced no tokens during the benchmark");
     const ttfts = samples.map((s) => s.timeToFirstTokenMs!).sort((a, b) => a - b);
     const promptTokens = samples.reduce((sum, s) => sum + s.promptTokens, 0);
     const promptSeconds = samples.reduce((sum, s) => sum + s.timeToFirstTokenMs! / 1000, 0);
     const generated = samples.reduce((sum, s) => sum + s.completionTokens, 0);
     const generatingSeconds = samples.reduce((sum, s) => sum + s.completionTokens / s.tokensPerSecond!, 0);
-    return BenchmarkResult.parse({
+    const result = BenchmarkResult.parse({
       modelId: request.modelId,
       deviceId,
       timeToFirstTokenMs: round(ttfts[Math.floor(ttfts.length / 2)]),
@@ -83,16 +151,26 @@ export async function runBenchmark(engine: BenchmarkEngine, request: BenchmarkRe
       requests: samples.length,
       durationMs: Math.round(durationMs),
       measuredAt: Date.now(),
+      threads: status.model?.threads ?? threads,
+      threadTrials: trials,
     });
+    request.save?.(result);
+    return result;
   } finally {
-    if (previous && previous.path !== request.modelPath) {
-      await engine
-        .load({ modelPath: previous.path, contextSize: previous.contextSize, parallelSequences: previous.parallelSequences, gpuLayers: previous.gpuLayers })
-        .catch(() => {});
-    } else if (!previous) {
+    if (previousParams) {
+      // Loaded the way it was: settings the caller chose stay, the rest (threads included) come from the tuning,
+      // which now knows this benchmark's result.
+      await engine.load(previousParams).catch(() => {});
+    } else {
       await engine.unload().catch(() => {});
     }
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function round(value: number): number {

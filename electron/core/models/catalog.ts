@@ -8,6 +8,7 @@ import {
   type ParsedCatalog,
 } from "../../../shared/models/catalog-schema.js";
 import type { Logger } from "../runtime/logger.js";
+import { checkOutboundUrl, fetchOutbound } from "../runtime/outbound-url.js";
 
 export const BUILT_IN_ORIGIN = "built-in";
 
@@ -27,9 +28,17 @@ export interface CatalogSnapshot {
   remote: RemoteCatalogStatus;
 }
 
+/** How the remote catalog is fetched: by default fetchOutbound (public https:// servers only, no redirects). */
+type CatalogFetch = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>;
+
+const WHAT = "The remote catalog URL";
+
 export interface ModelCatalogOptions {
   logger: Logger;
-  fetch?: typeof fetch;
+  /** Replaces the outbound fetch (tests); the URL is still checked before it is called. */
+  fetch?: CatalogFetch;
+  /** Development and tests: a catalog served over http:// from this machine is fetched too. */
+  allowLoopback?: boolean;
   now?: () => number;
   /** Replaces models/catalog.json (tests). */
   builtInDocument?: unknown;
@@ -44,14 +53,14 @@ export class ModelCatalog {
   private readonly builtIn: ParsedCatalog;
   private merged: ParsedCatalog;
   private remote: RemoteCatalogStatus = { url: null, fetchedAt: null, error: null };
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: CatalogFetch;
   private readonly now: () => number;
 
   constructor(private readonly options: ModelCatalogOptions) {
     this.builtIn = parseCatalog(options.builtInDocument ?? builtInDocument, BUILT_IN_ORIGIN);
     for (const problem of this.builtIn.problems) options.logger.error("built-in catalog entry is invalid", { ...problem });
     this.merged = this.builtIn;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = options.fetch ?? ((url, init) => fetchOutbound(url, { ...init, what: WHAT, allowLoopback: options.allowLoopback }));
     this.now = options.now ?? Date.now;
   }
 
@@ -87,7 +96,8 @@ export class ModelCatalog {
   }
 
   private async fetchDocument(url: string): Promise<unknown> {
-    if (!/^https?:\/\//.test(url)) throw new Error(`The remote catalog URL must start with http:// or https:// (got ${url})`);
+    // Scheme and address literals are checked whatever fetches; names are checked again when fetchOutbound connects.
+    checkOutboundUrl(url, { what: WHAT, allowLoopback: this.options.allowLoopback });
     const response = await this.fetchImpl(url, {
       headers: { accept: "application/json" },
       signal: AbortSignal.timeout(this.options.remoteTimeoutMs ?? 15_000),

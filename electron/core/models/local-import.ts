@@ -1,10 +1,12 @@
 import { stat } from "node:fs/promises";
+import { ApiError } from "../../../shared/api/index.js";
 import { formatBytes } from "../../../shared/format.js";
 import { DownloadError, throwIfStopped } from "./download/errors.js";
 import { SequentialVerifiedWriter, type Expectation, type FinishedFile } from "./download/verified-writer.js";
 import type { OpenWriteTarget } from "./download/write-target.js";
 import { readFileChunks } from "./file-hash.js";
 import { hasGgufMagic } from "./gguf.js";
+import { unreadableFileError } from "./model-paths.js";
 
 export interface LocalImportOptions {
   sourcePath: string;
@@ -23,10 +25,11 @@ export interface LocalImportOptions {
  */
 export async function copyVerified(options: LocalImportOptions): Promise<FinishedFile> {
   const { sourcePath } = options;
-  const info = await stat(sourcePath).catch(() => {
-    throw new DownloadError("io", `${sourcePath} does not exist or cannot be read.`);
+  // The path came from the user: a missing or unreadable file is theirs to fix, not an internal error.
+  const info = await stat(sourcePath).catch((error: unknown) => {
+    throw unreadableFileError(sourcePath, error);
   });
-  if (!info.isFile()) throw new DownloadError("io", `${sourcePath} is not a file.`);
+  if (!info.isFile()) throw new ApiError("invalid_params", `${sourcePath} is a folder, not a file: give the path of a .gguf file.`, { field: "path" });
   if (!(await hasGgufMagic(sourcePath))) {
     throw new DownloadError("not_gguf", `${sourcePath} is not a GGUF model (it does not start with "GGUF"); llama.cpp loads .gguf files only.`);
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { z } from "zod";
@@ -19,6 +19,7 @@ import {
 import type { CatalogEntry } from "../../../shared/models/catalog-schema.js";
 import { dataDirLayout, type DataDirLayout } from "../runtime/data-dir.js";
 import type { Logger } from "../runtime/logger.js";
+import { OutboundUrlError, checkOutboundUrlResolved } from "../runtime/outbound-url.js";
 import type { Service } from "../runtime/service.js";
 import { runBenchmark, BenchmarkStore, type BenchmarkEngine } from "./benchmark.js";
 import { ModelCatalog } from "./catalog.js";
@@ -31,7 +32,7 @@ import { DownloadManager, type VerifiedFile } from "./download-manager.js";
 import { sha256File } from "./file-hash.js";
 import { readGgufFacts } from "./gguf.js";
 import { copyVerified } from "./local-import.js";
-import { planFits, planModelFromCatalog, planModelFromInstalled, type PlanModel } from "./planner.js";
+import { kvBudgetBytes, planFits, planModelFromCatalog, planModelFromInstalled, type PlanModel } from "./planner.js";
 import { publishModel, type AddServiceOnChain } from "./publish.js";
 import { ModelSettingsStore, DEFAULT_MODEL_SETTINGS } from "./settings.js";
 import { ModelDag } from "./sharing/model-dag.js";
@@ -49,9 +50,13 @@ export interface ModelServiceOptions {
   hardware: { getInfo(): Promise<HardwareInfo> };
   /** The inference engine benchmarks run through; without it models.benchmark is unavailable. */
   inference?: BenchmarkEngine;
+  /** Thread counts benchmarks try; threadCandidates() for this machine by default (tests narrow it). */
+  benchmarkThreadCandidates?: number[];
   /** MsgAddService once a chain client exists; publishing reports "not registered" without it. */
   addService?: AddServiceOnChain;
   fetch?: typeof fetch;
+  /** Development and tests: a remote catalog on this machine over http:// is allowed (never the LAN or link-local). */
+  allowLoopbackCatalog?: boolean;
   sleep?: Sleep;
   now?: () => number;
   openTarget?: OpenWriteTarget;
@@ -98,7 +103,7 @@ export class ModelService implements Service {
     this.openTarget = options.openTarget ?? openFileTarget;
     this.freeSpace = options.freeSpace ?? statfsProbe;
     const logger = options.logger;
-    this.catalog = new ModelCatalog({ logger, fetch: options.fetch, now: this.now, builtInDocument: options.builtInCatalog });
+    this.catalog = new ModelCatalog({ logger, fetch: options.fetch, allowLoopback: options.allowLoopbackCatalog, now: this.now, builtInDocument: options.builtInCatalog });
     this.store = new InstalledStore(layout.index, logger);
     this.settingsStore = new ModelSettingsStore(layout.settings, logger, options.settingsDefaults ?? DEFAULT_MODEL_SETTINGS);
     this.benchmarks = new BenchmarkStore(layout.benchmarks, logger);
@@ -259,15 +264,48 @@ export class ModelService implements Service {
     if (!engine) throw new ApiError("unavailable", "Benchmarks need the inference engine, which is not running.");
     if (this.benchmarking) throw new ApiError("conflict", "A benchmark is already running; wait for it to finish.");
     const model = this.requireInstalled(modelId);
-    const run = runBenchmark(engine, { modelId, modelPath: model.path, durationMs: seconds * 1000, maxRequests });
+    const run = runBenchmark(engine, {
+      modelId,
+      modelPath: model.path,
+      durationMs: seconds * 1000,
+      maxRequests,
+      threadCandidates: this.options.benchmarkThreadCandidates,
+      // Stored before the serving model is loaded again, so that load already uses the measured thread count.
+      save: (result) => this.benchmarks.put(result),
+    });
     this.benchmarking = run;
     try {
-      const result = await run;
-      this.benchmarks.put(result);
-      return result;
+      return await run;
     } finally {
       this.benchmarking = null;
     }
+  }
+
+  /**
+   * What loading `modelPath` on `deviceId` should use on this machine: the thread count its latest benchmark found
+   * fastest, and the memory the fit plan leaves for its KV cache. Empty for what is not known.
+   */
+  async loadTuning(modelPath: string, deviceId: string): Promise<{ threads?: number; memoryBudgetBytes?: number }> {
+    const installed = this.store.list().find((m) => m.path === modelPath);
+    const measured = installed
+      ? this.benchmarks.list()
+          .filter((r) => r.modelId === installed.id && r.threads !== null)
+          .sort((a, b) => Number(b.deviceId === deviceId) - Number(a.deviceId === deviceId) || b.measuredAt - a.measuredAt)[0]
+      : undefined;
+    let weights = installed?.sizeBytes;
+    if (weights === undefined) {
+      try {
+        weights = statSync(modelPath).size;
+      } catch {
+        weights = undefined;
+      }
+    }
+    const hardware = await this.options.hardware.getInfo().catch(() => null);
+    const budget = hardware && weights !== undefined ? kvBudgetBytes(hardware, deviceId, weights) : null;
+    return {
+      ...(measured?.threads ? { threads: measured.threads } : {}),
+      ...(budget !== null ? { memoryBudgetBytes: budget } : {}),
+    };
   }
 
   /** Every stored benchmark (the Models page shows them; the planner already uses them). */
@@ -303,6 +341,15 @@ export class ModelService implements Service {
 
   async updateSettings(patch: Partial<ModelSettings>): Promise<ModelSettings> {
     const before = this.settingsStore.get();
+    if (patch.remoteCatalogUrl && patch.remoteCatalogUrl !== before.remoteCatalogUrl) {
+      // The engine fetches this URL itself: never a service on this machine or its network (SSRF).
+      try {
+        await checkOutboundUrlResolved(patch.remoteCatalogUrl, { what: "The remote catalog URL", allowLoopback: this.options.allowLoopbackCatalog });
+      } catch (error) {
+        if (error instanceof OutboundUrlError) throw new ApiError("invalid_params", error.message, { field: "remoteCatalogUrl" });
+        throw error;
+      }
+    }
     const next = this.settingsStore.update(patch);
     if (next.remoteCatalogUrl !== before.remoteCatalogUrl) await this.catalog.refresh(next.remoteCatalogUrl);
     return next;

@@ -146,6 +146,21 @@ export function planFits(input: PlanInput): PlanResult {
   return { devices, fits, recommendation: recommend(fits, input.models, devices), method: PLAN_METHOD };
 }
 
+/**
+ * Memory left for a model's KV cache on one device of the plan: the device's memory less what the plan keeps back
+ * (5 % of VRAM, at least 512 MiB; 2 GiB of RAM), the weights, the runtime overhead and, on the CPU, the engine
+ * process. The engine reserves context and sequences within it. Null for a device the hardware facts do not know.
+ */
+export function kvBudgetBytes(hardware: HardwareInfo, deviceId: string, weightsBytes: number): number | null {
+  const devices = planDevices(hardware, null);
+  const device = devices.find((d) => d.id === deviceId);
+  if (!device?.memoryBytes) return null;
+  const usable = device.kind === "gpu"
+    ? device.memoryBytes - Math.max(GPU_RESERVE_MIN_BYTES, device.memoryBytes * GPU_RESERVE_FRACTION)
+    : device.memoryBytes - RAM_RESERVE_BYTES - CPU_PROCESS_OVERHEAD_BYTES;
+  return Math.max(0, Math.round(usable - weightsBytes - runtimeOverheadBytes(weightsBytes)));
+}
+
 function fitOnGpu(model: PlanModel, gpu: PlanDevice, cpu: PlanDevice, hardware: HardwareInfo): ModelFit {
   const layers = model.architecture.layers;
   const need = estimateNeeds(model.weightsBytes, model.architecture, model.contextTokens).vramBytes;

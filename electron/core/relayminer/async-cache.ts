@@ -40,6 +40,12 @@ export class AsyncCache<K extends {}, V> {
     return entry.promise;
   }
 
+  /** What get would answer without loading (a value, a load under way, a remembered failure); undefined when it would load. */
+  cached(key: K, height = 0n): Promise<V> | undefined {
+    const found = this.entries.get(key);
+    return found !== undefined && (found.failedAt === undefined || found.failedAt >= height) ? found.promise : undefined;
+  }
+
   /** The value when it is loaded already. */
   peek(key: K): V | undefined {
     return this.entries.get(key)?.value;

@@ -7,6 +7,11 @@ export const DEFAULT_RELAY_PORT = 8642;
 export const DEFAULT_METRICS_PORT = 9464;
 /** Go's `default_request_timeout_seconds`. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How long a streamed relay may last in all (pocket-relay-miner's `streaming` timeout profile, 600 s): a relay is
+ * bounded by the request timeout until its backend answers, and by this once the answer is a stream.
+ */
+export const DEFAULT_STREAM_TIMEOUT_MS = 600_000;
 /** Go's `default_max_body_size: 20MB` (humanize: SI megabytes): the bound on a backend's response body. */
 export const DEFAULT_MAX_BODY_BYTES = 20_000_000;
 /**
@@ -21,7 +26,17 @@ const Port = z.number().int().min(0).max(65535);
 
 export const BackendConfig = z.discriminatedUnion("type", [
   /** The OpenAI handler of this app's own inference engine, called in-process. */
-  z.object({ type: z.literal("inference") }).strict(),
+  z
+    .object({
+      type: z.literal("inference"),
+      /**
+       * Bring your own model: a request naming a model this engine does not serve is answered by the served model
+       * (and the reply names it) instead of 404. Default: on for `ai-inference` (gateways never read `model`), off
+       * for a per-model service, whose requests must name its model.
+       */
+      byom: z.boolean().optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal("http"),
@@ -42,6 +57,7 @@ export const MinedServiceConfig = z
     serviceId: z.string().regex(/^[a-zA-Z0-9_-]{1,42}$/, "a service id: letters, digits, '_' or '-', at most 42"),
     backend: BackendConfig,
     requestTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+    streamTimeoutMs: z.number().int().min(100).max(3_600_000).optional(),
     maxBodyBytes: z.number().int().min(1024).max(1_073_741_824).optional(),
   })
   .strict();
@@ -59,6 +75,8 @@ export const RelayMinerConfig = z
     autoStart: z.boolean().default(false),
     services: z.array(MinedServiceConfig).default([]),
     requestTimeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_REQUEST_TIMEOUT_MS),
+    /** Bound on a streamed relay (SSE, NDJSON), from its start to its last batch. */
+    streamTimeoutMs: z.number().int().min(100).max(3_600_000).default(DEFAULT_STREAM_TIMEOUT_MS),
     maxBodyBytes: z.number().int().min(1024).max(1_073_741_824).default(DEFAULT_MAX_BODY_BYTES),
     /** Largest relay request the listener reads; larger ones get error 13 and the connection is closed. */
     maxRequestBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_REQUEST_BYTES),

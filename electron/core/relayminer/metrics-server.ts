@@ -2,7 +2,8 @@
 // `metrics.addr`, so relays and monitoring can be exposed independently.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { boundServer, guardedListener, serverOptions } from "../runtime/http-guard.js";
+import { HostNames, isLoopbackHost } from "../runtime/host-names.js";
+import { boundServer, guardedListener, hostOriginRefusal, serverOptions } from "../runtime/http-guard.js";
 import { silentLogger, type Logger } from "../runtime/logger.js";
 import { Registry } from "prom-client";
 
@@ -16,7 +17,19 @@ export class MetricsServer {
   async start(): Promise<void> {
     if (this.server) return;
     const logger = this.options.logger ?? silentLogger;
+    // On loopback any web page can reach the listener: a DNS-rebinding page must not read the miner's metrics. Beyond
+    // loopback Prometheus scrapes by whatever name its configuration gives, so the Host is not checked there.
+    const hostNames = isLoopbackHost(this.options.host) ? new HostNames(this.options.host) : null;
     const server = createServer(serverOptions(), guardedListener(async (req, res) => {
+      const refusal = hostNames && hostOriginRefusal(req.headers, hostNames, (server.address() as AddressInfo).port);
+      if (refusal) {
+        logger.debug("metrics: refused a request for another host name or origin", { status: refusal });
+        res.shouldKeepAlive = false;
+        res.writeHead(refusal, { "Content-Type": "text/plain" }).end(
+          refusal === 421 ? "this listener answers to 127.0.0.1 and localhost only\n" : "requests from web pages are refused\n",
+        );
+        return;
+      }
       const path = (req.url ?? "/").split("?")[0];
       if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
         res.writeHead(404, { "Content-Type": "text/plain" }).end("only GET /metrics is served here\n");

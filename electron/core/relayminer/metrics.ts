@@ -256,7 +256,7 @@ export class RelayMinerMetrics {
   );
   readonly relaysDroppedTotal = this.registry.counter(
     "relayminer_relays_dropped_total",
-    "Served relays that were not mined for a reason other than difficulty (ineligible, over-serviced, backend error).",
+    "Served relays that were not mined for a reason other than difficulty (ineligible, over-serviced, backend error or refusal).",
     ["service_id", "reason"],
   );
 

@@ -1,7 +1,7 @@
 // Assembles the relay path from its parts (used by RelayMinerService, the tests and the benchmark, so they all
 // exercise the same wiring).
 import type { Ledger } from "../ledger/ledger.js";
-import { RelayChainCache } from "./chain-cache.js";
+import { RelayChainCache, type RelayChainCacheOptions } from "./chain-cache.js";
 import type { BlockSource, RelayChain } from "./chain.js";
 import type { RelayMinerMetrics } from "./metrics.js";
 import { RelayHandler, type ServedRelayEvent, type ServiceRoute } from "./relay-handler.js";
@@ -20,8 +20,12 @@ export interface RelayPipelineOptions {
   ringChecker: RingChecker;
   enableOverServicing: boolean;
   addressPrefix?: string;
+  /** Bounds on session lookups per client (defaults: DEFAULT_SESSION_LOOKUP_LIMITS). */
+  chainCache?: RelayChainCacheOptions;
   onServed?(event: ServedRelayEvent): void;
   onSessionOpened?(tree: SessionTree): void;
+  /** Monotonic milliseconds for the age of a stream's batches (tests pin it). */
+  streamClock?(): number;
 }
 
 export interface RelayPipeline {
@@ -33,7 +37,7 @@ export interface RelayPipeline {
 
 export function createRelayPipeline(options: RelayPipelineOptions): RelayPipeline {
   const signers = new Map(options.signers.map((signer) => [signer.address, signer]));
-  const cache = new RelayChainCache(options.chain);
+  const cache = new RelayChainCache(options.chain, options.chainCache);
   const verifier = new RelayVerifier({
     cache,
     ringChecker: options.ringChecker,
@@ -69,6 +73,7 @@ export function createRelayPipeline(options: RelayPipelineOptions): RelayPipelin
     metrics: options.metrics,
     enableOverServicing: options.enableOverServicing,
     onServed: options.onServed,
+    streamClock: options.streamClock,
   });
   return { cache, verifier, trees, handler };
 }

@@ -1,13 +1,16 @@
 // The relay miner's HTTP listener (docs/protocol.md §3.1): any path and any method carry a protobuf RelayRequest in
-// the body; every answer is HTTP 200 with a RelayResponse (an error reply included), as the Go miner does.
+// the body; every whole answer is HTTP 200 with a RelayResponse (an error reply included), as the Go miner does. A
+// streamed answer carries the backend's status and headers and its signed batches as they come (docs/protocol.md §12.3).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { boundServer, guardedListener, serverOptions } from "../runtime/http-guard.js";
 import type { Logger } from "../runtime/logger.js";
 import { RelayFailure } from "./errors.js";
 import type { RelayMinerMetrics } from "./metrics.js";
-import type { RelayHandler, RelayOutcome } from "./relay-handler.js";
+import type { RelayHandler, RelayOutcome, StreamedRelayOutcome } from "./relay-handler.js";
+import type { RelayStreamSink } from "./stream-relay.js";
 import { errorRelayResponse } from "./response.js";
+import { clientKey } from "./session-lookup-limiter.js";
 
 export interface RelayServerOptions {
   host: string;
@@ -101,7 +104,8 @@ export class RelayServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const client = req.socket.remoteAddress ?? "?";
+    // An IPv4 address, or an IPv6 host's /64 (it could otherwise take a fresh address per request).
+    const client = clientKey(req.socket.remoteAddress);
     const clientInFlight = (this.inFlightByClient.get(client) ?? 0) + 1;
     if (clientInFlight > (this.options.maxInFlightPerClient ?? DEFAULT_MAX_IN_FLIGHT_PER_CLIENT)) {
       // One address cannot take every backend slot; it gets the same error reply as any other refusal.
@@ -127,7 +131,7 @@ export class RelayServer {
     });
     this.readBody(req)
       .then(
-        (body) => this.options.handler.handle(body, gone.signal),
+        (body) => this.options.handler.handle(body, gone.signal, client),
         (error: unknown) => {
           if (!(error instanceof BodyTooLarge)) throw error;
           res.shouldKeepAlive = false;
@@ -156,10 +160,14 @@ export class RelayServer {
   }
 
   private refuseUnread(res: ServerResponse, failure: RelayFailure): void {
-    this.reply(res, this.refusal(failure));
+    void this.reply(res, this.refusal(failure));
   }
 
-  private reply(res: ServerResponse, outcome: RelayOutcome): void {
+  private async reply(res: ServerResponse, outcome: RelayOutcome): Promise<void> {
+    if ("stream" in outcome) {
+      await this.replyStreamed(res, outcome);
+      return;
+    }
     if (!res.destroyed) {
       res.writeHead(200, { "Content-Length": outcome.body.length });
       res.end(outcome.body);
@@ -170,6 +178,36 @@ export class RelayServer {
       } catch (error) {
         this.options.logger.error("recording a served relay failed", { error: error instanceof Error ? error.message : String(error) });
       }
+    }
+  }
+
+  /** Status and headers at once, then each batch as it is signed; the relay's books once the stream is over. */
+  private async replyStreamed(res: ServerResponse, outcome: StreamedRelayOutcome): Promise<void> {
+    const { stream } = outcome;
+    if (!res.destroyed) {
+      for (const [name, values] of stream.headers) {
+        try {
+          res.setHeader(name, values.length === 1 ? values[0]! : values);
+        } catch {
+          // A header Node refuses to write (a name or value with bytes HTTP forbids) is left out.
+        }
+      }
+      try {
+        res.writeHead(stream.statusCode);
+        res.flushHeaders();
+      } catch (error) {
+        // A status Node cannot write: the connection is dropped, and the stream (which must still be drained, to stop
+        // its backend) finds no gateway.
+        this.options.logger.warn("a streamed reply could not start", { error: error instanceof Error ? error.message : String(error) });
+        res.destroy();
+      }
+    }
+    await stream.pipe(streamSink(res));
+    if (!res.destroyed) res.end();
+    try {
+      outcome.afterReply();
+    } catch (error) {
+      this.options.logger.error("recording a served relay failed", { error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -204,4 +242,31 @@ export class RelayServer {
       });
     });
   }
+}
+
+/** Writes to the gateway's connection, waiting for it to drain; fails once the connection is gone. */
+function streamSink(res: ServerResponse): RelayStreamSink {
+  return {
+    write: (bytes) =>
+      new Promise<void>((resolve, reject) => {
+        if (res.destroyed || res.writableEnded) {
+          reject(new Error("the gateway closed the connection"));
+          return;
+        }
+        if (res.write(bytes)) {
+          resolve();
+          return;
+        }
+        const done = (error?: Error) => {
+          res.off("drain", drained);
+          res.off("close", closed);
+          if (error) reject(error);
+          else resolve();
+        };
+        const drained = () => done();
+        const closed = () => done(new Error("the gateway closed the connection"));
+        res.once("drain", drained);
+        res.once("close", closed);
+      }),
+  };
 }

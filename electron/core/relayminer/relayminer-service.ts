@@ -3,6 +3,7 @@
 // scheduler; it reports its state, sessions and rolling metrics to the dashboard (earnings are the ledger's).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError, type EventPayload, type MinerMetrics, type MinerSession, type MinerStatus } from "../../../shared/api/index.js";
+import { isByomService } from "../../../shared/services.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -36,8 +37,11 @@ export interface RelayMinerServiceOptions {
   config(): RelayMinerConfig;
   /** The operator's response signer; throws ApiError("locked") while the wallet is locked. */
   signer(): ResponseSigner;
-  /** The in-process inference engine's OpenAI handler (services with backend type "inference"). */
-  inferenceHandler(): NodeHandler;
+  /**
+   * The in-process inference engine's OpenAI handler (services with backend type "inference"); `byom`: answer any
+   * model name with the served model (docs/protocol.md §13.5).
+   */
+  inferenceHandler(options: { byom: boolean }): NodeHandler;
   /** Connects to the configured network: chain queries, claim submission and followed blocks. */
   connect(metrics: RelayMinerMetrics): Promise<MinerChainConnection>;
   emit<E extends RelayMinerEventName>(event: E, payload: EventPayload<E>): void;
@@ -161,6 +165,24 @@ export class RelayMinerService implements Service {
     });
   }
 
+  /**
+   * The chain service moved to another network (or a fresh localnet): a running miner's sessions, parameters and
+   * blocks came from the old one, so it stops and starts again on the new one, paused again if it was. A network that
+   * cannot be reached leaves the miner in `error` saying so, instead of serving nothing while reporting `running`.
+   */
+  async networkChanged(): Promise<void> {
+    if (!this.running) return;
+    const paused = this.pause !== "none";
+    await this.stopMining();
+    try {
+      await this.startMining();
+    } catch (error) {
+      this.options.logger.warn("relay miner could not reconnect after the network changed", { error: (error as Error).message });
+      return;
+    }
+    if (paused) await this.serving.pause({ drain: false });
+  }
+
   /** Resolves once the claim/proof work triggered by the blocks seen so far is done (tests, shutdown). */
   async idle(): Promise<void> {
     await this.running?.scheduler.idle();
@@ -221,7 +243,7 @@ export class RelayMinerService implements Service {
       for (const service of config.services) {
         const backend =
           service.backend.type === "inference"
-            ? new InProcessBackend(this.options.inferenceHandler())
+            ? new InProcessBackend(this.options.inferenceHandler({ byom: service.backend.byom ?? isByomService(service.serviceId) }))
             : new HttpBackend(new URL(service.backend.url));
         backends.push(backend);
         routes.set(service.serviceId, {
@@ -237,6 +259,7 @@ export class RelayMinerService implements Service {
                   forwardPocketHeaders: service.backend.forwardPocketHeaders,
                 },
           timeoutMs: service.requestTimeoutMs ?? config.requestTimeoutMs,
+          streamTimeoutMs: service.streamTimeoutMs ?? config.streamTimeoutMs,
           maxBodyBytes: service.maxBodyBytes ?? config.maxBodyBytes,
         });
       }

@@ -1,5 +1,5 @@
 // Token counts of an OpenAI-compatible reply, for the dashboard's tokens/s and the ledger: the `usage` object of
-// a JSON completion, or of the last SSE chunk that carries one (streams answered whole, docs/protocol.md §3.3).
+// a JSON completion, or of the last SSE chunk that carries one; StreamUsage reads them from a streamed relay as it passes.
 
 export interface TokenUsage {
   promptTokens: number | null;
@@ -36,4 +36,65 @@ export function tokenUsage(headers: ReadonlyMap<string, readonly string[]>, body
     // Not the JSON it claimed to be: no token counts, the relay is still served as is.
   }
   return undefined;
+}
+
+const USAGE_KEY = Buffer.from('"usage"');
+const EVAL_COUNT_KEY = Buffer.from('"eval_count"');
+
+const isBlank = (byte: number | undefined) => byte === 0x20 || byte === 0x09;
+
+/** Whether `"usage"` in `line` is followed by an object (OpenAI puts `"usage":null` on every chunk but the last). */
+function hasUsageObject(line: Buffer): boolean {
+  for (let at = line.indexOf(USAGE_KEY); at >= 0; at = line.indexOf(USAGE_KEY, at + 1)) {
+    let i = at + USAGE_KEY.length;
+    while (isBlank(line[i])) i++;
+    if (line[i] !== 0x3a) continue; // ':'
+    i++;
+    while (isBlank(line[i])) i++;
+    if (line[i] === 0x7b) return true; // '{'
+  }
+  return false;
+}
+
+/**
+ * Token counts of a streamed reply (docs/protocol.md §12), read line by line as the stream passes, so nothing is kept
+ * of the body: the last `usage` object of an OpenAI-style stream (SSE `data:` lines, or NDJSON lines), or Ollama's
+ * `prompt_eval_count` / `eval_count` in its final NDJSON line.
+ */
+export class StreamUsage {
+  private found: TokenUsage | undefined;
+
+  constructor(private readonly mediaType: "text/event-stream" | "application/x-ndjson") {}
+
+  get usage(): TokenUsage | undefined {
+    return this.found;
+  }
+
+  /** One line of the stream, with its newline. */
+  line(line: Uint8Array): void {
+    const bytes = Buffer.from(line.buffer, line.byteOffset, line.length);
+    const usage = hasUsageObject(bytes);
+    const ollama = !usage && this.mediaType === "application/x-ndjson" && bytes.includes(EVAL_COUNT_KEY);
+    if (!usage && !ollama) return;
+    let text = decoder.decode(line).trim();
+    if (this.mediaType === "text/event-stream") {
+      if (!text.startsWith("data:")) return;
+      text = text.slice(5);
+    }
+    try {
+      const value: unknown = JSON.parse(text);
+      const counted = usage ? usageFrom(value) : ollamaUsage(value);
+      if (counted !== undefined) this.found = counted;
+    } catch {
+      // A line that is not the JSON it looks like carries no counts.
+    }
+  }
+}
+
+function ollamaUsage(value: unknown): TokenUsage | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { prompt_eval_count: prompt, eval_count: completion } = value as Record<string, unknown>;
+  const count = (n: unknown) => (typeof n === "number" && Number.isInteger(n) && n >= 0 ? n : null);
+  if (count(prompt) === null && count(completion) === null) return undefined;
+  return { promptTokens: count(prompt), completionTokens: count(completion) };
 }

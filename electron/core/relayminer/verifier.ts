@@ -3,13 +3,14 @@
 // rule. The cheap, cached checks run first (checkSession) so that a relay for a wrong session never costs a
 // ring verification; the signature check (checkSignature) is separate so the caller can overlap it with the
 // backend call.
-import { relayRequestSignableHash, validateRelayRequest } from "../pokt/relay.js";
+import { isValidAccountAddress, relayRequestSignableHash, validateRelayRequest } from "../pokt/relay.js";
 import type { RelayRequest } from "../pokt/proto/service.js";
 import type { Session, SessionHeader } from "../pokt/proto/session.js";
 import type { Params as SharedParams } from "../pokt/proto/shared.js";
 import { sessionBounds, sessionWindows, type SessionBounds, type SessionWindows } from "../pokt/session.js";
 import { MissingRingKeyError, type RelayChainCache } from "./chain-cache.js";
 import { SessionNotFoundError } from "./chain.js";
+import { SessionLookupLimited } from "./session-lookup-limiter.js";
 import { RelayFailure } from "./errors.js";
 import type { RingChecker } from "./ring-checker.js";
 
@@ -46,12 +47,19 @@ export function sessionTreeKey(sessionId: string, operatorAddress: string, servi
 export class RelayVerifier {
   constructor(private readonly options: RelayVerifierOptions) {}
 
-  /** Steps 1–3, 5 and 6 of docs/protocol.md §4.4. @throws RelayFailure */
-  async checkSession(request: RelayRequest, currentHeight: bigint): Promise<VerifiedSession> {
+  /**
+   * Steps 1–3, 5 and 6 of docs/protocol.md §4.4; `client` (the sender's address) pays for session lookups the cache
+   * cannot answer. @throws RelayFailure
+   */
+  async checkSession(request: RelayRequest, currentHeight: bigint, client?: string): Promise<VerifiedSession> {
     const problem = validateRelayRequest(request, this.options.addressPrefix);
     if (problem !== undefined) throw new RelayFailure("authInvalidRequest", problem);
     const header = request.meta.sessionHeader!;
     const operatorAddress = request.meta.supplierOperatorAddress;
+    // Malformed is not "another supplier's": the gateway built a bad request and should hear so (error 4, not 9).
+    if (!isValidAccountAddress(operatorAddress, this.options.addressPrefix)) {
+      throw new RelayFailure("authInvalidRequest", `invalid relay request: malformed supplier operator address ${JSON.stringify(operatorAddress.slice(0, 100))}`);
+    }
     if (!this.options.isOperator(operatorAddress)) {
       throw new RelayFailure("supplierNotReachable", `supplier operator ${operatorAddress} is not served by this relay miner`);
     }
@@ -69,9 +77,10 @@ export class RelayVerifier {
 
     let session: Session;
     try {
-      session = await this.options.cache.session(header.applicationAddress, header.serviceId, bounds.startHeight, queryHeight, currentHeight);
+      session = await this.options.cache.session(header.applicationAddress, header.serviceId, bounds.startHeight, queryHeight, currentHeight, client);
     } catch (error) {
       if (error instanceof SessionNotFoundError) throw new RelayFailure("authInvalidSession", error.message);
+      if (error instanceof SessionLookupLimited) throw new RelayFailure("rateLimited", error.message);
       throw new RelayFailure("internal", `cannot query the session: ${error instanceof Error ? error.message : String(error)}`);
     }
     const onChain = session.header;

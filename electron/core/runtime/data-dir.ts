@@ -31,13 +31,23 @@ export function dataDirLayout(dataDir: string) {
     chainNetwork: join(dataDir, "chain-network.json"),
     /** The public URL the supplier stakes with. */
     staking: join(dataDir, "staking.json"),
+    /** How gateways reach the relay miner: port mapping or a tunnel, the last external address and port. */
+    reach: join(dataDir, "reach.json"),
     logs: join(dataDir, "logs"),
     /** The dashboard's certificate off loopback: the user's own (cert.pem, key.pem) or a generated one. */
     tls: join(dataDir, "tls"),
     ledger: join(dataDir, "ledger", "ledger.sqlite"),
+    /** Request sizes and concurrency the inference engine has seen, to size the KV cache at the next start. */
+    inferenceUsage: join(dataDir, "inference-usage.json"),
     /** The embedded localnet's own folder (its chain database and traffic keys live inside). */
     localnet: join(dataDir, "localnet"),
-    wallet: { dir: wallet, keystore: join(wallet, "keystore.json") },
+    /** The encrypted keystore, the OS-keychain-wrapped key of "remember on this device", and a v1 keystore kept while it is upgraded. */
+    wallet: {
+      dir: wallet,
+      keystore: join(wallet, "keystore.json"),
+      deviceUnlock: join(wallet, "device-unlock.json"),
+      keystoreV1Backup: join(wallet, "keystore-v1-backup.json"),
+    },
     /** Where a browser may pick model files to import (the API never takes other paths). */
     import: join(dataDir, "import"),
     /** The desktop shell's own files: the window's place, and Chromium's profile (caches, local storage). */

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { LRUCache } from "lru-cache";
 import { pino, type Logger as PinoLogger } from "pino";
 import { createStream, type RotatingFileStream } from "rotating-file-stream";
 import type { LogEntry, LogLevel } from "../../../shared/api/index.js";
@@ -25,6 +26,31 @@ export interface LogSinkOptions {
   console?: boolean;
   /** Called for each entry at or above `level` (the app forwards these as log.entry events). */
   onEntry?: (entry: LogEntry) => void;
+  /**
+   * How many entries with the same level, scope and message are written per window; the rest are counted and
+   * summarised in one entry when the window ends (DEFAULT_REPEAT_LIMIT).
+   */
+  repeatLimit?: RepeatLimit;
+}
+
+export interface RepeatLimit {
+  perWindow: number;
+  windowMs: number;
+}
+
+/**
+ * 20 identical lines a minute: a flood of malformed requests (each refused with a warning) must not rotate the
+ * records that matter, such as wrong passphrases, out of the files, the ring or the Logs page.
+ */
+export const DEFAULT_REPEAT_LIMIT: RepeatLimit = { perWindow: 20, windowMs: 60_000 };
+
+/** Entries of one level, scope and message within the current window. */
+interface Repeats {
+  first: LogEntry;
+  since: number;
+  written: number;
+  suppressed: number;
+  timer?: NodeJS.Timeout;
 }
 
 /** Field names whose values never reach a log line, whatever the caller passes. */
@@ -53,9 +79,13 @@ export class LogSink {
   private readonly pending = new Set<{ line: string }>();
   private idle: Array<() => void> = [];
   private closed = false;
+  private readonly repeatLimit: RepeatLimit;
+  /** Bounded: a message forgotten early only starts a fresh window. */
+  private readonly repeats = new LRUCache<string, Repeats>({ max: 2_000, dispose: (repeats) => this.summarise(repeats) });
 
   constructor(private readonly options: LogSinkOptions) {
     this.level = options.level ?? "info";
+    this.repeatLimit = options.repeatLimit ?? DEFAULT_REPEAT_LIMIT;
     this.file = options.dir ? join(options.dir, FILE_NAME) : null;
     if (options.dir) {
       mkdirSync(options.dir, { recursive: true });
@@ -104,9 +134,15 @@ export class LogSink {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  /** Writes the summaries of entries suppressed so far (the window's end does it otherwise). */
+  summariseRepeats(): void {
+    this.repeats.clear();
+  }
+
   /** Flushes and closes the file; later entries still reach the ring, events and the console. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.summariseRepeats();
     this.closed = true;
     openSinks.delete(this);
     await this.flush();
@@ -117,6 +153,52 @@ export class LogSink {
 
   private write(entry: LogEntry): void {
     if (LEVEL_RANK[entry.level] < LEVEL_RANK[this.level]) return;
+    if (this.isRepeatBeyondLimit(entry)) return;
+    this.record(entry);
+  }
+
+  /**
+   * Counts `entry` against its level, scope and message; true once the window's share is written (it is then only
+   * counted, and summarised when the window ends).
+   */
+  private isRepeatBeyondLimit(entry: LogEntry): boolean {
+    const key = `${entry.level}\u0000${entry.scope}\u0000${entry.message}`;
+    const repeats = this.repeats.get(key);
+    if (repeats === undefined || entry.time - repeats.since >= this.repeatLimit.windowMs) {
+      // A new window (ending the old one writes its summary).
+      if (repeats !== undefined) this.repeats.delete(key);
+      this.repeats.set(key, { first: entry, since: entry.time, written: 1, suppressed: 0 });
+      return false;
+    }
+    if (repeats.written < this.repeatLimit.perWindow) {
+      repeats.written++;
+      return false;
+    }
+    repeats.suppressed++;
+    if (repeats.timer === undefined) {
+      repeats.timer = setTimeout(() => {
+        if (this.repeats.peek(key) === repeats) this.repeats.delete(key);
+      }, Math.max(0, repeats.since + this.repeatLimit.windowMs - entry.time));
+      repeats.timer.unref();
+    }
+    return true;
+  }
+
+  /** One entry saying how many of a window's repeats were left out (nothing when none were). */
+  private summarise(repeats: Repeats): void {
+    if (repeats.timer) clearTimeout(repeats.timer);
+    if (repeats.suppressed === 0) return;
+    const { first } = repeats;
+    this.record({
+      time: Date.now(),
+      level: first.level,
+      scope: first.scope,
+      message: `${repeats.suppressed} more suppressed: ${first.message}`,
+      fields: { suppressed: repeats.suppressed, since: repeats.since, ...(first.fields ? { first: first.fields } : {}) },
+    });
+  }
+
+  private record(entry: LogEntry): void {
     this.recent.push(entry);
     if (this.recent.length > this.recentLimit) this.recent.splice(0, this.recent.length - this.recentLimit);
     this.pino?.[entry.level]({ time: entry.time, scope: entry.scope, ...(entry.fields ? { fields: entry.fields } : {}) }, entry.message);

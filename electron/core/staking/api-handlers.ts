@@ -14,6 +14,7 @@ export function createStakingHandlers(
     "staking.params": () => staking.params(),
     "staking.supplier": ({ operatorAddress }) => staking.supplier(operatorAddress),
     "staking.service": ({ serviceId }) => staking.service(serviceId),
+    "staking.services": () => staking.services(),
     "staking.estimateStake": (request) => staking.estimateStake(request),
     "staking.stake": async ({ passphrase, ...request }) => {
       await confirmPassphrase(passphrase, "stake");

@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { EndpointCheck } from "../../../shared/api/staking.js";
 import { addressFromPublicKey, publicKeyFromPrivateKey } from "../pokt/keys.js";
 import { RelayResponse } from "../pokt/proto/service.js";
+import type { SessionHeader } from "../pokt/proto/session.js";
 import { RPCType } from "../pokt/proto/shared.js";
+import { verifyRelayResponse } from "../pokt/relay-response-check.js";
+import { StreamFrameDecoder, StreamFrameError, streamMediaType } from "../pokt/stream/index.js";
 import { buildRelayRequest } from "../localnet/traffic/relay-client.js";
 
 export interface ProbeOptions {
@@ -11,6 +14,8 @@ export interface ProbeOptions {
   operatorAddress: string;
   /** How many requests this engine's relay miner has handled so far (relays and refusals): a probe that reaches it moves this. */
   minerActivity: () => Promise<number>;
+  /** The operator's public key: when given, a streamed answer's batches must carry its signature. */
+  operatorPublicKey?: Uint8Array;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -53,15 +58,16 @@ export async function probeEndpoint(options: ProbeOptions): Promise<EndpointChec
   const gatewayKey = throwawayKey();
   const appPublicKey = publicKeyFromPrivateKey(appKey);
   const body = new TextEncoder().encode(JSON.stringify({ model: "probe", messages: [{ role: "user", content: "PocketForge reachability check" }], max_tokens: 1 }));
+  const header: SessionHeader = {
+    applicationAddress: addressFromPublicKey(appPublicKey),
+    serviceId: options.serviceId,
+    sessionId: randomBytes(32).toString("hex"),
+    sessionStartBlockHeight: 1n,
+    sessionEndBlockHeight: 2n,
+  };
   const request = buildRelayRequest(
     {
-      header: {
-        applicationAddress: addressFromPublicKey(appPublicKey),
-        serviceId: options.serviceId,
-        sessionId: randomBytes(32).toString("hex"),
-        sessionStartBlockHeight: 1n,
-        sessionEndBlockHeight: 2n,
-      },
+      header,
       supplierOperatorAddress: options.operatorAddress,
       endpointUrl: target.toString(),
       rpcType: RPCType.JSON_RPC,
@@ -85,22 +91,55 @@ export async function probeEndpoint(options: ProbeOptions): Promise<EndpointChec
   } catch (error) {
     return classifyFailure(url, error, Math.round(performance.now() - started));
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  // A relay miner that serves before it validates (pocket-relay-miner's optimistic mode) may answer with a stream of
+  // signed batches (docs/protocol.md §12): its first batch is enough to recognise it.
+  const mediaType = streamMediaType(response.headers.get("content-type") ?? undefined);
+  const answer = mediaType !== undefined ? await firstStreamBatch(response) : new Uint8Array(await response.arrayBuffer());
   const latencyMs = Math.round(performance.now() - started);
   let decoded: RelayResponse | undefined;
   try {
-    decoded = RelayResponse.decode(bytes);
+    decoded = answer === undefined ? undefined : RelayResponse.decode(answer);
   } catch {
     decoded = undefined;
   }
   if (!decoded || (decoded.relayMinerError === undefined && decoded.payload.length === 0)) {
-    return fail("not_relay_miner", `Something answers at ${url} (HTTP ${response.status}), but not a relay miner: check that the address forwards to this machine's relay port.`, latencyMs);
+    const rawStream = mediaType !== undefined ? " It sends a plain event stream: the address may point at the model server rather than the relay miner." : "";
+    return fail("not_relay_miner", `Something answers at ${url} (HTTP ${response.status}), but not a relay miner: check that the address forwards to this machine's relay port.${rawStream}`, latencyMs);
+  }
+  if (mediaType !== undefined && options.operatorPublicKey && !verifyRelayResponse(answer!, { header, supplierPublicKey: options.operatorPublicKey }).ok) {
+    return fail("not_relay_miner", `A relay miner answers at ${url}, but not this one: its stream is not signed by this operator.`, latencyMs);
   }
   const after = await options.minerActivity();
   if (after <= before) {
     return fail("not_relay_miner", `A relay miner answers at ${url}, but not this one: the address points at another machine or an old forward.`, latencyMs);
   }
   return { url, reachable: true, relayMinerAnswered: true, latencyMs, problem: null, reason: "ok" };
+}
+
+/** Bytes a probe reads of a stream before giving up on finding a batch. */
+const MAX_PROBE_STREAM_BYTES = 1024 * 1024;
+
+/** The first batch of a streamed answer (the rest is not read), or undefined when there is none. */
+async function firstStreamBatch(response: Response): Promise<Uint8Array | undefined> {
+  if (response.body === null) return undefined;
+  const reader = response.body.getReader();
+  const frames = new StreamFrameDecoder(MAX_PROBE_STREAM_BYTES);
+  let read = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return frames.finish().final;
+      read += value.length;
+      const [first] = frames.push(value);
+      if (first !== undefined) return first;
+      if (read > MAX_PROBE_STREAM_BYTES) return undefined;
+    }
+  } catch (error) {
+    if (error instanceof StreamFrameError) return undefined;
+    throw error;
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 function classifyFailure(url: string, error: unknown, latencyMs: number): EndpointCheck {

@@ -1,4 +1,5 @@
 import type { EncodeObject, OfflineDirectSigner } from "@cosmjs/proto-signing";
+import { OutboundUrlError, checkNodeUrl } from "../runtime/outbound-url.js";
 import { ApiError, type MinerMetrics, type MinerStatus } from "../../../shared/api/index.js";
 import type { EndpointCheck, EndpointSettings, ServiceInfo, StakeRequest, StakingParams, SupplierState, TxEstimate, TxProgress, TxResult } from "../../../shared/api/staking.js";
 import type { Logger } from "../runtime/logger.js";
@@ -7,7 +8,9 @@ import type { ChainClient } from "../chain/client.js";
 import { msgs } from "../chain/msgs.js";
 import type { NetworkName } from "../chain/networks.js";
 import { RPCType } from "../pokt/proto/shared.js";
-import type { Supplier } from "../pokt/proto/shared.js";
+import type { Service, Supplier } from "../pokt/proto/shared.js";
+import { startingFundsUpokt, supplierRewardShare } from "../../../shared/economics.js";
+import { isByomService, isLlmService, parseServiceCard } from "../../../shared/services.js";
 import { parsePoktAddress } from "../wallet/address.js";
 import { EndpointStore } from "./endpoint-store.js";
 import { probeEndpoint } from "./endpoint-probe.js";
@@ -26,6 +29,8 @@ export interface StakingWallet {
   /** Who owns the stake: null while there is no operator; custody "external" means the owner signs elsewhere. */
   owner(): { address: string; custody: "operator" | "local" | "external" } | null;
   directSigner(address?: string): OfflineDirectSigner;
+  /** The operator's public key, to check the signatures of a streamed probe answer; null without an operator. */
+  operatorPublicKey?(): Uint8Array | null;
 }
 
 export interface StakingMiner {
@@ -45,6 +50,8 @@ export interface StakingServiceOptions {
   /** Where the relay miner listens (from its settings), e.g. http://127.0.0.1:8642. */
   listenUrl(): string;
   emit(progress: TxProgress): void;
+  /** The public URL reachability proposes off localnet (a router mapping's or a tunnel's); null while there is none. */
+  proposedEndpoint?: () => string | null;
   logger: Logger;
   fetch?: typeof fetch;
 }
@@ -62,21 +69,39 @@ export class StakingService {
 
   async params(): Promise<StakingParams> {
     const client = this.client();
-    const [supplierParams, serviceParams, shared, proofParams] = await Promise.all([
+    const [supplierParams, serviceParams, shared, proofParams, sessionParams, tokenomics] = await Promise.all([
       client.pocket.supplierParams(),
       client.pocket.serviceParams(),
       client.pocket.sharedParams(),
       client.pocket.proofParams(),
+      client.pocket.sessionParams(),
+      client.pocket.tokenomicsParams(),
     ]);
+    const minStake = supplierParams.minStake?.amount ?? "0";
+    const addServiceFee = serviceParams.addServiceFee?.amount ?? "0";
     return {
       network: this.options.chain.networkName,
-      minStakeUpokt: supplierParams.minStake?.amount ?? "0",
+      minStakeUpokt: minStake,
       stakingFeeUpokt: supplierParams.stakingFee?.amount ?? "0",
-      addServiceFeeUpokt: serviceParams.addServiceFee?.amount ?? "0",
+      addServiceFeeUpokt: addServiceFee,
       numBlocksPerSession: Number(shared.numBlocksPerSession),
       unbondingPeriodSessions: Number(shared.supplierUnbondingPeriodSessions),
       blockTimeMs: client.profile.blockTimeMs,
       feesPerSessionUpokt: await this.feesPerSession(client, BigInt(proofParams.proofSubmissionFee?.amount ?? "0")),
+      computeUnitsToTokensMultiplier: shared.computeUnitsToTokensMultiplier.toString(),
+      computeUnitCostGranularity: shared.computeUnitCostGranularity.toString(),
+      proofRequirementThresholdUpokt: proofParams.proofRequirementThreshold?.amount ?? "0",
+      proofRequestProbability: proofParams.proofRequestProbability,
+      proofSubmissionFeeUpokt: proofParams.proofSubmissionFee?.amount ?? "0",
+      proofMissingPenaltyUpokt: proofParams.proofMissingPenalty?.amount ?? "0",
+      numSuppliersPerSession: Number(sessionParams.numSuppliersPerSession),
+      supplierRewardShare: supplierRewardShare({
+        mintRatio: tokenomics.mintRatio,
+        mintEqualsBurnSupplier: tokenomics.mintEqualsBurnClaimDistribution?.supplier ?? 0,
+        globalInflationPerClaim: tokenomics.globalInflationPerClaim,
+        mintAllocationSupplier: tokenomics.mintAllocationPercentages?.supplier ?? 0,
+      }),
+      startingFundsUpokt: startingFundsUpokt(BigInt(minStake), BigInt(addServiceFee)).toString(),
     };
   }
 
@@ -91,8 +116,13 @@ export class StakingService {
 
   async service(serviceId: string): Promise<ServiceInfo | null> {
     const service = await this.client().pocket.service(serviceId);
-    if (!service) return null;
-    return { serviceId: service.id, name: service.name, computeUnitsPerRelay: Number(service.computeUnitsPerRelay), ownerAddress: service.ownerAddress };
+    return service ? serviceInfo(service) : null;
+  }
+
+  /** Every service of this network (x/service AllServices, paged), LLM services first, then by id. */
+  async services(): Promise<ServiceInfo[]> {
+    const services = (await this.client().pocket.allServices()).map(serviceInfo);
+    return services.sort((a, b) => Number(b.byom) - Number(a.byom) || Number(b.llm) - Number(a.llm) || a.serviceId.localeCompare(b.serviceId));
   }
 
   async estimateStake(request: StakeRequest): Promise<TxEstimate> {
@@ -144,13 +174,22 @@ export class StakingService {
     return this.broadcast(this.client(), "send", from, [message], 0n);
   }
 
-  endpoint(): EndpointSettings {
-    const listenUrl = this.options.listenUrl();
-    return { publicUrl: this.endpoints.get(), listenUrl, suggestedUrl: this.options.chain.networkName === "localnet" ? listenUrl : null };
+  /** The public URL chosen (and staked) as the endpoint; null until one is. */
+  publicUrl(): string | null {
+    return this.endpoints.get();
   }
 
-  setEndpoint(publicUrl: string): EndpointSettings {
-    this.endpoints.set(new URL(publicUrl).toString().replace(/\/$/, ""));
+  endpoint(): EndpointSettings {
+    const listenUrl = this.options.listenUrl();
+    const suggestedUrl = this.options.chain.networkName === "localnet" ? listenUrl : (this.options.proposedEndpoint?.() ?? null);
+    return { publicUrl: this.endpoints.get(), listenUrl, suggestedUrl };
+  }
+
+  async setEndpoint(publicUrl: string): Promise<EndpointSettings> {
+    const url = await checkNodeUrl(publicUrl, "The public endpoint").catch((error: unknown) => {
+      throw error instanceof OutboundUrlError ? new ApiError("invalid_params", error.message, { field: "publicUrl" }) : error;
+    });
+    this.endpoints.set(url.toString().replace(/\/$/, ""));
     return this.endpoint();
   }
 
@@ -162,14 +201,31 @@ export class StakingService {
     const operator = this.requireOperator();
     this.options.serveService(serviceId);
     await this.runMinerFor(serviceId);
-    const activity = async () => {
-      const m = this.options.miner.metricsSnapshot();
-      return m.relaysTotal + m.errorsByCode.reduce((sum, e) => sum + e.count, 0);
-    };
-    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: activity, fetch: this.options.fetch });
+    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), operatorPublicKey: this.operatorPublicKey(), fetch: this.options.fetch });
+  }
+
+  /**
+   * The same signed test relay, for the reachability check: it neither starts the relay miner nor changes what it
+   * serves (a miner that is not running simply does not answer).
+   */
+  async probe(url: string): Promise<EndpointCheck> {
+    const operator = this.requireOperator();
+    const serviceId = this.options.miner.status().services[0]?.serviceId ?? "ai-inference";
+    return probeEndpoint({ url, serviceId, operatorAddress: operator, minerActivity: () => this.minerActivity(), operatorPublicKey: this.operatorPublicKey(), fetch: this.options.fetch });
+  }
+
+  /** Lets the probe tell this operator's signed stream batches from another miner's. */
+  private operatorPublicKey(): Uint8Array | undefined {
+    return this.options.wallet.operatorPublicKey?.() ?? undefined;
   }
 
   // ---------------------------------------------------------------------------------------------------
+
+  /** Requests this engine's relay miner has handled (relays and refusals): a probe that reaches it moves this. */
+  private async minerActivity(): Promise<number> {
+    const m = this.options.miner.metricsSnapshot();
+    return m.relaysTotal + m.errorsByCode.reduce((sum, e) => sum + e.count, 0);
+  }
 
   /** Starts the relay miner, or restarts it when it runs without this service (it reads its services at start). */
   private async runMinerFor(serviceId: string): Promise<void> {
@@ -223,7 +279,8 @@ export class StakingService {
       services: [
         {
           serviceId: request.serviceId,
-          endpoints: [{ url: request.endpointUrl, rpcType: RPCType.JSON_RPC, configs: [] }],
+          // OpenAI-style HTTP: REST, as the ai-inference card expects and PATH sends (Rpc-Type 4, docs/protocol.md §13.6).
+          endpoints: [{ url: request.endpointUrl, rpcType: RPCType.REST, configs: [] }],
           revShare: (request.revShare ?? [{ address: existing?.ownerAddress ?? owner, percent: 100 }]).map((r) => ({
             address: parsePoktAddress(r.address, "rev-share address"),
             revSharePercentage: BigInt(r.percent),
@@ -295,6 +352,19 @@ export class StakingService {
       return null;
     }
   }
+}
+
+function serviceInfo(service: Service): ServiceInfo {
+  const card = parseServiceCard(service.metadata?.card);
+  return {
+    serviceId: service.id,
+    name: service.name,
+    computeUnitsPerRelay: Number(service.computeUnitsPerRelay),
+    ownerAddress: service.ownerAddress,
+    card,
+    byom: isByomService(service.id, card),
+    llm: isLlmService(service.id, card),
+  };
 }
 
 function supplierState(supplier: Supplier, height: number, unbondingBlocks: number): SupplierState {

@@ -4,7 +4,7 @@ import { ApiError, type DeviceUnlockAvailability } from "../../../shared/api/ind
 import type { Logger } from "../runtime/logger.js";
 import { writeFileAtomic } from "../runtime/atomic-file.js";
 import { keysFromMaster, wipeKeys, type KeystoreKeys } from "./kdf.js";
-import type { KeystoreFile } from "./keystore-file.js";
+import type { AnyKeystoreFile } from "./keystore-file.js";
 import { SECRET_FILE_MODE, removeSecretFile } from "./keystore-store.js";
 import { keysMatchFile } from "./keystore-vault.js";
 
@@ -125,7 +125,7 @@ export class DeviceUnlock {
   }
 
   /** The keys remembered for `file`, or null (reason logged). A record that can never work again is forgotten. */
-  recall(file: KeystoreFile): KeystoreKeys | null {
+  recall(file: AnyKeystoreFile): KeystoreKeys | null {
     const record = this.read();
     if (!record) return null;
     if (!this.store || this.store.availability() !== "available") {

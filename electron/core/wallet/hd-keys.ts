@@ -1,5 +1,5 @@
+import { pbkdf2 } from "node:crypto";
 import { HDKey } from "@scure/bip32";
-import { mnemonicToSeed } from "@scure/bip39";
 import { ApiError } from "../../../shared/api/index.js";
 import { KeyError, addressFromPublicKey, assertPrivateKey, publicKeyFromPrivateKey } from "../pokt/keys.js";
 
@@ -17,19 +17,49 @@ export function poktHdPath(index: number): string {
   return `m/44'/118'/0'/0/${index}`;
 }
 
-/** Derives the key at `hdPath` from an already validated, normalized BIP39 phrase (no BIP39 passphrase). */
-export async function keyPairFromMnemonic(mnemonic: string, hdPath: string): Promise<KeyPair> {
-  const seed = await mnemonicToSeed(mnemonic);
+/**
+ * Derives the key at `hdPath` from a BIP39 phrase held as bytes: its UTF-8 form, already validated and NFKD-normalized
+ * (as `parseMnemonic` and `createMnemonic` return it and the keystore stores it), no BIP39 passphrase. The phrase
+ * never becomes a JS string, which could not be wiped; the caller still owns `phrase` and wipes it. The seed and the
+ * HD nodes are wiped here.
+ */
+export async function keyPairFromPhrase(phrase: Uint8Array, hdPath: string): Promise<KeyPair> {
+  const seed = await bip39Seed(phrase);
   const root = HDKey.fromMasterSeed(seed);
-  const node = root.derive(hdPath);
   try {
-    if (!node.privateKey) throw new Error("derivation produced no private key");
-    return keyPairFromPrivateKey(Uint8Array.from(node.privateKey));
+    const node = root.derive(hdPath);
+    try {
+      if (!node.privateKey) throw new Error("derivation produced no private key");
+      return keyPairFromPrivateKey(Uint8Array.from(node.privateKey));
+    } finally {
+      node.wipePrivateData();
+    }
   } finally {
-    node.wipePrivateData();
     root.wipePrivateData();
     seed.fill(0);
   }
+}
+
+/** The same from a phrase typed as text (tests, tools); the wallet itself keeps phrases as bytes. */
+export async function keyPairFromMnemonic(mnemonic: string, hdPath: string): Promise<KeyPair> {
+  const phrase = new TextEncoder().encode(mnemonic.normalize("NFKD"));
+  try {
+    return await keyPairFromPhrase(phrase, hdPath);
+  } finally {
+    phrase.fill(0);
+  }
+}
+
+/**
+ * BIP39's seed: PBKDF2-HMAC-SHA512 of the phrase bytes, salt "mnemonic" (no BIP39 passphrase), 2048 rounds, 64 bytes.
+ * Node's native PBKDF2 takes the bytes as they are and runs on the thread pool.
+ */
+function bip39Seed(phrase: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) =>
+    pbkdf2(phrase, "mnemonic", 2048, 64, "sha512", (error, seed) =>
+      error ? reject(error) : resolve(new Uint8Array(seed.buffer, seed.byteOffset, seed.byteLength)),
+    ),
+  );
 }
 
 export function keyPairFromPrivateKey(privateKey: Uint8Array): KeyPair {
@@ -53,7 +83,9 @@ export function parsePrivateKeyHex(input: string): Uint8Array {
       { reason: "private_key_format" },
     );
   }
-  const key = Uint8Array.from(Buffer.from(hex, "hex"));
+  const decoded = Buffer.from(hex, "hex");
+  const key = Uint8Array.from(decoded);
+  decoded.fill(0);
   try {
     assertPrivateKey(key);
   } catch (error) {

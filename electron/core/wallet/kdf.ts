@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { reportKeystoreActivity } from "./keystore-activity.js";
 
 /** scrypt cost parameters, stored in the keystore so a file keeps opening after the defaults change. */
 export interface ScryptParams {
@@ -39,12 +40,14 @@ export function newSalt(): Uint8Array {
 
 /**
  * What a passphrase turns into. `master` is the one value worth remembering on a device (everything else derives
- * from it); `encryptionKey` seals the secrets; `passphraseCheck` is stored in the file so a wrong passphrase can
- * be told apart from a damaged file.
+ * from it); `encryptionKey` seals the secrets; `macKey` authenticates the rest of the file (format v2), so labels,
+ * roles and the account list can change without decrypting any secret; `passphraseCheck` is stored in the file so a
+ * wrong passphrase can be told apart from a damaged file.
  */
 export interface KeystoreKeys {
   master: Uint8Array;
   encryptionKey: Uint8Array;
+  macKey: Uint8Array;
   passphraseCheck: Uint8Array;
 }
 
@@ -58,6 +61,7 @@ export async function deriveMasterKey(passphrase: string, salt: Uint8Array, para
   const problem = describeScryptParamsProblem(params);
   if (problem) throw new Error(`unsupported scrypt parameters: ${problem}`);
   const secret = Buffer.from(passphrase.normalize("NFKC"), "utf8");
+  reportKeystoreActivity({ operation: "derive-keys" });
   try {
     return await new Promise<Uint8Array>((resolve, reject) =>
       scrypt(secret, salt, 32, { N: params.n, r: params.r, p: params.p, maxmem: MAX_SCRYPT_MEMORY_BYTES + 1024 * 1024 }, (error, key) =>
@@ -69,12 +73,14 @@ export async function deriveMasterKey(passphrase: string, salt: Uint8Array, para
   }
 }
 
+/** Each label names the format version that introduced the key; a file upgraded to v2 keeps its salt and check. */
 export function keysFromMaster(master: Uint8Array): KeystoreKeys {
-  const info = (purpose: string) => new TextEncoder().encode(`pocketforge-keystore-v1/${purpose}`);
+  const key = (label: string) => hkdf(sha256, master, undefined, new TextEncoder().encode(label), 32);
   return {
     master,
-    encryptionKey: hkdf(sha256, master, undefined, info("encryption"), 32),
-    passphraseCheck: hkdf(sha256, master, undefined, info("passphrase-check"), 32),
+    encryptionKey: key("pocketforge-keystore-v1/encryption"),
+    macKey: key("pocketforge-keystore-v2/mac"),
+    passphraseCheck: key("pocketforge-keystore-v1/passphrase-check"),
   };
 }
 
@@ -89,5 +95,6 @@ export function checkMatches(keys: KeystoreKeys, storedCheck: Uint8Array): boole
 export function wipeKeys(keys: KeystoreKeys): void {
   keys.master.fill(0);
   keys.encryptionKey.fill(0);
+  keys.macKey.fill(0);
   keys.passphraseCheck.fill(0);
 }

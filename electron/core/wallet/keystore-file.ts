@@ -4,17 +4,25 @@ import { ApiError } from "../../../shared/api/index.js";
 import { describeScryptParamsProblem } from "./kdf.js";
 
 /**
- * The on-disk keystore, format "pocketforge-keystore-v1": pretty-printed JSON in one canonical byte form.
+ * The on-disk keystore: pretty-printed JSON in one canonical byte form. PocketForge writes format
+ * "pocketforge-keystore-v2" and still reads "pocketforge-keystore-v1", which it upgrades at the next unlock.
  *
- * Three layers catch three kinds of damage:
+ * Four layers catch four kinds of damage:
  * - `checksum` (SHA-256 of the rest) catches accidental damage in any byte — bit rot, a half-copied file — even
  *   while the wallet is locked, and tells it apart from a wrong passphrase;
  * - the canonical form (the file must equal its own re-serialization) makes every byte significant, so even a
  *   changed space or line break is noticed rather than silently ignored by the JSON parser;
- * - AES-256-GCM over each secret, with every non-secret field as associated data, catches deliberate tampering
- *   by someone who also recomputed the checksum (a swapped owner address, relabelled or reordered accounts).
+ * - `mac` (v2), HMAC-SHA256 under a key derived from the passphrase, covers every other field — labels, order, roles,
+ *   KDF settings and the sealed secrets — and catches deliberate tampering by someone who also recomputed the
+ *   checksum (a swapped owner address, relabelled or reordered accounts);
+ * - AES-256-GCM over each secret, its associated data naming the account it belongs to (v2: format, address, kind
+ *   and derivation path, never the label), so a secret moved to another account fails to decrypt.
+ *
+ * In v2 a label, a role or the account list changes by recomputing `mac` alone: no secret is decrypted or
+ * re-encrypted. In v1 every secret's associated data was the whole header, so each such change re-sealed them all.
  */
-export const KEYSTORE_FORMAT = "pocketforge-keystore-v1";
+export const KEYSTORE_FORMAT = "pocketforge-keystore-v2";
+export const KEYSTORE_FORMAT_V1 = "pocketforge-keystore-v1";
 const FORMAT_FAMILY = "pocketforge-keystore-";
 const MAX_KEYSTORE_BYTES = 1024 * 1024;
 
@@ -34,6 +42,7 @@ const AccountEntry = z.object({
   secret: SealedSecret,
 }).strict();
 export type AccountEntry = z.infer<typeof AccountEntry>;
+export type AccountMeta = Omit<AccountEntry, "secret">;
 
 const KdfEntry = z.object({
   algorithm: z.literal("scrypt"),
@@ -54,17 +63,33 @@ const KeystoreFileSchema = z.object({
   cipher: z.literal("aes-256-gcm"),
   roles: RolesEntry,
   accounts: z.array(AccountEntry),
+  mac: Hex(32),
   checksum: Hex(32),
 }).strict();
 
-export type KeystoreFile = Omit<z.infer<typeof KeystoreFileSchema>, "checksum">;
+const KeystoreFileV1Schema = z.object({
+  format: z.literal(KEYSTORE_FORMAT_V1),
+  kdf: KdfEntry,
+  cipher: z.literal("aes-256-gcm"),
+  roles: RolesEntry,
+  accounts: z.array(AccountEntry),
+  checksum: Hex(32),
+}).strict();
 
-/** The file minus what only the AEAD may see: the header every secret's associated data covers. */
-export type KeystoreHeader = Omit<KeystoreFile, "accounts"> & { accounts: Array<Omit<AccountEntry, "secret">> };
+/** A keystore in the current format (v2). */
+export type KeystoreFile = Omit<z.infer<typeof KeystoreFileSchema>, "checksum">;
+/** What `mac` covers: the whole v2 file but the MAC and the checksum. */
+export type KeystoreBody = Omit<KeystoreFile, "mac">;
+/** A keystore an earlier PocketForge wrote; read, and upgraded to v2 at the next unlock. */
+export type KeystoreFileV1 = Omit<z.infer<typeof KeystoreFileV1Schema>, "checksum">;
+export type AnyKeystoreFile = KeystoreFile | KeystoreFileV1;
+
+/** v1: the file minus what only the AEAD may see, the header every secret's associated data covered. */
+type KeystoreHeaderV1 = Omit<KeystoreFileV1, "accounts"> & { accounts: AccountMeta[] };
 
 // Objects are rebuilt field by field so that key order — and therefore the bytes — never depends on where an
 // object came from (a parsed file, a zod output, a literal in a test).
-function canonicalAccount(account: Omit<AccountEntry, "secret"> & { secret?: SealedSecret }) {
+function canonicalAccount(account: AccountMeta & { secret?: SealedSecret }) {
   const base = {
     address: account.address,
     label: account.label,
@@ -78,7 +103,7 @@ function canonicalAccount(account: Omit<AccountEntry, "secret"> & { secret?: Sea
     : base;
 }
 
-function canonicalBody(file: KeystoreFile | KeystoreHeader) {
+function canonicalBody(file: KeystoreBody | KeystoreFileV1 | KeystoreHeaderV1) {
   return {
     format: file.format,
     kdf: {
@@ -95,20 +120,32 @@ function canonicalBody(file: KeystoreFile | KeystoreHeader) {
   };
 }
 
+function canonicalFile(file: AnyKeystoreFile) {
+  return file.format === KEYSTORE_FORMAT ? { ...canonicalBody(file), mac: file.mac } : canonicalBody(file);
+}
+
 const toText = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 const sha256Hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-/** Bytes every sealed secret of the file is bound to (see keystore-vault.ts). */
-export function headerBytes(header: KeystoreHeader): Uint8Array {
+/** v2: the bytes `mac` authenticates (see keystore-vault.ts). */
+export function macInput(body: KeystoreBody): Uint8Array {
+  return new TextEncoder().encode(toText(canonicalBody(body)));
+}
+
+/** The v2 file minus its MAC. */
+export function bodyOf(file: KeystoreFile): KeystoreBody {
+  const { mac: _mac, ...body } = file;
+  return body;
+}
+
+/** v1: bytes every sealed secret of the file was bound to. */
+export function headerBytesV1(file: KeystoreFileV1): Uint8Array {
+  const header: KeystoreHeaderV1 = { ...file, accounts: file.accounts.map(({ secret: _secret, ...meta }) => meta) };
   return new TextEncoder().encode(toText(canonicalBody(header)));
 }
 
-export function headerOf(file: KeystoreFile): KeystoreHeader {
-  return { ...file, accounts: file.accounts.map(({ secret: _secret, ...meta }) => meta) };
-}
-
-export function serializeKeystore(file: KeystoreFile): string {
-  const body = canonicalBody(file);
+export function serializeKeystore(file: AnyKeystoreFile): string {
+  const body = canonicalFile(file);
   return toText({ ...body, checksum: sha256Hex(toText(body)) });
 }
 
@@ -119,7 +156,7 @@ export function keystoreCorrupt(reason: string, message: string): ApiError {
 const DAMAGED_ADVICE = "Restore the file from a backup, or re-import your accounts from their recovery phrases.";
 
 /** Validates every byte of a keystore file and returns its content; throws ApiError("corrupt") naming the problem. */
-export function parseKeystore(bytes: Uint8Array): KeystoreFile {
+export function parseKeystore(bytes: Uint8Array): AnyKeystoreFile {
   if (bytes.length > MAX_KEYSTORE_BYTES) {
     throw keystoreCorrupt("too_large", `The keystore file is ${bytes.length} bytes, far larger than a keystore can be. ${DAMAGED_ADVICE}`);
   }
@@ -131,14 +168,14 @@ export function parseKeystore(bytes: Uint8Array): KeystoreFile {
   } catch {
     throw keystoreCorrupt("unreadable", `The keystore file is damaged: it is not valid JSON text. ${DAMAGED_ADVICE}`);
   }
-  checkFormat(json);
-  const parsed = KeystoreFileSchema.safeParse(json);
+  const schema = checkFormat(json) === KEYSTORE_FORMAT ? KeystoreFileSchema : KeystoreFileV1Schema;
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join(".") || "(top level)";
     throw keystoreCorrupt("schema", `The keystore file is damaged: the field ${where} is missing or malformed. ${DAMAGED_ADVICE}`);
   }
   const { checksum, ...file } = parsed.data;
-  if (sha256Hex(toText(canonicalBody(file))) !== checksum) {
+  if (sha256Hex(toText(canonicalFile(file))) !== checksum) {
     throw keystoreCorrupt("checksum", `The keystore file is damaged: its checksum does not match its content. ${DAMAGED_ADVICE}`);
   }
   if (serializeKeystore(file) !== text) {
@@ -151,14 +188,14 @@ export function parseKeystore(bytes: Uint8Array): KeystoreFile {
   return file;
 }
 
-function checkFormat(json: unknown): void {
+function checkFormat(json: unknown): typeof KEYSTORE_FORMAT | typeof KEYSTORE_FORMAT_V1 {
   const format = typeof json === "object" && json !== null ? (json as { format?: unknown }).format : undefined;
-  if (format === KEYSTORE_FORMAT) return;
+  if (format === KEYSTORE_FORMAT || format === KEYSTORE_FORMAT_V1) return format;
   if (typeof format === "string" && format.startsWith(FORMAT_FAMILY)) {
     throw new ApiError(
       "corrupt",
-      `The keystore has format "${format}", which this version of PocketForge cannot read (it reads "${KEYSTORE_FORMAT}"). ` +
-        "Update PocketForge; do not delete the file.",
+      `The keystore has format "${format}", which this version of PocketForge cannot read (it reads "${KEYSTORE_FORMAT}" ` +
+        `and "${KEYSTORE_FORMAT_V1}"). Update PocketForge; do not delete the file.`,
       { reason: "unknown_version", format },
     );
   }

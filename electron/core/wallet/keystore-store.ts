@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { writeFileAtomic } from "../runtime/atomic-file.js";
-import { parseKeystore, serializeKeystore, type KeystoreFile } from "./keystore-file.js";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { syncDirectory, writeFileAtomic } from "../runtime/atomic-file.js";
+import { parseKeystore, serializeKeystore, type AnyKeystoreFile, type KeystoreFile } from "./keystore-file.js";
 
 /** Owner-only: the keystore is encrypted, but nobody else on the machine needs to read or copy it. */
 export const SECRET_FILE_MODE = 0o600;
@@ -21,7 +21,7 @@ export function prepareWalletDir(dir: string, fileNames: readonly string[]): voi
 }
 
 /** The keystore at `path`, or null when there is none; throws ApiError("corrupt") when it cannot be trusted. */
-export function readKeystoreFile(path: string): KeystoreFile | null {
+export function readKeystoreFile(path: string): AnyKeystoreFile | null {
   if (!existsSync(path)) return null;
   return parseKeystore(readFileSync(path));
 }
@@ -33,4 +33,38 @@ export function writeKeystoreFile(path: string, file: KeystoreFile): void {
 
 export function removeSecretFile(path: string): void {
   rmSync(path, { force: true });
+}
+
+/**
+ * Replaces a v1 keystore with its v2 successor so that a crash at any moment loses nothing: the v1 bytes are first
+ * copied aside to `backupPath` (atomically, owner-only), then the v2 file replaces the keystore atomically and is
+ * read back, and only then is the copy removed. A copy left by a crash is dealt with by `settleUpgradeBackup`.
+ */
+export function upgradeKeystoreFile(path: string, backupPath: string, file: KeystoreFile): void {
+  writeFileAtomic(backupPath, readFileSync(path), SECRET_FILE_MODE);
+  const text = serializeKeystore(file);
+  writeFileAtomic(path, text, SECRET_FILE_MODE);
+  if (readFileSync(path, "utf8") !== text) throw new Error("the upgraded keystore did not read back as written; the v1 copy is kept");
+  rmSync(backupPath, { force: true });
+}
+
+/**
+ * At start, after a crash during an upgrade: a keystore that still reads (the v1 one, or the v2 one that replaced
+ * it) makes the copy redundant; no keystore at all means the copy is the keystore; an unreadable keystore keeps the
+ * copy for the user. Returns what happened, for the log.
+ */
+export function settleUpgradeBackup(path: string, backupPath: string): "none" | "removed" | "restored" | "kept" {
+  if (!existsSync(backupPath)) return "none";
+  if (!existsSync(path)) {
+    renameSync(backupPath, path);
+    syncDirectory(dirname(path));
+    return "restored";
+  }
+  try {
+    parseKeystore(readFileSync(path));
+  } catch {
+    return "kept";
+  }
+  rmSync(backupPath, { force: true });
+  return "removed";
 }

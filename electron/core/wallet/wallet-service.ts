@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
+import { basename } from "node:path";
+import { dataDirLayout, type DataDirLayout } from "../runtime/data-dir.js";
 import {
   ApiError,
   type AccountSummary,
@@ -14,7 +15,7 @@ import type { Service } from "../runtime/service.js";
 import { parsePoktAddress } from "./address.js";
 import { PassphraseAttempts } from "./passphrase-attempts.js";
 import { DeviceUnlock, type DeviceSecretStore } from "./device-unlock.js";
-import { keyPairFromMnemonic, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath, type KeyPair } from "./hd-keys.js";
+import { keyPairFromPhrase, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath, type KeyPair } from "./hd-keys.js";
 import {
   PRODUCTION_SCRYPT_PARAMS,
   deriveKeystoreKeys,
@@ -23,14 +24,24 @@ import {
   type KeystoreKeys,
   type ScryptParams,
 } from "./kdf.js";
-import { keystoreCorrupt, type KeystoreFile } from "./keystore-file.js";
-import { prepareWalletDir, readKeystoreFile, removeSecretFile, writeKeystoreFile } from "./keystore-store.js";
+import { KEYSTORE_FORMAT, KEYSTORE_FORMAT_V1, type AnyKeystoreFile, type KeystoreBody, type KeystoreFile } from "./keystore-file.js";
 import {
-  kdfSettingOf,
+  prepareWalletDir,
+  readKeystoreFile,
+  removeSecretFile,
+  settleUpgradeBackup,
+  upgradeKeystoreFile,
+  writeKeystoreFile,
+} from "./keystore-store.js";
+import {
+  editKeystore,
   keysForFile,
   openAccountSecret,
   openVault,
+  sealAccount,
   sealVault,
+  unlockKeystore,
+  wipeSecret,
   wipeVault,
   type AccountSecret,
   type Vault,
@@ -54,13 +65,16 @@ export interface WalletServiceOptions {
   now?: () => number;
 }
 
-export const KEYSTORE_FILE_NAME = "keystore.json";
-export const DEVICE_UNLOCK_FILE_NAME = "device-unlock.json";
 const MIN_NEW_PASSPHRASE_LENGTH = 8;
 const DELETE_TOKEN_TTL_MS = 5 * 60_000;
 
+/**
+ * What an unlocked wallet holds: the signing keys, and the key that authenticates the keystore's metadata (labels,
+ * roles, the account list) so those can change. Nothing that decrypts a secret: reveal, a new passphrase and adding
+ * an account ask for the passphrase.
+ */
 interface UnlockedKeys {
-  keystoreKeys: KeystoreKeys;
+  macKey: Uint8Array;
   privateKeys: Map<string, Uint8Array>;
 }
 
@@ -79,14 +93,16 @@ interface NewAccount {
  */
 export class WalletService implements Service {
   readonly dir: string;
+  private readonly files: DataDirLayout["wallet"];
   private readonly keystorePath: string;
+  private readonly upgradeBackupPath: string;
   private readonly device: DeviceUnlock;
   private readonly scryptParams: ScryptParams;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly queue = new SerialQueue();
   private readonly deleteTokens = new Map<string, { address: string; expiresAt: number }>();
-  private file: KeystoreFile | null = null;
+  private file: AnyKeystoreFile | null = null;
   private problem: { reason: string; message: string } | null = null;
   private unlocked: UnlockedKeys | null = null;
   private readonly attempts: PassphraseAttempts;
@@ -103,18 +119,21 @@ export class WalletService implements Service {
   };
 
   constructor(private readonly options: WalletServiceOptions) {
-    this.dir = join(options.dataDir, "wallet");
-    this.keystorePath = join(this.dir, KEYSTORE_FILE_NAME);
+    this.files = dataDirLayout(options.dataDir).wallet;
+    this.dir = this.files.dir;
+    this.keystorePath = this.files.keystore;
+    this.upgradeBackupPath = this.files.keystoreV1Backup;
     this.scryptParams = options.scryptParams ?? PRODUCTION_SCRYPT_PARAMS;
     this.now = options.now ?? Date.now;
     this.log = options.logger;
-    this.device = new DeviceUnlock(join(this.dir, DEVICE_UNLOCK_FILE_NAME), options.deviceSecretStore, this.log);
+    this.device = new DeviceUnlock(this.files.deviceUnlock, options.deviceSecretStore, this.log);
     this.attempts = new PassphraseAttempts(this.log, this.now, options.passphraseDelaysMs);
   }
 
   async start(): Promise<void> {
     await this.queue.run(async () => {
-      prepareWalletDir(this.dir, [KEYSTORE_FILE_NAME, DEVICE_UNLOCK_FILE_NAME]);
+      prepareWalletDir(this.dir, [this.files.keystore, this.files.deviceUnlock, this.files.keystoreV1Backup].map((path) => basename(path)));
+      this.settleInterruptedUpgrade();
       this.loadKeystore();
       this.device.load();
       if (this.file && this.device.remembered) await this.unlockFromDevice(this.file);
@@ -160,13 +179,17 @@ export class WalletService implements Service {
 
   // ---- accounts -------------------------------------------------------------------------------------------------
 
-  /** A new account from a fresh phrase; the phrase is returned so the UI can show it once. */
+  /**
+   * A new account from a fresh phrase; the phrase is returned as text so the UI can show it once (the one time it is
+   * text without a reveal). The wallet itself keeps it as bytes.
+   */
   async create(params: { words: MnemonicLength; label: string; passphrase: string }): Promise<{ account: AccountSummary; mnemonic: string }> {
     return this.changing(async () => {
       const mnemonic = createMnemonic(params.words);
+      const phrase = phraseBytes(mnemonic);
       const hdPath = poktHdPath(0);
-      const pair = await keyPairFromMnemonic(mnemonic, hdPath);
-      await this.addAccount(params.passphrase, { label: params.label, hdPath, secret: { kind: "mnemonic", mnemonic }, pair });
+      const pair = await keyPairFromPhrase(phrase, hdPath);
+      await this.addAccount(params.passphrase, { label: params.label, hdPath, secret: { kind: "mnemonic", phrase }, pair });
       this.log.info("account created", { address: pair.address, words: params.words });
       return { account: this.summaryOf(pair.address), mnemonic };
     });
@@ -177,9 +200,10 @@ export class WalletService implements Service {
       const { source } = params;
       let account: NewAccount;
       if (source.type === "mnemonic") {
-        const mnemonic = parseMnemonic(source.mnemonic);
+        // The phrase arrives as text (the API's JSON); from here on it is bytes.
+        const phrase = phraseBytes(parseMnemonic(source.mnemonic));
         const hdPath = poktHdPath(source.index);
-        account = { label: params.label, hdPath, secret: { kind: "mnemonic", mnemonic }, pair: await keyPairFromMnemonic(mnemonic, hdPath) };
+        account = { label: params.label, hdPath, secret: { kind: "mnemonic", phrase }, pair: await keyPairFromPhrase(phrase, hdPath) };
       } else {
         const privateKey = parsePrivateKeyHex(source.privateKeyHex);
         account = { label: params.label, hdPath: null, secret: { kind: "private_key", privateKey }, pair: keyPairFromPrivateKey(privateKey) };
@@ -190,10 +214,11 @@ export class WalletService implements Service {
     });
   }
 
+  /** Changes the label alone: the keystore's MAC is recomputed, no secret is decrypted or re-encrypted. */
   async rename(address: string, label: string): Promise<WalletSnapshot> {
     return this.mutation(async () => {
       const target = this.requireAccount(address);
-      await this.rewrite((vault) => void (vault.accounts.find((a) => a.address === target)!.label = label));
+      this.edit((draft) => void (draft.accounts.find((a) => a.address === target)!.label = label));
       this.log.info("account renamed", { address: target });
     });
   }
@@ -235,9 +260,9 @@ export class WalletService implements Service {
         this.forgetKeys();
         this.file = null;
       } else {
-        await this.rewrite((vault) => {
-          vault.accounts = vault.accounts.filter((a) => a.address !== target);
-          if (vault.roles.operator === target) vault.roles.operator = null;
+        this.edit((draft) => {
+          draft.accounts = draft.accounts.filter((a) => a.address !== target);
+          if (draft.roles.operator === target) draft.roles.operator = null;
         });
         this.unlocked!.privateKeys.get(target)?.fill(0);
         this.unlocked!.privateKeys.delete(target);
@@ -251,7 +276,7 @@ export class WalletService implements Service {
   async setOperator(address: string): Promise<WalletSnapshot> {
     return this.mutation(async () => {
       const target = this.requireAccount(address);
-      await this.rewrite((vault) => void (vault.roles.operator = target));
+      this.edit((draft) => void (draft.roles.operator = target));
       this.log.info("operator account chosen", { address: target });
     });
   }
@@ -260,7 +285,7 @@ export class WalletService implements Service {
   async setOwner(address: string | null): Promise<WalletSnapshot> {
     return this.mutation(async () => {
       const owner = address === null ? null : parsePoktAddress(address, "owner address");
-      await this.rewrite((vault) => void (vault.roles.owner = owner));
+      this.edit((draft) => void (draft.roles.owner = owner));
       this.log.info("owner chosen", { address: owner ?? "same as operator" });
     });
   }
@@ -292,7 +317,7 @@ export class WalletService implements Service {
   }
 
   /** Every passphrase check goes through here: guessing is slowed down and logged. */
-  private keysFor(file: KeystoreFile, passphrase: string, purpose: string): Promise<KeystoreKeys> {
+  private keysFor(file: AnyKeystoreFile, passphrase: string, purpose: string): Promise<KeystoreKeys> {
     return this.attempts.attempt(purpose, () => keysForFile(file, passphrase));
   }
 
@@ -303,9 +328,13 @@ export class WalletService implements Service {
       if (remember === true) this.device.assertCanRemember();
       const file = this.requireFile();
       const keys = await this.keysFor(file, passphrase, "unlock");
-      await this.openWithKeys(file, keys);
-      if (remember === true) this.device.remember(file.kdf.salt, keys.master);
-      else if (remember === false) this.device.forget();
+      try {
+        await this.openWithKeys(file, keys);
+        if (remember === true) this.device.remember(file.kdf.salt, keys.master);
+        else if (remember === false) this.device.forget();
+      } finally {
+        wipeKeys(keys);
+      }
       this.log.info("wallet unlocked", { rememberedOnDevice: this.device.remembered });
     });
   }
@@ -340,9 +369,8 @@ export class WalletService implements Service {
         this.writeKeystore(sealed);
         if (this.device.remembered) this.device.rewrap(sealed.kdf.salt, newKeys.master);
         if (this.unlocked) {
-          wipeKeys(this.unlocked.keystoreKeys);
-          this.unlocked.keystoreKeys = newKeys;
-          newKeys = null;
+          this.unlocked.macKey.fill(0);
+          this.unlocked.macKey = Uint8Array.from(newKeys.macKey);
         }
       } finally {
         if (vault) wipeVault(vault);
@@ -359,14 +387,18 @@ export class WalletService implements Service {
       const file = this.requireFile();
       const target = this.requireAccount(address);
       const keys = await this.keysFor(file, passphrase, "reveal");
+      let secret: AccountSecret | null = null;
       try {
-        const secret = openAccountSecret(file, keys, target)!;
+        secret = openAccountSecret(file, keys, target)!;
         this.log.info("recovery secret revealed", { address: target });
-        if (secret.kind === "mnemonic") return { address: target, secret: { kind: "mnemonic", mnemonic: secret.mnemonic, hdPath: this.accountEntry(target).hdPath! } };
-        const privateKeyHex = Buffer.from(secret.privateKey).toString("hex");
-        secret.privateKey.fill(0);
-        return { address: target, secret: { kind: "private_key", privateKeyHex } };
+        // The one place a stored secret becomes text: the user asked to see it.
+        if (secret.kind === "mnemonic") {
+          return { address: target, secret: { kind: "mnemonic", mnemonic: new TextDecoder().decode(secret.phrase), hdPath: this.accountEntry(target).hdPath! } };
+        }
+        const { buffer, byteOffset, byteLength } = secret.privateKey; // a view, not a copy that would outlive the wipe
+        return { address: target, secret: { kind: "private_key", privateKeyHex: Buffer.from(buffer, byteOffset, byteLength).toString("hex") } };
       } finally {
+        if (secret) wipeSecret(secret);
         wipeKeys(keys);
       }
     });
@@ -430,92 +462,105 @@ export class WalletService implements Service {
     }
   }
 
+  /** A crash in the middle of a v1 → v2 upgrade may have left the copy of the v1 file behind (see keystore-store). */
+  private settleInterruptedUpgrade(): void {
+    const outcome = settleUpgradeBackup(this.keystorePath, this.upgradeBackupPath);
+    if (outcome === "removed") this.log.info("removed the copy of the v1 keystore an interrupted upgrade left behind");
+    if (outcome === "restored") this.log.warn("restored the v1 keystore from the copy an interrupted upgrade left behind");
+    if (outcome === "kept") {
+      this.log.warn("the keystore is unreadable; the copy of it from before its upgrade is kept", { path: this.upgradeBackupPath });
+    }
+  }
+
   private markUnreadable(error: ApiError): void {
     this.forgetKeys();
     this.problem = { reason: String(error.details?.reason ?? error.code), message: error.message };
     this.log.warn("keystore cannot be used", { reason: this.problem.reason, path: this.keystorePath });
   }
 
+  /**
+   * Seals one new account into the keystore. Only the new secret is encrypted; the others are carried over as they
+   * are. A locked wallet is unlocked by the passphrase given here, as it always was (that unlock decrypts the other
+   * accounts' secrets to derive their signing keys, and upgrades a v1 file).
+   */
   private async addAccount(passphrase: string, account: NewAccount): Promise<void> {
-    const existing = this.requireReadable();
-    let keys: KeystoreKeys;
-    let vault: Vault;
-    let setting;
-    if (existing) {
-      keys = await this.keysFor(existing, passphrase, "add account");
-      setting = kdfSettingOf(existing);
-      vault = openVault(existing, keys);
-    } else {
-      assertNewPassphrase(passphrase);
-      setting = { params: this.scryptParams, salt: newSalt() };
-      keys = await deriveKeystoreKeys(passphrase, setting.salt, setting.params);
-      vault = { roles: { operator: null, owner: null }, accounts: [] };
-    }
     try {
-      const duplicate = vault.accounts.find((a) => a.address === account.pair.address);
+      const existing = this.requireReadable();
+      const duplicate = existing?.accounts.find((a) => a.address === account.pair.address);
       if (duplicate) {
         throw new ApiError("conflict", `This key is already in the wallet as "${duplicate.label}" (${duplicate.address})`);
       }
-      vault.accounts.push({
-        address: account.pair.address,
-        label: account.label,
-        hdPath: account.hdPath,
-        publicKeyHex: Buffer.from(account.pair.publicKey).toString("hex"),
-        createdAt: this.now(),
-        secret: account.secret,
-      });
-      vault.roles.operator ??= account.pair.address;
-      this.writeKeystore(sealVault(vault, setting, keys));
-      this.replaceUnlocked({ keystoreKeys: keys, privateKeys: await this.privateKeysOf(vault) });
-    } catch (error) {
-      wipeKeys(keys);
-      throw error;
+      let keys: KeystoreKeys;
+      let current: KeystoreFile;
+      if (existing) {
+        keys = await this.keysFor(existing, passphrase, "add account");
+      } else {
+        assertNewPassphrase(passphrase);
+        const setting = { params: this.scryptParams, salt: newSalt() };
+        keys = await deriveKeystoreKeys(passphrase, setting.salt, setting.params);
+        current = sealVault({ roles: { operator: null, owner: null }, accounts: [] }, setting, keys);
+      }
+      try {
+        if (existing) {
+          if (!this.unlocked) await this.openWithKeys(existing, keys);
+          current = this.requireUnlockedFile().file;
+        }
+        const entry = sealAccount(
+          keys.encryptionKey,
+          {
+            address: account.pair.address,
+            label: account.label,
+            kind: account.secret.kind,
+            hdPath: account.hdPath,
+            publicKey: Buffer.from(account.pair.publicKey).toString("hex"),
+            createdAt: this.now(),
+          },
+          account.secret,
+        );
+        this.writeKeystore(
+          editKeystore(current!, keys.macKey, (draft) => {
+            draft.accounts.push(entry);
+            draft.roles.operator ??= entry.address;
+          }),
+        );
+        const privateKey = Uint8Array.from(account.pair.privateKey);
+        if (this.unlocked) this.unlocked.privateKeys.set(entry.address, privateKey);
+        else this.unlocked = { macKey: Uint8Array.from(keys.macKey), privateKeys: new Map([[entry.address, privateKey]]) };
+      } finally {
+        wipeKeys(keys);
+      }
     } finally {
-      wipeVault(vault);
+      wipeSecret(account.secret);
       account.pair.privateKey.fill(0);
     }
   }
 
-  private async openWithKeys(file: KeystoreFile, keys: KeystoreKeys): Promise<void> {
-    let vault: Vault;
+  /**
+   * Unlocks with keys already checked against the passphrase: authenticates the file, derives every signing key (each
+   * secret wiped once used) and upgrades a v1 file to v2. The caller still owns and wipes `keys`; the wallet keeps a
+   * copy of the MAC key only.
+   */
+  private async openWithKeys(file: AnyKeystoreFile, keys: KeystoreKeys): Promise<void> {
+    let opened: Awaited<ReturnType<typeof unlockKeystore>>;
     try {
-      vault = openVault(file, keys);
+      opened = await unlockKeystore(file, keys);
     } catch (error) {
-      wipeKeys(keys);
       if (error instanceof ApiError && error.code === "corrupt") this.markUnreadable(error);
       throw error;
     }
     try {
-      this.replaceUnlocked({ keystoreKeys: keys, privateKeys: await this.privateKeysOf(vault) });
-    } catch (error) {
-      wipeKeys(keys);
-      if (error instanceof ApiError && error.code === "corrupt") this.markUnreadable(error);
-      throw error;
-    } finally {
-      wipeVault(vault);
-    }
-  }
-
-  /** Derives every account's key and checks it against the address and public key the file lists. */
-  private async privateKeysOf(vault: Vault): Promise<Map<string, Uint8Array>> {
-    const keys = new Map<string, Uint8Array>();
-    for (const account of vault.accounts) {
-      const { secret } = account;
-      if (secret.kind === "mnemonic" && !account.hdPath) throw keystoreCorrupt("key_mismatch", "A phrase account has no derivation path");
-      const pair = secret.kind === "mnemonic"
-        ? await keyPairFromMnemonic(secret.mnemonic, account.hdPath!)
-        : keyPairFromPrivateKey(Uint8Array.from(secret.privateKey));
-      if (pair.address !== account.address || Buffer.from(pair.publicKey).toString("hex") !== account.publicKeyHex) {
-        pair.privateKey.fill(0);
-        for (const key of keys.values()) key.fill(0);
-        throw keystoreCorrupt("key_mismatch", `The keystore's key for ${account.address} does not belong to that address`);
+      if (opened.upgraded) {
+        this.writeKeystore(opened.upgraded);
+        this.log.info("keystore upgraded", { from: KEYSTORE_FORMAT_V1, to: KEYSTORE_FORMAT, accounts: opened.upgraded.accounts.length });
       }
-      keys.set(account.address, pair.privateKey);
+    } catch (error) {
+      for (const key of opened.signingKeys.values()) key.fill(0);
+      throw error;
     }
-    return keys;
+    this.replaceUnlocked({ macKey: Uint8Array.from(keys.macKey), privateKeys: opened.signingKeys });
   }
 
-  private async unlockFromDevice(file: KeystoreFile): Promise<void> {
+  private async unlockFromDevice(file: AnyKeystoreFile): Promise<void> {
     const keys = this.device.recall(file);
     if (!keys) return;
     try {
@@ -523,47 +568,43 @@ export class WalletService implements Service {
       this.log.info("wallet unlocked with the key remembered on this device");
     } catch (error) {
       this.log.warn("the keystore could not be opened with the remembered key", { error });
+    } finally {
+      wipeKeys(keys);
     }
   }
 
+  /** Writes the keystore (always v2); the first write over a v1 file keeps a copy of it until the new one is whole. */
   private writeKeystore(file: KeystoreFile): void {
-    writeKeystoreFile(this.keystorePath, file);
+    if (this.file?.format === KEYSTORE_FORMAT_V1) upgradeKeystoreFile(this.keystorePath, this.upgradeBackupPath, file);
+    else writeKeystoreFile(this.keystorePath, file);
     this.file = file;
     this.problem = null;
   }
 
-  /** Re-seals the keystore after a metadata change, with the keys held while unlocked. */
-  private async rewrite(change: (vault: Vault) => void): Promise<void> {
-    const file = this.requireFile();
-    const { keystoreKeys } = this.requireUnlocked();
-    const vault = openVault(file, keystoreKeys);
-    try {
-      change(vault);
-      this.writeKeystore(sealVault(vault, kdfSettingOf(file), keystoreKeys));
-    } finally {
-      wipeVault(vault);
-    }
+  /** A metadata change while unlocked: the MAC is recomputed with the key held; no secret is opened. */
+  private edit(change: (draft: KeystoreBody) => void): void {
+    const { file, keys } = this.requireUnlockedFile();
+    this.writeKeystore(editKeystore(file, keys.macKey, change));
   }
 
   private replaceUnlocked(next: UnlockedKeys): void {
-    if (this.unlocked && this.unlocked.keystoreKeys !== next.keystoreKeys) this.forgetKeys();
-    else if (this.unlocked) for (const key of this.unlocked.privateKeys.values()) key.fill(0);
+    this.forgetKeys();
     this.unlocked = next;
   }
 
   private forgetKeys(): void {
     if (!this.unlocked) return;
-    wipeKeys(this.unlocked.keystoreKeys);
+    this.unlocked.macKey.fill(0);
     for (const key of this.unlocked.privateKeys.values()) key.fill(0);
     this.unlocked = null;
   }
 
-  private requireReadable(): KeystoreFile | null {
+  private requireReadable(): AnyKeystoreFile | null {
     if (this.problem) throw new ApiError("corrupt", this.problem.message, { reason: this.problem.reason });
     return this.file;
   }
 
-  private requireFile(): KeystoreFile {
+  private requireFile(): AnyKeystoreFile {
     const file = this.requireReadable();
     if (!file) throw new ApiError("not_found", "There is no wallet yet: create or import an account first");
     return file;
@@ -573,6 +614,14 @@ export class WalletService implements Service {
     this.requireFile();
     if (!this.unlocked) throw new ApiError("locked", "Unlock the wallet first");
     return this.unlocked;
+  }
+
+  /** The keystore while unlocked, which is always v2 (unlocking upgrades a v1 file), and the keys held. */
+  private requireUnlockedFile(): { file: KeystoreFile; keys: UnlockedKeys } {
+    const keys = this.requireUnlocked();
+    const file = this.file!;
+    if (file.format !== KEYSTORE_FORMAT) throw new Error("an unlocked wallet holds a keystore that was not upgraded");
+    return { file, keys };
   }
 
   /** The canonical address of an account of this keystore; ApiError when malformed or absent. */
@@ -602,6 +651,11 @@ export class WalletService implements Service {
     if (ownerAddress === this.file?.roles.operator) return "operator";
     return this.file?.accounts.some((a) => a.address === ownerAddress) ? "local" : "external";
   }
+}
+
+/** A phrase's bytes, in a buffer of its own that can be wiped (Buffer.from may share a pool with other data). */
+function phraseBytes(phrase: string): Uint8Array {
+  return new TextEncoder().encode(phrase);
 }
 
 function assertNewPassphrase(passphrase: string): void {

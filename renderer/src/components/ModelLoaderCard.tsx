@@ -44,6 +44,10 @@ export function ModelLoaderCard() {
           <dd>
             {model.contextSize.toLocaleString("en-US")} tokens · {model.parallelSequences} parallel requests · {model.threads} threads · {model.gpuLayers} GPU layers
           </dd>
+          <dt>KV cache</dt>
+          <dd data-testid="kv-cache">
+            {formatBytes(model.kvCacheBytes)} <span className="muted">reserved for {model.parallelSequences} × {model.contextSize.toLocaleString("en-US")} tokens</span>
+          </dd>
           {status?.endpoint && (
             <>
               <dt>Endpoint</dt>

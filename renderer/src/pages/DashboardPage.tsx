@@ -12,6 +12,9 @@ import { SetupPrompt } from "../components/dashboard/SetupPrompt.js";
 import { StatusPanel } from "../components/dashboard/StatusPanel.js";
 import { HardwareCard } from "../components/HardwareCard.js";
 import { PageHeader } from "../kit/PageHeader.js";
+import { EconomicsCard } from "../components/staking/EconomicsCard.js";
+import { useServiceChoice } from "../components/wizard/useServiceChoice.js";
+import { useStaking } from "../stores/staking-store.js";
 
 export function DashboardPage() {
   return (
@@ -32,8 +35,16 @@ export function DashboardPage() {
       <LiveCharts />
       <GpuTable />
       <FeeRunwayCard />
+      <DashboardEconomics />
       <SessionsTable />
       <HardwareCard />
     </section>
   );
+}
+
+/** The economics of the service this supplier is staked for (else the one it would stake for). */
+function DashboardEconomics() {
+  const staked = useStaking((s) => s.supplier?.services[0]?.serviceId ?? null);
+  const { serviceId } = useServiceChoice();
+  return <EconomicsCard serviceId={staked ?? serviceId} title="The network's economics" />;
 }

@@ -3,6 +3,7 @@ import { DesktopForm } from "../components/settings/DesktopForm.js";
 import { ModelSourcesForm } from "../components/settings/ModelSourcesForm.js";
 import { PortsAndFolders } from "../components/settings/PortsAndFolders.js";
 import { PreferencesForm } from "../components/settings/PreferencesForm.js";
+import { ReachabilityCard } from "../components/settings/ReachabilityCard.js";
 import { NetworkPicker } from "../components/chain/NetworkPicker.js";
 import { RigForm } from "../components/settings/RigForm.js";
 import { UpdatesPanel } from "../components/settings/UpdatesPanel.js";
@@ -46,6 +47,9 @@ export function SettingsPage() {
       </Card>
       <Card title="Model sources">
         <ModelSourcesForm />
+      </Card>
+      <Card title="Reachability" subtitle="How gateways on the internet reach the relay miner: a port mapped on your router, or a tunnel." testId="settings-reach">
+        <ReachabilityCard />
       </Card>
       <Card title="Ports and folders">
         <PortsAndFolders />

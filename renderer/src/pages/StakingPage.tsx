@@ -1,8 +1,11 @@
 import { formatUpokt } from "../../../shared/format.js";
+import { AddressChangeOffer } from "../components/staking/AddressChangeOffer.js";
 import { EndpointForm } from "../components/staking/EndpointForm.js";
 import { StakeForm } from "../components/staking/StakeForm.js";
 import { UnstakeCard } from "../components/staking/UnstakeCard.js";
-import { useServingModel } from "../components/wizard/useServingModel.js";
+import { useServiceChoice } from "../components/wizard/useServiceChoice.js";
+import { EconomicsCard } from "../components/staking/EconomicsCard.js";
+import { ServicesTable } from "../components/staking/ServicesTable.js";
 import { Badge } from "../kit/Badge.js";
 import { Card } from "../kit/Card.js";
 import { EmptyState } from "../kit/EmptyState.js";
@@ -16,12 +19,16 @@ export function StakingPage() {
   const supplier = useStaking((s) => s.supplier);
   const error = useStaking((s) => s.error);
   const chain = useChain((s) => s.status);
-  const { serviceId } = useServingModel();
+  const { serviceId } = useServiceChoice();
   const unstaking = supplier?.unbondingEndHeight != null;
   return (
     <section aria-labelledby="page-title">
       <PageHeader title="Staking" description="Your supplier on the chain: its stake, the services it serves and where gateways reach it." actions={chain && <Badge tone={chain.reachable ? "ok" : "error"}>{chain.network}</Badge>} />
       {error && <ErrorMessage error={error} title="Could not read the supplier from the chain." />}
+      <AddressChangeOffer />
+      <Card title="Services on this network" subtitle="Read from the chain (x/service). Gateways send relays for the services they use: ai-inference on mainnet and beta." testId="network-services">
+        <ServicesTable />
+      </Card>
       {supplier === undefined ? (
         <Card title="Supplier">
           <p className="muted">Reading the supplier from the chain…</p>
@@ -29,7 +36,7 @@ export function StakingPage() {
       ) : supplier === null ? (
         <Card title="Supplier">
           <EmptyState title="Not staked yet" actions={<a className="button" href={hrefFor("setup", "stake")}>Stake in the setup wizard</a>}>
-            Gateways send relays only to staked suppliers. The wizard picks the service from your model and checks your endpoint first.
+            Gateways send relays only to staked suppliers. The wizard offers this network's services (ai-inference on mainnet and beta) and checks your endpoint first.
           </EmptyState>
         </Card>
       ) : (
@@ -87,6 +94,7 @@ export function StakingPage() {
           <UnstakeCard />
         </>
       )}
+      <EconomicsCard serviceId={supplier?.services[0]?.serviceId ?? serviceId} title="The network's economics" />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { bindMiner, refreshMiner } from "./miner-store.js";
 import { bindModels, refreshModels } from "./models-store.js";
 import { bindPreferences, refreshPreferences } from "./preferences-store.js";
 import { bindStaking, refreshStaking } from "./staking-store.js";
+import { bindReach, refreshReach } from "./reach-store.js";
 import { bindSettings, refreshSettings } from "./settings-store.js";
 import { bindUpdates, refreshUpdates } from "./updates-store.js";
 import { bindWallet, refreshWallet } from "./wallet-store.js";
@@ -14,7 +15,7 @@ import { bindWallet, refreshWallet } from "./wallet-store.js";
  * load is lost (a later snapshot only ever replaces an older view).
  */
 export function bindStores(api: PocketForgeApi): () => void {
-  const offs = [bindEngine(api), bindWallet(api), bindModels(api), bindSettings(api), bindChain(api), bindMiner(api), bindPreferences(api), bindStaking(api), bindUpdates(api)];
+  const offs = [bindEngine(api), bindWallet(api), bindModels(api), bindSettings(api), bindChain(api), bindMiner(api), bindPreferences(api), bindStaking(api), bindUpdates(api), bindReach(api)];
   return () => offs.forEach((off) => off());
 }
 
@@ -30,5 +31,6 @@ export async function refreshAll(api: PocketForgeApi): Promise<void> {
     refreshPreferences(api),
     refreshStaking(api),
     refreshUpdates(api),
+    refreshReach(api),
   ]);
 }

@@ -83,3 +83,17 @@ export function feeRunway(balanceUpokt: bigint, feePerSessionUpokt: bigint, sess
     level: sessions < 1 ? "critical" : sessions < RUNWAY_WARN_SESSIONS ? "warn" : "ok",
   };
 }
+
+/**
+ * The rev-share list of an operator-only stake: the owner keeps what the operator's share leaves. 0 % pays the owner
+ * alone, 100 % the operator alone (the chain wants 1..100 per entry, summing to 100).
+ */
+export function operatorOnlyShares(ownerAddress: string, operatorAddress: string, operatorPercent: number): Record<string, number> {
+  if (!Number.isInteger(operatorPercent) || operatorPercent < 0 || operatorPercent > 100) throw new RangeError("a whole percent from 0 to 100");
+  if (operatorPercent === 0) return { [ownerAddress]: 100 };
+  if (operatorPercent === 100) return { [operatorAddress]: 100 };
+  return { [ownerAddress]: 100 - operatorPercent, [operatorAddress]: operatorPercent };
+}
+
+/** Who holds the stake: this wallet (the operator or another account of it, or a hardware-wallet owner), or someone else. */
+export type StakePath = "self" | "operator-only";

@@ -5,10 +5,10 @@ export const WIZARD_STEPS = [
   { id: "hardware", title: "Hardware check", sentence: "Checks your GPUs, memory, driver and compute backend, and says how to fix anything missing." },
   { id: "wallet", title: "Wallet", sentence: "Creates or imports the keys that sign your relays and hold your stake." },
   { id: "network", title: "Network", sentence: "Chooses the POKT network to join: a local test network, the beta testnet, or mainnet." },
-  { id: "model", title: "Model", sentence: "Picks the model this machine serves: the recommendation fits your hardware and earns the most." },
+  { id: "model", title: "Model", sentence: "Picks the model this machine serves (the recommendation fits your hardware and earns the most) and the network's service to serve it under." },
   { id: "test", title: "Test", sentence: "Measures the model: how soon the first token arrives and how many tokens per second follow." },
   { id: "endpoint", title: "Endpoint", sentence: "Sets the public address gateways send relays to, and checks that it is reachable from outside." },
-  { id: "stake", title: "Stake", sentence: "Stakes POKT as a supplier of the model's service, so gateways start sending you relays." },
+  { id: "stake", title: "Stake", sentence: "Stakes POKT as a supplier of that service, yourself or through someone who owns the stake, so gateways start sending you relays." },
   { id: "start", title: "Start serving", sentence: "Starts the relay miner: this machine begins serving and earning." },
 ] as const;
 

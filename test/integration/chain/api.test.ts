@@ -102,6 +102,12 @@ describe("chain and localnet API", () => {
     assert.ok(paid.height > 0);
     assert.deepEqual(await call("chain.balance", { address: account.address }), { address: account.address, denom: "upokt", amount: "2500000" });
     await assert.rejects(call("chain.balance", { address: "pokt1notanaddress" }), (e: ApiError) => e.code === "invalid_params");
+    // Without an amount the faucet pays what starting takes on this (mainnet-like) localnet: the 59,500 POKT minimum
+    // stake, a 3,500 POKT add-service fee and 1,000 POKT for fees.
+    const starter = await testAccount("api-starter");
+    const funded = await call("localnet.faucet", { address: starter.address });
+    assert.equal(funded.amount, "64000000000");
+    assert.equal((await call("chain.balance", { address: starter.address })).amount, "64000000000");
     assert.throws(() => parseCall("localnet.faucet", { address: account.address, amount: "-5" }), (e: ApiError) => e.code === "invalid_params");
     assert.throws(() => parseCall("localnet.traffic", { action: "setRate" }), (e: ApiError) => e.code === "invalid_params");
     assert.throws(() => parseCall("chain.setNetwork", { network: "custom" }), (e: ApiError) => e.code === "invalid_params");
@@ -115,8 +121,9 @@ describe("chain and localnet API", () => {
     const stopped: TrafficStats = await call("localnet.traffic", { action: "stop" });
     assert.equal(stopped.running, false);
     assert.equal((await call("localnet.trafficStats", {})).running, false);
-    // The generator staked its application for the genesis service.
+    // The generator staked its application for the genesis service, and its gateway at the chain's minimum.
     assert.ok(await chain.client!.pocket.application(started.applicationAddress!));
+    assert.equal((await chain.client!.pocket.gateway(started.gatewayAddress!))?.stake?.amount, "5000000000");
   });
 
   test("reset starts a new chain and the follower continues from its low heights", async () => {

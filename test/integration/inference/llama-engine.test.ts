@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { LlamaEngine } from "../../../electron/core/inference/llama/llama-engine.js";
 import { ContextOverflowError, NoModelLoadedError } from "../../../electron/core/inference/errors.js";
+import { readGgufFacts } from "../../../electron/core/models/gguf.js";
+import { DEFAULT_SEQUENCES, MIN_CONTEXT_TOKENS } from "../../../electron/core/inference/reservation.js";
+import type { GgufFacts } from "../../../shared/api/index.js";
 import { testModelPath } from "../../fixtures/paths.js";
 
 // The reference continuation of stories260K at temperature 0 (see the models README).
@@ -10,7 +13,10 @@ const STORY_START = ", there was a little girl named Lily. She loved to play out
 describe("LlamaEngine (in-process, stories260K)", () => {
   const engine = new LlamaEngine();
 
+  let facts: GgufFacts | null = null;
+
   before(async () => {
+    facts = await readGgufFacts(testModelPath());
     await engine.load({ modelPath: testModelPath(), contextSize: 512, parallelSequences: 2, threads: 1 });
   });
   after(() => engine.dispose());
@@ -22,6 +28,9 @@ describe("LlamaEngine (in-process, stories260K)", () => {
     assert.ok(model.contextSize >= 512, `context ${model.contextSize}`);
     assert.equal(model.threads, 1);
     assert.equal(model.sizeBytes, 1_185_376);
+    // K and V of every layer for every reserved token, as the GGUF header describes the model.
+    const g = facts!;
+    assert.equal(model.kvCacheBytes, model.contextSize * model.parallelSequences * g.layers! * g.kvHeads! * g.headDim! * 2 * 2);
   });
 
   it("continues a prompt deterministically at temperature 0, streaming the same text it returns", async () => {
@@ -92,5 +101,27 @@ describe("LlamaEngine (in-process, stories260K)", () => {
   it("refuses to generate without a model", async () => {
     const empty = new LlamaEngine();
     await assert.rejects(empty.generate({ input: { kind: "completion", prompt: "x" } }), NoModelLoadedError);
+  });
+});
+
+describe("LlamaEngine reserves its KV cache by need", () => {
+  it("without figures: a relay-sized request per sequence and two sequences on the CPU; within a memory budget: less", async () => {
+    const engine = new LlamaEngine();
+    try {
+      const facts = await readGgufFacts(testModelPath());
+      const byNeed = await engine.load({ modelPath: testModelPath(), threads: 1 });
+      assert.equal(byNeed.parallelSequences, DEFAULT_SEQUENCES.cpu);
+      assert.equal(byNeed.contextSize, Math.min(facts.contextLength!, 2048));
+      const perToken = byNeed.kvCacheBytes / (byNeed.contextSize * byNeed.parallelSequences);
+
+      const observed = await engine.load({ modelPath: testModelPath(), threads: 1, requestTokens: 100, concurrency: 1 });
+      assert.deepEqual([observed.parallelSequences, observed.contextSize], [1, Math.min(facts.contextLength!, MIN_CONTEXT_TOKENS)]);
+
+      const budget = await engine.load({ modelPath: testModelPath(), threads: 1, concurrency: 4, memoryBudgetBytes: 256 * perToken });
+      assert.ok(budget.kvCacheBytes <= 256 * perToken, `KV cache ${budget.kvCacheBytes} over the budget`);
+      assert.equal(budget.parallelSequences, 1);
+    } finally {
+      await engine.dispose();
+    }
   });
 });

@@ -25,6 +25,7 @@ const FAKE_MODEL: LoadedModel = {
   parallelSequences: 1,
   gpuLayers: 0,
   threads: 1,
+  kvCacheBytes: 1024,
 };
 
 /**

@@ -306,7 +306,7 @@ describe("localnet rejections: signatures, fees, funds, sequences, stakes", () =
       ]);
     await assert.rejects(
       stake([{ serviceId: SERVICE, endpoints: [{ url: "http://127.0.0.1:1/", rpcType: RPCType.REST, configs: [] }], revShare: [{ address: owner.address, revSharePercentage: 100n }] }], SUPPLIER_MODULE_ADDRESS),
-      rejectsWith("rejected", /is a module account: invalid address/),
+      rejectsWith("address_invalid", /is a module account: invalid address/),
     );
     await assert.rejects(
       stake([{ serviceId: SERVICE, endpoints: [{ url: "http://127.0.0.1:1/", rpcType: RPCType.REST, configs: [] }], revShare: [{ address: owner.address, revSharePercentage: 90n }] }]),

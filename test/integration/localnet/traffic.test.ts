@@ -1,5 +1,6 @@
 // The traffic generator end to end: it funds, stakes and delegates its application and gateway, then relays
-// signed chat requests to every supplier of the session and judges each answer as a gateway would.
+// signed chat requests to every supplier of the session and judges each answer as a gateway would, whole or
+// streamed (every other relay asks for a stream; each batch's signature is checked).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { randomBytes } from "node:crypto";
@@ -63,7 +64,14 @@ describe("traffic generator", () => {
       onStats: (stats) => {
         latest = stats;
         const of = (operator: TestAccount) => stats.suppliers.find((s) => s.operatorAddress === operator.address);
-        if ((of(honestOperator)?.succeeded ?? 0) >= 3 && (stats.failuresByReason.bad_signature ?? 0) >= 1 && (stats.failuresByReason.unreachable ?? 0) >= 1) {
+        const forged = stats.suppliers.find((s) => s.operatorAddress === forgerOperator.address)?.failed ?? 0;
+        if (
+          (of(honestOperator)?.succeeded ?? 0) >= 3 &&
+          stats.streamed >= 2 &&
+          forged >= 2 &&
+          (stats.failuresByReason.bad_signature ?? 0) >= 1 &&
+          (stats.failuresByReason.unreachable ?? 0) >= 1
+        ) {
           satisfied();
         }
       },
@@ -80,6 +88,9 @@ describe("traffic generator", () => {
     const stats = latest!;
     assert.equal(stats.running, true);
     assert.equal(stats.failuresByReason.bad_signature > 0, true);
+    assert.ok(honest.streamed >= 1 && stats.streamed >= 2, "streamed answers were read and counted");
+    assert.ok(stats.firstTokenMsP50 !== null && stats.firstTokenMsP50 > 0);
+    assert.equal(stats.failuresByReason.bad_signature, stats.suppliers.find((s) => s.operatorAddress === forgerOperator.address)!.failed, "a forged batch fails its stream as a forged reply does");
     assert.equal(stats.suppliers.find((s) => s.operatorAddress === forgerOperator.address)!.succeeded, 0, "a forged signature never counts as success");
     assert.equal(stats.suppliers.find((s) => s.operatorAddress === deadOperator.address)!.succeeded, 0);
     assert.ok(stats.latencyMsP50 !== null && stats.latencyMsP50 > 0);

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { LogSink } from "../../../electron/core/runtime/logger.js";
 import { ProtoDecodeError } from "../../../electron/core/pokt/proto/errors.js";
 import { RelayRequest } from "../../../electron/core/pokt/proto/service.js";
-import { validateRelayRequest } from "../../../electron/core/pokt/relay.js";
+import { isValidAccountAddress, validateRelayRequest } from "../../../electron/core/pokt/relay.js";
 import { RelayServer } from "../../../electron/core/relayminer/relay-server.js";
 import { createRingChecker } from "../../../electron/core/relayminer/ring-checker.js";
 import { TEST_SERVICE_ID, testKey } from "../../fixtures/relayminer/chain.js";
@@ -30,6 +30,8 @@ function expectedForMalformed(body: Uint8Array): string {
     return "relayer_proxy:14";
   }
   if (validateRelayRequest(decoded) !== undefined) return "relay_authenticator:4";
+  // The miner also refuses a malformed supplier operator address as an invalid request.
+  if (!isValidAccountAddress(decoded.meta.supplierOperatorAddress)) return "relay_authenticator:4";
   // Structurally valid but not what was signed.
   return "rings:3";
 }

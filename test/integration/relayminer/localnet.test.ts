@@ -1,6 +1,7 @@
 // The whole path on the embedded localnet with the tiny model: the traffic generator (application + gateway)
-// sends ring-signed chat relays → the relay miner verifies them, asks node-llama-cpp, signs and mines them →
-// claims → proofs → settlement; the owner's balance grows by exactly what the ledger says was settled.
+// sends ring-signed chat relays, every other one asking for a stream → the relay miner verifies them, asks
+// node-llama-cpp, signs (each stream batch by batch) and mines them → claims → proofs → settlement; the owner's
+// balance grows by exactly what the ledger says was settled.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -77,6 +78,7 @@ test("traffic generator → relay miner → node-llama-cpp → claims → proofs
 
     const stats = traffic.stats();
     assert.ok(stats.succeeded >= 4, `the gateway got ${stats.succeeded} good answers`);
+    assert.ok(stats.streamed >= 1, "streamed answers (every other relay) were read batch by batch and counted as good");
     const served = ledger.relays().filter((r) => r.status === "ok");
     assert.ok(served.length >= stats.succeeded, "every answered relay is in the ledger");
     assert.ok(served.reduce((sum, r) => sum + (r.tokensOut ?? 0), 0) > 0, "the model's tokens are counted");

@@ -130,3 +130,42 @@ test("the service serves relays over HTTP, exposes /metrics and the API shapes, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an inference-backed service is BYOM by default when it is ai-inference, strict otherwise, unless its config says", async () => {
+  const chain = new FakeRelayChain();
+  const operator = testKey("service-test-byom-operator");
+  const blocks = new ManualBlocks(chain, 5n);
+  const claims = new FakeClaimChain(chain, () => blocks.latest()!.height);
+  const ledger = new Ledger({ path: ":memory:" });
+  const asked: boolean[] = [];
+  const service = new RelayMinerService({
+    ledger,
+    logger: new LogSink({ dir: null }).logger("relayminer"),
+    config: () =>
+      RelayMinerConfig.parse({
+        listen: { host: "127.0.0.1", port: 0 },
+        metrics: { enabled: false, host: "127.0.0.1", port: 0 },
+        services: [
+          { serviceId: "ai-inference", backend: { type: "inference" } },
+          { serviceId: TEST_SERVICE_ID, backend: { type: "inference" } },
+          { serviceId: "my-byom", backend: { type: "inference", byom: true } },
+          { serviceId: "ai-strict", backend: { type: "inference", byom: false } },
+        ],
+        ringVerifierThreads: 0,
+      }),
+    signer: () => signerOf(operator),
+    inferenceHandler: ({ byom }) => {
+      asked.push(byom);
+      return echoHandler;
+    },
+    connect: async () => ({ relayChain: chain, claimChain: claims, blocks, blockTimeMs: 1000, close: async () => {} }),
+    emit: () => {},
+  });
+  try {
+    await service.startMining();
+    assert.deepEqual(asked, [true, false, true, false]);
+  } finally {
+    await service.stopMining();
+    ledger.close();
+  }
+});

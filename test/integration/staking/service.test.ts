@@ -55,6 +55,25 @@ test("the chain's staking rules come from its params", async () => {
   assert.ok(BigInt(params.feesPerSessionUpokt ?? "0") > 0n, "a claim and a proof cost something");
   const proofSubmissionFee = BigInt((await net.client.pocket.proofParams()).proofSubmissionFee?.amount ?? "0");
   assert.ok(BigInt(params.feesPerSessionUpokt!) > proofSubmissionFee, "the claim's and the proof's transaction fees are counted, not only the submission fee");
+  // The economics the wizard and the dashboard show, from the same params (this localnet runs the fast profile).
+  assert.deepEqual([params.computeUnitsToTokensMultiplier, params.computeUnitCostGranularity], ["42000000", "1000000"]);
+  assert.deepEqual([params.proofRequirementThresholdUpokt, params.proofRequestProbability, params.proofSubmissionFeeUpokt, params.proofMissingPenaltyUpokt], ["100", 0.25, "1", String(1n * POKT)]);
+  assert.equal(params.numSuppliersPerSession, 15);
+  assert.equal(params.unbondingPeriodSessions, 1);
+  // mint ratio 0.975 × supplier share 0.79 + inflation 0.000001 × 0.8
+  assert.ok(Math.abs(params.supplierRewardShare - (0.975 * 0.79 + 0.000001 * 0.8)) < 1e-12);
+  assert.equal(params.startingFundsUpokt, String(1n * POKT + 1n * POKT + 1_000n * POKT));
+});
+
+test("the network's services come from x/service with their card: ai-inference first, BYOM", async () => {
+  const services = await service.services();
+  const ai = services.find((s) => s.serviceId === "ai-inference");
+  assert.ok(ai);
+  assert.equal(services[0]!.serviceId, "ai-inference");
+  assert.deepEqual([ai.name, ai.computeUnitsPerRelay, ai.byom, ai.llm], ["AI inference (OpenAI chat completions)", 100, true, true]);
+  assert.deepEqual([ai.card?.apis, ai.card?.results, ai.card?.healthcheckPath], [["openai-chat-completions"], "variable", "/v1/models"]);
+  assert.match(ai.card!.description!, /OpenAI-compatible chat completions/);
+  assert.deepEqual(await service.service("ai-inference"), ai);
 });
 
 test("a missing service reads as null; registering it makes it exist with this owner", async () => {
@@ -62,7 +81,9 @@ test("a missing service reads as null; registering it makes it exist with this o
   const before = await net.client.balance(operator.address);
   const tx = await service.addService({ serviceId: "pf-staking-test", name: "Staking test", computeUnitsPerRelay: 7 });
   assert.ok(tx.height > 0);
-  assert.deepEqual(await service.service("pf-staking-test"), { serviceId: "pf-staking-test", name: "Staking test", computeUnitsPerRelay: 7, ownerAddress: operator.address });
+  const registered = { serviceId: "pf-staking-test", name: "Staking test", computeUnitsPerRelay: 7, ownerAddress: operator.address, card: null, byom: false, llm: false };
+  assert.deepEqual(await service.service("pf-staking-test"), registered);
+  assert.deepEqual((await service.services()).map((s) => s.serviceId), ["ai-inference", "pf-staking-test"]);
   // The fee reported covers the add-service fee and the gas: exactly what left the owner's balance.
   assert.ok(BigInt(tx.feeUpokt) > 1n * POKT);
   assert.equal(before - (await net.client.balance(operator.address)), BigInt(tx.feeUpokt));
@@ -82,7 +103,7 @@ test("a stake is estimated, then made: the supplier exists, the relay miner serv
   assert.equal(progress.at(-1)?.txHash, tx.txHash);
   const supplier = await service.supplier();
   assert.equal(supplier?.stakeUpokt, String(5n * POKT));
-  assert.deepEqual(supplier?.services, [{ serviceId: "pf-staking-test", endpoints: [{ url: "http://127.0.0.1:8642", rpcType: "JSON_RPC" }], revShare: [{ address: operator.address, percent: 100 }] }]);
+  assert.deepEqual(supplier?.services, [{ serviceId: "pf-staking-test", endpoints: [{ url: "http://127.0.0.1:8642", rpcType: "REST" }], revShare: [{ address: operator.address, percent: 100 }] }]);
   assert.equal(supplier?.unbondingEndHeight, null);
   assert.deepEqual(served, ["pf-staking-test"]);
   assert.equal(service.endpoint().publicUrl, "http://127.0.0.1:8642");

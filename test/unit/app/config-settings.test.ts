@@ -16,6 +16,7 @@ test("a version-1 config written before the desktop settings existed keeps its v
   assert.equal(CONFIG_VERSION, 1);
   assert.equal(config.network, "beta");
   assert.equal(config.inference.modelPath, "/m.gguf");
+  assert.deepEqual([config.inference.contextSize, config.inference.parallelSequences], [4096, 2], "the owner's reservation is kept");
   assert.equal(config.availability.mode, "always");
   assert.equal(config.availability.idleAfterSeconds, 300);
   assert.deepEqual(config.availability.schedule.days, [0, 1, 2, 3, 4, 5, 6]);
@@ -24,6 +25,14 @@ test("a version-1 config written before the desktop settings existed keeps its v
   assert.equal(config.updates.channel, "stable");
   assert.equal(config.rig.workers, "auto");
   assert.equal(config.rig.maxGpuTemperatureC, 85);
+});
+
+test("the KV cache is reserved by need unless set; the fixed 2048 × 4 earlier versions wrote as defaults reads as unset", () => {
+  assert.deepEqual(ConfigSchema.parse({ version: 1 }).inference, { modelPath: null, contextSize: null, parallelSequences: null });
+  const legacy = ConfigSchema.parse({ version: 1, inference: { modelPath: "/m.gguf", contextSize: 2048, parallelSequences: 4 } });
+  assert.deepEqual(legacy.inference, { modelPath: "/m.gguf", contextSize: null, parallelSequences: null });
+  const chosen = ConfigSchema.parse({ version: 1, inference: { modelPath: null, contextSize: 2048, parallelSequences: 2 } });
+  assert.deepEqual([chosen.inference.contextSize, chosen.inference.parallelSequences], [2048, 2]);
 });
 
 test("partial nested settings are completed, not replaced", () => {
@@ -53,4 +62,11 @@ test("an update feed in config.json is an https address without credentials, and
     assert.equal(parsed.success, false, bad);
     assert.match(JSON.stringify(parsed.error?.issues), /feedUrl/);
   }
+});
+
+test("the localnet profile: mainnet-like unless config.json says fast; anything else is refused", () => {
+  assert.equal(ConfigSchema.parse({ version: 1 }).localnet.profile, "mainnet-like");
+  assert.equal(ConfigSchema.parse({ version: 1, localnet: { profile: "fast" } }).localnet.profile, "fast");
+  assert.equal(ConfigSchema.safeParse({ version: 1, localnet: { profile: "slow" } }).success, false);
+  assert.equal(ConfigSchema.safeParse({ version: 1, localnet: { profile: "fast", blocks: 3 } }).success, false);
 });

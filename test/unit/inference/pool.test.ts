@@ -33,7 +33,7 @@ class FakeWorker {
   status(): InferenceStatus {
     return {
       state: this.state,
-      model: this.state === "ready" ? { path: "/m.gguf", name: "m", sizeBytes: 1, contextSize: 1024, parallelSequences: this.sequences, gpuLayers: 99, threads: 1 } : null,
+      model: this.state === "ready" ? { path: "/m.gguf", name: "m", sizeBytes: 1, contextSize: 1024, parallelSequences: this.sequences, gpuLayers: 99, threads: 1, kvCacheBytes: 1024 } : null,
       message: this.message,
       endpoint: null,
       activeRequests: Math.min(this.pending.length, this.sequences),
@@ -311,5 +311,24 @@ describe("InferencePool routing and protection (fake workers)", () => {
     assert.equal(pool.cancel("unknown"), false);
     holder.finishAll();
     await running;
+  });
+
+  test("the pool learns the request sizes and concurrency the next load reserves for, refused prompts included", async () => {
+    const { pool, workers } = await makePool(1);
+    await pool.load({ modelPath: "/m.gguf" });
+    assert.deepEqual(pool.requestNeeds(), {}, "nothing is assumed before requests were seen");
+    assert.deepEqual(pool.loadParams(), { modelPath: "/m.gguf" });
+    for (let round = 0; round < 10; round++) {
+      const pair = [ask(pool, `a${round}`), ask(pool, `b${round}`)];
+      workers[0]!.finishAll(99); // 1 prompt token + 99 generated
+      await Promise.all(pair);
+    }
+    const refused = ask(pool, "too-long");
+    workers[0]!.pending.shift()!.reject(new ApiError("invalid_params", "too long", { reason: "context_length_exceeded", contextSize: 1024, promptTokens: 5000 }));
+    await assert.rejects(refused, /too long/);
+    const observed = pool.observedRequests();
+    assert.equal(observed.sizes.length, 21);
+    assert.ok(observed.sizes.includes(5000), "a refused prompt counts as a size to fit");
+    assert.deepEqual(pool.requestNeeds(), { requestTokens: Math.ceil(100 * 1.25), concurrency: 2 });
   });
 });

@@ -43,38 +43,39 @@ test("a migration that fails leaves the previous version intact", () => {
   db.close();
 });
 
-test("relay-path writes are batched and committed within the delay bound; the file is in WAL mode", async () => {
+// The promise is a schedule: a queued write is committed by the batch's own timer, `maxDelayMs` after the first
+// write of the batch. A wall-clock bound on the commit alone fails whenever the OS does not run this process
+// (a loaded CI machine held one commit 135 ms), so the test checks the schedule against a sentinel timer of the
+// same delay armed after the burst (Node fires timers of equal delay in the order they were armed), and the
+// clock bound discounts how late that sentinel fired.
+test("relay-path writes are batched and committed by the batch timer within the delay bound; the file is in WAL mode", async () => {
   const dir = tempDir();
-  const queuedAt = new Map<string, number>();
+  const MAX_DELAY_MS = 20;
   const commits: Array<{ writes: readonly LedgerWrite[]; at: number }> = [];
-  let allCommitted!: () => void;
-  const done = new Promise<void>((resolve) => (allCommitted = resolve));
   const ledger = new Ledger({
     path: join(dir, "ledger.sqlite"),
-    maxDelayMs: 20,
-    onCommit: (writes, at) => {
-      commits.push({ writes, at });
-      if (commits.reduce((n, c) => n + c.writes.length, 0) === 41) allCommitted();
-    },
+    maxDelayMs: MAX_DELAY_MS,
+    onCommit: (writes, at) => commits.push({ writes, at }),
   });
   try {
     assert.equal(ledger.storageSettings().journalMode, "wal");
+    const firstQueuedAt = Date.now();
     ledger.recordSession(sessionRecord(1));
     for (let i = 0; i < 40; i++) {
-      const relayHash = new Uint8Array(32).fill(i);
-      queuedAt.set(Buffer.from(relayHash).toString("hex"), Date.now());
-      ledger.recordMinedRelay({ treeKey: "s1/op/llm", relayHash, relayBytes: new Uint8Array([i]), weight: 100n, timeMs: Date.now() });
+      ledger.recordMinedRelay({ treeKey: "s1/op/llm", relayHash: new Uint8Array(32).fill(i), relayBytes: new Uint8Array([i]), weight: 100n, timeMs: Date.now() });
     }
-    assert.equal(ledger.pendingWrites, 41, "nothing is written synchronously");
-    await done;
-    assert.equal(commits.length, 1, "one transaction for the whole burst");
-    for (const { writes, at } of commits) {
-      for (const write of writes) {
-        if (write.kind !== "mined") continue;
-        const delay = at - queuedAt.get(Buffer.from(write.record.relayHash).toString("hex"))!;
-        assert.ok(delay < 100, `committed ${delay} ms after being queued`);
-      }
-    }
+    const burstMs = Date.now() - firstQueuedAt;
+    // A burst the OS stretched past the delay is committed by the push that found its batch due, not later.
+    if (burstMs < MAX_DELAY_MS) assert.equal(ledger.pendingWrites, 41, "nothing is written synchronously");
+    const sentinelDue = Date.now() + MAX_DELAY_MS;
+    const sentinel = await new Promise<{ firedAt: number; committed: number; transactions: number }>((resolve) =>
+      setTimeout(() => resolve({ firedAt: Date.now(), committed: commits.reduce((n, c) => n + c.writes.length, 0), transactions: commits.length }), MAX_DELAY_MS),
+    );
+    assert.equal(sentinel.committed, 41, "every write was committed by the batch timer armed before the sentinel");
+    if (burstMs < MAX_DELAY_MS) assert.equal(sentinel.transactions, 1, "one transaction for the whole burst");
+    const lateMs = Math.max(0, sentinel.firedAt - sentinelDue);
+    const delay = commits[commits.length - 1].at - firstQueuedAt;
+    assert.ok(delay < 100 + lateMs, `committed ${delay} ms after the first write was queued (timers ran ${lateMs} ms late)`);
     // A second connection (another process) sees the committed rows.
     const reader = openSqlite(join(dir, "ledger.sqlite"), { readOnly: true });
     assert.equal((reader.prepare("SELECT COUNT(*) AS n FROM mined_relays").get() as { n: number }).n, 40);

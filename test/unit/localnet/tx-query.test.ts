@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { matchesEvents, parseTxQuery, TxQueryError } from "../../../electron/core/localnet/tx-query.js";
 import { chatRequest, PROMPT_COUNT } from "../../../electron/core/localnet/traffic/prompts.js";
+import { streams } from "../../../electron/core/localnet/traffic/generator.js";
 import { requiredFee } from "../../../electron/core/localnet/pocket-app.js";
 import { Decimal } from "@cosmjs/math";
 
@@ -40,6 +41,18 @@ describe("traffic prompts", () => {
     assert.deepEqual(request.messages.map((m) => m.role), ["system", "user"]);
     assert.notEqual(chatRequest(PROMPT_COUNT, "m").messages[0].content, chatRequest(0, "m").messages[0].content);
     assert.equal(JSON.parse(JSON.stringify(request)).stream, false);
+  });
+
+  test("a streamed request asks for SSE with the usage chunk; the generator streams the share it is told, spread evenly", () => {
+    const streamed = JSON.parse(JSON.stringify(chatRequest(3, "m", true)));
+    assert.equal(streamed.stream, true);
+    assert.deepEqual(streamed.stream_options, { include_usage: true });
+    assert.equal("stream_options" in JSON.parse(JSON.stringify(chatRequest(3, "m"))), false);
+    const pattern = (share: number) => Array.from({ length: 8 }, (_, i) => (streams(i, share) ? 1 : 0)).join("");
+    assert.equal(pattern(0), "00000000");
+    assert.equal(pattern(0.5), "01010101");
+    assert.equal(pattern(0.25), "00010001");
+    assert.equal(pattern(1), "11111111");
   });
 });
 

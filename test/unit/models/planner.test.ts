@@ -113,6 +113,8 @@ test("measured benchmark figures replace the estimate for that model and device"
     requests: 12,
     durationMs: 60_000,
     measuredAt: 1,
+    threads: 2,
+    threadTrials: [{ threads: 1, generationTokensPerSecond: 60 }, { threads: 2, generationTokensPerSecond: 71.23 }],
   }];
   const plan = planFits({ hardware, models, measured, cpuBandwidthGBps: null });
   const fit = fitOf(plan, "llama-3.1-8b-instruct-q4_k_m", "gpu0");

@@ -63,3 +63,21 @@ test("response signatures from libsecp256k1 are byte for byte the pure-JS (RFC 6
     assert.equal(verifyResponseSignature({ publicKey: publicKeyFromPrivateKey(privateKey), msgHash, signature }), true);
   }
 });
+
+test("a ring member whose x is at least n (no ECDSA recovery reaches it) falls back to the BigInt path and keeps Go's verdict", async () => {
+  const { secp256k1 } = await import("@noble/curves/secp256k1.js");
+  const Fp = secp256k1.Point.Fp;
+  // Points with n ≤ x < p exist (about one x in 2^128): a decoy member needs no private key, so one can sit in a ring.
+  let decoy: Uint8Array | undefined;
+  for (let x = CURVE_ORDER; decoy === undefined; x++) {
+    try {
+      decoy = secp256k1.Point.fromAffine({ x, y: Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(x), x), 7n)) }).toBytes(true);
+    } catch {
+      // x³ + 7 is not a square: no point with this x
+    }
+  }
+  const msg = message("x-beyond-n");
+  const signature = signRing({ message: msg, ring: [ring[0], decoy], privateKey: keys[0], signerIndex: 0 });
+  sameVerdict(signature, msg, true, "a valid signature with a decoy whose x ≥ n");
+  sameVerdict(signature, message("another"), false, "the same ring over another message");
+});

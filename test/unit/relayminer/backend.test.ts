@@ -9,7 +9,8 @@ import { HttpBackend } from "../../../electron/core/relayminer/backend/http-back
 import { buildUpstreamRequest, joinUrlPath } from "../../../electron/core/relayminer/backend/upstream-request.js";
 import { TEST_SERVICE_ID } from "../../fixtures/relayminer/chain.js";
 import { createHarness, type Handler, type Harness } from "../../fixtures/relayminer/harness.js";
-import { decodeReply, signedRelayRequest } from "../../fixtures/relayminer/relays.js";
+import { RelayRequest } from "../../../electron/core/pokt/proto/service.js";
+import { decodeReply, readStreamedReply, signedRelayRequest } from "../../fixtures/relayminer/relays.js";
 
 const header = { applicationAddress: "pokt1app", serviceId: "llm", sessionId: "s", sessionStartBlockHeight: 1n, sessionEndBlockHeight: 10n };
 
@@ -97,7 +98,11 @@ test("an HTTP backend's status, headers (all values) and body pass through; non-
     assert.deepEqual(http!.header.get("Set-Cookie")?.values, ["a=1", "b=2"]);
     assert.deepEqual(http!.header.get("Content-Type")?.values, ["text/plain"]);
     assert.equal(bodyText, "no /v1/chat/completions");
-    assert.equal([...h.trees.values()][0].minedRelays, 1, "a 4xx relay is still a served relay");
+    // Served and signed, but a 404 (no such route or model here) is the supplier's failure: not mined (docs/protocol.md §6.5).
+    assert.equal([...h.trees.values()][0].minedRelays, 0, "a 404 relay is served, not mined");
+    assert.equal(h.metrics.relaysDroppedTotal.get([TEST_SERVICE_ID, "backend_refused"]), 1);
+    h.ledger.flush();
+    assert.deepEqual(h.ledger.relays().map((r) => [r.httpStatus, r.mined]), [[404, false]]);
   } finally {
     h.close();
     server.close();
@@ -143,7 +148,7 @@ class FakeEngine implements OpenAiBackend {
   signals: AbortSignal[] = [];
   constructor(private readonly gate?: Promise<void>) {}
   status(): InferenceStatus {
-    const model = { path: "/m.gguf", name: "tiny", sizeBytes: 1, contextSize: 256, parallelSequences: 1, gpuLayers: 0, threads: 1 };
+    const model = { path: "/m.gguf", name: "tiny", sizeBytes: 1, contextSize: 256, parallelSequences: 1, gpuLayers: 0, threads: 1, kvCacheBytes: 1024 };
     return { state: "ready", model, message: null, endpoint: null, activeRequests: 0, queuedRequests: 0, workerRestarts: 0 };
   }
   async chat(_request: unknown, onToken?: (delta: string) => void, options?: { signal?: AbortSignal }): Promise<ChatResult> {
@@ -157,7 +162,7 @@ class FakeEngine implements OpenAiBackend {
   }
 }
 
-test("the in-process inference handler answers relays; stream:true comes back as the whole SSE text", async () => {
+test("the in-process inference handler answers relays; stream:true comes back as signed batches of the SSE text", async () => {
   const engine = new FakeEngine();
   const h = createHarness({ handler: createOpenAiHandler(engine) });
   try {
@@ -166,17 +171,27 @@ test("the in-process inference handler answers relays; stream:true comes back as
     assert.equal(whole.http?.statusCode, 200);
     assert.equal(JSON.parse(whole.bodyText!).choices[0].message.content, "Once upon a time");
 
-    const streamed = decodeReply(await h.relay(relayBody(h, JSON.stringify({ ...chat, stream: true, stream_options: { include_usage: true } }))));
-    assert.equal(streamed.http?.statusCode, 200);
-    assert.match(streamed.http!.header.get("Content-Type")!.values[0], /^text\/event-stream/);
-    const events = streamed.bodyText!.split("\n\n").filter(Boolean);
-    assert.equal(events.at(-1), "data: [DONE]");
-    const deltas = events.slice(0, -1).map((e) => JSON.parse(e.slice(6))).flatMap((c) => c.choices?.map((x: any) => x.delta?.content ?? "") ?? []);
+    const request = relayBody(h, JSON.stringify({ ...chat, stream: true, stream_options: { include_usage: true } }));
+    const reply = await h.reply(request);
+    assert.equal(reply.streamed, true);
+    assert.equal(reply.statusCode, 200);
+    const headers = new Map(reply.headers);
+    assert.match(headers.get("Content-Type")![0]!, /^text\/event-stream/);
+    assert.deepEqual(headers.get("Connection"), ["close"]);
+    assert.equal(headers.has("Content-Length"), false);
+    const sessionHeader = RelayRequest.decode(request).meta.sessionHeader!;
+    const streamed = readStreamedReply(reply.body, { header: sessionHeader, supplierPublicKey: h.operator.publicKey });
+    assert.equal(streamed.statusCode, 200);
+    assert.ok(streamed.batches >= 1);
+    const events = streamed.events.map((e) => e.data);
+    assert.equal(events.at(-1), "[DONE]");
+    const deltas = events.slice(0, -1).map((e) => JSON.parse(e)).flatMap((c) => c.choices?.map((x: any) => x.delta?.content ?? "") ?? []);
     assert.equal(deltas.join(""), "Once upon a time");
 
     h.ledger.flush();
     const tokens = h.ledger.relays().map((r) => ({ tokensIn: r.tokensIn, tokensOut: r.tokensOut }));
     assert.deepEqual(tokens, [{ tokensIn: 7, tokensOut: 3 }, { tokensIn: 7, tokensOut: 3 }]);
+    assert.equal([...h.trees.values()][0].minedRelays, 2, "the streamed relay is mined too");
   } finally {
     h.close();
   }

@@ -45,6 +45,7 @@ test(`every mined relay is committed within ${BOUND_MS} ms of its reply`, async 
   const timedHandler: Pick<RelayHandler, "handle"> = {
     async handle(body, signal) {
       const outcome = await h.handler.handle(body, signal);
+      assert.ok(!("stream" in outcome), "the echo backend answers whole");
       const afterReply = outcome.afterReply;
       return {
         body: outcome.body,

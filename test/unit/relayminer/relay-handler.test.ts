@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
+import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { RelayRequest as RelayRequestCodec, RelayResponse, type RelayRequest } from "../../../electron/core/pokt/proto/service.js";
 import type { SessionHeader } from "../../../electron/core/pokt/proto/session.js";
 import { mineRelay } from "../../../electron/core/pokt/relay.js";
@@ -87,6 +88,8 @@ test("refused relays get the registered RelayMinerError and are never mined", as
       ["not protobuf", new Uint8Array([0xff, 0xff, 0xff]), "relayer_proxy:14"],
       ["missing signature", withoutSignature(valid.request), "relay_authenticator:4"],
       ["another supplier", sign({ operatorAddress: stranger.address }), "relayer_proxy:9"],
+      ["malformed supplier address", sign({ operatorAddress: "pokt1notanaddress" }), "relay_authenticator:4"],
+      ["supplier address of another chain", sign({ operatorAddress: toBech32("cosmos", fromBech32(h.operator.address, 90).data) }), "relay_authenticator:4"],
       ["unknown service", sign({ header: { ...header, serviceId: "other" } }), "relayer_proxy:3"],
       ["forged session id", sign({ header: { ...header, sessionId: "ab".repeat(32) } }), "relay_authenticator:1"],
       ["shifted session bounds", sign({ header: { ...header, sessionStartBlockHeight: 2n } }), "relay_authenticator:1"],

@@ -79,9 +79,10 @@ test("unlocking offers 'remember on this computer' only where the OS keychain ca
 });
 
 test("a catalog item shows the recommendation, fit and verification badges and the expected speed", () => {
-  const html = render(
+  const item = (serviceOnChain?: boolean | null) => render(
     <CatalogItem
       actions={<button>Use</button>}
+      serviceOnChain={serviceOnChain}
       row={{
         entry: {
           id: "qwen",
@@ -107,7 +108,12 @@ test("a catalog item shows the recommendation, fit and verification badges and t
       }}
     />,
   );
+  const html = item();
   for (const text of ["Recommended", "Fits RTX 3060", "verified", "7.6B parameters", "4.68 GiB", "61.4 tokens/s", "qwen2.5-7b", "Fits in RTX 3060"]) {
     assert.ok(html.includes(text), `missing ${text}`);
   }
+  // Whether the model's own service exists on the current network (x/service), once that is known.
+  assert.doesNotMatch(html, /registered on this network/);
+  assert.match(item(true), /qwen2\.5-7b<\/code> \(registered on this network\)/);
+  assert.match(item(false), /data-testid="service-not-on-chain"[^>]*> \(not registered on this network\)/);
 });

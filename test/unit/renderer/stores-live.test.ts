@@ -69,16 +69,48 @@ test("an included transaction makes the supplier be read again; earlier stages o
     "staking.params": () => ({ minStakeUpokt: "1" }),
     "staking.supplier": () => null,
     "staking.endpoint": () => ({ publicUrl: null, listenUrl: "http://127.0.0.1:8642", suggestedUrl: null }),
+    "staking.services": () => [],
   });
-  bindStaking(api);
-  api.emit("staking.tx", { kind: "stake", stage: "broadcasting", txHash: null, height: null, error: null });
-  await settle();
-  assert.equal(api.called("staking.supplier"), 0);
-  assert.equal(useStaking.getState().tx?.stage, "broadcasting");
-  api.emit("staking.tx", { kind: "stake", stage: "included", txHash: "AA", height: 5, error: null });
-  await settle();
-  assert.equal(api.called("staking.supplier"), 1);
-  assert.equal(useStaking.getState().supplier, null);
+  const off = bindStaking(api);
+  try {
+    api.emit("staking.tx", { kind: "stake", stage: "broadcasting", txHash: null, height: null, error: null });
+    await settle();
+    assert.equal(api.called("staking.supplier"), 0);
+    assert.equal(useStaking.getState().tx?.stage, "broadcasting");
+    api.emit("staking.tx", { kind: "stake", stage: "included", txHash: "AA", height: 5, error: null });
+    await settle();
+    assert.equal(api.called("staking.supplier"), 1);
+    assert.equal(useStaking.getState().supplier, null);
+    assert.deepEqual(useStaking.getState().services, []);
+  } finally {
+    off();
+  }
+});
+
+test("another network's rules and services are read when the network changes, and the service choice starts over", async () => {
+  const status: ChainStatus = { network: "localnet", chainId: "pocketforge-localnet", height: 10, latestBlockTime: null, reachable: true, rpcUrl: null, error: null, following: "websocket", localnet: { mode: "embedded" } };
+  useChain.setState({ status });
+  const ai = { serviceId: "ai-inference", name: "AI", computeUnitsPerRelay: 100, ownerAddress: "pokt1x", card: null, byom: true, llm: true };
+  const api = new FakeApi({
+    "staking.params": () => ({ minStakeUpokt: "59500000000" }),
+    "staking.supplier": () => null,
+    "staking.endpoint": () => ({ publicUrl: null, listenUrl: "http://127.0.0.1:8642", suggestedUrl: null }),
+    "staking.services": () => [ai],
+  });
+  const off = bindStaking(api);
+  try {
+    useStaking.setState({ chosenServiceId: "pocketforge-test-stories260k" });
+    useChain.setState({ status: { ...status, height: 11 } });
+    await settle();
+    assert.equal(api.called("staking.services"), 0, "a new block is no reason to read the rules again");
+    useChain.setState({ status: { ...status, network: "mainnet", chainId: "pocket" } });
+    await settle();
+    assert.equal(api.called("staking.services"), 1);
+    assert.equal(useStaking.getState().chosenServiceId, null);
+    assert.deepEqual(useStaking.getState().services, [ai]);
+  } finally {
+    off();
+  }
 });
 
 test("the theme follows the system unless one is chosen", () => {

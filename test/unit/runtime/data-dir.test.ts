@@ -29,7 +29,7 @@ test("the layout puts every file inside the data folder, each under its own name
 });
 
 test("data-folder file names are spelled only in the layout", () => {
-  const names = ["access-token", "config.json", "preferences.json", "staking.json", "chain-network.json", "ledger.sqlite", "benchmarks.json"];
+  const names = ["access-token", "config.json", "preferences.json", "staking.json", "chain-network.json", "ledger.sqlite", "benchmarks.json", "keystore.json", "device-unlock.json", "keystore-v1-backup.json", "window-state.json"];
   const offenders: string[] = [];
   for (const file of sourceFiles(join(root, "electron"))) {
     if (file.endsWith(join("runtime", "data-dir.ts"))) continue;

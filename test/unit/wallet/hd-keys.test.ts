@@ -3,9 +3,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DirectSecp256k1HdWallet, makeCosmoshubPath } from "@cosmjs/proto-signing";
+import { HDKey } from "@scure/bip32";
+import { mnemonicToSeed } from "@scure/bip39";
 import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { ApiError } from "../../../shared/api/index.js";
-import { keyPairFromMnemonic, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath } from "../../../electron/core/wallet/hd-keys.js";
+import { keyPairFromMnemonic, keyPairFromPhrase, keyPairFromPrivateKey, parsePrivateKeyHex, poktHdPath } from "../../../electron/core/wallet/hd-keys.js";
 import { createMnemonic } from "../../../electron/core/wallet/mnemonic.js";
 import { vectorsDir } from "../../fixtures/paths.js";
 
@@ -47,6 +49,17 @@ describe("HD derivation on m/44'/118'/0'/0/n with prefix pokt", () => {
         assert.equal(ours.address, theirs[i].address, `address at index ${index}`);
         assert.equal(hex(ours.publicKey), hex(theirs[i].pubkey), `public key at index ${index}`);
       }
+    }
+  });
+
+  test("a phrase held as bytes derives what @scure/bip39's seed of the same text derives, and is left as it was", async () => {
+    for (const mnemonic of [COSMJS_FAUCET_MNEMONIC, createMnemonic(12), createMnemonic(24)]) {
+      const phrase = new TextEncoder().encode(mnemonic);
+      const ours = await keyPairFromPhrase(phrase, poktHdPath(2));
+      const theirs = HDKey.fromMasterSeed(await mnemonicToSeed(mnemonic)).derive(poktHdPath(2));
+      assert.equal(hex(ours.privateKey), hex(theirs.privateKey!));
+      assert.equal(hex(ours.publicKey), hex(theirs.publicKey!));
+      assert.equal(new TextDecoder().decode(phrase), mnemonic, "the caller's phrase bytes are the caller's to wipe");
     }
   });
 

@@ -4,13 +4,28 @@ import { ApiError } from "../../../shared/api/index.js";
 import { keyPairFromMnemonic, keyPairFromPrivateKey, poktHdPath } from "../../../electron/core/wallet/hd-keys.js";
 import { deriveKeystoreKeys, newSalt, type ScryptParams } from "../../../electron/core/wallet/kdf.js";
 import { KEYSTORE_FORMAT, parseKeystore, serializeKeystore, type KeystoreFile } from "../../../electron/core/wallet/keystore-file.js";
-import { keysForFile, openAccountSecret, openVault, sealVault, type Vault } from "../../../electron/core/wallet/keystore-vault.js";
+import { recordKeystoreActivity } from "../../../electron/core/wallet/keystore-activity.js";
+import {
+  authenticateKeystore,
+  editKeystore,
+  keysForFile,
+  openAccountSecret,
+  openSecret,
+  openVault,
+  sealAccount,
+  sealVault,
+  signingKeyOf,
+  unlockKeystore,
+  wipeVault,
+  type Vault,
+} from "../../../electron/core/wallet/keystore-vault.js";
 
 /** Tiny scrypt cost: these tests open hundreds of files; the production cost has its own test (kdf.test.ts). */
 const TEST_SCRYPT: ScryptParams = { n: 16, r: 1, p: 1 };
 const PASSPHRASE = "correct horse battery staple";
 const MNEMONIC = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 const RAW_KEY = "93cfd3f4e710a74431b704fe7f7698a8250de98688976be9230fcb47b9c0be12";
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 async function sampleVault(): Promise<Vault> {
   const fromPhrase = await keyPairFromMnemonic(MNEMONIC, poktHdPath(0));
@@ -24,7 +39,7 @@ async function sampleVault(): Promise<Vault> {
         hdPath: poktHdPath(0),
         publicKeyHex: Buffer.from(fromPhrase.publicKey).toString("hex"),
         createdAt: 1_700_000_000_000,
-        secret: { kind: "mnemonic", mnemonic: MNEMONIC },
+        secret: { kind: "mnemonic", phrase: utf8(MNEMONIC) },
       },
       {
         address: fromKey.address,
@@ -75,7 +90,7 @@ describe("keystore round trip", () => {
       assert.equal(account.publicKeyHex, original.accounts[i].publicKeyHex);
       assert.equal(account.createdAt, original.accounts[i].createdAt);
     }
-    assert.deepEqual(opened.accounts[0].secret, { kind: "mnemonic", mnemonic: MNEMONIC });
+    assert.deepEqual(opened.accounts[0].secret, { kind: "mnemonic", phrase: utf8(MNEMONIC) });
     assert.equal(opened.accounts[1].secret.kind, "private_key");
     assert.equal(Buffer.from((opened.accounts[1].secret as { privateKey: Uint8Array }).privateKey).toString("hex"), RAW_KEY);
   });
@@ -101,7 +116,7 @@ describe("keystore round trip", () => {
   test("one account's secret opens alone, authenticated against the whole file", async () => {
     const { file } = await sealedSample();
     const keys = await keysForFile(file, PASSPHRASE);
-    assert.deepEqual(openAccountSecret(file, keys, file.accounts[0].address), { kind: "mnemonic", mnemonic: MNEMONIC });
+    assert.deepEqual(openAccountSecret(file, keys, file.accounts[0].address), { kind: "mnemonic", phrase: utf8(MNEMONIC) });
     assert.equal(openAccountSecret(file, keys, "pokt1nobody"), null);
   });
 });
@@ -158,9 +173,10 @@ describe("damage anywhere in the file is detected", () => {
   });
 });
 
-describe("deliberate tampering (checksum recomputed) is caught by the AEAD", () => {
+describe("deliberate tampering (checksum recomputed) is caught by the keyed MAC and the AEAD", () => {
   // An attacker who edits the JSON can recompute the unkeyed checksum (serializeKeystore does); only the
-  // passphrase-keyed AEAD over the header can notice. Each case must end in corrupt/tampered, never in a vault.
+  // passphrase-keyed MAC over the file and the AEAD over each secret can notice. Each case must end in
+  // corrupt/tampered, never in a vault.
   const tamperings: Array<[string, (file: KeystoreFile) => void]> = [
     ["owner redirected to the attacker", (f) => void (f.roles.owner = f.accounts[1].address)],
     ["operator changed", (f) => void (f.roles.operator = f.accounts[0].address)],
@@ -213,10 +229,10 @@ describe("deliberate tampering (checksum recomputed) is caught by the AEAD", () 
 describe("versions and hostile parameters", () => {
   test("a newer format version is named, with advice to update rather than delete", async () => {
     const { text } = await sealedSample();
-    const error = await rejectionOf(openBytes(Buffer.from(text.replace(KEYSTORE_FORMAT, "pocketforge-keystore-v2"))));
+    const error = await rejectionOf(openBytes(Buffer.from(text.replace(KEYSTORE_FORMAT, "pocketforge-keystore-v3"))));
     assert.equal(error.code, "corrupt");
     assert.equal(error.details?.reason, "unknown_version");
-    assert.equal(error.details?.format, "pocketforge-keystore-v2");
+    assert.equal(error.details?.format, "pocketforge-keystore-v3");
     assert.match(error.message, /Update PocketForge/);
   });
 
@@ -231,5 +247,113 @@ describe("versions and hostile parameters", () => {
     const error = await rejectionOf(openBytes(Buffer.from(serializeKeystore(hostile))));
     assert.equal(error.code, "corrupt");
     assert.equal(error.details?.reason, "kdf_params");
+  });
+});
+
+describe("format v2: each secret sealed on its own, the rest under a keyed MAC", () => {
+  const secretsOf = (file: KeystoreFile) => file.accounts.map((a) => ({ address: a.address, secret: a.secret }));
+
+  test("a label, roles, order or a removed account change with the MAC key alone: no secret is decrypted or re-sealed", async () => {
+    const { file } = await sealedSample();
+    const keys = await keysForFile(file, PASSPHRASE);
+    const activity = recordKeystoreActivity();
+    let edited: KeystoreFile;
+    try {
+      edited = editKeystore(file, keys.macKey, (draft) => {
+        draft.accounts[0].label = "Renamed";
+        draft.roles.owner = null;
+        draft.accounts.reverse();
+      });
+      edited = editKeystore(edited, keys.macKey, (draft) => void draft.accounts.pop());
+    } finally {
+      activity.stop();
+    }
+    assert.deepEqual(activity.events, []);
+    assert.deepEqual(secretsOf(edited), secretsOf(file).reverse().slice(0, 1), "the remaining secret is carried over byte for byte");
+    const opened = await openBytes(Buffer.from(serializeKeystore(edited)));
+    assert.deepEqual(opened.accounts.map((a) => [a.address, a.label]), [[file.accounts[1].address, "Operator"]]);
+    assert.equal(opened.roles.owner, null);
+  });
+
+  test("adding an account seals its secret alone; the others keep their ciphertext", async () => {
+    const { file } = await sealedSample();
+    const keys = await keysForFile(file, PASSPHRASE);
+    const pair = keyPairFromPrivateKey(Uint8Array.from(Buffer.from("11".repeat(32), "hex")));
+    const meta = { address: pair.address, label: "added", kind: "private_key" as const, hdPath: null, publicKey: Buffer.from(pair.publicKey).toString("hex"), createdAt: 5 };
+    const activity = recordKeystoreActivity();
+    const entry = sealAccount(keys.encryptionKey, meta, { kind: "private_key", privateKey: Uint8Array.from(pair.privateKey) });
+    const added = editKeystore(file, keys.macKey, (draft) => void draft.accounts.push(entry));
+    activity.stop();
+    assert.deepEqual(activity.events, [{ operation: "encrypt-secret", address: pair.address }]);
+    assert.deepEqual(secretsOf(added).slice(0, 2), secretsOf(file));
+    const opened = await openBytes(Buffer.from(serializeKeystore(added)));
+    assert.equal(Buffer.from((opened.accounts[2].secret as { privateKey: Uint8Array }).privateKey).toString("hex"), "11".repeat(32));
+  });
+
+  test("a MAC computed with another passphrase's key is refused as tampering, with a message that says what to distrust", async () => {
+    const { file } = await sealedSample();
+    const otherKeys = await deriveKeystoreKeys("another passphrase entirely", newSalt(), TEST_SCRYPT);
+    const forged = editKeystore(file, otherKeys.macKey, (draft) => void (draft.accounts[1].label = "Send rewards here"));
+    const error = await rejectionOf(openBytes(Buffer.from(serializeKeystore(forged))));
+    assert.deepEqual([error.code, error.details?.reason], ["corrupt", "tampered"]);
+    assert.match(error.message, /labels or owner and operator settings/);
+    assert.match(error.message, /Do not trust its addresses or owner settings/);
+  });
+
+  test("a secret moved to another account fails on its own associated data, even under a MAC that was forged to match", async () => {
+    // Simulates an attacker who could recompute the MAC: the per-account binding must still refuse the swap.
+    const { file } = await sealedSample();
+    const keys = await keysForFile(file, PASSPHRASE);
+    const swapped = editKeystore(file, keys.macKey, (draft) => {
+      const first = draft.accounts[0].secret;
+      draft.accounts[0].secret = draft.accounts[1].secret;
+      draft.accounts[1].secret = first;
+      draft.accounts[0].kind = "private_key"; // so that only the address differs from where the secret was sealed
+      draft.accounts[0].hdPath = null;
+      draft.accounts[1].kind = "mnemonic";
+      draft.accounts[1].hdPath = poktHdPath(0);
+    });
+    authenticateKeystore(swapped, keys.macKey); // the forged MAC passes
+    for (const entry of swapped.accounts) {
+      const error = await rejectionOf((async () => openSecret(swapped, keys, entry))());
+      assert.deepEqual([error.code, error.details?.reason], ["corrupt", "tampered"]);
+      assert.match(error.message, /no longer belongs to the account it is listed under/);
+    }
+  });
+
+  test("secrets come out as bytes; deriving a signing key wipes the phrase, and so does a mismatch", async () => {
+    const { file } = await sealedSample();
+    const keys = await keysForFile(file, PASSPHRASE);
+    const [phraseEntry, keyEntry] = file.accounts;
+    const phrase = openSecret(file, keys, phraseEntry);
+    assert.ok(phrase.kind === "mnemonic" && phrase.phrase instanceof Uint8Array);
+    const bytes = (phrase as { phrase: Uint8Array }).phrase;
+    assert.equal(new TextDecoder().decode(bytes), MNEMONIC);
+    const signingKey = await signingKeyOf(phraseEntry, phrase);
+    assert.equal(keyPairFromPrivateKey(signingKey).address, phraseEntry.address);
+    assert.ok(bytes.every((byte) => byte === 0), "the phrase is wiped once its key is derived");
+
+    const wrong = openSecret(file, keys, phraseEntry);
+    const error = await rejectionOf(signingKeyOf(keyEntry, wrong));
+    assert.equal(error.details?.reason, "key_mismatch");
+    assert.ok((wrong as { phrase: Uint8Array }).phrase.every((byte) => byte === 0), "wiped on a mismatch too");
+
+    const vault = await openBytes(Buffer.from(serializeKeystore(file)));
+    wipeVault(vault);
+    for (const account of vault.accounts) {
+      const secretBytes = account.secret.kind === "mnemonic" ? account.secret.phrase : account.secret.privateKey;
+      assert.ok(secretBytes.length > 0 && secretBytes.every((byte) => byte === 0));
+    }
+  });
+
+  test("unlocking derives every signing key with one decryption per account and re-seals nothing", async () => {
+    const { file } = await sealedSample();
+    const keys = await keysForFile(file, PASSPHRASE);
+    const activity = recordKeystoreActivity();
+    const { signingKeys, upgraded } = await unlockKeystore(file, keys);
+    activity.stop();
+    assert.equal(upgraded, null);
+    assert.deepEqual(activity.events, file.accounts.map((a) => ({ operation: "decrypt-secret", address: a.address })));
+    assert.equal(Buffer.from(signingKeys.get(file.accounts[1].address)!).toString("hex"), RAW_KEY);
   });
 });

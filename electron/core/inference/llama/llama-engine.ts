@@ -11,14 +11,11 @@ import type {
 } from "node-llama-cpp";
 import { ApiError } from "../../../../shared/api/index.js";
 import { ContextOverflowError, NoModelLoadedError } from "../errors.js";
-import {
-  DEFAULT_CONTEXT_MAX,
-  DEFAULT_CONTEXT_MIN,
-  DEFAULT_PARALLEL_SEQUENCES,
-  defaultThreads,
-} from "../defaults.js";
+import { defaultThreads } from "../defaults.js";
+import { MIN_CONTEXT_TOKENS, reserveContext } from "../reservation.js";
 import type { ComputeProbeResult, EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
 import { computeFactsOf, createLlama, nodeLlamaCpp, type EngineLog } from "./binding.js";
+import { kvBytesPerToken } from "./model-shape.js";
 import { toChatHistory, toFinishReason, type StopReason } from "./prompt.js";
 import { SequencePool } from "./sequence-pool.js";
 
@@ -87,13 +84,26 @@ export class LlamaEngine {
     this.llama ??= await createLlama(this.log);
     const model = await this.llama.loadModel({ modelPath: options.modelPath, gpuLayers: options.gpuLayers ?? "auto" });
     try {
-      const threads = options.threads ?? defaultThreads();
+      const offloaded = model.gpuLayers > 0 && model.gpuLayers >= model.fileInsights.totalLayers;
+      const threads = options.threads ?? defaultThreads({ offloaded });
+      const perToken = kvBytesPerToken(model);
+      const reservation = reserveContext({
+        contextSize: options.contextSize,
+        parallelSequences: options.parallelSequences,
+        requestTokens: options.requestTokens,
+        concurrency: options.concurrency,
+        memoryBudgetBytes: options.memoryBudgetBytes,
+        trainContextSize: model.trainContextSize,
+        kvBytesPerToken: perToken,
+        offloaded,
+      });
       const context = await model.createContext({
-        sequences: options.parallelSequences ?? DEFAULT_PARALLEL_SEQUENCES,
-        contextSize: options.contextSize ?? {
-          min: Math.min(DEFAULT_CONTEXT_MIN, model.trainContextSize),
-          max: DEFAULT_CONTEXT_MAX,
-        },
+        sequences: reservation.sequences,
+        // A reservation by need may still meet less free memory than the plan assumed (another program's VRAM):
+        // node-llama-cpp then shrinks it towards the floor instead of failing the load. A caller's figure is exact.
+        contextSize: options.contextSize !== undefined
+          ? reservation.contextSize
+          : { min: Math.min(reservation.contextSize, MIN_CONTEXT_TOKENS), max: reservation.contextSize },
         threads,
       });
       const sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
@@ -110,9 +120,11 @@ export class LlamaEngine {
           parallelSequences: context.totalSequences,
           gpuLayers: model.gpuLayers,
           threads,
+          // node-llama-cpp may round the context up; the cache holds what it really created.
+          kvCacheBytes: context.contextSize * context.totalSequences * perToken,
         },
       };
-      this.log("info", `loaded ${this.loaded.info.name}: ${context.totalSequences} sequences of ${context.contextSize} tokens, ${model.gpuLayers} GPU layers, ${threads} threads`);
+      this.log("info", `loaded ${this.loaded.info.name}: ${context.totalSequences} sequences of ${context.contextSize} tokens (KV cache ${Math.round(this.loaded.info.kvCacheBytes / 2 ** 20)} MiB), ${model.gpuLayers} GPU layers, ${threads} threads`);
       return this.loaded.info;
     } catch (error) {
       await model.dispose();

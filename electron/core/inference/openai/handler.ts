@@ -41,6 +41,12 @@ export interface OpenAiHandlerOptions {
   /** Larger request bodies are refused with 413. */
   maxBodyBytes?: number;
   logger?: Logger;
+  /**
+   * What a request naming a model this server does not serve gets. "refuse" (default, OpenAI's rule): 404
+   * `model_not_found`. "default" (bring your own model, the `ai-inference` service: gateways never read the
+   * `model` field, each supplier serves its own): the default model answers it, and the reply names that model.
+   */
+  unknownModel?: "refuse" | "default";
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -49,15 +55,48 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
+/** A backend with the model it serves now. */
+interface Served {
+  backend: OpenAiBackend;
+  model: LoadedModel;
+}
+
 /**
  * The OpenAI-compatible API as a plain node request handler: the HTTP server here and the relay miner's
  * in-process backend (without a socket) both call it. Routes: POST /v1/chat/completions, POST /v1/completions,
  * GET /v1/models, GET /v1/models/{id}, GET /health.
+ *
+ * With several backends (one model each), a request's `model` picks the backend serving that name; the first
+ * backend with a model loaded is the default, which answers unknown names when `unknownModel` is "default".
  */
-export function createOpenAiHandler(backend: OpenAiBackend, options: OpenAiHandlerOptions = {}): RequestHandler {
+export function createOpenAiHandler(backends: OpenAiBackend | readonly OpenAiBackend[], options: OpenAiHandlerOptions = {}): RequestHandler {
+  const all: readonly OpenAiBackend[] = Array.isArray(backends) ? backends : [backends as OpenAiBackend];
+  if (all.length === 0) throw new Error("the OpenAI handler needs at least one backend");
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const anyModel = options.unknownModel === "default";
   const logger = options.logger;
   const modelCreated = new Map<string, number>();
+
+  /** Every backend with a model, in order (the first is the default). */
+  const served = (): Served[] =>
+    all.flatMap((backend) => {
+      const model = backend.status().model;
+      return model ? [{ backend, model }] : [];
+    });
+
+  /** The backend that answers a request naming `requested`. @throws OpenAiHttpError 503 or 404 */
+  const route = (requested: string): Served => {
+    const loaded = served();
+    const named = loaded.find((s) => s.model.name === requested);
+    if (named) return named;
+    if (loaded.length === 0) {
+      const loading = all.some((backend) => backend.status().state === "loading");
+      const why = loading ? "The model is still loading; retry shortly" : "No model is loaded on this server";
+      throw new OpenAiHttpError(503, why, "server_error", "model_not_loaded", null, { "Retry-After": "1" });
+    }
+    if (anyModel) return loaded[0]!;
+    throw modelNotFound(requested, loaded.map((s) => s.model));
+  };
 
   const createdAt = (model: LoadedModel) => {
     if (!modelCreated.has(model.path)) modelCreated.set(model.path, unixNow());
@@ -80,7 +119,7 @@ export function createOpenAiHandler(backend: OpenAiBackend, options: OpenAiHandl
 
   const chatCompletions: Route = async (req, res) => {
     const body = await readBody(req, ChatCompletionBody);
-    const model = servedModel(backend.status(), body.model);
+    const { backend, model } = route(body.model);
     const identity = { id: `chatcmpl-${randomId()}`, created: unixNow(), model: model.name };
     const request: ChatRequest = {
       requestId: identity.id,
@@ -101,7 +140,7 @@ export function createOpenAiHandler(backend: OpenAiBackend, options: OpenAiHandl
 
   const completions: Route = async (req, res) => {
     const body = await readBody(req, CompletionBody);
-    const model = servedModel(backend.status(), body.model);
+    const { backend, model } = route(body.model);
     const prompt = Array.isArray(body.prompt) ? body.prompt[0]! : body.prompt;
     const echo = body.echo === true ? prompt : "";
     const identity = { id: `cmpl-${randomId()}`, created: unixNow(), model: model.name };
@@ -122,25 +161,29 @@ export function createOpenAiHandler(backend: OpenAiBackend, options: OpenAiHandl
     });
   };
 
+  // Also the health check of the `ai-inference` service: `data` must be a non-empty array while a model serves.
   const listModels: Route = (_req, res) => {
-    const model = backend.status().model;
-    sendJson(res, 200, { object: "list", data: model ? [modelObject(model.name, createdAt(model))] : [] });
+    const byName = new Map<string, LoadedModel>();
+    for (const { model } of served()) if (!byName.has(model.name)) byName.set(model.name, model);
+    sendJson(res, 200, { object: "list", data: [...byName.values()].map((model) => modelObject(model.name, createdAt(model))) });
   };
 
   const retrieveModel = (id: string): Route => (_req, res) => {
-    const model = backend.status().model;
-    if (!model || model.name !== id) throw modelNotFound(id, model);
-    sendJson(res, 200, modelObject(model.name, createdAt(model)));
+    const loaded = served();
+    const found = loaded.find((s) => s.model.name === id);
+    if (!found) throw modelNotFound(id, loaded.map((s) => s.model));
+    sendJson(res, 200, modelObject(found.model.name, createdAt(found.model)));
   };
 
   const health: Route = (_req, res) => {
-    const status = backend.status();
-    const serving = status.state === "ready";
-    sendJson(res, serving ? 200 : 503, {
-      status: serving ? "ok" : status.state,
-      model: status.model?.name ?? null,
-      activeRequests: status.activeRequests,
-      queuedRequests: status.queuedRequests,
+    const statuses = all.map((backend) => backend.status());
+    const ready = statuses.find((status) => status.state === "ready");
+    const status = ready ?? statuses[0]!;
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? "ok" : status.state,
+      model: (statuses.find((s) => s.model) ?? status).model?.name ?? null,
+      activeRequests: statuses.reduce((n, s) => n + s.activeRequests, 0),
+      queuedRequests: statuses.reduce((n, s) => n + s.queuedRequests, 0),
     });
   };
 
@@ -239,17 +282,9 @@ async function respond(
   sse.done();
 }
 
-function servedModel(status: InferenceStatus, requested: string): LoadedModel {
-  if (!status.model) {
-    const why = status.state === "loading" ? "The model is still loading; retry shortly" : "No model is loaded on this server";
-    throw new OpenAiHttpError(503, why, "server_error", "model_not_loaded", null, { "Retry-After": "1" });
-  }
-  if (requested !== status.model.name) throw modelNotFound(requested, status.model);
-  return status.model;
-}
-
-function modelNotFound(requested: string, served: LoadedModel | null): OpenAiHttpError {
-  const hint = served ? `; this server serves \`${served.name}\`` : "";
+function modelNotFound(requested: string, served: readonly LoadedModel[]): OpenAiHttpError {
+  const names = [...new Set(served.map((model) => `\`${model.name}\``))];
+  const hint = names.length ? `; this server serves ${names.join(", ")}` : "";
   return new OpenAiHttpError(404, `The model \`${requested}\` does not exist${hint}`, "invalid_request_error", "model_not_found", "model");
 }
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HostNames } from "../../runtime/host-names.js";
-import { originHost } from "../../runtime/http-guard.js";
+import { hostOriginRefusal } from "../../runtime/http-guard.js";
 import { OpenAiHttpError } from "./errors.js";
 import { sendError } from "./http.js";
 
@@ -28,11 +28,11 @@ export function createListenerGuard(options: ListenerGuardOptions): (req: Incomi
       sendError(res, error);
       return true;
     };
-    if (!hostNames.answersTo(req.headers.host, port)) {
+    const refusal = hostOriginRefusal(req.headers, hostNames, port);
+    if (refusal === 421) {
       return refuse(new OpenAiHttpError(421, "This endpoint does not answer to that host name: call it as 127.0.0.1 or localhost, or by this machine's address", "invalid_request_error", "misdirected_request"));
     }
-    const origin = req.headers.origin;
-    if (origin !== undefined && originHost(origin) !== req.headers.host) {
+    if (refusal === 403) {
       return refuse(new OpenAiHttpError(403, "Requests from web pages of other origins are refused", "invalid_request_error", "cross_origin_refused"));
     }
     if (key !== null) {

@@ -18,6 +18,7 @@ import { GenerationWindow } from "../generation-window.js";
 import type { ChatRequest, CompletionRequest, RequestOptions, StatusListener, TokenListener } from "../types.js";
 import type { WorkerSupervisor } from "../worker-supervisor.js";
 import { OpenAiServer, type OpenAiServerOptions } from "../openai/server.js";
+import { RequestObserver, type ObservedRequests } from "../reservation.js";
 
 export interface InferencePoolOptions {
   logger: Logger;
@@ -36,6 +37,8 @@ export interface InferencePoolOptions {
   clock?: Clock;
   /** How the watchdog ends a hung worker process; the worker's WorkerSupervisor then restarts it. */
   killProcess?: (pid: number) => void;
+  /** Request sizes and concurrency seen in an earlier run (requestNeeds() sizes the KV cache from them). */
+  observed?: Partial<ObservedRequests>;
 }
 
 interface Slot {
@@ -78,6 +81,7 @@ export class InferencePool implements Service {
   private readonly workerListeners = new Set<(workers: WorkerStats[]) => void>();
   private readonly unsubscribes: Array<() => void> = [];
   private readonly generations = new GenerationWindow();
+  private readonly observer: RequestObserver;
   private desired: LoadParams | null = null;
   private endpoint: string | null = null;
   private cancelWatchdog: (() => void) | null = null;
@@ -89,6 +93,7 @@ export class InferencePool implements Service {
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    this.observer = new RequestObserver(options.observed);
     this.openAiServer = options.openAi
       ? new OpenAiServer({ backend: this, logger: this.logger.child("openai"), ...options.openAi })
       : null;
@@ -185,6 +190,24 @@ export class InferencePool implements Service {
   onWorkers(listener: (workers: WorkerStats[]) => void): () => void {
     this.workerListeners.add(listener);
     return () => this.workerListeners.delete(listener);
+  }
+
+  /** What the last load asked for (only what its caller chose); null when no model should be loaded. */
+  loadParams(): LoadParams | null {
+    return this.desired ? { ...this.desired } : null;
+  }
+
+  /**
+   * The request size (prompt + reply tokens, with headroom) and per-worker concurrency the service has seen, for
+   * reserving the KV cache at the next load; empty until enough requests were seen.
+   */
+  requestNeeds(): { requestTokens?: number; concurrency?: number } {
+    return this.observer.needs();
+  }
+
+  /** The raw observations, to keep across restarts. */
+  observedRequests(): ObservedRequests {
+    return this.observer.snapshot();
   }
 
   /** Loads the model on every worker; succeeds when at least one has it (the others are retried later). */
@@ -297,6 +320,7 @@ export class InferencePool implements Service {
       let delivered = false;
       this.routes.set(requestId, slot);
       if (slot.inFlight++ === 0) slot.lastProgressAt = this.clock.now();
+      this.observer.recordConcurrency(slot.inFlight);
       try {
         // Always listening gives the watchdog its heartbeat; the caller still sees only its own listener.
         const result = await generate(slot.service, (delta) => {
@@ -306,10 +330,14 @@ export class InferencePool implements Service {
         }, options);
         slot.requestsServed++;
         slot.tokensGenerated += result.stats.completionTokens;
+        if (result.stats.promptTokens > 0) this.observer.recordSize(result.stats.promptTokens + result.stats.completionTokens);
         this.generations.record(result.stats, this.clock.now());
         slot.lastTokensPerSecond = result.stats.tokensPerSecond ?? slot.lastTokensPerSecond;
         return result;
       } catch (error) {
+        // A prompt larger than the reserved context is a size the next reservation must fit.
+        const refused = ApiError.from(error).details;
+        if (refused?.reason === "context_length_exceeded" && typeof refused.promptTokens === "number") this.observer.recordSize(refused.promptTokens);
         // A worker that died before the first token leaves nothing half-sent: another worker can take the request.
         const retry = (error instanceof WorkerCrashedError && !delivered && !options.signal?.aborted) ||
           (error instanceof QueueFullError);

@@ -4,7 +4,7 @@ import { supplier as sup, shared } from "../../pokt/proto/index.js";
 import { RPCType } from "../../pokt/proto/shared.js";
 import { isServiceConfigActive, sessionBounds } from "../../pokt/session.js";
 import type { ChainContext } from "../context.js";
-import { notFound, supplierErrors } from "../errors.js";
+import { invalidArgument, notFound, supplierErrors } from "../errors.js";
 import { Collection, type Store } from "../state/store.js";
 import { moduleAddress } from "./auth.js";
 import type { BankModule } from "./bank.js";
@@ -181,6 +181,8 @@ export class SupplierModule {
 
   handleUnstake(ctx: ChainContext, msg: sup.MsgUnstakeSupplier): Uint8Array {
     if (!isAddress(msg.signer)) throw supplierErrors.invalidAddress(`invalid signer address ${JSON.stringify(msg.signer)}`);
+    // A malformed operator address is malformed, not an unknown supplier (Go's ValidateBasic).
+    if (!isAddress(msg.operatorAddress)) throw supplierErrors.invalidAddress(`invalid operator address ${JSON.stringify(msg.operatorAddress)}`);
     const supplier = this.suppliers.get(msg.operatorAddress);
     if (!supplier) throw supplierErrors.notFound(`no supplier with operator address ${msg.operatorAddress}`);
     if (msg.signer !== supplier.ownerAddress && msg.signer !== supplier.operatorAddress) {
@@ -239,6 +241,10 @@ export class SupplierModule {
 
   querySupplier(data: Uint8Array): Uint8Array {
     const request = sup.QueryGetSupplierRequest.decode(data);
+    // Go validates the request first: a malformed address is an invalid argument, not a missing supplier.
+    if (!isAddress(request.operatorAddress)) {
+      throw invalidArgument(`invalid supplier operator address ${request.operatorAddress}: ${supplierErrors.invalidAddress.description}`);
+    }
     const supplier = this.suppliers.get(request.operatorAddress);
     if (!supplier) throw notFound(`supplier with operator address ${JSON.stringify(request.operatorAddress)} not found`);
     return sup.QueryGetSupplierResponse.toBytes({

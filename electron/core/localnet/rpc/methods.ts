@@ -3,6 +3,7 @@
 import { fromBase64, fromHex, toBase64, toHex } from "@cosmjs/encoding";
 import type { StoredBlock, StoredTx } from "../block-store.js";
 import type { LocalChain } from "../local-chain.js";
+import { FaucetLimitError } from "../faucet-allowance.js";
 import { TxQueryError } from "../tx-query.js";
 import { internalError, invalidParams, methodNotFound } from "./json-rpc.js";
 import { isValidAccountAddress } from "../../pokt/relay.js";
@@ -296,7 +297,13 @@ export class RpcMethods {
     const amount = str(params, "amount");
     if (address === undefined || !isValidAccountAddress(address)) throw invalidParams("address must be a pokt1… address");
     if (amount === undefined || !/^[1-9]\d*$/.test(amount)) throw invalidParams("amount must be a positive integer of upokt");
-    const height = await this.ctx.faucet(address, BigInt(amount));
+    let height: bigint;
+    try {
+      height = await this.ctx.faucet(address, BigInt(amount));
+    } catch (error) {
+      if (error instanceof FaucetLimitError) throw invalidParams(error.message);
+      throw error;
+    }
     return { address, amount, height: height.toString() };
   }
 }

@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { boundServer, guardedListener, requestUrl, serverOptions } from "../../runtime/http-guard.js";
+import { HostNames } from "../../runtime/host-names.js";
+import { boundServer, guardedListener, hostOriginRefusal, requestUrl, serverOptions } from "../../runtime/http-guard.js";
 import { silentLogger, type Logger } from "../../runtime/logger.js";
 import type { StoredTx } from "../block-store.js";
 import type { CommittedBlock, LocalChain } from "../local-chain.js";
@@ -23,6 +24,10 @@ import { eventsFor, parseSubscription, type Subscription } from "./subscriptions
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_SUBSCRIPTIONS_PER_CLIENT = 100;
+const REFUSALS = {
+  421: "this node answers to 127.0.0.1 and localhost only",
+  403: "requests from web pages are refused",
+} as const;
 
 export interface RpcServerOptions {
   /** Only loopback is allowed: this endpoint pays out of a faucet and has no authentication. */
@@ -68,7 +73,25 @@ export class RpcServer {
   async start(): Promise<string> {
     const host = this.options.host ?? "127.0.0.1";
     const logger = this.options.logger ?? silentLogger;
-    const server = createServer(serverOptions(), guardedListener((request, response) => this.handleHttp(request, response), logger, "localnet RPC"));
+    // Any web page can send requests to loopback: a Host the node does not answer to (DNS rebinding) gets 421 and a
+    // foreign browser Origin 403, before anything is read, as on every loopback listener of the engine.
+    const hostNames = new HostNames(host);
+    const refusal = (request: IncomingMessage) => hostOriginRefusal(request.headers, hostNames, (server.address() as AddressInfo).port);
+    const server = createServer(
+      serverOptions(),
+      guardedListener((request, response) => {
+        const refused = refusal(request);
+        if (refused !== null) {
+          logger.debug("localnet RPC: refused a request for another host name or origin", { status: refused });
+          response.shouldKeepAlive = false;
+          const text = JSON.stringify(failure(null, new RpcError(-32600, "Invalid Request", REFUSALS[refused])));
+          response.writeHead(refused, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+          response.end(text);
+          return;
+        }
+        return this.handleHttp(request, response);
+      }, logger, "localnet RPC"),
+    );
     boundServer(server, logger);
     this.server = server;
     if (this.options.websocket !== false) {
@@ -76,6 +99,12 @@ export class RpcServer {
       this.wss = wss;
       server.on("upgrade", (request, socket, head) => {
         socket.on("error", () => socket.destroy());
+        const refused = refusal(request);
+        if (refused !== null) {
+          logger.debug("localnet RPC: refused a websocket for another host name or origin", { status: refused });
+          socket.end(`HTTP/1.1 ${refused} ${refused === 421 ? "Misdirected Request" : "Forbidden"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+          return;
+        }
         if (requestUrl(request)?.pathname !== "/websocket") {
           socket.destroy();
           return;

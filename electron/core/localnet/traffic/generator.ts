@@ -1,6 +1,7 @@
 // The localnet's demand side: an application and a gateway that fund themselves from the faucet, stake,
 // delegate, then at a set rate send a signed chat-completion relay to every supplier of the current session
-// and check each answer as a gateway does. Works against the embedded or a shared standalone localnet.
+// and check each answer as a gateway does; a share of the relays ask for a streamed answer, read batch by batch.
+// Works against the embedded or a shared standalone localnet.
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { existsSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -54,6 +55,10 @@ export interface TrafficGeneratorOptions {
   applicationStakeUpokt?: bigint;
   gatewayStakeUpokt?: bigint;
   relayTimeoutMs?: number;
+  /** Bound on a streamed answer, from sending to its end (default 600 s). */
+  streamTimeoutMs?: number;
+  /** Share of relays that ask for a streamed answer, 0 to 1 (default 0.5: every other one). */
+  streamShare?: number;
   /** Cap on relays in flight (a slow supplier must not pile up requests). */
   maxInFlight?: number;
   logger?: TrafficLogger;
@@ -142,8 +147,11 @@ export class TrafficGenerator {
 
   private async prepareActors(): Promise<void> {
     const { client } = this.options;
-    const appStake = this.options.applicationStakeUpokt ?? 10_000n * POKT;
-    const gatewayStake = this.options.gatewayStakeUpokt ?? 10n * POKT;
+    // At least the chain's minimum stakes (1,000 and 5,000 POKT on a mainnet-like localnet).
+    const [applicationParams, gatewayParams] = await Promise.all([client.pocket.applicationParams(), client.pocket.gatewayParams()]);
+    const atLeastMinimum = (wanted: bigint, minimum: string | undefined) => (BigInt(minimum ?? "0") > wanted ? BigInt(minimum!) : wanted);
+    const appStake = this.options.applicationStakeUpokt ?? atLeastMinimum(10_000n * POKT, applicationParams.minStake?.amount);
+    const gatewayStake = this.options.gatewayStakeUpokt ?? atLeastMinimum(10n * POKT, gatewayParams.minStake?.amount);
     const gas = 10n * POKT;
     const appWallet = await DirectSecp256k1Wallet.fromKey(this.options.keys.application, "pokt");
     const gatewayWallet = await DirectSecp256k1Wallet.fromKey(this.options.keys.gateway, "pokt");
@@ -205,9 +213,12 @@ export class TrafficGenerator {
           rpcType: endpoint.rpcType,
           supplierPublicKey: await this.publicKeyOf(supplier.operatorAddress),
         };
-        const body = new TextEncoder().encode(JSON.stringify(chatRequest(this.sequence++, this.options.model ?? "default")));
+        const sequence = this.sequence++;
+        const stream = streams(sequence, this.options.streamShare ?? 0.5);
+        const body = new TextEncoder().encode(JSON.stringify(chatRequest(sequence, this.options.model ?? "default", stream)));
         this.inFlight += 1;
-        void sendRelay(target, signer, CHAT_PATH, body, this.options.relayTimeoutMs ?? 15_000).then((outcome) => {
+        const options = { streamTimeoutMs: this.options.streamTimeoutMs ?? 600_000 };
+        void sendRelay(target, signer, CHAT_PATH, body, this.options.relayTimeoutMs ?? 15_000, options).then((outcome) => {
           this.inFlight -= 1;
           this.recorder.record(supplier.operatorAddress, outcome);
           this.publish();
@@ -255,4 +266,11 @@ export class TrafficGenerator {
     this.publicKeys.set(address, key);
     return key;
   }
+}
+
+/** Whether relay number `sequence` asks for a stream: `share` of them, spread evenly (0.5 → every other one). */
+export function streams(sequence: number, share: number): boolean {
+  if (share >= 1) return true;
+  if (share <= 0) return false;
+  return Math.floor((sequence + 1) * share) > Math.floor(sequence * share);
 }

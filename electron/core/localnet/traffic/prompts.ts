@@ -39,11 +39,13 @@ export interface ChatRequest {
   messages: Array<{ role: "system" | "user"; content: string }>;
   max_tokens: number;
   temperature: number;
-  stream: false;
+  stream: boolean;
+  /** Streams ask for the usage chunk, so the supplier's books and the gateway both see the token counts. */
+  stream_options?: { include_usage: true };
 }
 
-/** The `sequence`-th request of the rotation (deterministic, so tests can predict bodies). */
-export function chatRequest(sequence: number, model: string): ChatRequest {
+/** The `sequence`-th request of the rotation (deterministic, so tests can predict bodies); `stream` asks for SSE. */
+export function chatRequest(sequence: number, model: string, stream = false): ChatRequest {
   const user = USER_PROMPTS[sequence % USER_PROMPTS.length];
   const system = SYSTEM_PROMPTS[Math.floor(sequence / USER_PROMPTS.length) % SYSTEM_PROMPTS.length];
   return {
@@ -54,7 +56,8 @@ export function chatRequest(sequence: number, model: string): ChatRequest {
     ],
     max_tokens: 64 + (sequence % 4) * 64,
     temperature: [0.2, 0.7, 1.0][sequence % 3],
-    stream: false,
+    stream,
+    ...(stream ? { stream_options: { include_usage: true as const } } : {}),
   };
 }
 

@@ -19,6 +19,10 @@ export interface TrafficStats {
   failuresByReason: Record<string, number>;
   latencyMsP50: number | null;
   latencyMsP95: number | null;
+  /** Good answers that came as streams (docs/protocol.md §12). */
+  streamed: number;
+  /** Median time from sending a streamed relay to its first text. */
+  firstTokenMsP50: number | null;
   lastError: string | null;
   lastRelayAt: number | null;
   suppliers: SupplierTrafficStats[];
@@ -38,11 +42,16 @@ export class TrafficRecorder {
   private failed = 0;
   private readonly reasons = new Map<string, number>();
   private readonly latencies: number[] = [];
+  private readonly firstTokens: number[] = [];
+  private streamed = 0;
   private readonly suppliers = new Map<string, SupplierTrafficStats>();
   private lastError: string | null = null;
   private lastRelayAt: number | null = null;
 
-  record(operatorAddress: string, outcome: { ok: boolean; latencyMs: number; reason?: string; detail?: string }): void {
+  record(
+    operatorAddress: string,
+    outcome: { ok: boolean; latencyMs: number; reason?: string; detail?: string; stream?: { firstTokenMs: number | null } },
+  ): void {
     this.sent += 1;
     this.lastRelayAt = Date.now();
     const supplier = this.suppliers.get(operatorAddress) ?? { operatorAddress, sent: 0, succeeded: 0, failed: 0 };
@@ -52,6 +61,11 @@ export class TrafficRecorder {
       supplier.succeeded += 1;
       this.latencies.push(outcome.latencyMs);
       if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+      if (outcome.stream) {
+        this.streamed += 1;
+        if (outcome.stream.firstTokenMs !== null) this.firstTokens.push(outcome.stream.firstTokenMs);
+        if (this.firstTokens.length > LATENCY_WINDOW) this.firstTokens.shift();
+      }
     } else {
       this.failed += 1;
       supplier.failed += 1;
@@ -77,6 +91,8 @@ export class TrafficRecorder {
       failuresByReason: Object.fromEntries(this.reasons),
       latencyMsP50: percentile(sorted, 50),
       latencyMsP95: percentile(sorted, 95),
+      streamed: this.streamed,
+      firstTokenMsP50: percentile([...this.firstTokens].sort((a, b) => a - b), 50),
       lastError: this.lastError,
       lastRelayAt: this.lastRelayAt,
       suppliers: [...this.suppliers.values()].map((s) => ({ ...s })),

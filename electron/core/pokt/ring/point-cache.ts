@@ -4,7 +4,7 @@
 // These bounded caches keep decoded points and Hp(P), and give a point a table once it is seen again.
 import { bytesToHex } from "@noble/curves/utils.js";
 import { LRUCache } from "lru-cache";
-import { type CurvePoint, decodePoint, encodePoint, hashToPoint } from "./point.js";
+import { type CurvePoint, decodePoint, hashToPoint } from "./point.js";
 
 /** A table is built on the second use: one-off keys (spam, fresh test keys) never pay for one. */
 const PRECOMPUTE_ON_USE = 2;
@@ -42,24 +42,37 @@ abstract class CachedPoints {
 
 /** A ring public key, decoded, with its hash-to-point. */
 export class CachedRingMember extends CachedPoints {
-  private hashPointEncoded: Uint8Array | null = null;
+  /** P's x coordinate and y parity: P as the R of an ECDSA recovery (see runNativeChallengeChain). */
+  readonly x: bigint;
+  readonly yIsOdd: boolean;
+  private hashPointEncodedUncompressed: Uint8Array | null = null;
 
   constructor(
     readonly point: CurvePoint,
     readonly hashPoint: CurvePoint,
   ) {
     super([point, hashPoint]);
+    const { x, y } = point.toAffine();
+    this.x = x;
+    this.yIsOdd = (y & 1n) === 1n;
   }
 
-  /** Hp(P) compressed, for the native path (encoded once). */
-  get hashPointBytes(): Uint8Array {
-    return (this.hashPointEncoded ??= encodePoint(this.hashPoint));
+  /** Hp(P) uncompressed, for the native path (encoded once). */
+  get hashPointUncompressed(): Uint8Array {
+    return (this.hashPointEncodedUncompressed ??= this.hashPoint.toBytes(false));
   }
 }
 
 export class CachedKeyImage extends CachedPoints {
+  private encodedUncompressed: Uint8Array | null = null;
+
   constructor(readonly point: CurvePoint) {
     super([point]);
+  }
+
+  /** The key image uncompressed, for the native path (encoded once). */
+  get uncompressed(): Uint8Array {
+    return (this.encodedUncompressed ??= this.point.toBytes(false));
   }
 }
 

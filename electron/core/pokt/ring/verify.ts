@@ -11,7 +11,7 @@ import {
 } from "./point-cache.js";
 import { type NativeSecp256k1, nativeSecp256k1 } from "../native-secp256k1.js";
 import { type CurvePoint, POINT_LENGTH, Point } from "./point.js";
-import { encodeScalar, hashToScalar } from "./scalar.js";
+import { CURVE_ORDER, encodeScalar, hashToScalar } from "./scalar.js";
 import { type RingSignature, assertWellFormed, deserializeRingSignature } from "./signature.js";
 
 /** One step of the challenge chain: L_i, R_i and c_{i+1} = Hs(m ‖ L_i ‖ R_i). */
@@ -107,9 +107,13 @@ function runChallengeChain(
 }
 
 /**
- * The same chain on libsecp256k1: L = s·G + c·P and R = c·I + s·Hp(P) come back compressed and go straight into the
- * challenge hash. Undefined where libsecp256k1 refuses what Go accepts (a zero scalar, an identity L or R: odds
- * ~2^-128 for honest signatures, but a forger may craft them); the BigInt path then decides exactly as Go does.
+ * The same chain on libsecp256k1, whose compressed L and R go straight into the challenge hash.
+ * L = c·P + s·G is one multi-scalar multiplication, reached through ECDSA recovery: with r = x(P) (and P's y parity
+ * as the recovery id), σ = c·r and e = −s·r, recovery returns r⁻¹·(σ·P − e·G) = c·P + s·G. R = c·I + s·Hp(P) is two
+ * multiplications and a sum; the cached points go in uncompressed and the products stay so, which spares
+ * libsecp256k1 a square root per parse. Undefined where libsecp256k1 refuses what Go accepts (a zero scalar, an
+ * identity L or R, x(P) ≥ n: odds ~2^-128 for honest signatures, but a forger may craft them); the BigInt path then
+ * decides exactly as Go does.
  */
 function runNativeChallengeChain(native: NativeSecp256k1, signature: RingSignature, message: Uint8Array): boolean | undefined {
   assertMessage(message);
@@ -118,16 +122,24 @@ function runNativeChallengeChain(native: NativeSecp256k1, signature: RingSignatu
   if (ringSize === 0) return false;
   // Decoding through the caches keeps the strict point checks (and Hp(P) computed once per key).
   const members = signature.publicKeys.map(lookupRingMember);
-  lookupKeyImage(signature.keyImage);
+  const keyImage = lookupKeyImage(signature.keyImage).uncompressed;
   const buffer = new Uint8Array(MESSAGE_LENGTH + 2 * POINT_LENGTH);
   buffer.set(message, 0);
+  const recoverable = new Uint8Array(64);
   let challenge = signature.challenge;
   try {
     for (let i = 0; i < ringSize; i++) {
-      const c = encodeScalar(challenge);
-      const s = encodeScalar(signature.responses[i]);
-      const l = native.publicKeyCombine([native.publicKeyCreate(s, true), native.publicKeyTweakMul(signature.publicKeys[i], c, true)], true);
-      const r = native.publicKeyCombine([native.publicKeyTweakMul(signature.keyImage, c, true), native.publicKeyTweakMul(members[i].hashPointBytes, s, true)], true);
+      const member = members[i];
+      if (member.x >= CURVE_ORDER) return undefined;
+      const response = signature.responses[i];
+      recoverable.set(encodeScalar(member.x), 0);
+      recoverable.set(encodeScalar((challenge * member.x) % CURVE_ORDER), 32);
+      const e = encodeScalar((CURVE_ORDER - ((response * member.x) % CURVE_ORDER)) % CURVE_ORDER);
+      const l = native.ecdsaRecover(recoverable, member.yIsOdd ? 1 : 0, e, true);
+      const r = native.publicKeyCombine(
+        [native.publicKeyTweakMul(keyImage, encodeScalar(challenge), false), native.publicKeyTweakMul(member.hashPointUncompressed, encodeScalar(response), false)],
+        true,
+      );
       buffer.set(l, MESSAGE_LENGTH);
       buffer.set(r, MESSAGE_LENGTH + POINT_LENGTH);
       challenge = hashToScalar(buffer);

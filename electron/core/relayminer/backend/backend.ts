@@ -1,11 +1,30 @@
+import type { StreamMediaType } from "../../pokt/stream/media-type.js";
 import type { UpstreamRequest } from "./upstream-request.js";
 
-/** The backend's answer, whole: relays are not streamed (docs/protocol.md §3.3). */
+/** The backend's answer, whole (docs/protocol.md §3.2): anything whose Content-Type is not a stream type. */
 export interface BackendReply {
   statusCode: number;
   /** Canonical header name (Go's spelling, e.g. `Content-Type`) → every value. */
   headers: Map<string, string[]>;
   body: Uint8Array;
+}
+
+/**
+ * An answer whose Content-Type is text/event-stream or application/x-ndjson (docs/protocol.md §12.2): status and
+ * headers as soon as the backend sends them, the body as it arrives.
+ */
+export interface BackendStream {
+  statusCode: number;
+  headers: Map<string, string[]>;
+  mediaType: StreamMediaType;
+  /** The body's pieces in order. Ends with the body; throws when reading fails or the forward's signal aborts. */
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+export type BackendAnswer = BackendReply | BackendStream;
+
+export function isBackendStream(answer: BackendAnswer): answer is BackendStream {
+  return "chunks" in answer;
 }
 
 export interface ForwardOptions {
@@ -17,8 +36,11 @@ export interface ForwardOptions {
 /** Where a service's relays go: the in-process inference engine or an OpenAI-compatible URL. */
 export interface Backend {
   readonly description: string;
-  /** @throws BackendError */
-  forward(request: UpstreamRequest, options: ForwardOptions): Promise<BackendReply>;
+  /**
+   * A whole reply, or a stream once the headers say so (the limit then applies to the stream's reader).
+   * @throws BackendError
+   */
+  forward(request: UpstreamRequest, options: ForwardOptions): Promise<BackendAnswer>;
   close(): void;
 }
 

@@ -2,7 +2,8 @@
 // connections: a relay should not pay for a TCP handshake.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { BackendError, groupRawHeaders, type Backend, type BackendReply, type ForwardOptions } from "./backend.js";
+import { streamMediaType } from "../../pokt/stream/media-type.js";
+import { BackendError, groupRawHeaders, type Backend, type BackendAnswer, type ForwardOptions } from "./backend.js";
 import type { UpstreamRequest } from "./upstream-request.js";
 
 export class HttpBackend implements Backend {
@@ -17,8 +18,8 @@ export class HttpBackend implements Backend {
     this.description = `${baseUrl.origin}${baseUrl.pathname}`;
   }
 
-  forward(request: UpstreamRequest, options: ForwardOptions): Promise<BackendReply> {
-    return new Promise<BackendReply>((resolve, reject) => {
+  forward(request: UpstreamRequest, options: ForwardOptions): Promise<BackendAnswer> {
+    return new Promise<BackendAnswer>((resolve, reject) => {
       if (options.signal.aborted) {
         reject(new BackendError("aborted", "the request was cancelled before it was sent"));
         return;
@@ -47,6 +48,17 @@ export class HttpBackend implements Backend {
         fail(options.signal.aborted ? new BackendError("aborted", "the request was cancelled") : new BackendError("unreachable", error.message));
       });
       outgoing.on("response", (response: IncomingMessage) => {
+        const headers = groupRawHeaders(response.rawHeaders);
+        // Go's Header.Get: the first value decides (docs/protocol.md §12.2).
+        const mediaType = streamMediaType(headers.get("Content-Type")?.[0]);
+        if (mediaType !== undefined) {
+          settled = true;
+          // Read errors (and the abort of options.signal) surface through the iterator; this keeps an error that
+          // comes before the reader starts from being thrown as unhandled.
+          response.on("error", () => undefined);
+          resolve({ statusCode: response.statusCode ?? 502, headers, mediaType, chunks: response });
+          return;
+        }
         const declared = Number(response.headers["content-length"]);
         if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
           response.destroy();
@@ -70,7 +82,7 @@ export class HttpBackend implements Backend {
           settled = true;
           resolve({
             statusCode: response.statusCode ?? 502,
-            headers: groupRawHeaders(response.rawHeaders),
+            headers,
             body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
           });
         });

@@ -6,7 +6,7 @@ import { formatParameters, formatTokensPerSecond } from "../../view-models/forma
 import { DownloadStatus } from "./DownloadStatus.js";
 
 /** One catalog model: what it is, whether it fits this machine and is hash-verified, what it should earn. */
-export function CatalogItem({ row, actions }: { row: CatalogRow; actions: ReactNode }) {
+export function CatalogItem({ row, actions, serviceOnChain = null }: { row: CatalogRow; actions: ReactNode; serviceOnChain?: boolean | null }) {
   const { entry, best, badge } = row;
   const showDownload = row.download && row.download.state !== "completed";
   return (
@@ -35,6 +35,13 @@ export function CatalogItem({ row, actions }: { row: CatalogRow; actions: ReactN
         <div className="muted small">
           {formatParameters(entry.parameters)} parameters · {entry.quantization} · {entry.sizeBytes ? formatBytes(entry.sizeBytes) : "size unknown"} ·{" "}
           {entry.contextLength.toLocaleString("en-US")}-token context · service <code>{entry.pokt.serviceId}</code>
+          {serviceOnChain === true && " (registered on this network)"}
+          {serviceOnChain === false && (
+            <span data-testid="service-not-on-chain" title="Serve this model under the network's bring-your-own-model service (ai-inference), or register this service for the add-service fee.">
+              {" "}
+              (not registered on this network)
+            </span>
+          )}
         </div>
         {best && best.fit !== "none" && (
           <div className="small">

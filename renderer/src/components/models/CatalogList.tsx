@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { EmptyState } from "../../kit/EmptyState.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
 import { useModels } from "../../stores/models-store.js";
+import { useStaking } from "../../stores/staking-store.js";
 import { catalogRows, type CatalogRow } from "../../view-models/catalog.js";
 import { CatalogItem } from "./CatalogItem.js";
 
@@ -15,6 +16,8 @@ export function CatalogList({ actions, defaultShowTestModels }: { actions: (row:
   const installed = useModels((s) => s.installed);
   const downloads = useModels((s) => s.downloads);
   const error = useModels((s) => s.error);
+  // Which catalog services the current network has registered (x/service).
+  const services = useStaking((s) => s.services);
   const [query, setQuery] = useState("");
   const [showTest, setShowTest] = useState(defaultShowTestModels);
   // The default depends on the network, which may arrive after the first render; a person's choice wins over it.
@@ -67,7 +70,7 @@ export function CatalogList({ actions, defaultShowTestModels }: { actions: (row:
       ) : (
         <ul className="catalog-list" aria-label="Model catalog">
           {rows.map((row) => (
-            <CatalogItem key={row.entry.id} row={row} actions={actions(row)} />
+            <CatalogItem key={row.entry.id} row={row} actions={actions(row)} serviceOnChain={services ? services.some((s) => s.serviceId === row.entry.pokt.serviceId) : null} />
           ))}
         </ul>
       )}

@@ -81,6 +81,7 @@ export function InstalledTable({ models }: { models: InstalledModel[] }) {
                       <>
                         {formatTokensPerSecond(result.generationTokensPerSecond)}
                         <div className="muted">first token {formatDuration(result.timeToFirstTokenMs)}</div>
+                        {result.threads !== null && <div className="muted">{result.threads} CPU thread{result.threads === 1 ? "" : "s"}</div>}
                       </>
                     ) : (
                       <span className="muted">not measured</span>

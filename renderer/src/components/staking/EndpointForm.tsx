@@ -19,6 +19,10 @@ export function EndpointForm({ serviceId, onChecked }: { serviceId: string | nul
   useEffect(() => {
     if (endpoint && !url) setUrl(endpoint.publicUrl ?? endpoint.suggestedUrl ?? "");
   }, [endpoint]);
+  // An endpoint chosen elsewhere (reachability's "Use as endpoint", a changed public address) shows here.
+  useEffect(() => {
+    if (endpoint?.publicUrl) setUrl(endpoint.publicUrl);
+  }, [endpoint?.publicUrl]);
   const check = useAction(async () => {
     if (!serviceId) throw new Error("Pick the model to serve first (Model step): the check runs the relay miner for its service.");
     const result = await api.invoke("staking.checkEndpoint", { url: url.trim(), serviceId });

@@ -14,7 +14,7 @@ export function EndpointHelp({ listenUrl, check }: { listenUrl: string; check: E
       <div className="card">
         <h3>Port forwarding</h3>
         <p className="small">
-          In your router, forward TCP port <strong>{port}</strong> to this computer's LAN address, and let the relay miner
+          Port mapping (Reachability, in Settings and in the setup wizard) asks the router to do this for you (UPnP, PCP or NAT-PMP). By hand: in your router, forward TCP port <strong>{port}</strong> to this computer's LAN address, and let the relay miner
           listen on every interface (address <code>0.0.0.0</code> in <a href="#/settings">Settings → Ports and folders</a>).
           The URL is then <code>http://YOUR-PUBLIC-IP:{port}</code>.
         </p>
@@ -31,8 +31,8 @@ export function EndpointHelp({ listenUrl, check }: { listenUrl: string; check: E
       <div className="card">
         <h3>A tunnel</h3>
         <p className="small">
-          Behind CGNAT or without router access, a tunnel (Cloudflare Tunnel, ngrok, Tailscale Funnel) gives a public
-          https URL that points at <code>{listenUrl}</code>; no port to open.
+          Behind CGNAT or without router access, a tunnel (cloudflared, frp, ngrok, Tailscale Funnel) gives a public
+          https URL that points at <code>{listenUrl}</code>; no port to open. Give it under Reachability → Tunnel.
         </p>
         {(check?.reason === "dns" || check?.reason === "timeout") && <p className="small field-error">The name did not resolve or nothing answered in time: check the tunnel is running.</p>}
       </div>

@@ -6,17 +6,18 @@ import { useAction } from "../../hooks/useAction.js";
 import { Button } from "../../kit/Button.js";
 import { ErrorMessage } from "../../kit/Message.js";
 import { useChain } from "../../stores/chain-store.js";
+import { useStaking } from "../../stores/staking-store.js";
 
-/** 1,000 POKT: plenty for a localnet stake, the add-service fee and months of claim fees. */
-const FAUCET_UPOKT = "1000000000";
 
 /** The paying account's balance, and on the local test network a faucet that fills it at once. */
 export function FundsRow({ address, onFunded, refreshKey }: { address: string; onFunded: () => void; refreshKey?: number }) {
   const api = useApi();
   const network = useChain((s) => s.status?.network);
   const { balances, error, refresh } = useBalances([address]);
+  // What starting takes on this localnet: its minimum stake, an add-service fee and 1,000 POKT for fees.
+  const starting = useStaking((s) => s.params?.startingFundsUpokt ?? null);
   const faucet = useAction(async () => {
-    const paid = await api.invoke("localnet.faucet", { address, amount: FAUCET_UPOKT });
+    const paid = await api.invoke("localnet.faucet", { address, ...(starting ? { amount: starting } : {}) });
     refresh();
     onFunded();
     return paid;
@@ -34,7 +35,7 @@ export function FundsRow({ address, onFunded, refreshKey }: { address: string; o
         </span>
         {network === "localnet" && (
           <Button variant="secondary" size="small" busy={faucet.busy} busyLabel="Waiting for the faucet's block…" onClick={() => void faucet.run()}>
-            Get {formatUpokt(FAUCET_UPOKT)} from the faucet
+            {starting ? `Get ${formatUpokt(starting)} from the faucet` : "Get test POKT from the faucet"}
           </Button>
         )}
       </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { StakeRequest, TxEstimate } from "../../../../shared/api/staking.js";
 import { formatUpokt } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
@@ -12,6 +12,7 @@ import { refreshStaking, useStaking } from "../../stores/staking-store.js";
 import { useWallet } from "../../stores/wallet-store.js";
 import { parsePokt, poktInput, revShareProblem, type RevShareRow } from "../../view-models/staking.js";
 import { ExternalStake } from "./ExternalStake.js";
+import { stakeNetwork } from "./OperatorOnlyStake.js";
 import { FundsRow } from "./FundsRow.js";
 import { RevShareEditor } from "./RevShareEditor.js";
 import { ServiceCheck } from "./ServiceCheck.js";
@@ -29,7 +30,7 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
   const tx = useStaking((s) => s.tx);
   const network = useChain((s) => s.status?.network ?? null);
   const wallet = useWallet((s) => s.snapshot);
-  const [serviceId, setServiceId] = useState(initialService ?? supplier?.services[0]?.serviceId ?? "");
+  const [serviceId, setServiceIdState] = useState(initialService ?? supplier?.services[0]?.serviceId ?? "");
   const [amount, setAmount] = useState("");
   const [revShare, setRevShare] = useState<RevShareRow[] | null>(null);
   const [confirmed, setConfirmed] = useState(false);
@@ -39,14 +40,21 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
   // Bumped when money or the chain changed under the same request (faucet, service registered): estimate again.
   const [nonce, setNonce] = useState(0);
   const [serviceExists, setServiceExists] = useState<boolean | null>(null);
+  // Another service is unknown until its lookup answers: nothing is estimated for it before.
+  const setServiceId = (id: string) => {
+    if (id !== serviceId) setServiceExists(null);
+    setServiceIdState(id);
+  };
 
   // Prefill with what is staked now, else the chain's minimum stake.
   useEffect(() => {
     if (amount || !params) return;
     setAmount(poktInput(supplier ? supplier.stakeUpokt : params.minStakeUpokt));
   }, [params, supplier]);
+  // The suggested service follows the network's services as they arrive, until the person types one.
+  const serviceEdited = useRef(false);
   useEffect(() => {
-    if (!serviceId && initialService) setServiceId(initialService);
+    if (!serviceEdited.current && initialService) setServiceId(initialService);
   }, [initialService]);
 
   const parsed = parsePokt(amount);
@@ -87,13 +95,16 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
   // Who pays: the owner's account when its key is here (it pays the stake), else the operator.
   const payer = wallet.owner && wallet.owner.custody !== "external" ? wallet.owner.address : wallet.operatorAddress ?? "";
   if (wallet.owner?.custody === "external") {
+    // Staking again keeps the rev-share list on chain (an operator-only stake's split), unless there is none yet.
+    const staked = supplier?.services.find((s) => s.serviceId === serviceId)?.revShare;
+    const stakedShares = staked && staked.length > 0 ? Object.fromEntries(staked.map((r) => [r.address, r.percent])) : null;
     return (
       <ExternalStake
         build={() =>
           api.invoke("wallet.stakeCommand", {
             stakeUpokt: "upokt" in parsed ? parsed.upokt.toString() : params.minStakeUpokt,
-            services: [{ serviceId, endpoints: [{ publiclyExposedUrl: endpointUrl ?? "", rpcType: "JSON_RPC" }] }],
-            network: network === "mainnet" ? { kind: "named", name: "main" } : network === "beta" ? { kind: "named", name: "beta" } : { kind: "custom", nodeUrl: useChain.getState().status?.rpcUrl ?? "http://127.0.0.1:26657", chainId: useChain.getState().status?.chainId ?? "" },
+            services: [{ serviceId, endpoints: [{ publiclyExposedUrl: endpointUrl ?? "", rpcType: "REST" }], ...(stakedShares ? { revSharePercent: stakedShares } : {}) }],
+            network: stakeNetwork(useChain.getState().status),
           })
         }
       />
@@ -109,8 +120,18 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
   return (
     <form className="stack" onSubmit={submit} data-testid="stake-form">
       <div className="grid">
-        <Field label="Service" hint="The model's POKT service: gateways ask suppliers of this service for this model.">
-          {(control) => <input {...control} spellCheck={false} value={serviceId} onChange={(e) => setServiceId(e.target.value.trim())} />}
+        <Field label="Service" hint="The POKT service gateways reach you by: ai-inference on mainnet and beta (any model name is answered by yours), or a model's own service where the chain has it.">
+          {(control) => (
+            <input
+              {...control}
+              spellCheck={false}
+              value={serviceId}
+              onChange={(e) => {
+                serviceEdited.current = true;
+                setServiceId(e.target.value.trim());
+              }}
+            />
+          )}
         </Field>
         <Field label="Stake (POKT)" error={amount ? amountProblem : null} hint={`Minimum on this network: ${formatUpokt(params.minStakeUpokt)}.`}>
           {(control) => <input {...control} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
@@ -126,7 +147,7 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
       )}
       <RevShareEditor value={revShare} onChange={setRevShare} ownerAddress={wallet.owner?.address ?? wallet.operatorAddress ?? ""} problem={shareProblem} />
       {estimateError != null && <ErrorMessage error={estimateError} title="The fee could not be estimated." />}
-      {estimate && (
+      {request && estimate && (
         <dl className="facts" data-testid="stake-estimate">
           <dt>Paid by</dt>
           <dd className="address">{estimate.signerAddress}</dd>
@@ -138,7 +159,7 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
           <dd data-testid="stake-fee">{formatUpokt(estimate.feeUpokt)} (gas {estimate.gas.toLocaleString("en-US")} + staking fee {formatUpokt(params.stakingFeeUpokt)})</dd>
         </dl>
       )}
-      {estimate && !estimate.enough && (
+      {request && estimate && !estimate.enough && (
         <Message
           tone="warn"
           title={`${formatUpokt(estimate.shortfallUpokt)} missing.`}
@@ -148,16 +169,17 @@ export function StakeForm({ serviceId: initialService, onStaked }: { serviceId: 
           The account that stakes needs the stake increase plus the fee.
         </Message>
       )}
-      {estimate?.enough && (
+      {/* The estimate may still be the previous request's for a moment after a change: only a current request is offered. */}
+      {request && estimate?.enough && (
         <label className="check">
           <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
           <span>
-            Stake {formatUpokt(request!.stakeUpokt)} for <code>{serviceId}</code> on {network}. The stake stays locked while I serve, and
+            Stake {formatUpokt(request.stakeUpokt)} for <code>{serviceId}</code> on {network}. The stake stays locked while I serve, and
             returns {params.unbondingPeriodSessions} session{params.unbondingPeriodSessions === 1 ? "" : "s"} after I unstake.
           </span>
         </label>
       )}
-      {estimate?.enough && confirmed && <PassphraseConfirm value={passphrase} onChange={setPassphrase} />}
+      {request && estimate?.enough && confirmed && <PassphraseConfirm value={passphrase} onChange={setPassphrase} />}
       {stakeTx && <TxProgressView tx={stakeTx} label="Stake transaction" />}
       {stake.error != null && <ErrorMessage error={stake.error} title="The stake was not made." />}
       <div className="row">

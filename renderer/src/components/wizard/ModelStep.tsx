@@ -11,6 +11,7 @@ import type { CatalogRow } from "../../view-models/catalog.js";
 import { formatTokensPerSecond } from "../../view-models/format.js";
 import { CatalogList } from "../models/CatalogList.js";
 import { ImportModelForm } from "../models/ImportModelForm.js";
+import { ServicePicker } from "../staking/ServicePicker.js";
 import { WizardNav } from "./WizardNav.js";
 
 /** The model to serve: pick one (downloaded first if needed), and the engine loads it. */
@@ -73,12 +74,20 @@ export function ModelStep() {
           {plan.recommendation.reason} Expected {formatTokensPerSecond(plan.recommendation.tokensPerSecond)}.
         </Message>
       )}
+      <Card
+        title="Service"
+        subtitle="The POKT service gateways reach this machine by, as this network registers it. On mainnet and beta the LLM service is ai-inference: bring your own model."
+        testId="service-choice"
+      >
+        <ServicePicker />
+      </Card>
       <Card title="Catalog" subtitle="Recommended first; badges say where each model fits and whether its file is hash-verified.">
         <CatalogList actions={actionFor} defaultShowTestModels={network === "localnet"} />
       </Card>
       <Card title="Or import a file">
         <ImportModelForm onImported={(model) => setWanted(model.id)} />
       </Card>
+
       <WizardNav step="model" canNext={ready} waiting="Choose a model; it downloads and loads." />
     </div>
   );

@@ -8,11 +8,14 @@ import { Stat } from "../../kit/Stat.js";
 import { useEngine } from "../../stores/engine-store.js";
 import { useModels } from "../../stores/models-store.js";
 import { BenchmarkButton } from "../models/BenchmarkButton.js";
+import { EconomicsCard } from "../staking/EconomicsCard.js";
+import { useServiceChoice } from "./useServiceChoice.js";
 import { TryModelCard } from "../TryModelCard.js";
 import { WizardNav } from "./WizardNav.js";
 
 /** A timed benchmark of the loaded model (the planner then uses the measured speed), and a prompt to try it. */
 export function TestStep() {
+  const { serviceId } = useServiceChoice();
   const inference = useEngine((s) => s.inference);
   const installed = useModels((s) => s.installed) ?? [];
   const benchmarks = useModels((s) => s.benchmarks);
@@ -48,9 +51,16 @@ export function TestStep() {
             <Stat label="Generation speed" value={result ? result.generationTokensPerSecond.toFixed(1) : "—"} unit="tokens/s" hint="How fast it writes" />
             <Stat label="Prompt processing" value={result ? result.promptTokensPerSecond.toFixed(0) : "—"} unit="tokens/s" />
             <Stat label="Requests timed" value={result ? String(result.requests) : "—"} unit="requests" hint={result ? `over ${formatDuration(result.durationMs)}` : undefined} />
+            <Stat
+              label="CPU threads"
+              value={result?.threads ? String(result.threads) : "—"}
+              unit="threads"
+              hint={result?.threadTrials.length ? `fastest of ${result.threadTrials.map((t) => `${t.threads}: ${t.generationTokensPerSecond.toFixed(0)}`).join(", ")} tokens/s` : "Tried and kept for this model"}
+            />
           </div>
         </Card>
       )}
+      {result && <EconomicsCard serviceId={serviceId} title="What this speed would earn" />}
       <TryModelCard />
       <WizardNav step="test" canNext={!!result} waiting="Run the benchmark first." />
     </div>
