@@ -92,6 +92,8 @@ export interface CoreOptions {
   servingControl?: ServingControl;
   /** LAN sharing's mDNS socket (tests use another port than 5353 so concurrent runs do not see each other). */
   mdns?: { port?: number; interface?: string };
+  /** Lets the remote catalog be a local http:// URL (development and tests only; users get public https only). */
+  allowLoopbackCatalog?: boolean;
 }
 
 /** The engine: every service built once, wired together, started in order and disposed in reverse. */
@@ -250,6 +252,7 @@ export function createCore(options: CoreOptions): Core {
     emit: (event, payload) => events.emit(event, payload),
     hardware,
     inference,
+    allowLoopbackCatalog: options.allowLoopbackCatalog,
     // Downloads ask LAN peers first: the sharing service knows them and which CID they serve for a catalog model.
     lanOffer: (entry) => sharing.offer(entry),
   });

@@ -60,6 +60,8 @@ async function engine(name: string): Promise<Core> {
     telemetryIntervalMs: 3_600_000,
     // No engine of this test announces or browses: peers are listed by hand (mdns.test.ts covers discovery).
     mdns: { port: await freeUdpPort() },
+    // The catalog is served on loopback (plain http), which only this option lets a remote catalog be.
+    allowLoopbackCatalog: true,
     overrides: (config) => {
       config.openAi.port = 0;
       config.relayMiner.listen.port = 0;
