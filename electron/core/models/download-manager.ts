@@ -410,7 +410,6 @@ export class DownloadManager {
     const partialPath = join(this.jobDir(entry.id), `${entry.id}.lan.partial`);
     const swarm = new PeerSwarm({
       peers: offer.peers,
-      fetch: this.options.fetch,
       onRejected: (peer) => {
         job.blocksRejected++;
         this.supplier(job, "lan", peer.label).blocksRejected++;
@@ -449,7 +448,7 @@ export class DownloadManager {
       },
       onBlock: (via, bytes) => this.tally(job, via.peer ? "lan" : "ipfs", via.peer ? via.label : hostOf(via.url), bytes, 1),
       adopt: () => this.adoptForBlocks(job, "lan", partialPath),
-    });
+    }).finally(() => swarm.close());
     return { path: partialPath, sha256: result.sha256, sizeBytes: result.sizeBytes, source: { kind: "lan", cid: offer.cid } };
   }
 

@@ -5,6 +5,7 @@ import { UnixFS } from "ipfs-unixfs";
 import { formatBytes } from "../../../../shared/format.js";
 import { DownloadError, stopReason } from "../download/errors.js";
 import type { RetryPolicy, Sleep } from "../download/retry.js";
+import { BackgroundFileHasher } from "../download/file-hasher.js";
 import { mismatch, writeFailure, type Expectation, type FinishedFile } from "../download/verified-writer.js";
 import type { OpenWriteTarget, WriteTarget } from "../download/write-target.js";
 import { blockMatchesCid, parseCid } from "./block.js";
@@ -19,6 +20,8 @@ import { IpfsResumeState } from "./resume-state.js";
  */
 const JOURNAL_BATCH = 32;
 const JOURNAL_BATCH_BYTES = 64 * 1024 * 1024;
+/** CAR streams open to one peer at once: on a LAN (and on loopback) two long streams beat many short ones. */
+const PEER_STREAMS = 2;
 /** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
 const PEER_RUN_ITEMS = 32;
 
@@ -220,6 +223,10 @@ class Assembler {
   private readonly written = new Set<number>();
   private readonly unjournaled: number[] = [];
   private unjournaledBytes = 0;
+  private runsInFlight = 0;
+  /** With peers, the file is hashed on a worker thread from disk, behind the cursor of blocks written. */
+  private readonly background: BackgroundFileHasher | null;
+  private runWaiters: Array<() => void> = [];
   private journal: Promise<void> = Promise.resolve();
   private hashing: Promise<void> = Promise.resolve();
   private waiters: Array<() => void> = [];
@@ -243,27 +250,47 @@ class Assembler {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     // Blocks done ahead of the hash cursor wait in memory up to this many; further ones are read back from the file.
     this.window = Math.max(this.concurrency * 4, options.peers ? 2 * PEER_RUN_ITEMS : 0);
+    this.background = options.peers ? new BackgroundFileHasher(options.partialPath) : null;
     // The first failing worker aborts the others' requests through this signal.
     this.blockOptions = { ...blockOptions, signal: AbortSignal.any([options.signal, this.internal.signal]) };
   }
 
   async run(): Promise<string> {
-    await this.advanceHash();
-    const workers = Array.from({ length: Math.min(this.concurrency, Math.max(1, this.todo.length)) }, () => this.worker());
-    await Promise.all(workers);
-    // Whatever reached the disk is journaled even when the download failed: that is what a resume skips.
-    await this.flushJournal().catch((error) => (this.failure ??= writeFailure(error, this.options.partialPath)));
-    if (this.failure) throw stopReason(this.options.signal) ?? this.failure;
-    await this.advanceHash();
-    if (this.hashedUpTo !== this.plan.items.length) throw new Error("internal: the file hash did not reach the end");
-    return this.hash.digest("hex");
+    try {
+      await this.advanceHash();
+      const workers = Array.from({ length: Math.min(this.concurrency, Math.max(1, this.todo.length)) }, () => this.worker());
+      await Promise.all(workers);
+      // Whatever reached the disk is journaled when the download failed or stopped: that is what a resume skips. A
+      // finished download is synced and committed next, so its last batch needs no journal (the file is whole).
+      if (this.failure || !this.background) {
+        await this.flushJournal().catch((error) => (this.failure ??= writeFailure(error, this.options.partialPath)));
+      }
+      if (this.failure) throw stopReason(this.options.signal) ?? this.failure;
+      await this.advanceHash();
+      if (this.hashedUpTo !== this.plan.items.length) throw new Error("internal: the file hash did not reach the end");
+      if (this.background) return await this.background.finish(this.plan.totalSize);
+      return this.hash.digest("hex");
+    } finally {
+      this.background?.dispose();
+    }
   }
 
   private async worker(): Promise<void> {
     try {
       while (!this.failure && this.next < this.todo.length) {
         if (this.options.peers?.usable()) {
-          await this.peerRun();
+          // A few long streams per peer move bytes faster than many: the rest of the workers wait their turn.
+          if (this.runsInFlight >= PEER_STREAMS * Math.max(1, this.options.peers.usableCount())) {
+            await new Promise<void>((resolve) => this.runWaiters.push(resolve));
+            continue;
+          }
+          this.runsInFlight++;
+          try {
+            await this.peerRun();
+          } finally {
+            this.runsInFlight--;
+            for (const resolve of this.runWaiters.splice(0)) resolve();
+          }
           continue;
         }
         if (this.options.peers && this.options.gateways.length === 0) {
@@ -283,6 +310,7 @@ class Assembler {
       this.failure ??= error;
       this.internal.abort(error);
       this.wake();
+      for (const resolve of this.runWaiters.splice(0)) resolve();
     }
   }
 
@@ -311,9 +339,9 @@ class Assembler {
     }
     const raw = items.filter((item) => item.kind === "raw");
     const left = raw.length
-      ? await this.options.peers!.fetchRun(this.root, raw, async (item, bytes, peer: SwarmPeer) => {
+      ? await this.options.peers!.fetchRun(this.root, raw, async (item, pieces, peer: SwarmPeer) => {
           this.counters.fetched++;
-          await this.place(indexOf.get(item)!, item, bytes, { url: peer.url, label: peer.label, peer: true });
+          await this.place(indexOf.get(item)!, item, pieces, { url: peer.url, label: peer.label, peer: true });
         }, this.blockOptions.signal)
       : [];
     // dag-pb leaves (CIDv0-style DAGs) and whatever no peer delivered go block by block through the pool.
@@ -330,21 +358,40 @@ class Assembler {
     }
   }
 
-  /** Writes a verified block in place, journals it in the next batch and moves the hash cursor. */
-  private async place(index: number, item: PlanItem, bytes: Uint8Array, via: { url: string; label: string; peer: boolean }): Promise<void> {
+  /**
+   * Writes a verified block in place (one buffer, or the pieces of the network chunks it arrived in), journals it in
+   * the next batch and moves the hash cursor.
+   */
+  private async place(
+    index: number,
+    item: PlanItem,
+    block: Uint8Array | readonly Uint8Array[],
+    via: { url: string; label: string; peer: boolean },
+  ): Promise<void> {
+    const joined = () => (block instanceof Uint8Array ? block : block.length === 1 ? block[0]! : Buffer.concat(block));
     try {
-      await this.target.write(bytes, item.offset);
+      if (block instanceof Uint8Array) await this.target.write(block, item.offset);
+      else if (this.target.writev) await this.target.writev(block, item.offset);
+      else await this.target.write(joined(), item.offset);
     } catch (error) {
       throw writeFailure(error, this.options.partialPath);
     }
-    if (index < this.hashedUpTo + this.window) this.unhashed.set(index, bytes);
+    if (!this.background && index < this.hashedUpTo + this.window) this.unhashed.set(index, joined());
     else this.written.add(index);
     this.unjournaled.push(index);
     this.unjournaledBytes += item.size;
     this.options.onBytes(item.size);
     this.options.onBlock?.(via, item.size);
     if (this.unjournaled.length >= this.journalBatch || this.unjournaledBytes >= JOURNAL_BATCH_BYTES) await this.flushJournal();
-    await this.advanceHash();
+    if (this.options.peers) {
+      // Runs stream side by side: none waits for the file hash (one chain for all of them) to catch up.
+      this.advanceHash().catch((error) => {
+        this.failure ??= error;
+        this.internal.abort(error);
+      });
+    } else {
+      await this.advanceHash();
+    }
   }
 
   /** With peers, batches close by bytes (a run is 32 blocks already); with gateways, every 32 blocks as before. */
@@ -387,6 +434,21 @@ class Assembler {
 
   /** Feeds the hash every block from the cursor on that is available, from memory or (resumed ones) from disk. */
   private advanceHash(): Promise<void> {
+    if (this.background) {
+      // The thread reads what is on disk: only the unbroken run of written blocks is handed to it.
+      const items = this.plan.items;
+      const start = this.hashedUpTo;
+      while (this.hashedUpTo < items.length && (this.resumed.has(this.hashedUpTo) || this.written.has(this.hashedUpTo))) {
+        this.written.delete(this.hashedUpTo);
+        this.hashedUpTo++;
+      }
+      if (this.hashedUpTo > start) {
+        const last = items[this.hashedUpTo - 1]!;
+        this.background.advance(last.offset + last.size);
+      }
+      this.wake();
+      return Promise.resolve();
+    }
     this.hashing = this.hashing.then(async () => {
       const items = this.plan.items;
       while (this.hashedUpTo < items.length) {
