@@ -56,6 +56,11 @@ const CID_PATH = /^\/ipfs\/([A-Za-z0-9]{8,128})$/;
 export class PeerGateway {
   private server: Server | null = null;
   private readonly limiter: RequestLimiter;
+  /**
+   * Leaves (by offset) already checked against their CID, per model file and file version (inode, size, change and
+   * modification times): a block is hashed the first time it leaves after the file last changed, not for every peer.
+   */
+  private readonly checked = new Map<string, { version: string; offsets: Set<number> }>();
   private readonly throttle: ByteThrottle | null;
   private hostNames: HostNames | null = null;
   private port = 0;
@@ -155,11 +160,11 @@ export class PeerGateway {
     let bytes: Uint8Array;
     if (place.kind === "node") bytes = place.bytes;
     else {
-      const file = await open(model.path, "r");
+      const opened = await this.openModel(model);
       try {
-        bytes = await this.readLeaf(file, model, cid, place.offset, place.size);
+        bytes = await this.readLeaf(opened, model, cid, place.offset, place.size);
       } finally {
-        await file.close();
+        await opened.file.close();
       }
     }
     res.writeHead(200, {
@@ -199,25 +204,35 @@ export class PeerGateway {
     if (req.method === "HEAD") return void res.end();
     const header = closeCarHeader(createWriter(new ArrayBuffer(128), { roots: [cid] }), { resize: true });
     if (!(await this.send(res, header))) return;
-    const steps = scope === "block" ? [...dag.walk(cid)].slice(0, 1) : dag.walk(cid, range);
-    let file: FileHandle | null = null;
+    // The walk is followed lazily (a whole 40 GB DAG is 160,000 steps); the next block is read and checked while the
+    // current one is sent.
+    const steps = scope === "block" ? firstOf(dag.walk(cid)) : dag.walk(cid, range)[Symbol.iterator]();
+    let opened: Promise<{ file: FileHandle; checked: Set<number> }> | null = null;
     try {
-      for (const step of steps) {
-        let bytes: Uint8Array;
-        if (step.kind === "node") bytes = step.bytes!;
-        else {
-          file ??= await open(model.path, "r");
-          bytes = await this.readLeaf(file, model, step.cid, step.offset, step.size);
-        }
-        const cidBytes = step.cid.bytes;
-        const length = cidBytes.length + bytes.length;
+      const load = async (): Promise<{ cid: CID; bytes: Uint8Array } | null> => {
+        const next = steps.next();
+        if (next.done) return null;
+        const step = next.value;
+        if (step.kind === "node") return { cid: step.cid, bytes: step.bytes! };
+        opened ??= this.openModel(model);
+        return { cid: step.cid, bytes: await this.readLeaf(await opened, model, step.cid, step.offset, step.size) };
+      };
+      let next = load();
+      for (let block = await next; block; block = await next) {
+        next = load();
+        next.catch(() => {});
+        const cidBytes = block.cid.bytes;
+        const length = cidBytes.length + block.bytes.length;
         const head = new Uint8Array(varint.encodingLength(length) + cidBytes.length);
         varint.encodeTo(length, head, 0);
         head.set(cidBytes, head.length - cidBytes.length);
         await this.throttle?.take(length);
-        if (!(await this.send(res, head)) || !(await this.send(res, bytes))) return;
+        if (!(await this.send(res, head)) || !(await this.send(res, block.bytes))) {
+          await next.catch(() => {});
+          return;
+        }
         this.counters.blocksServed++;
-        this.counters.bytesServed += bytes.length;
+        this.counters.bytesServed += block.bytes.length;
       }
       res.end();
     } catch (error) {
@@ -225,12 +240,32 @@ export class PeerGateway {
       this.options.logger.warn("model gateway: a CAR response failed", { cid: cid.toString(), error });
       res.destroy();
     } finally {
-      await file?.close();
+      const handle = await (opened as Promise<{ file: FileHandle }> | null)?.catch(() => null);
+      await handle?.file.close();
     }
   }
 
+  /** Opens a model file and learns its version, which says whether earlier checks of its leaves still hold. */
+  private async openModel(model: InstalledModel): Promise<{ file: FileHandle; checked: Set<number> }> {
+    const file = await open(model.path, "r");
+    const info = await file.stat();
+    const version = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+    let entry = this.checked.get(model.path);
+    if (!entry || entry.version !== version) {
+      // Files no longer shared are forgotten.
+      if (!entry && this.checked.size >= 16) {
+        const shared = new Set(this.options.library.shareable().map((m) => m.path));
+        for (const path of this.checked.keys()) if (!shared.has(path)) this.checked.delete(path);
+      }
+      entry = { version, offsets: new Set() };
+      this.checked.set(model.path, entry);
+    }
+    return { file, checked: entry.offsets };
+  }
+
   /** Reads a leaf and checks it against its CID: a file changed on disk must not reach a peer as this model. */
-  private async readLeaf(file: FileHandle, model: InstalledModel, cid: CID, offset: number, size: number): Promise<Uint8Array> {
+  private async readLeaf(opened: { file: FileHandle; checked: Set<number> }, model: InstalledModel, cid: CID, offset: number, size: number): Promise<Uint8Array> {
+    const { file, checked } = opened;
     const bytes = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
@@ -238,9 +273,12 @@ export class PeerGateway {
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled !== size || !(await blockMatchesCid(cid, bytes))) {
+    if (filled !== size) throw new Error(`${model.name} changed on disk: it is shorter than it was; it is not served (verify the model)`);
+    if (checked.has(offset)) return bytes;
+    if (!(await blockMatchesCid(cid, bytes))) {
       throw new Error(`${model.name} changed on disk: block ${cid} no longer matches; it is not served (verify the model)`);
     }
+    checked.add(offset);
     return bytes;
   }
 
@@ -260,4 +298,9 @@ export class PeerGateway {
       res.on("close", closed);
     });
   }
+}
+
+/** The first item of an iterable, without going on to the rest. */
+function* firstOf<T>(items: Iterable<T>): Generator<T> {
+  for (const item of items) return yield item;
 }
