@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,7 +14,7 @@ import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
 import { blockMatchesCid } from "../../../electron/core/models/ipfs/block.js";
 import { ModelService } from "../../../electron/core/models/model-service.js";
-import { PeerGateway } from "../../../electron/core/models/sharing/peer-gateway.js";
+import { PEER_INDEX_PATH, PeerGateway } from "../../../electron/core/models/sharing/peer-gateway.js";
 import { ByteThrottle, RequestLimiter } from "../../../electron/core/models/sharing/rate-limit.js";
 import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import type { HardwareInfo } from "../../../shared/api/index.js";
@@ -161,6 +162,32 @@ describe("the LAN model gateway", { timeout: 120_000 }, () => {
     models.delete(id);
     assert.equal((await rawRequest(`${url}/ipfs/${dag.leaves[0]}?format=raw`)).status, 404);
     assert.deepEqual(JSON.parse((await rawRequest(`${url}/pocketforge/v1/index`)).body.toString()).models, []);
+  });
+
+  test("one address holds at most 32 connections: one more is closed unanswered", async () => {
+    const target = new URL(url);
+    const refusedBefore = gateway.counters.refused;
+    const ask = (keepAlive: boolean) => {
+      const socket = connect(Number(target.port), target.hostname);
+      // A refused connection is destroyed by the gateway: a reset is how it ends.
+      socket.on("error", () => {});
+      socket.write(`GET ${PEER_INDEX_PATH} HTTP/1.1\r\nHost: ${target.host}\r\n${keepAlive ? "" : "Connection: close\r\n"}\r\n`);
+      const outcome = new Promise<"answered" | "closed">((resolve) => {
+        socket.once("data", () => resolve("answered"));
+        socket.once("close", () => resolve("closed"));
+      });
+      return { socket, outcome };
+    };
+    // 32 kept-alive connections, each answered (so held by the gateway) or, where kept-alive ones of earlier tests
+    // hold places, closed unanswered.
+    const held = Array.from({ length: 32 }, () => ask(true));
+    const first = await Promise.all(held.map((h) => h.outcome));
+    const answered = first.filter((o) => o === "answered").length;
+    assert.ok(answered >= 1, "the gateway answers below its bound");
+    const extra = ask(false);
+    assert.equal(await extra.outcome, "closed", "a connection over the bound gets no answer");
+    assert.equal(gateway.counters.refused, refusedBefore + (32 - answered) + 1);
+    for (const h of held) h.socket.destroy();
   });
 });
 

@@ -42,6 +42,12 @@ export interface GatewayCounters {
   refused: number;
 }
 
+/**
+ * Connections one address may hold at once: a peer that opens many and reads them slowly cannot take every place under
+ * maxConnections from the others (a downloader keeps at most 16 to one peer).
+ */
+const MAX_CONNECTIONS_PER_PEER = 32;
+
 const CID_PATH = /^\/ipfs\/([A-Za-z0-9]{8,128})$/;
 
 /**
@@ -79,6 +85,21 @@ export class PeerGateway {
     this.hostNames = new HostNames(host);
     const server = createServer(serverOptions(), guardedListener((req, res) => this.handle(req, res), this.options.logger, "model gateway"));
     boundServer(server, this.options.logger, { maxConnections: this.options.maxConnections ?? 128, requestTimeoutMs: 600_000 });
+    const perPeer = new Map<string, number>();
+    server.on("connection", (socket) => {
+      const address = socket.remoteAddress ?? "unknown";
+      const open = (perPeer.get(address) ?? 0) + 1;
+      if (open > MAX_CONNECTIONS_PER_PEER) {
+        this.counters.refused++;
+        return void socket.destroy();
+      }
+      perPeer.set(address, open);
+      socket.once("close", () => {
+        const left = (perPeer.get(address) ?? 1) - 1;
+        if (left > 0) perPeer.set(address, left);
+        else perPeer.delete(address);
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
