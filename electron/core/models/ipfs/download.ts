@@ -22,6 +22,8 @@ const JOURNAL_BATCH = 32;
 const JOURNAL_BATCH_BYTES = 64 * 1024 * 1024;
 /** CAR streams open to one peer at once: on a LAN (and on loopback) two long streams beat many short ones. */
 const PEER_STREAMS = 2;
+/** Files from this size on are hashed on a worker thread when they come from peers. */
+const BACKGROUND_HASH_MIN_BYTES = 256 * 1024 * 1024;
 /** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
 const PEER_RUN_ITEMS = 32;
 
@@ -218,7 +220,7 @@ class Assembler {
   private readonly window: number;
   private hashedUpTo = 0;
   private readonly hash = createHash("sha256");
-  private readonly unhashed = new Map<number, Uint8Array>();
+  private readonly unhashed = new Map<number, readonly Uint8Array[]>();
   /** Blocks written ahead of the hash cursor beyond the in-memory window: hashed from the file when the cursor comes. */
   private readonly written = new Set<number>();
   private readonly unjournaled: number[] = [];
@@ -250,7 +252,8 @@ class Assembler {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     // Blocks done ahead of the hash cursor wait in memory up to this many; further ones are read back from the file.
     this.window = Math.max(this.concurrency * 4, options.peers ? 2 * PEER_RUN_ITEMS : 0);
-    this.background = options.peers ? new BackgroundFileHasher(options.partialPath) : null;
+    // A thread costs tens of milliseconds of CPU to start: smaller files are hashed here, from the blocks in memory.
+    this.background = options.peers && plan.totalSize >= BACKGROUND_HASH_MIN_BYTES ? new BackgroundFileHasher(options.partialPath) : null;
     // The first failing worker aborts the others' requests through this signal.
     this.blockOptions = { ...blockOptions, signal: AbortSignal.any([options.signal, this.internal.signal]) };
   }
@@ -376,7 +379,7 @@ class Assembler {
     } catch (error) {
       throw writeFailure(error, this.options.partialPath);
     }
-    if (!this.background && index < this.hashedUpTo + this.window) this.unhashed.set(index, joined());
+    if (!this.background && index < this.hashedUpTo + this.window) this.unhashed.set(index, block instanceof Uint8Array ? [block] : block);
     else this.written.add(index);
     this.unjournaled.push(index);
     this.unjournaledBytes += item.size;
@@ -456,7 +459,7 @@ class Assembler {
         const inMemory = this.unhashed.get(index);
         if (inMemory) {
           this.unhashed.delete(index);
-          this.hash.update(inMemory);
+          for (const piece of inMemory) this.hash.update(piece);
         } else if (this.resumed.has(index) || this.written.has(index)) {
           this.written.delete(index);
           this.hash.update(await this.target.read(items[index].offset, items[index].size));
