@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   localnet: async () => (await import("./localnet.js")).benchLocalnet(),
   pokt: async () => (await import("./pokt.js")).benchPokt(),
   relayminer: async () => (await import("./relayminer.js")).benchRelayminer(),
+  sharing: async () => (await import("./sharing.js")).benchSharing(),
   streaming: async () => (await import("./streaming.js")).benchStreaming(),
 };
 

@@ -10,6 +10,7 @@ import { relayMinerEvents, relayMinerMethods } from "./relayminer.js";
 import { preferencesEvents, preferencesMethods } from "./preferences.js";
 import { rigEvents, rigMethods } from "./rig.js";
 import { settingsEvents, settingsMethods } from "./settings.js";
+import { sharingEvents, sharingMethods } from "./sharing.js";
 import { stakingEvents, stakingMethods } from "./staking.js";
 import { updatesEvents, updatesMethods } from "./updates.js";
 import { reachEvents, reachMethods } from "./reach.js";
@@ -26,6 +27,7 @@ export const apiMethods = {
   ...hardwareMethods,
   ...inferenceMethods,
   ...modelsMethods,
+  ...sharingMethods,
   ...walletMethods,
   ...settingsMethods,
   ...availabilityMethods,
@@ -46,6 +48,7 @@ export const apiEvents = {
   ...hardwareEvents,
   ...inferenceEvents,
   ...modelsEvents,
+  ...sharingEvents,
   ...walletEvents,
   ...settingsEvents,
   ...availabilityEvents,

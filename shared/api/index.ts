@@ -5,6 +5,7 @@ export * from "./app.js";
 export * from "./hardware.js";
 export * from "./inference.js";
 export * from "./models.js";
+export * from "./sharing.js";
 export * from "./wallet.js";
 export * from "./settings.js";
 export * from "./availability.js";

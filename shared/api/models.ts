@@ -9,6 +9,10 @@ export const ModelId = z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9._-]*$/
 export const ModelSourceKind = z.enum(["ipfs", "arweave", "https"]);
 export type ModelSourceKind = z.infer<typeof ModelSourceKind>;
 
+/** Where a download's bytes come from: PocketForge peers on the LAN, or one of the catalog's internet sources. */
+export const DownloadSourceKind = z.enum(["lan", "ipfs", "arweave", "https"]);
+export type DownloadSourceKind = z.infer<typeof DownloadSourceKind>;
+
 /** What node-llama-cpp reads from the file's GGUF header. */
 export const GgufFacts = z.object({
   architecture: z.string(),
@@ -36,8 +40,13 @@ export const InstalledModel = z.object({
   sha256: z.string(),
   /** True when the file's sha256 equals the one the catalog pins: byte for byte the published model. */
   verified: z.boolean(),
+  /**
+   * The file's IPFS CID (UnixFS, CIDv1, kubo's defaults as publishing uses: 256 KiB raw leaves, balanced DAG),
+   * computed once from the installed file; null while it is being computed (models installed by an earlier version).
+   */
+  cid: z.string().nullable().default(null),
   source: z.object({
-    kind: z.enum(["ipfs", "arweave", "https", "import"]),
+    kind: z.enum(["lan", "ipfs", "arweave", "https", "import"]),
     /** The CID, URL or transaction the bytes came from, or the imported file's original path. */
     detail: z.string(),
   }),
@@ -53,10 +62,25 @@ export type InstalledModel = z.infer<typeof InstalledModel>;
 export const DownloadState = z.enum(["checking", "downloading", "verifying", "paused", "completed", "failed", "cancelled"]);
 export type DownloadState = z.infer<typeof DownloadState>;
 
+/** One peer, gateway or mirror that delivered part of a download, and what it delivered. */
+export const DownloadSupplier = z.object({
+  source: DownloadSourceKind,
+  /** The peer's name, or the gateway's or mirror's host. */
+  via: z.string(),
+  /** File bytes it delivered that were verified (blocks against their CID; mirrors by the file's sha256 at the end). */
+  bytes: z.number(),
+  blocks: z.number().int(),
+  /** Blocks it sent that did not match their CID (each was fetched again elsewhere). */
+  blocksRejected: z.number().int(),
+  /** demoted: it lied or kept failing and is asked only when nobody else can serve; gone: it stopped answering. */
+  state: z.enum(["active", "demoted", "gone"]),
+});
+export type DownloadSupplier = z.infer<typeof DownloadSupplier>;
+
 export const DownloadProgress = z.object({
   modelId: z.string(),
   state: DownloadState,
-  source: ModelSourceKind.nullable(),
+  source: DownloadSourceKind.nullable(),
   /** The gateway or URL in use, for display. */
   via: z.string().nullable(),
   bytesDone: z.number(),
@@ -65,6 +89,8 @@ export const DownloadProgress = z.object({
   etaSeconds: z.number().nullable(),
   /** Blocks a gateway sent that did not match their CID (each was fetched again elsewhere). */
   blocksRejected: z.number().int(),
+  /** Who supplied what, across pauses and sources (bytes verified in an earlier session count for their supplier). */
+  suppliers: z.array(DownloadSupplier).default([]),
   error: z.object({ reason: z.string(), message: z.string() }).nullable(),
   startedAt: z.number(),
   updatedAt: z.number(),
@@ -224,7 +250,7 @@ export const modelsMethods = {
   "models.publish": method(
     PublishParams,
     PublishResult,
-    "Compute a GGUF file's UnixFS CID, write its CAR for pinning, and produce a catalog entry",
+    "Write a GGUF file's CAR for pinning (an installed model reuses its stored CID) and produce a catalog entry",
   ),
   "models.settings": method(Empty, ModelSettings, "Gateways, confirmations and the remote catalog URL"),
   "models.updateSettings": method(ModelSettings.partial().strict(), ModelSettings, "Change model source settings"),

@@ -16,12 +16,15 @@ import { Localnet } from "../../electron/core/localnet/localnet.js";
 import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
 import { FleetService } from "../../electron/core/fleet/fleet-service.js";
 import { createOpenAiHandler } from "../../electron/core/inference/index.js";
+import { ModelService } from "../../electron/core/models/model-service.js";
+import { PeerGateway } from "../../electron/core/models/sharing/peer-gateway.js";
 import { MetricsServer } from "../../electron/core/relayminer/metrics-server.js";
 import { RelayServer } from "../../electron/core/relayminer/relay-server.js";
 import { ApiRouter, type ApiHandlers } from "../../electron/core/runtime/api-router.js";
 import { EventBus } from "../../electron/core/runtime/events.js";
 import { LogSink } from "../../electron/core/runtime/logger.js";
-import { WS_PATH, type ServerFrame } from "../../shared/api/index.js";
+import { WS_PATH, type HardwareInfo, type ServerFrame } from "../../shared/api/index.js";
+import { testModelPath } from "../fixtures/paths.js";
 import { TEST_SERVICE_ID } from "../fixtures/relayminer/chain.js";
 import { createHarness } from "../fixtures/relayminer/harness.js";
 import { decodeReply, signedRelayRequest } from "../fixtures/relayminer/relays.js";
@@ -179,6 +182,26 @@ describe("every listener survives malformed input and then serves a valid reques
       assert.equal(metrics.status, 200);
     } finally {
       await closes(server.stop(), "the metrics server");
+    }
+  });
+
+  test("LAN model gateway", TIMEOUT, async () => {
+    const models = new ModelService({ dataDir: join(dir, "models"), logger: logs.logger("models"), emit: () => {}, hardware: { getInfo: async () => ({}) as HardwareInfo } });
+    await models.start();
+    const installed = await models.import(testModelPath(), null);
+    const gateway = new PeerGateway({ library: models, logger: logs.logger("gateway"), id: "fuzz", name: "fuzz", perPeerRequestsPerSecond: 1_000_000, uploadBytesPerSecond: null });
+    const { port } = await gateway.start("127.0.0.1", 0);
+    try {
+      await fuzzHttp(port, 8);
+      assert.deepEqual(escaped, []);
+      const block = await fetch(`http://127.0.0.1:${port}/ipfs/${installed.cid}?format=raw`);
+      assert.equal(block.status, 200);
+      const car = await fetch(`http://127.0.0.1:${port}/ipfs/${installed.cid}?format=car`);
+      assert.equal(car.status, 200);
+      assert.ok((await car.arrayBuffer()).byteLength > installed.sizeBytes);
+    } finally {
+      await closes(gateway.stop(), "the LAN model gateway");
+      await models.dispose();
     }
   });
 

@@ -19,7 +19,8 @@ import {
 } from "../inference/index.js";
 import { AvailabilityController } from "../serving/availability-controller.js";
 import type { ServingControl } from "../serving/serving-control.js";
-import { createModelHandlers } from "../models/api-handlers.js";
+import { createModelHandlers, createSharingHandlers } from "../models/api-handlers.js";
+import { SharingService } from "../models/sharing/sharing-service.js";
 import { ModelPaths } from "../models/model-paths.js";
 import { tightenPermissions } from "../runtime/private-files.js";
 import { basename } from "node:path";
@@ -97,6 +98,10 @@ export interface CoreOptions {
   servingControl?: ServingControl;
   /** Fleet timings (tests): how often nodes are asked for their state, how long one may take to start answering. */
   fleet?: { pollIntervalMs?: number; firstByteTimeoutMs?: number; name?: string; onReceived?: (request: ReceivedRequest) => void };
+  /** LAN sharing's mDNS socket (tests use another port than 5353 so concurrent runs do not see each other). */
+  mdns?: { port?: number; interface?: string };
+  /** Lets the remote catalog be a local http:// URL (development and tests only; users get public https only). */
+  allowLoopbackCatalog?: boolean;
 }
 
 /** The engine: every service built once, wired together, started in order and disposed in reverse. */
@@ -112,6 +117,8 @@ export interface Core {
   readonly inference: InferencePool;
   readonly wallet: WalletService;
   readonly models: ModelService;
+  /** Serving installed models to LAN peers, finding peers, and which peers a download may use. */
+  readonly sharing: SharingService;
   /** Alerts that need the user (OS notifications on the desktop). */
   readonly alerts: AlertCenter;
   /** Serves always, while the user is away, or on a schedule; the desktop reports presence to it. */
@@ -299,13 +306,24 @@ export function createCore(options: CoreOptions): Core {
     deviceSecretStore: options.deviceSecretStore,
   });
   const modelPaths = new ModelPaths(options.dataDir);
-  const models = new ModelService({
+  const models: ModelService = new ModelService({
     dataDir: options.dataDir,
     logger: logs.logger("models"),
     emit: (event, payload) => events.emit(event, payload),
     hardware,
     inference,
+    allowLoopbackCatalog: options.allowLoopbackCatalog,
+    // Downloads ask LAN peers first: the sharing service knows them and which CID they serve for a catalog model.
+    lanOffer: (entry) => sharing.offer(entry),
   });
+  const sharing: SharingService = new SharingService({
+    dataDir: options.dataDir,
+    logger: logs.logger("sharing"),
+    library: models,
+    emit: (status) => events.emit("sharing.status", status),
+    mdns: options.mdns,
+  });
+  events.on("models.changed", () => sharing.modelsChanged());
 
   // On the localnet network the chain service starts the embedded chain (data in <dataDir>/localnet).
   const localnet = new LocalnetService({
@@ -365,6 +383,7 @@ export function createCore(options: CoreOptions): Core {
     logger: logs.logger("reach"),
   });
   const ports = new PortsSettings({ config, effective: settings, relayMiner });
+  // Opening a listener to other machines (ports, the LAN model gateway) asks for the wallet passphrase again.
   const confirmOpening = async (passphrase: string | undefined) => {
     if (!wallet.hasWallet) return;
     if (passphrase === undefined) {
@@ -394,7 +413,7 @@ export function createCore(options: CoreOptions): Core {
     { id: "workers", label: "Starting the inference workers", services: [inference, inferenceUsage.saver(() => inference.observedRequests())] },
     // After the workers: a front node routes to this engine too; before the miner, whose relays it routes.
     { id: "fleet", label: "Joining the fleet", services: [fleet] },
-    { id: "models", label: "Reading the installed models", services: [models, availability] },
+    { id: "models", label: "Reading the installed models", services: [models, sharing, availability] },
     { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
     // After the chain: an auto-started miner connects to the network the chain service reached.
     { id: "miner", label: "Starting the relay miner", services: [relayMiner] },
@@ -470,6 +489,7 @@ export function createCore(options: CoreOptions): Core {
     }),
     ...createLocalnetHandlers(localnet, chain),
     ...createModelHandlers(models, modelPaths),
+    ...createSharingHandlers(sharing, confirmOpening),
     ...createAvailabilityHandlers(availability),
     ...createSettingsHandlers({
       config,
@@ -500,6 +520,7 @@ export function createCore(options: CoreOptions): Core {
     inference,
     wallet,
     models,
+    sharing,
     alerts,
     availability,
     serving,

@@ -1,6 +1,7 @@
 import type { HandlersFor } from "../runtime/api-router.js";
 import type { ModelPaths } from "./model-paths.js";
 import type { ModelService } from "./model-service.js";
+import { SharingService } from "./sharing/sharing-service.js";
 
 export type ModelMethod =
   | "models.catalog"
@@ -40,5 +41,25 @@ export function createModelHandlers(models: ModelService, paths: ModelPaths): Ha
       models.publish({ ...params, path: paths.readable(params.path, context), carPath: params.carPath === undefined ? undefined : paths.carTarget(params.carPath) }),
     "models.settings": () => models.settings(),
     "models.updateSettings": (patch) => models.updateSettings(patch),
+  };
+}
+
+export type SharingMethod = "sharing.status" | "sharing.update";
+
+/**
+ * LAN sharing's part of the API. Starting to serve beyond loopback opens a listener to other machines, so it asks for
+ * the wallet passphrase like any such change (`confirmOpening`; absent in tests and engines without a wallet).
+ */
+export function createSharingHandlers(
+  sharing: SharingService,
+  confirmOpening?: (passphrase: string | undefined) => Promise<void>,
+): HandlersFor<SharingMethod> {
+  return {
+    "sharing.status": () => sharing.status(),
+    "sharing.update": async ({ passphrase, ...patch }) => {
+      SharingService.check(patch);
+      if (confirmOpening && sharing.opensBeyondLoopback(patch)) await confirmOpening(passphrase);
+      return sharing.update(patch);
+    },
   };
 }

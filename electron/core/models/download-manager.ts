@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { ApiError } from "../../../shared/api/define.js";
-import type { DownloadProgress, DownloadState, ModelSettings, ModelSourceKind } from "../../../shared/api/models.js";
+import type { DownloadProgress, DownloadSourceKind, DownloadState, DownloadSupplier, ModelSettings, ModelSourceKind } from "../../../shared/api/models.js";
 import type { CatalogEntry, ModelSource } from "../../../shared/models/catalog-schema.js";
 import type { Logger } from "../runtime/logger.js";
 import { writeFileAtomic } from "../runtime/atomic-file.js";
 import { downloadFromArweave } from "./download/arweave.js";
 import { commitFile } from "./download/commit.js";
-import { DownloadError, describeError, type DownloadFailureReason } from "./download/errors.js";
+import { DownloadError, describeError, hostOf, throwIfStopped, type DownloadFailureReason } from "./download/errors.js";
 import { ensureFreeSpace, type FreeSpaceProbe } from "./download/free-space.js";
 import { downloadWithRanges } from "./download/http-range.js";
 import { ProgressMeter } from "./download/progress.js";
@@ -16,15 +16,33 @@ import type { RetryPolicy, Sleep } from "./download/retry.js";
 import { SequentialVerifiedWriter, type Expectation, type FinishedFile } from "./download/verified-writer.js";
 import type { OpenWriteTarget } from "./download/write-target.js";
 import { downloadFromIpfs } from "./ipfs/download.js";
+import { PeerSwarm } from "./ipfs/peer-swarm.js";
 import { IpfsResumeState } from "./ipfs/resume-state.js";
+import type { LanOffer } from "./sharing/sharing-service.js";
 
 const JOB_FORMAT = "pocketforge-download-job-v1";
+const Supplier = z.object({
+  source: z.enum(["lan", "ipfs", "arweave", "https"]),
+  via: z.string(),
+  bytes: z.number(),
+  blocks: z.number().int(),
+  blocksRejected: z.number().int(),
+  state: z.enum(["active", "demoted", "gone"]),
+});
 const JobDocument = z.object({
   format: z.literal(JOB_FORMAT),
   modelId: z.string(),
   preferred: z.enum(["ipfs", "arweave", "https"]).nullable(),
   startedAt: z.number(),
+  /** Who supplied what so far (written by versions that share models on the LAN). */
+  suppliers: z.array(Supplier).default([]),
 });
+
+/** LAN peers are near: a failing one is given up on quickly so the internet sources take over. */
+const LAN_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
+/** Partial files that hold blocks at their offsets (with a plan and a journal) and those written in order. */
+const BLOCK_KINDS = ["lan", "ipfs"] as const;
+const SEQUENTIAL_KINDS = ["https", "arweave"] as const;
 
 /**
  * Which failure names a failed job when several sources failed: a source caught serving the wrong file says more
@@ -47,7 +65,8 @@ const SOURCE_PREFERENCE: ModelSourceKind[] = ["ipfs", "arweave", "https"];
 
 export interface VerifiedFile extends FinishedFile {
   path: string;
-  source: ModelSource;
+  /** The catalog source, or LAN peers serving this CID. */
+  source: ModelSource | { kind: "lan"; cid: string };
 }
 
 export interface DownloadManagerOptions {
@@ -70,13 +89,17 @@ export interface DownloadManagerOptions {
   retry: RetryPolicy;
   /** Progress events are sent at most this often per job (state changes always go out at once). */
   progressIntervalMs?: number;
+  /** LAN peers serving a catalog model (tried before the catalog's sources); null when none does. */
+  lanOffer?: (entry: CatalogEntry) => Promise<LanOffer | null>;
 }
 
 interface Job {
   entry: CatalogEntry;
   preferred: ModelSourceKind | null;
   state: DownloadState;
-  source: ModelSourceKind | null;
+  source: DownloadSourceKind | null;
+  /** By "<source> <via>": who delivered how much, across sessions. */
+  suppliers: Map<string, DownloadSupplier>;
   via: string | null;
   meter: ProgressMeter;
   blocksRejected: number;
@@ -115,6 +138,7 @@ export class DownloadManager {
           continue;
         }
         const job = this.newJob(entry, doc.preferred, doc.startedAt);
+        for (const supplier of doc.suppliers) job.suppliers.set(`${supplier.source} ${supplier.via}`, { ...supplier, state: "active" });
         job.state = "paused";
         job.meter.setBaseline(this.bytesOnDisk(entry), entry.sizeBytes ?? null);
         this.jobs.set(entry.id, job);
@@ -147,10 +171,7 @@ export class DownloadManager {
     job.preferred = preferred ?? job.preferred;
     this.jobs.set(entry.id, job);
     mkdirSync(this.jobDir(entry.id), { recursive: true });
-    writeFileAtomic(
-      join(this.jobDir(entry.id), "job.json"),
-      JSON.stringify({ format: JOB_FORMAT, modelId: entry.id, preferred: job.preferred, startedAt: job.startedAt }),
-    );
+    this.saveJob(job);
     this.run(job);
     return this.snapshot(job);
   }
@@ -190,12 +211,38 @@ export class DownloadManager {
     await Promise.all([...this.jobs.values()].filter((j) => j.running).map((j) => this.pause(j.entry.id)));
   }
 
+  private saveJob(job: Job): void {
+    if (!existsSync(this.jobDir(job.entry.id))) return;
+    writeFileAtomic(
+      join(this.jobDir(job.entry.id), "job.json"),
+      JSON.stringify({ format: JOB_FORMAT, modelId: job.entry.id, preferred: job.preferred, startedAt: job.startedAt, suppliers: [...job.suppliers.values()] }),
+    );
+  }
+
+  /** Counts verified bytes for whoever delivered them. */
+  private tally(job: Job, source: DownloadSourceKind, via: string, bytes: number, blocks: number): void {
+    const supplier = this.supplier(job, source, via);
+    supplier.bytes += bytes;
+    supplier.blocks += blocks;
+  }
+
+  private supplier(job: Job, source: DownloadSourceKind, via: string): DownloadSupplier {
+    const key = `${source} ${via}`;
+    let supplier = job.suppliers.get(key);
+    if (!supplier) {
+      supplier = { source, via, bytes: 0, blocks: 0, blocksRejected: 0, state: "active" };
+      job.suppliers.set(key, supplier);
+    }
+    return supplier;
+  }
+
   private newJob(entry: CatalogEntry, preferred: ModelSourceKind | null, startedAt: number): Job {
     return {
       entry,
       preferred,
       state: "checking",
       source: null,
+      suppliers: new Map(),
       via: null,
       meter: new ProgressMeter(this.options.now),
       blocksRejected: 0,
@@ -223,11 +270,24 @@ export class DownloadManager {
     const { entry } = job;
     const failures: string[] = [];
     let last: DownloadError | null = null;
-    for (const source of this.sourceOrder(entry, job.preferred)) {
+    const steps: Array<ModelSource | { kind: "lan" }> = [...(this.options.lanOffer ? [{ kind: "lan" as const }] : []), ...this.sourceOrder(entry, job.preferred)];
+    for (const source of steps) {
       job.source = source.kind;
       job.via = null;
       try {
-        const file = await this.fetchSource(job, source, signal);
+        let file: VerifiedFile;
+        if (source.kind === "lan") {
+          const offer = await this.options.lanOffer!(entry).catch((error) => {
+            this.options.logger.warn("could not ask LAN peers", { modelId: entry.id, error });
+            return null;
+          });
+          throwIfStopped(signal);
+          // No peer serves it: not a failure, the catalog's sources are next.
+          if (!offer) continue;
+          file = await this.fetchFromPeers(job, offer, signal);
+        } else {
+          file = await this.fetchSource(job, source, signal);
+        }
         this.setState(job, "verifying");
         const finalPath = join(this.options.filesDir, `${entry.id}.gguf`);
         commitFile(file.path, finalPath);
@@ -245,11 +305,12 @@ export class DownloadManager {
         return;
       } catch (error) {
         const failure = error instanceof DownloadError ? error : new DownloadError("io", describeError(error));
+        this.saveJob(job);
         if (failure.reason === "paused") return this.setState(job, "paused");
         if (failure.reason === "cancelled") return;
         this.options.logger.warn("model source failed", { modelId: entry.id, source: source.kind, reason: failure.reason, error: failure.message });
         if (!last || REASON_WEIGHT[failure.reason] >= REASON_WEIGHT[last.reason]) last = failure;
-        failures.push(`${source.kind.toUpperCase()}: ${failure.message}`);
+        failures.push(`${source.kind === "lan" ? "LAN peers" : source.kind.toUpperCase()}: ${failure.message}`);
         // A full disk or a broken disk fails the same way whatever the source: stop and say so.
         if (failure.reason === "no_space" || failure.reason === "io") break;
       }
@@ -289,14 +350,18 @@ export class DownloadManager {
           this.setState(job, "downloading");
         },
         onBytes,
+        onBlock: (via, bytes) => this.tally(job, via.peer ? "lan" : "ipfs", via.peer ? via.label : hostOf(via.url), bytes, 1),
         onRejected: (gateway) => {
           job.blocksRejected++;
           job.via = gateway;
+          this.supplier(job, "ipfs", hostOf(gateway)).blocksRejected++;
         },
+        adopt: () => this.adoptForBlocks(job, "ipfs", partialPath),
       });
       return { path: partialPath, sha256: result.sha256, sizeBytes: result.sizeBytes, source };
     }
 
+    this.adoptForSequential(job, source.kind, partialPath);
     const writer = await SequentialVerifiedWriter.open(partialPath, this.options.openTarget, expected, true);
     job.meter.setBaseline(writer.offset, entry.sizeBytes ?? null);
     this.setState(job, "downloading");
@@ -306,7 +371,10 @@ export class DownloadManager {
         writer,
         expectedSize: entry.sizeBytes,
         reserve,
-        onBytes,
+        onBytes: (bytes: number) => {
+          onBytes(bytes);
+          if (job.via) this.tally(job, source.kind, hostOf(job.via), bytes, 0);
+        },
         onRestart: () => job.meter.setBaseline(0, entry.sizeBytes ?? null),
         onSource: (url: string) => {
           job.via = url;
@@ -331,6 +399,130 @@ export class DownloadManager {
     return { path: partialPath, ...finished, source };
   }
 
+  /**
+   * LAN peers: runs of blocks as CARs spread over the peers serving `offer.cid`, each block checked against its CID;
+   * blocks another source left on disk are taken over first. Fails as unreachable once no peer can deliver (the
+   * catalog's sources then go on from what was verified here).
+   */
+  private async fetchFromPeers(job: Job, offer: LanOffer, signal: AbortSignal): Promise<VerifiedFile> {
+    const { entry } = job;
+    const settings = this.options.settings();
+    const partialPath = join(this.jobDir(entry.id), `${entry.id}.lan.partial`);
+    const swarm = new PeerSwarm({
+      peers: offer.peers,
+      onRejected: (peer) => {
+        job.blocksRejected++;
+        this.supplier(job, "lan", peer.label).blocksRejected++;
+        this.emit(job);
+      },
+      onPeerState: (peer, state) => {
+        this.supplier(job, "lan", peer.label).state = state;
+        this.emit(job);
+      },
+    });
+    job.via = offer.peers().map((p) => p.label).join(", ") || null;
+    const result = await downloadFromIpfs({
+      fetch: this.options.fetch,
+      signal,
+      retry: LAN_RETRY,
+      sleep: this.options.sleep,
+      cid: offer.cid,
+      gateways: [],
+      peers: swarm,
+      partialPath,
+      openTarget: this.options.openTarget,
+      expected: { sha256: entry.sha256, sizeBytes: entry.sizeBytes },
+      concurrency: settings.ipfsConcurrency,
+      blockTimeoutMs: 15_000,
+      reserve: async (total, present) => {
+        job.meter.setTotal(total || null);
+        await ensureFreeSpace(this.jobDir(entry.id), total - present, this.options.freeSpace);
+      },
+      onStart: (total, present) => {
+        job.meter.setBaseline(present, total);
+        this.setState(job, "downloading");
+      },
+      onBytes: (bytes) => {
+        job.meter.add(bytes);
+        this.maybeEmit(job);
+      },
+      onBlock: (via, bytes) => this.tally(job, via.peer ? "lan" : "ipfs", via.peer ? via.label : hostOf(via.url), bytes, 1),
+      adopt: () => this.adoptForBlocks(job, "lan", partialPath),
+    }).finally(() => swarm.close());
+    return { path: partialPath, sha256: result.sha256, sizeBytes: result.sizeBytes, source: { kind: "lan", cid: offer.cid } };
+  }
+
+  /**
+   * Resume across sources, into a block source: the partial file (of another source) holding the most verified bytes,
+   * when it holds more than this source's own. When this source has nothing yet, that file is moved here and checked
+   * in place; otherwise its blocks are copied over. Either way each block is checked against this source's CIDs.
+   */
+  private adoptForBlocks(job: Job, kind: (typeof BLOCK_KINDS)[number], partialPath: string): { path: string; scanBytes: number; worth: number } | undefined {
+    const own = this.partialWorth(job, kind);
+    let best: { kind: DownloadSourceKind; path: string; worth: number; size: number } | null = null;
+    for (const other of [...BLOCK_KINDS, ...SEQUENTIAL_KINDS]) {
+      if (other === kind) continue;
+      const path = this.partialPath(job, other);
+      const worth = this.partialWorth(job, other);
+      if (worth > (best?.worth ?? 0)) best = { kind: other, path, worth, size: statSync(path).size };
+    }
+    if (!best || best.worth <= own) return undefined;
+    if (own > 0) return { path: best.path, scanBytes: best.size, worth: best.worth };
+    // This source's plan (just saved) stays; its empty partial file and journal give way to the other file.
+    rmSync(partialPath, { force: true });
+    rmSync(new IpfsResumeState(partialPath).journalPath, { force: true });
+    renameSync(best.path, partialPath);
+    this.clearPartialState(best.path);
+    this.options.logger.info("taking over what another source downloaded", { modelId: job.entry.id, from: best.kind, to: kind, bytes: best.worth });
+    return { path: partialPath, scanBytes: best.size, worth: best.worth };
+  }
+
+  /**
+   * Resume across sources, into a source that writes in order: the unbroken run of verified blocks at the start of a
+   * block source's partial file, when it is longer than this source's own partial file, becomes this source's start.
+   */
+  private adoptForSequential(job: Job, kind: (typeof SEQUENTIAL_KINDS)[number], partialPath: string): void {
+    const own = existsSync(partialPath) ? statSync(partialPath).size : 0;
+    let best: { path: string; prefix: number } | null = null;
+    for (const other of BLOCK_KINDS) {
+      const path = this.partialPath(job, other);
+      const prefix = this.blockProgress(path)?.prefixBytes ?? 0;
+      if (prefix > (best?.prefix ?? 0)) best = { path, prefix };
+    }
+    if (!best || best.prefix <= own) return;
+    rmSync(partialPath, { force: true });
+    rmSync(`${partialPath}.validator`, { force: true });
+    renameSync(best.path, partialPath);
+    truncateSync(partialPath, best.prefix);
+    this.clearPartialState(best.path);
+    this.options.logger.info("going on from the blocks another source verified", { modelId: job.entry.id, to: kind, bytes: best.prefix });
+  }
+
+  private partialPath(job: Job, kind: DownloadSourceKind): string {
+    return join(this.jobDir(job.entry.id), `${job.entry.id}.${kind}.partial`);
+  }
+
+  /** Verified bytes in one source's partial file (a block source's journal, or a sequential file's length). */
+  private partialWorth(job: Job, kind: DownloadSourceKind): number {
+    const path = this.partialPath(job, kind);
+    if (!existsSync(path)) return 0;
+    if ((BLOCK_KINDS as readonly string[]).includes(kind)) return this.blockProgress(path)?.verifiedBytes ?? 0;
+    return statSync(path).size;
+  }
+
+  private blockProgress(path: string): { verifiedBytes: number; prefixBytes: number } | null {
+    if (!existsSync(path)) return null;
+    const state = new IpfsResumeState(path);
+    const plan = state.loadAnyPlan();
+    if (!plan || !existsSync(state.journalPath)) return null;
+    return state.progressSync(plan);
+  }
+
+  private clearPartialState(path: string): void {
+    new IpfsResumeState(path).clearSync();
+    rmSync(`${path}.validator`, { force: true });
+  }
+
   private sourceOrder(entry: CatalogEntry, preferred: ModelSourceKind | null): ModelSource[] {
     const order = preferred ? [preferred, ...SOURCE_PREFERENCE.filter((k) => k !== preferred)] : SOURCE_PREFERENCE;
     return order.flatMap((kind) => entry.sources.filter((s) => s.kind === kind));
@@ -339,16 +531,11 @@ export class DownloadManager {
   /** Verified bytes already on disk for a job (for the progress bar of a restored, paused job). */
   private bytesOnDisk(entry: CatalogEntry): number {
     let best = 0;
-    for (const kind of SOURCE_PREFERENCE) {
+    for (const kind of ["lan", ...SOURCE_PREFERENCE] as const) {
       const partial = join(this.jobDir(entry.id), `${entry.id}.${kind}.partial`);
       if (!existsSync(partial)) continue;
-      if (kind === "ipfs") {
-        const state = new IpfsResumeState(partial);
-        const source = entry.sources.find((s) => s.kind === "ipfs");
-        const plan = source?.kind === "ipfs" ? state.loadPlan(source.cid) : null;
-        if (!plan || !existsSync(state.journalPath)) continue;
-        const journaled = statSync(state.journalPath).size / 4;
-        best = Math.max(best, Math.min(plan.totalSize, plan.items.slice(0, journaled).reduce((s, i) => s + i.size, 0)));
+      if (kind === "ipfs" || kind === "lan") {
+        best = Math.max(best, this.blockProgress(partial)?.verifiedBytes ?? 0);
       } else {
         best = Math.max(best, statSync(partial).size);
       }
@@ -362,6 +549,7 @@ export class DownloadManager {
 
   private setState(job: Job, state: DownloadState): void {
     job.state = state;
+    if (state === "paused" || state === "failed") this.saveJob(job);
     this.emit(job);
   }
 
@@ -386,6 +574,7 @@ export class DownloadManager {
       bytesPerSecond: job.state === "downloading" ? figures.bytesPerSecond : 0,
       etaSeconds: job.state === "downloading" ? figures.etaSeconds : null,
       blocksRejected: job.blocksRejected,
+      suppliers: [...job.suppliers.values()].map((s) => ({ ...s })),
       error: job.error,
       startedAt: job.startedAt,
       updatedAt: job.updatedAt,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { z } from "zod";
@@ -35,7 +35,10 @@ import { copyVerified } from "./local-import.js";
 import { kvBudgetBytes, planFits, planModelFromCatalog, planModelFromInstalled, type PlanModel } from "./planner.js";
 import { publishModel, type AddServiceOnChain } from "./publish.js";
 import { ModelSettingsStore, DEFAULT_MODEL_SETTINGS } from "./settings.js";
+import { ModelDag } from "./sharing/model-dag.js";
+import { publishFromDag } from "./publish.js";
 import { InstalledStore } from "./store.js";
+import type { LanOffer } from "./sharing/sharing-service.js";
 
 type ModelEvents = typeof modelsEvents;
 export type ModelEventEmitter = <E extends keyof ModelEvents & string>(event: E, payload: z.output<ModelEvents[E]>) => void;
@@ -63,6 +66,8 @@ export interface ModelServiceOptions {
   /** Replaces models/catalog.json (tests). */
   builtInCatalog?: unknown;
   progressIntervalMs?: number;
+  /** LAN peers serving a catalog model (the sharing service); downloads ask them first. */
+  lanOffer?: (entry: CatalogEntry) => Promise<LanOffer | null>;
 }
 
 /**
@@ -83,6 +88,11 @@ export class ModelService implements Service {
   private readonly freeSpace: FreeSpaceProbe;
   private benchmarking: Promise<unknown> | null = null;
   private readonly layout: DataDirLayout["models"];
+  /** Loaded DAGs of installed models, by model id (the gateway and publishing read them). */
+  private readonly dags = new Map<string, Promise<ModelDag>>();
+  /** The background computation of CIDs for models an earlier version installed without one. */
+  private backfill: Promise<void> | null = null;
+  private disposed = false;
 
   constructor(private readonly options: ModelServiceOptions) {
     const layout = (this.layout = dataDirLayout(options.dataDir).models);
@@ -112,6 +122,7 @@ export class ModelService implements Service {
       freeSpace: this.freeSpace,
       retry: options.retry ?? DEFAULT_RETRY,
       progressIntervalMs: options.progressIntervalMs,
+      lanOffer: options.lanOffer,
     });
   }
 
@@ -122,14 +133,18 @@ export class ModelService implements Service {
         this.store.put({ ...model, lastCheck: { at: this.now(), ok: false, message: `The file ${model.path} is missing; download or import it again.` } });
       }
     }
+    // Models installed before CIDs existed (or whose DAG sidecar is gone) get theirs in the background, one at a time.
+    this.backfill = this.computeMissingCids().catch((error) => this.options.logger.warn("could not compute the CIDs of installed models", { error }));
     const url = this.settingsStore.get().remoteCatalogUrl;
     // The remote catalog only adds entries: it must not delay the start, and its failure is shown, not fatal.
     if (url) void this.catalog.refresh(url);
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await this.downloads.pauseAll();
     await this.benchmarking?.catch(() => {});
+    await this.backfill;
   }
 
   async catalogView(refresh: boolean): Promise<CatalogView> {
@@ -166,6 +181,8 @@ export class ModelService implements Service {
   delete(modelId: string): boolean {
     const removed = this.store.remove(modelId);
     if (!removed) return false;
+    this.dags.delete(modelId);
+    rmSync(this.dagPath(modelId), { force: true });
     this.benchmarks.forget(modelId);
     this.changed();
     return true;
@@ -298,11 +315,21 @@ export class ModelService implements Service {
 
   async publish(params: z.input<typeof PublishParams>): Promise<PublishResult> {
     const request = PublishParams.parse(params);
-    if (request.carPath) return publishModel({ ...request, carPath: request.carPath, addService: this.options.addService });
+    // An installed model reuses the CID and DAG computed when it was installed: its CAR is written from them, each
+    // leaf read from the file and checked against its CID on the way.
+    const installed = this.store.list().find((m) => m.path === request.path && m.cid);
+    const publish = async (carPath: string) => {
+      const dag = installed ? await this.dagOf(installed).catch(() => null) : null;
+      if (installed && dag) {
+        return publishFromDag({ ...request, carPath, addService: this.options.addService }, dag, { sha256: installed.sha256, sizeBytes: installed.sizeBytes });
+      }
+      return publishModel({ ...request, carPath, addService: this.options.addService });
+    };
+    if (request.carPath) return publish(request.carPath);
     // Without a chosen path the CAR is named after its CID, which is known only once the file has been read.
     const publishedDir = this.layout.published;
     const scratch = join(publishedDir, `.publish-${process.pid}-${this.now()}.car`);
-    const published = await publishModel({ ...request, carPath: scratch, addService: this.options.addService });
+    const published = await publish(scratch);
     const carPath = join(publishedDir, `${published.cid}.car`);
     await rename(scratch, carPath);
     return { ...published, carPath };
@@ -330,7 +357,8 @@ export class ModelService implements Service {
 
   /** Called by the download manager with a committed, verified file. */
   private async install(entry: CatalogEntry, file: VerifiedFile): Promise<void> {
-    const detail = file.source.kind === "ipfs" ? file.source.cid : file.source.kind === "arweave" ? file.source.txId : file.source.url;
+    const source = file.source;
+    const detail = source.kind === "ipfs" || source.kind === "lan" ? source.cid : source.kind === "arweave" ? source.txId : source.url;
     await this.register(entry, file, entry.id, entry.name, { kind: file.source.kind, detail });
   }
 
@@ -345,6 +373,13 @@ export class ModelService implements Service {
       throw new DownloadError("not_gguf", `${name} is not a model llama.cpp can read (${error instanceof Error ? error.message : String(error)}).`);
     });
     const verified = entry?.sha256 !== undefined && entry.sha256 === file.sha256;
+    // The CID, once, with publishing's settings; the same read hashes the file again, which must still be what was verified.
+    const computed = await ModelDag.compute(file.path, this.dagPath(id));
+    if (computed.sha256 !== file.sha256) {
+      rmSync(this.dagPath(id), { force: true });
+      throw new DownloadError("io", `${name} changed on disk while it was being installed (its sha256 is now ${computed.sha256}); download or import it again.`);
+    }
+    this.dags.set(id, Promise.resolve(computed.dag));
     const record: InstalledModel = {
       id,
       catalogId: entry?.id ?? null,
@@ -353,6 +388,7 @@ export class ModelService implements Service {
       sizeBytes: file.sizeBytes,
       sha256: file.sha256,
       verified,
+      cid: computed.dag.root.toString(),
       source,
       installedAt: this.now(),
       lastCheck: {
@@ -365,6 +401,65 @@ export class ModelService implements Service {
     this.store.put(record);
     this.changed();
     return record;
+  }
+
+  /** Installed models whose blocks may be served: those with a CID whose file is present. */
+  shareable(): InstalledModel[] {
+    return this.store.list().filter((m) => m.cid !== null && existsSync(m.path));
+  }
+
+  /** The DAG of an installed model (loaded from its sidecar once, then kept). */
+  dag(modelId: string): Promise<ModelDag> {
+    return this.dagOf(this.requireInstalled(modelId));
+  }
+
+  /** The CID this engine trusts for a catalog model: computed here from a file whose sha256 matched the catalog's. */
+  trustedCid(entry: CatalogEntry): string | undefined {
+    return entry.sha256 ? this.store.trustedCid(entry.id, entry.sha256) : undefined;
+  }
+
+  /** Resolves when the CIDs missing at start have been computed (tests, diagnostics). */
+  async cidsReady(): Promise<void> {
+    await this.backfill;
+  }
+
+  private dagOf(model: InstalledModel): Promise<ModelDag> {
+    if (!model.cid) return Promise.reject(new ApiError("unavailable", `The CID of ${model.name} is still being computed.`));
+    let loading = this.dags.get(model.id);
+    if (!loading) {
+      loading = ModelDag.load(this.dagPath(model.id), model.cid, model.sizeBytes);
+      loading.catch(() => this.dags.delete(model.id));
+      this.dags.set(model.id, loading);
+    }
+    return loading;
+  }
+
+  private dagPath(modelId: string): string {
+    return join(this.layout.dags, `${modelId}.car`);
+  }
+
+  private async computeMissingCids(): Promise<void> {
+    for (const model of this.store.list()) {
+      if (this.disposed) return;
+      if (!existsSync(model.path)) continue;
+      if (model.cid && existsSync(this.dagPath(model.id))) continue;
+      const computed = await ModelDag.compute(model.path, this.dagPath(model.id));
+      const current = this.store.get(model.id);
+      if (!current) {
+        rmSync(this.dagPath(model.id), { force: true });
+        continue;
+      }
+      if (computed.sha256 !== current.sha256) {
+        // The file changed since it was installed: no CID is stored for bytes that are not the installed model.
+        rmSync(this.dagPath(model.id), { force: true });
+        this.store.put({ ...current, lastCheck: { at: this.now(), ok: false, message: `The file's sha256 is now ${computed.sha256}, not ${current.sha256}: it changed on disk. Delete it and download it again.` } });
+      } else {
+        this.dags.set(model.id, Promise.resolve(computed.dag));
+        this.store.put({ ...current, cid: computed.dag.root.toString() });
+        this.options.logger.info("computed the CID of an installed model", { modelId: model.id, cid: computed.dag.root.toString() });
+      }
+      this.changed();
+    }
   }
 
   private changed(): void {

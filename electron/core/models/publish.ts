@@ -13,12 +13,19 @@ import type { GgufFacts } from "../../../shared/api/models.js";
 import { CatalogEntry, type ModelSource } from "../../../shared/models/catalog-schema.js";
 import { estimateNeeds, NEEDS_CONTEXT_TOKENS } from "../../../shared/models/memory-estimate.js";
 import { hasGgufMagic, readGgufFacts } from "./gguf.js";
+import { blockMatchesCid } from "./ipfs/block.js";
+
+/** A model's stored DAG as publishing walks it (sharing/model-dag.ts): nodes carry their bytes, leaves their place. */
+export interface StoredDag {
+  root: CID;
+  walk(start: CID): Iterable<{ cid: CID; kind: "node" | "leaf"; offset: number; size: number; bytes?: Uint8Array }>;
+}
 
 /**
  * Kubo's defaults for `ipfs add --cid-version=1`: 256 KiB fixed chunks, raw leaves, balanced layout with at most 174
  * links per node (ipfs-unixfs-importer's defaults), so the CID matches what a pinning service computes.
  */
-const KUBO_DEFAULTS = { cidVersion: 1 as const, rawLeaves: true, reduceSingleLeafToSelf: true };
+export const KUBO_DEFAULTS = { cidVersion: 1 as const, rawLeaves: true, reduceSingleLeafToSelf: true };
 
 /**
  * The seam for the chain: registering the model's POKT service (MsgAddService) once a chain client exists. Publish
@@ -32,8 +39,11 @@ export interface UnixfsImport {
   sizeBytes: number;
 }
 
-/** The UnixFS CID (kubo defaults) and sha256 of a file, in one read; `carPath` also receives every block as a CAR. */
-export async function importUnixfs(path: string, carPath: string | null): Promise<UnixfsImport> {
+/**
+ * The UnixFS CID (kubo defaults) and sha256 of a file, in one read; `carPath` also receives every block as a CAR, and
+ * `onNode` every interior (dag-pb) node, the blocks that are not file bytes.
+ */
+export async function importUnixfs(path: string, carPath: string | null, onNode?: (cid: CID, bytes: Uint8Array) => void): Promise<UnixfsImport> {
   const fileHash = createHash("sha256");
   let size = 0;
   async function* content(): AsyncGenerator<Uint8Array> {
@@ -46,7 +56,13 @@ export async function importUnixfs(path: string, carPath: string | null): Promis
 
   if (!carPath) {
     let root: CID | undefined;
-    for await (const entry of importer([{ content: content() }], { put: async (cid: CID) => cid }, KUBO_DEFAULTS)) root = entry.cid;
+    const store = {
+      put: async (cid: CID, bytes: Uint8Array) => {
+        if (cid.code === dagPb.code) onNode?.(cid, bytes);
+        return cid;
+      },
+    };
+    for await (const entry of importer([{ content: content() }], store, KUBO_DEFAULTS)) root = entry.cid;
     return { cid: root!.toString(), sha256: fileHash.digest("hex"), sizeBytes: size };
   }
 
@@ -60,6 +76,7 @@ export async function importUnixfs(path: string, carPath: string | null): Promis
   try {
     const store = {
       put: async (cid: CID, bytes: Uint8Array) => {
+        if (cid.code === dagPb.code) onNode?.(cid, bytes);
         await writer.put({ cid, bytes });
         return cid;
       },
@@ -115,6 +132,51 @@ export async function publishModel(request: PublishRequest): Promise<Published> 
   if (!(await hasGgufMagic(request.path))) throw new Error(`${request.path} is not a GGUF model file`);
   const facts = await readGgufFacts(request.path);
   const imported = await importUnixfs(request.path, request.carPath);
+  const entry = catalogEntryFor(request, facts, imported);
+  const serviceRegistration = request.addService
+    ? await request.addService({ serviceId: request.serviceId, name: request.name, entry })
+    : null;
+  return { cid: imported.cid, carPath: request.carPath, sha256: imported.sha256, sizeBytes: imported.sizeBytes, entry, serviceRegistration };
+}
+
+/**
+ * Publishes an installed model from the DAG computed when it was installed: the CAR is written in depth-first order
+ * from the stored nodes and the file's leaves, each leaf checked against its CID on the way (a file changed on disk
+ * fails here rather than producing a CAR with another CID), so no CID is computed again.
+ */
+export async function publishFromDag(request: PublishRequest, dag: StoredDag, file: { sha256: string; sizeBytes: number }): Promise<Published> {
+  if (!(await hasGgufMagic(request.path))) throw new Error(`${request.path} is not a GGUF model file`);
+  const facts = await readGgufFacts(request.path);
+  await mkdir(dirname(request.carPath), { recursive: true });
+  const partial = `${request.carPath}.partial`;
+  const { writer, out } = CarWriter.create([dag.root]);
+  const written = pipeline(Readable.from(out), createWriteStream(partial, { mode: 0o644 }));
+  const handle = await open(request.path, "r");
+  try {
+    for (const step of dag.walk(dag.root)) {
+      if (step.kind === "node") {
+        await writer.put({ cid: step.cid, bytes: step.bytes! });
+        continue;
+      }
+      const bytes = Buffer.allocUnsafe(step.size);
+      const { bytesRead } = await handle.read(bytes, 0, step.size, step.offset);
+      if (bytesRead !== step.size || !(await blockMatchesCid(step.cid, bytes))) {
+        throw new Error(`${request.path} changed on disk since it was installed (block ${step.cid} no longer matches); verify the model, or delete it and download it again`);
+      }
+      await writer.put({ cid: step.cid, bytes });
+    }
+    await writer.close();
+    await written;
+    await rename(partial, request.carPath);
+  } catch (error) {
+    await writer.close().catch(() => {});
+    await written.catch(() => {});
+    await rm(partial, { force: true });
+    throw error;
+  } finally {
+    await handle.close();
+  }
+  const imported = { cid: dag.root.toString(), sha256: file.sha256, sizeBytes: file.sizeBytes };
   const entry = catalogEntryFor(request, facts, imported);
   const serviceRegistration = request.addService
     ? await request.addService({ serviceId: request.serviceId, name: request.name, entry })

@@ -6,9 +6,17 @@ import { writeFileAtomic } from "../runtime/atomic-file.js";
 
 const INDEX_FORMAT = "pocketforge-installed-models-v1";
 
+const TrustedCid = z.object({ catalogId: z.string(), sha256: z.string(), cid: z.string() });
+type TrustedCid = z.infer<typeof TrustedCid>;
+
 const IndexDocument = z.object({
   format: z.literal(INDEX_FORMAT),
   models: z.array(z.unknown()),
+  /**
+   * CIDs this engine computed from files whose sha256 equals the catalog's pinned one: trusted for that catalog model
+   * (kept after the model is deleted, so peers serving it can be used for a later download). Older files lack it.
+   */
+  trustedCids: z.array(TrustedCid).default([]),
 });
 
 /**
@@ -18,6 +26,7 @@ const IndexDocument = z.object({
  */
 export class InstalledStore {
   private models: InstalledModel[];
+  private trusted: TrustedCid[] = [];
 
   constructor(
     readonly indexPath: string,
@@ -35,10 +44,19 @@ export class InstalledStore {
     return found ? structuredClone(found) : undefined;
   }
 
-  /** Adds or replaces the record with this id. */
+  /** Adds or replaces the record with this id; a verified catalog model's CID becomes trusted for that model. */
   put(model: InstalledModel): void {
     const parsed = InstalledModel.parse(model);
+    if (parsed.catalogId && parsed.verified && parsed.cid) {
+      const { catalogId, sha256, cid } = parsed;
+      this.trusted = [...this.trusted.filter((t) => t.catalogId !== catalogId), { catalogId, sha256, cid }];
+    }
     this.save([...this.models.filter((m) => m.id !== parsed.id), parsed]);
+  }
+
+  /** The CID computed here from a file matching the catalog's sha256 for this model, when there is one. */
+  trustedCid(catalogId: string, sha256: string): string | undefined {
+    return this.trusted.find((t) => t.catalogId === catalogId && t.sha256 === sha256)?.cid;
   }
 
   /** Drops the record and then deletes its file; returns the record that was removed. */
@@ -52,7 +70,8 @@ export class InstalledStore {
 
   private save(next: InstalledModel[]): void {
     const sorted = [...next].sort((a, b) => a.id.localeCompare(b.id));
-    writeFileAtomic(this.indexPath, JSON.stringify({ format: INDEX_FORMAT, models: sorted }, null, 2) + "\n");
+    const trustedCids = [...this.trusted].sort((a, b) => a.catalogId.localeCompare(b.catalogId));
+    writeFileAtomic(this.indexPath, JSON.stringify({ format: INDEX_FORMAT, models: sorted, trustedCids }, null, 2) + "\n");
     this.models = sorted;
   }
 
@@ -68,6 +87,7 @@ export class InstalledStore {
       this.logger.warn("installed-model index was unreadable; kept it aside and started empty", { keptAt: aside, error });
       return [];
     }
+    this.trusted = document.trustedCids;
     const models: InstalledModel[] = [];
     for (const raw of document.models) {
       const parsed = InstalledModel.safeParse(raw);

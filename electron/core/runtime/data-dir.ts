@@ -62,6 +62,10 @@ export function dataDirLayout(dataDir: string) {
       index: join(models, "index.json"),
       settings: join(models, "settings.json"),
       benchmarks: join(models, "benchmarks.json"),
+      /** Per installed model, the interior nodes of its UnixFS DAG (`<model id>.car`): what the LAN gateway serves besides the file. */
+      dags: join(models, "dags"),
+      /** LAN sharing: the gateway, mDNS, peers listed by hand, limits. */
+      sharing: join(models, "sharing.json"),
     },
   };
 }

@@ -147,6 +147,7 @@ test("an installed file is planned from its GGUF facts; an unknown import is nev
     sizeBytes: 1185376,
     sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d",
     verified: false,
+    cid: null,
     source: { kind: "import", detail: "/tmp/stories260K.gguf" },
     installedAt: 1,
     lastCheck: null,

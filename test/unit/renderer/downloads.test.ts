@@ -16,6 +16,7 @@ function progress(patch: Partial<DownloadProgress>): DownloadProgress {
     bytesPerSecond: 0,
     etaSeconds: null,
     blocksRejected: 0,
+    suppliers: [],
     error: null,
     startedAt: 0,
     updatedAt: 0,

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 function download(modelId: string, state: DownloadProgress["state"], bytesDone = 0): DownloadProgress {
-  return { modelId, state, source: "ipfs", via: null, bytesDone, bytesTotal: 100, bytesPerSecond: 0, etaSeconds: null, blocksRejected: 0, error: null, startedAt: 0, updatedAt: 0 };
+  return { modelId, state, source: "ipfs", via: null, bytesDone, bytesTotal: 100, bytesPerSecond: 0, etaSeconds: null, blocksRejected: 0, suppliers: [], error: null, startedAt: 0, updatedAt: 0 };
 }
 
 const plan = { devices: [], fits: [], recommendation: null, method: "m" };

@@ -7,6 +7,11 @@ import { open, type FileHandle } from "node:fs/promises";
 export interface WriteTarget {
   /** Writes all of `data` at `position` (positional, so blocks may arrive out of order). */
   write(data: Uint8Array, position: number): Promise<void>;
+  /**
+   * Writes `pieces` one after the other from `position`, as one positional vectored write where it can (a block that
+   * arrived in several network chunks needs no joining). Optional: without it the caller joins them and calls write.
+   */
+  writev?(pieces: readonly Uint8Array[], position: number): Promise<void>;
   read(position: number, length: number): Promise<Uint8Array>;
   size(): Promise<number>;
   truncate(length: number): Promise<void>;
@@ -33,6 +38,19 @@ class FileTarget implements WriteTarget {
     while (written < data.length) {
       const { bytesWritten } = await this.handle.write(data, written, data.length - written, position + written);
       written += bytesWritten;
+    }
+  }
+
+  async writev(pieces: readonly Uint8Array[], position: number): Promise<void> {
+    let left = pieces.slice();
+    let at = position;
+    while (left.length > 0) {
+      const { bytesWritten } = await this.handle.writev(left as Uint8Array[], at);
+      at += bytesWritten;
+      // A short write leaves the rest of the pieces (the first one possibly cut) for the next call.
+      let done = bytesWritten;
+      while (left.length > 0 && done >= left[0]!.length) done -= left.shift()!.length;
+      if (done > 0) left[0] = left[0]!.subarray(done);
     }
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CID } from "multiformats/cid";
 import { equals } from "multiformats/bytes";
 import { identity } from "multiformats/hashes/identity";
@@ -27,6 +28,19 @@ export async function blockMatchesCid(cid: CID, bytes: Uint8Array): Promise<bool
   if (!hasher) throw new Error(`CID ${cid} uses hash function 0x${cid.multihash.code.toString(16)}; only sha2-256 is supported`);
   const digest = await hasher.digest(bytes);
   return equals(digest.digest, cid.multihash.digest);
+}
+
+/**
+ * blockMatchesCid for a block received in pieces (as a stream delivers it), hashed piece by piece: the same check
+ * without gathering the block into one buffer first. A codec or hash function blockMatchesCid refuses never matches.
+ */
+export function piecesMatchCid(cid: CID, pieces: readonly Uint8Array[]): boolean {
+  if (cid.code !== RAW_CODEC && cid.code !== DAG_PB_CODEC) return false;
+  if (cid.multihash.code === identity.code) return equals(Buffer.concat(pieces), cid.multihash.digest);
+  if (cid.multihash.code !== sha256.code) return false;
+  const hash = createHash("sha256");
+  for (const piece of pieces) hash.update(piece);
+  return equals(hash.digest(), cid.multihash.digest);
 }
 
 /** Identity CIDs carry their block inside the CID: nothing to fetch. */

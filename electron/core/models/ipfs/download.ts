@@ -5,20 +5,37 @@ import { UnixFS } from "ipfs-unixfs";
 import { formatBytes } from "../../../../shared/format.js";
 import { DownloadError, stopReason } from "../download/errors.js";
 import type { RetryPolicy, Sleep } from "../download/retry.js";
+import { BackgroundFileHasher } from "../download/file-hasher.js";
 import { mismatch, writeFailure, type Expectation, type FinishedFile } from "../download/verified-writer.js";
 import type { OpenWriteTarget, WriteTarget } from "../download/write-target.js";
-import { parseCid } from "./block.js";
+import { blockMatchesCid, parseCid } from "./block.js";
 import { GatewayPool, fetchVerifiedBlock, type BlockFetchOptions } from "./gateways.js";
+import type { PeerSwarm, SwarmPeer } from "./peer-swarm.js";
 import { planUnixfsFile, type FilePlan, type PlanItem } from "./plan.js";
 import { IpfsResumeState } from "./resume-state.js";
 
-/** Verified blocks are synced and journaled in batches: one fsync per block would cap throughput on slow disks. */
+/**
+ * Verified blocks are synced and journaled in batches: one fsync per block would cap throughput on slow disks. A batch
+ * closes after this many blocks or bytes, whichever comes first.
+ */
 const JOURNAL_BATCH = 32;
+const JOURNAL_BATCH_BYTES = 64 * 1024 * 1024;
+/** CAR streams open to one peer at once: on a LAN (and on loopback) two long streams beat many short ones. */
+const PEER_STREAMS = 2;
+/** Files from this size on are hashed on a worker thread when they come from peers. */
+const BACKGROUND_HASH_MIN_BYTES = 256 * 1024 * 1024;
+/** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
+const PEER_RUN_ITEMS = 32;
 
 export interface IpfsDownloadOptions {
   cid: string;
-  /** Trustless gateway base URLs in preference order (a local node first). */
+  /** Trustless gateway base URLs in preference order (a local node first); may be empty when `peers` are given. */
   gateways: string[];
+  /**
+   * LAN peers holding this CID: asked first (runs of blocks as CARs, spread over them); blocks no peer delivers
+   * come from `gateways`, or fail the download as unreachable when there are none.
+   */
+  peers?: PeerSwarm;
   partialPath: string;
   openTarget: OpenWriteTarget;
   fetch: typeof fetch;
@@ -33,7 +50,15 @@ export interface IpfsDownloadOptions {
   /** File bytes verified and written. */
   onBytes(bytes: number): void;
   onRejected?(gateway: string, cid: string): void;
-  /** Blocks in flight at once. */
+  /** Verified file bytes of one block and who delivered it (a gateway URL, or a peer). */
+  onBlock?(via: { url: string; label: string; peer: boolean }, bytes: number): void;
+  /**
+   * Asked once the plan is known, before the partial file is opened: a partial file another source left for the same
+   * model (possibly moved to `partialPath` by the callback): blocks in its first `scanBytes` that match their CID
+   * (each checked) are taken over when it holds more verified bytes (`worth`) than this download already has.
+   */
+  adopt?: () => { path: string; scanBytes: number; worth: number } | undefined;
+  /** Blocks (or, with peers, runs of blocks) in flight at once. */
   concurrency?: number;
   blockTimeoutMs?: number;
 }
@@ -57,7 +82,11 @@ export interface IpfsDownloadResult extends FinishedFile {
 export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<IpfsDownloadResult> {
   const root = parseCid(options.cid);
   const state = new IpfsResumeState(options.partialPath);
-  const pool = new GatewayPool(options.gateways);
+  // Peers answer single blocks too (?format=raw): they come first in the pool that plans the DAG.
+  const peerUrls = options.peers ? options.peers.urls() : [];
+  const pool = new GatewayPool([...peerUrls, ...options.gateways]);
+  // After planning, blocks the peers' CAR runs do not deliver come from the internet gateways alone.
+  const blockPool = options.peers && options.gateways.length > 0 ? new GatewayPool(options.gateways) : pool;
   const counters = { transferred: 0, fetched: 0, rejected: 0 };
   const blockOptions: BlockFetchOptions = {
     pool,
@@ -91,6 +120,7 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
     );
   }
 
+  const adopt = options.adopt?.();
   const target = await options.openTarget(options.partialPath).catch((error) => {
     throw writeFailure(error, options.partialPath);
   });
@@ -103,12 +133,20 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
       verified = new Set();
       await state.clearVerified();
     }
-    const present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
+    let present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
+    if (adopt && adopt.worth > present) {
+      const inPlace = adopt.path === options.partialPath;
+      const adopted = await adoptBlocks(plan, inPlace ? null : target, state, adopt.path, Math.min(adopt.scanBytes, inPlace ? onDisk : Infinity), verified);
+      if (adopted > 0) {
+        verified = await state.loadVerified(plan.items.length);
+        present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
+      }
+    }
     await options.reserve(plan.totalSize, present);
     if (onDisk !== plan.totalSize) await target.truncate(plan.totalSize).catch((e) => Promise.reject(writeFailure(e, options.partialPath)));
     options.onStart?.(plan.totalSize, present);
 
-    const assembler = new Assembler(plan, target, verified, state, options, blockOptions, prefetched, counters);
+    const assembler = new Assembler(root, plan, target, verified, state, options, { ...blockOptions, pool: blockPool }, prefetched, counters);
     const sha256 = await assembler.run();
     await target.sync().catch((e) => Promise.reject(writeFailure(e, options.partialPath)));
     await target.close();
@@ -126,7 +164,7 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
       blocksFetched: counters.fetched,
       blocksRejected: counters.rejected,
       blocksResumed: verified.size,
-      blocksServedBy: pool.servedCounts(),
+      blocksServedBy: blockPool === pool ? pool.servedCounts() : { ...pool.servedCounts(), ...blockPool.servedCounts() },
     };
   } finally {
     if (!closed) await target.close().catch(() => {});
@@ -137,6 +175,44 @@ export async function clearIpfsResumeState(partialPath: string): Promise<void> {
   await new IpfsResumeState(partialPath).clear();
 }
 
+/**
+ * Takes over blocks another source left in a partial file: each block of the plan that lies wholly inside its first
+ * `bytes` is read and checked against its CID (raw leaves only), written in place (unless `target` is null: the file
+ * is this download's own) and journaled. Returns the number of blocks taken over.
+ */
+async function adoptBlocks(
+  plan: FilePlan,
+  target: WriteTarget | null,
+  state: IpfsResumeState,
+  path: string,
+  bytes: number,
+  verified: ReadonlySet<number>,
+): Promise<number> {
+  const { open } = await import("node:fs/promises");
+  const source = await open(path, "r").catch(() => null);
+  if (!source) return 0;
+  const taken: number[] = [];
+  try {
+    for (let i = 0; i < plan.items.length; i++) {
+      const item = plan.items[i]!;
+      if (item.offset + item.size > bytes) break;
+      if (verified.has(i) || item.kind !== "raw") continue;
+      const block = Buffer.allocUnsafe(item.size);
+      const { bytesRead } = await source.read(block, 0, item.size, item.offset);
+      if (bytesRead !== item.size || !(await blockMatchesCid(parseCid(item.cid), block))) continue;
+      await target?.write(block, item.offset);
+      taken.push(i);
+    }
+  } finally {
+    await source.close();
+  }
+  if (taken.length > 0) {
+    await target?.sync();
+    await state.appendVerified(taken);
+  }
+  return taken.length;
+}
+
 /** Runs the block workers, writes blocks in place, journals them, and hashes the file in order as it fills in. */
 class Assembler {
   private next = 0;
@@ -144,8 +220,15 @@ class Assembler {
   private readonly window: number;
   private hashedUpTo = 0;
   private readonly hash = createHash("sha256");
-  private readonly unhashed = new Map<number, Uint8Array>();
+  private readonly unhashed = new Map<number, readonly Uint8Array[]>();
+  /** Blocks written ahead of the hash cursor beyond the in-memory window: hashed from the file when the cursor comes. */
+  private readonly written = new Set<number>();
   private readonly unjournaled: number[] = [];
+  private unjournaledBytes = 0;
+  private runsInFlight = 0;
+  /** With peers, the file is hashed on a worker thread from disk, behind the cursor of blocks written. */
+  private readonly background: BackgroundFileHasher | null;
+  private runWaiters: Array<() => void> = [];
   private journal: Promise<void> = Promise.resolve();
   private hashing: Promise<void> = Promise.resolve();
   private waiters: Array<() => void> = [];
@@ -155,6 +238,7 @@ class Assembler {
   private readonly concurrency: number;
 
   constructor(
+    private readonly root: import("multiformats/cid").CID,
     private readonly plan: FilePlan,
     private readonly target: WriteTarget,
     private readonly resumed: ReadonlySet<number>,
@@ -166,27 +250,55 @@ class Assembler {
   ) {
     this.todo = plan.items.map((_, i) => i).filter((i) => !resumed.has(i));
     this.concurrency = Math.max(1, options.concurrency ?? 8);
-    // Blocks done ahead of the hash cursor wait in memory; this bounds how many.
-    this.window = this.concurrency * 4;
+    // Blocks done ahead of the hash cursor wait in memory up to this many; further ones are read back from the file.
+    this.window = Math.max(this.concurrency * 4, options.peers ? 2 * PEER_RUN_ITEMS : 0);
+    // A thread costs tens of milliseconds of CPU to start: smaller files are hashed here, from the blocks in memory.
+    this.background = options.peers && plan.totalSize >= BACKGROUND_HASH_MIN_BYTES ? new BackgroundFileHasher(options.partialPath) : null;
     // The first failing worker aborts the others' requests through this signal.
     this.blockOptions = { ...blockOptions, signal: AbortSignal.any([options.signal, this.internal.signal]) };
   }
 
   async run(): Promise<string> {
-    await this.advanceHash();
-    const workers = Array.from({ length: Math.min(this.concurrency, Math.max(1, this.todo.length)) }, () => this.worker());
-    await Promise.all(workers);
-    // Whatever reached the disk is journaled even when the download failed: that is what a resume skips.
-    await this.flushJournal().catch((error) => (this.failure ??= writeFailure(error, this.options.partialPath)));
-    if (this.failure) throw stopReason(this.options.signal) ?? this.failure;
-    await this.advanceHash();
-    if (this.hashedUpTo !== this.plan.items.length) throw new Error("internal: the file hash did not reach the end");
-    return this.hash.digest("hex");
+    try {
+      await this.advanceHash();
+      const workers = Array.from({ length: Math.min(this.concurrency, Math.max(1, this.todo.length)) }, () => this.worker());
+      await Promise.all(workers);
+      // Whatever reached the disk is journaled when the download failed or stopped: that is what a resume skips. A
+      // finished download is synced and committed next, so its last batch needs no journal (the file is whole).
+      if (this.failure || !this.background) {
+        await this.flushJournal().catch((error) => (this.failure ??= writeFailure(error, this.options.partialPath)));
+      }
+      if (this.failure) throw stopReason(this.options.signal) ?? this.failure;
+      await this.advanceHash();
+      if (this.hashedUpTo !== this.plan.items.length) throw new Error("internal: the file hash did not reach the end");
+      if (this.background) return await this.background.finish(this.plan.totalSize);
+      return this.hash.digest("hex");
+    } finally {
+      this.background?.dispose();
+    }
   }
 
   private async worker(): Promise<void> {
     try {
       while (!this.failure && this.next < this.todo.length) {
+        if (this.options.peers?.usable()) {
+          // A few long streams per peer move bytes faster than many: the rest of the workers wait their turn.
+          if (this.runsInFlight >= PEER_STREAMS * Math.max(1, this.options.peers.usableCount())) {
+            await new Promise<void>((resolve) => this.runWaiters.push(resolve));
+            continue;
+          }
+          this.runsInFlight++;
+          try {
+            await this.peerRun();
+          } finally {
+            this.runsInFlight--;
+            for (const resolve of this.runWaiters.splice(0)) resolve();
+          }
+          continue;
+        }
+        if (this.options.peers && this.options.gateways.length === 0) {
+          throw new DownloadError("unreachable", "No LAN peer can deliver this model any more; verified blocks are kept and the download goes on from the next source.");
+        }
         const index = this.todo[this.next];
         if (index >= this.hashedUpTo + this.window) {
           await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -194,30 +306,111 @@ class Assembler {
         }
         this.next++;
         const item = this.plan.items[index];
-        const bytes = await this.fileBytes(item);
-        try {
-          await this.target.write(bytes, item.offset);
-        } catch (error) {
-          throw writeFailure(error, this.options.partialPath);
-        }
-        this.unhashed.set(index, bytes);
-        this.unjournaled.push(index);
-        this.options.onBytes(item.size);
-        if (this.unjournaled.length >= JOURNAL_BATCH) await this.flushJournal();
-        await this.advanceHash();
+        const { bytes, via } = await this.fileBytes(item);
+        await this.place(index, item, bytes, via);
       }
     } catch (error) {
       this.failure ??= error;
       this.internal.abort(error);
       this.wake();
+      for (const resolve of this.runWaiters.splice(0)) resolve();
     }
   }
 
-  private async fileBytes(item: PlanItem): Promise<Uint8Array> {
+  /** Takes the next run of consecutive blocks for the LAN peers; what they cannot deliver comes from the gateways. */
+  private async peerRun(): Promise<void> {
+    const run: number[] = [];
+    while (this.next < this.todo.length && run.length < PEER_RUN_ITEMS) {
+      const index = this.todo[this.next]!;
+      const previous = run[run.length - 1];
+      if (previous !== undefined && index !== previous + 1) break;
+      run.push(index);
+      this.next++;
+    }
+    const indexOf = new Map<PlanItem, number>(run.map((i) => [this.plan.items[i]!, i]));
+    const items = run.map((i) => this.plan.items[i]!).filter((item) => {
+      // Blocks the DAG walk already fetched need no request.
+      const block = this.prefetched.get(item.cid);
+      return !block || item.kind !== "raw";
+    });
+    for (const index of run) {
+      const item = this.plan.items[index]!;
+      const block = item.kind === "raw" ? this.prefetched.get(item.cid) : undefined;
+      if (!block) continue;
+      this.prefetched.delete(item.cid);
+      await this.place(index, item, block, { url: "inline", label: "inline", peer: false });
+    }
+    const raw = items.filter((item) => item.kind === "raw");
+    const left = raw.length
+      ? await this.options.peers!.fetchRun(this.root, raw, async (item, pieces, peer: SwarmPeer) => {
+          this.counters.fetched++;
+          await this.place(indexOf.get(item)!, item, pieces, { url: peer.url, label: peer.label, peer: true });
+        }, this.blockOptions.signal)
+      : [];
+    // dag-pb leaves (CIDv0-style DAGs) and whatever no peer delivered go block by block through the pool.
+    for (const item of [...items.filter((i) => i.kind !== "raw"), ...left]) {
+      if (this.failure) return;
+      if (this.options.gateways.length === 0 && item.kind === "raw") {
+        throw new DownloadError(
+          "unreachable",
+          `No LAN peer could deliver block ${item.cid}; verified blocks are kept and the download goes on from the next source.`,
+        );
+      }
+      const { bytes, via } = await this.fileBytes(item);
+      await this.place(indexOf.get(item)!, item, bytes, via);
+    }
+  }
+
+  /**
+   * Writes a verified block in place (one buffer, or the pieces of the network chunks it arrived in), journals it in
+   * the next batch and moves the hash cursor.
+   */
+  private async place(
+    index: number,
+    item: PlanItem,
+    block: Uint8Array | readonly Uint8Array[],
+    via: { url: string; label: string; peer: boolean },
+  ): Promise<void> {
+    const joined = () => (block instanceof Uint8Array ? block : block.length === 1 ? block[0]! : Buffer.concat(block));
+    try {
+      if (block instanceof Uint8Array) await this.target.write(block, item.offset);
+      else if (this.target.writev) await this.target.writev(block, item.offset);
+      else await this.target.write(joined(), item.offset);
+    } catch (error) {
+      throw writeFailure(error, this.options.partialPath);
+    }
+    if (!this.background && index < this.hashedUpTo + this.window) this.unhashed.set(index, block instanceof Uint8Array ? [block] : block);
+    else this.written.add(index);
+    this.unjournaled.push(index);
+    this.unjournaledBytes += item.size;
+    this.options.onBytes(item.size);
+    this.options.onBlock?.(via, item.size);
+    if (this.unjournaled.length >= this.journalBatch || this.unjournaledBytes >= JOURNAL_BATCH_BYTES) await this.flushJournal();
+    if (this.options.peers) {
+      // Runs stream side by side: none waits for the file hash (one chain for all of them) to catch up.
+      this.advanceHash().catch((error) => {
+        this.failure ??= error;
+        this.internal.abort(error);
+      });
+    } else {
+      await this.advanceHash();
+    }
+  }
+
+  /** With peers, batches close by bytes (a run is 32 blocks already); with gateways, every 32 blocks as before. */
+  private get journalBatch(): number {
+    return this.options.peers ? Number.POSITIVE_INFINITY : JOURNAL_BATCH;
+  }
+
+  private async fileBytes(item: PlanItem): Promise<{ bytes: Uint8Array; via: { url: string; label: string; peer: boolean } }> {
     let block = this.prefetched.get(item.cid);
+    let via = { url: "inline", label: "inline", peer: false };
     if (block) this.prefetched.delete(item.cid);
     else {
-      block = (await fetchVerifiedBlock(parseCid(item.cid), this.blockOptions)).bytes;
+      const fetched = await fetchVerifiedBlock(parseCid(item.cid), this.blockOptions);
+      block = fetched.bytes;
+      const peer = this.options.peers?.labelOf(fetched.gateway);
+      via = { url: fetched.gateway, label: peer ?? fetched.gateway, peer: peer !== undefined };
       this.counters.fetched++;
     }
     const bytes = item.kind === "raw" ? block : UnixFS.unmarshal(dagPb.decode(block).Data ?? new Uint8Array()).data ?? new Uint8Array();
@@ -227,13 +420,14 @@ class Assembler {
         `Block ${item.cid} holds ${bytes.length} bytes where its DAG promised ${item.size}; the model's IPFS DAG is malformed.`,
       );
     }
-    return bytes;
+    return { bytes, via };
   }
 
   /** Syncs written blocks, then records them as verified; serialized so the journal only grows. */
   private flushJournal(): Promise<void> {
     const batch = this.unjournaled.splice(0);
     if (batch.length === 0) return this.journal;
+    this.unjournaledBytes = 0;
     this.journal = this.journal.then(async () => {
       await this.target.sync();
       await this.state.appendVerified(batch);
@@ -243,6 +437,21 @@ class Assembler {
 
   /** Feeds the hash every block from the cursor on that is available, from memory or (resumed ones) from disk. */
   private advanceHash(): Promise<void> {
+    if (this.background) {
+      // The thread reads what is on disk: only the unbroken run of written blocks is handed to it.
+      const items = this.plan.items;
+      const start = this.hashedUpTo;
+      while (this.hashedUpTo < items.length && (this.resumed.has(this.hashedUpTo) || this.written.has(this.hashedUpTo))) {
+        this.written.delete(this.hashedUpTo);
+        this.hashedUpTo++;
+      }
+      if (this.hashedUpTo > start) {
+        const last = items[this.hashedUpTo - 1]!;
+        this.background.advance(last.offset + last.size);
+      }
+      this.wake();
+      return Promise.resolve();
+    }
     this.hashing = this.hashing.then(async () => {
       const items = this.plan.items;
       while (this.hashedUpTo < items.length) {
@@ -250,8 +459,9 @@ class Assembler {
         const inMemory = this.unhashed.get(index);
         if (inMemory) {
           this.unhashed.delete(index);
-          this.hash.update(inMemory);
-        } else if (this.resumed.has(index)) {
+          for (const piece of inMemory) this.hash.update(piece);
+        } else if (this.resumed.has(index) || this.written.has(index)) {
+          this.written.delete(index);
           this.hash.update(await this.target.read(items[index].offset, items[index].size));
         } else break;
         this.hashedUpTo++;

@@ -1,5 +1,5 @@
 import { open, readFile, rm } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { z } from "zod";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import type { FilePlan } from "./plan.js";
@@ -28,11 +28,16 @@ export class IpfsResumeState {
     this.journalPath = `${base}.ipfs-verified`;
   }
 
-  loadPlan(root: string): FilePlan | null {
+  /** The saved plan of any root (another source's partial file, when switching sources). */
+  loadAnyPlan(): FilePlan | null {
+    return this.loadPlan(null);
+  }
+
+  loadPlan(root: string | null): FilePlan | null {
     if (!existsSync(this.planPath)) return null;
     try {
       const doc = PlanDocument.parse(JSON.parse(readFileSync(this.planPath, "utf8")));
-      if (doc.root !== root) return null;
+      if (root !== null && doc.root !== root) return null;
       return {
         root: doc.root,
         totalSize: doc.totalSize,
@@ -79,6 +84,28 @@ export class IpfsResumeState {
     } finally {
       await handle.close();
     }
+  }
+
+  /**
+   * Bytes journaled as verified, and how many of them form an unbroken run from the file's start (what a source that
+   * writes in order can go on from). A journal is 4 bytes per block (640 KiB for 40 GB). */
+  progressSync(plan: FilePlan): { verifiedBytes: number; prefixBytes: number } {
+    const bytes = existsSync(this.journalPath) ? readFileSync(this.journalPath) : Buffer.alloc(0);
+    const verified = new Set<number>();
+    for (let at = 0; at + 4 <= bytes.length; at += 4) {
+      const index = bytes.readUInt32LE(at);
+      if (index < plan.items.length) verified.add(index);
+    }
+    let verifiedBytes = 0;
+    for (const index of verified) verifiedBytes += plan.items[index]!.size;
+    let prefixBytes = 0;
+    for (let i = 0; i < plan.items.length && verified.has(i); i++) prefixBytes = plan.items[i]!.offset + plan.items[i]!.size;
+    return { verifiedBytes, prefixBytes };
+  }
+
+  clearSync(): void {
+    rmSync(this.planPath, { force: true });
+    rmSync(this.journalPath, { force: true });
   }
 
   async clearVerified(): Promise<void> {

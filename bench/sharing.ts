@@ -1,0 +1,101 @@
+// `npm run bench -- sharing` (or `npx tsx bench/sharing.ts`): fetching a 48 MiB model from a LAN peer against a plain
+// HTTP download of the same file, in one run. The peer runs in a child process (its own process, as on its own
+// machine) and serves both: its LAN gateway (CAR runs of 32 blocks, each leaf read from the model file and checked
+// against its CID the first time it leaves) and a plain static-file server (the file as it is). This process downloads
+// both ways: the LAN way as the app does (PeerSwarm on kept-alive node:http connections, every block checked against
+// its CID, the file hashed against its sha256, blocks written in place, the file synced); the plain way fetch → file,
+// nothing checked, nothing synced. Interleaved rounds, best of each, so a shared machine's noise hits both alike.
+import { fork } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+import { openFileTarget } from "../electron/core/models/download/write-target.js";
+import { downloadFromIpfs } from "../electron/core/models/ipfs/download.js";
+import { PeerSwarm } from "../electron/core/models/ipfs/peer-swarm.js";
+import { writeSharedModel } from "../test/fixtures/models/shared-model.js";
+import { printRows, type BenchRow } from "./types.js";
+
+const ROUNDS = 5;
+const MIB = 1024 * 1024;
+
+interface PeerInfo {
+  gateway: string;
+  plain: string;
+  cid: string;
+  sha256: string;
+  size: number;
+  dataDir: string;
+}
+
+export async function benchSharing(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), "pf-bench-sharing-"));
+  // 1.13 MiB of real GGUF, then seeded bytes to 48 MiB.
+  const file = writeSharedModel(dir, 47);
+  const child = fork(join(import.meta.dirname, "sharing", "peer.ts"), [file.path], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    const peer = await new Promise<PeerInfo>((resolve, reject) => {
+      child.once("message", (message) => resolve(message as PeerInfo));
+      child.once("exit", (code) => reject(new Error(`the peer process exited (${code})`)));
+    });
+    const mib = peer.size / MIB;
+    let lanBest = 0;
+    let plainBest = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      plainBest = Math.max(plainBest, mib / (await timed(() => plainHttp(peer.plain, join(dir, `plain-${round}.bin`)))));
+      lanBest = Math.max(lanBest, mib / (await timed(() => fromPeer(peer, join(dir, `lan-${round}.partial`)))));
+      rmSync(join(dir, `plain-${round}.bin`), { force: true });
+      rmSync(join(dir, `lan-${round}.partial`), { force: true });
+    }
+    rmSync(peer.dataDir, { recursive: true, force: true });
+    return [
+      { name: `plain HTTP of the same file (loopback, ${mib.toFixed(0)} MiB)`, value: plainBest, unit: "MiB/s" },
+      { name: "verified from a LAN peer (CAR runs, loopback)", value: lanBest, unit: "MiB/s" },
+      { name: "LAN peer / plain HTTP", value: lanBest / plainBest, unit: "×", target: "≥ 0.9", ok: lanBest / plainBest >= 0.9 },
+    ];
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Seconds one run of `work` took. */
+async function timed(work: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+async function plainHttp(url: string, path: string): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), createWriteStream(path));
+}
+
+async function fromPeer(peer: PeerInfo, partialPath: string): Promise<void> {
+  const swarm = new PeerSwarm({ peers: () => [{ url: peer.gateway, label: "bench peer" }] });
+  const result = await downloadFromIpfs({
+    cid: peer.cid,
+    gateways: [],
+    peers: swarm,
+    partialPath,
+    openTarget: openFileTarget,
+    fetch,
+    signal: new AbortController().signal,
+    retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    sleep: async () => {},
+    expected: { sha256: peer.sha256, sizeBytes: peer.size },
+    reserve: async () => {},
+    onBytes: () => {},
+    concurrency: 8,
+  }).finally(() => swarm.close());
+  if (result.sha256 !== peer.sha256) throw new Error("the LAN download produced the wrong file");
+  rmSync(`${partialPath}.ipfs-plan.json`, { force: true });
+  rmSync(`${partialPath}.ipfs-verified`, { force: true });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  printRows("bench sharing", await benchSharing());
+}

@@ -1,0 +1,225 @@
+import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
+import type { CID } from "multiformats/cid";
+import { describeError, stopReason } from "../download/errors.js";
+import { piecesMatchCid } from "./block.js";
+import { CarStreamParser } from "./car-stream.js";
+import type { PlanItem } from "./plan.js";
+
+/** Kubo refuses blocks over 2 MiB; twice that bounds what a peer can make us buffer for one block. */
+const MAX_BLOCK_BYTES = 4 * 1024 * 1024;
+/** Interior nodes a CAR range may carry besides the blocks asked for (the path from the root), and then some. */
+const EXTRA_BLOCKS = 64;
+/** Consecutive failed runs after which a peer is asked only when nobody else is left. */
+const DEMOTE_AFTER_FAILURES = 2;
+
+export interface SwarmPeer {
+  url: string;
+  /** For the progress display: the peer's name and address. */
+  label: string;
+}
+
+interface PeerState extends SwarmPeer {
+  inflight: number;
+  consecutiveFailures: number;
+  /** Sent a block that did not match its CID: never asked again during this download. */
+  untrusted: boolean;
+}
+
+export interface PeerSwarmOptions {
+  /** The peers that hold the CID now (read at each run, so peers found during the download join it). */
+  peers: () => SwarmPeer[];
+  /** A run's response may not go quiet for longer than this. */
+  idleTimeoutMs?: number;
+  onRejected?(peer: SwarmPeer, cid: string): void;
+  /** A peer was demoted (it lied, or failed twice in a row) or came back. */
+  onPeerState?(peer: SwarmPeer, state: "active" | "demoted" | "gone"): void;
+}
+
+/**
+ * Delivers one verified block of a run: the bytes (the pieces of the network chunks it spans, in order) are exactly the
+ * block `item.cid` names.
+ */
+export type Deliver = (item: PlanItem, pieces: readonly Uint8Array[], via: SwarmPeer) => Promise<void>;
+
+/**
+ * LAN peers serving one UnixFS file: runs of consecutive blocks are fetched as CARs (`GET /ipfs/{root}?format=car&
+ * dag-scope=entity&entity-bytes=from:to`, the trustless gateway's byte-range CAR), one long response instead of a
+ * request per 256 KiB block, read with node:http on kept-alive connections (WHATWG fetch streams cost more per byte). Runs are spread over the peers by the fewest requests in flight; every block is
+ * checked against its CID as it streams in; a peer that sends a wrong block is never asked again, one that fails
+ * twice in a row is asked only when nobody else is left.
+ */
+export class PeerSwarm {
+  private readonly states = new Map<string, PeerState>();
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+  constructor(private readonly options: PeerSwarmOptions) {}
+
+  /** Closes the kept-alive connections (the download is over). */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** The peers' gateway URLs now (they also answer single blocks, which the DAG walk asks for). */
+  urls(): string[] {
+    return this.options.peers().map((p) => p.url);
+  }
+
+  /** The label of a peer by its URL; undefined for a URL that is not a peer. */
+  labelOf(url: string): string | undefined {
+    return this.options.peers().find((p) => p.url === url)?.label ?? this.states.get(url)?.label;
+  }
+
+  /** Peers that can still be asked. */
+  usableCount(): number {
+    return this.candidates(new Set()).length;
+  }
+
+  /** Whether any peer can still be asked. */
+  usable(): boolean {
+    return this.candidates(new Set()).length > 0;
+  }
+
+  /**
+   * Fetches `items` (consecutive blocks of the file under `root`) from peers, trying others when one fails or lies.
+   * Returns the items no peer delivered (empty when all were); stops only by `signal`.
+   */
+  async fetchRun(root: CID, items: PlanItem[], deliver: Deliver, signal: AbortSignal): Promise<PlanItem[]> {
+    let remaining = items;
+    const tried = new Set<string>();
+    while (remaining.length > 0) {
+      const peer = this.candidates(tried)[0];
+      if (!peer) break;
+      tried.add(peer.url);
+      peer.inflight++;
+      let failure: "lied" | "failed" | null = null;
+      try {
+        remaining = await this.streamRun(peer, root, remaining, deliver, signal);
+        if (remaining.length > 0) failure = "failed";
+      } catch (error) {
+        const stopped = stopReason(signal);
+        if (stopped) throw stopped;
+        if (error instanceof LyingPeer) {
+          remaining = error.remaining;
+          failure = "lied";
+        } else if (error instanceof RunFailure) {
+          remaining = error.remaining;
+          failure = "failed";
+        } else throw error;
+      } finally {
+        peer.inflight--;
+      }
+      if (failure === "lied") {
+        peer.untrusted = true;
+        this.options.onPeerState?.(peer, "demoted");
+      } else if (failure === "failed") {
+        peer.consecutiveFailures++;
+        if (peer.consecutiveFailures === DEMOTE_AFTER_FAILURES) this.options.onPeerState?.(peer, "gone");
+      } else if (peer.consecutiveFailures > 0) {
+        if (peer.consecutiveFailures >= DEMOTE_AFTER_FAILURES) this.options.onPeerState?.(peer, "active");
+        peer.consecutiveFailures = 0;
+      }
+    }
+    return remaining;
+  }
+
+  /** Peers to ask, best first: honest ones, then the fewest requests in flight, then the fewest recent failures. */
+  private candidates(tried: ReadonlySet<string>): PeerState[] {
+    for (const peer of this.options.peers()) {
+      const state = this.states.get(peer.url);
+      if (!state) this.states.set(peer.url, { ...peer, inflight: 0, consecutiveFailures: 0, untrusted: false });
+      else state.label = peer.label;
+    }
+    const current = new Set(this.options.peers().map((p) => p.url));
+    const tier = (s: PeerState) => (s.consecutiveFailures >= DEMOTE_AFTER_FAILURES ? 1 : 0);
+    return [...this.states.values()]
+      .filter((s) => current.has(s.url) && !s.untrusted && !tried.has(s.url))
+      .sort((a, b) => tier(a) - tier(b) || a.inflight - b.inflight || a.consecutiveFailures - b.consecutiveFailures);
+  }
+
+  private async streamRun(peer: PeerState, root: CID, items: PlanItem[], deliver: Deliver, signal: AbortSignal): Promise<PlanItem[]> {
+    const wanted = new Map<string, PlanItem[]>();
+    for (const item of items) wanted.set(item.cid, [...(wanted.get(item.cid) ?? []), item]);
+    const left = () => items.filter((item) => wanted.has(item.cid));
+    const from = items[0]!.offset;
+    const to = items[items.length - 1]!.offset + items[items.length - 1]!.size - 1;
+    const local = new AbortController();
+    const idleMs = this.options.idleTimeoutMs ?? 30_000;
+    let idle: NodeJS.Timeout | undefined;
+    const touch = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => local.abort(new Error("timed out")), idleMs);
+    };
+    const requestSignal = AbortSignal.any([signal, local.signal]);
+    touch();
+    try {
+      const path = `/ipfs/${root}?format=car&dag-scope=entity&entity-bytes=${from}:${to}`;
+      let response: IncomingMessage;
+      try {
+        response = await new Promise<IncomingMessage>((resolve, reject) => {
+          const req = httpRequest(new URL(path, peer.url), { agent: this.agent, headers: { accept: "application/vnd.ipld.car" }, signal: requestSignal }, resolve);
+          req.on("error", reject);
+          req.end();
+        });
+      } catch (error) {
+        const stopped = stopReason(signal);
+        if (stopped) throw stopped;
+        throw new RunFailure(left(), networkMessage(error));
+      }
+      if (response.statusCode !== 200) {
+        response.destroy();
+        throw new RunFailure(left(), `HTTP ${response.statusCode}`);
+      }
+      const parser = new CarStreamParser(MAX_BLOCK_BYTES + 128);
+      let extras = 0;
+      let complete = false;
+      try {
+        for await (const chunk of response as AsyncIterable<Buffer>) {
+          touch();
+          for (const { cid, pieces } of parser.push(chunk)) {
+            const key = cid.toString();
+            const targets = wanted.get(key);
+            if (!targets) {
+              if (++extras > EXTRA_BLOCKS + items.length) throw new RunFailure(left(), "sent blocks that were not asked for");
+              continue;
+            }
+            if (!piecesMatchCid(cid, pieces)) {
+              this.options.onRejected?.(peer, key);
+              throw new LyingPeer(left(), `block ${key} does not match its CID`);
+            }
+            wanted.delete(key);
+            for (const item of targets) await deliver(item, pieces, peer);
+          }
+        }
+        complete = wanted.size === 0 && parser.pending === 0 && response.complete;
+      } catch (error) {
+        if (error instanceof RunFailure) throw error;
+        const stopped = stopReason(signal);
+        if (stopped) throw stopped;
+        throw new RunFailure(left(), networkMessage(error));
+      } finally {
+        // A response read to its end leaves its connection for the next run; any other is cut.
+        if (!complete) response.destroy();
+      }
+      return left();
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+}
+
+class RunFailure extends Error {
+  constructor(
+    readonly remaining: PlanItem[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+class LyingPeer extends RunFailure {}
+
+function networkMessage(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  if ((error as { name?: string })?.name === "TimeoutError") return "timed out";
+  return cause?.code ?? describeError(error);
+}

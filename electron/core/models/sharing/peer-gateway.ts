@@ -1,0 +1,327 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createWriter, close as closeCarHeader } from "@ipld/car/buffer-writer";
+import { varint } from "multiformats";
+import { CID } from "multiformats/cid";
+import type { InstalledModel } from "../../../../shared/api/models.js";
+import { boundServer, guardedListener, requestUrl, serverOptions } from "../../runtime/http-guard.js";
+import { HostNames } from "../../runtime/host-names.js";
+import type { Logger } from "../../runtime/logger.js";
+import { blockMatchesCid } from "../ipfs/block.js";
+import type { ModelDag } from "./model-dag.js";
+import { ByteThrottle, RequestLimiter } from "./rate-limit.js";
+
+/** The index a peer reads to learn which CIDs this engine serves (what mDNS cannot carry). */
+export const PEER_INDEX_PATH = "/pocketforge/v1/index";
+export const PEER_INDEX_FORMAT = "pocketforge-peer-index-v1";
+
+/** The installed models as the gateway sees them. */
+export interface SharedLibrary {
+  /** Installed models with a CID whose file is present. */
+  shareable(): InstalledModel[];
+  dag(modelId: string): Promise<ModelDag>;
+}
+
+export interface PeerGatewayOptions {
+  library: SharedLibrary;
+  logger: Logger;
+  /** This engine's peer id and name, in the index. */
+  id: string;
+  name: string;
+  perPeerRequestsPerSecond: number;
+  /** Bytes per second over all peers; null for no cap. */
+  uploadBytesPerSecond: number | null;
+  /** Listening is bounded like every listener; tests shorten the timeouts. */
+  maxConnections?: number;
+}
+
+export interface GatewayCounters {
+  blocksServed: number;
+  bytesServed: number;
+  refused: number;
+}
+
+/**
+ * Connections one address may hold at once: a peer that opens many and reads them slowly cannot take every place under
+ * maxConnections from the others (a downloader keeps at most 16 to one peer).
+ */
+const MAX_CONNECTIONS_PER_PEER = 32;
+
+const CID_PATH = /^\/ipfs\/([A-Za-z0-9]{8,128})$/;
+
+/**
+ * A read-only IPFS trustless gateway for this engine's installed models, for PocketForge peers on the LAN
+ * (https://specs.ipfs.tech/http-gateways/trustless-gateway/): `GET /ipfs/{cid}?format=raw` answers one block,
+ * `?format=car` the DAG under a CID (`dag-scope=all|entity|block`, `entity-bytes=from:to` for a byte range), and
+ * `/pocketforge/v1/index` the CIDs of the models it serves. A CID that is not a block of an installed model's DAG is
+ * refused like any other path; nothing is listed; nothing is written. Leaves are read from the model file and
+ * checked against their CID before they are sent, so a file damaged on disk is never passed on. Each peer (by
+ * address) gets a request rate; all peers together get the upload cap.
+ */
+export class PeerGateway {
+  private server: Server | null = null;
+  private readonly limiter: RequestLimiter;
+  /**
+   * Leaves (by offset) already checked against their CID, per model file and file version (inode, size, change and
+   * modification times): a block is hashed the first time it leaves after the file last changed, not for every peer.
+   */
+  private readonly checked = new Map<string, { version: string; offsets: Set<number> }>();
+  private readonly throttle: ByteThrottle | null;
+  private hostNames: HostNames | null = null;
+  private port = 0;
+  readonly counters: GatewayCounters = { blocksServed: 0, bytesServed: 0, refused: 0 };
+
+  constructor(private readonly options: PeerGatewayOptions) {
+    this.limiter = new RequestLimiter(options.perPeerRequestsPerSecond);
+    this.throttle = options.uploadBytesPerSecond ? new ByteThrottle(options.uploadBytesPerSecond) : null;
+  }
+
+  get address(): AddressInfo | null {
+    return (this.server?.address() as AddressInfo | null) ?? null;
+  }
+
+  async start(host: string, port: number): Promise<AddressInfo> {
+    this.hostNames = new HostNames(host);
+    const server = createServer(serverOptions(), guardedListener((req, res) => this.handle(req, res), this.options.logger, "model gateway"));
+    boundServer(server, this.options.logger, { maxConnections: this.options.maxConnections ?? 128, requestTimeoutMs: 600_000 });
+    const perPeer = new Map<string, number>();
+    server.on("connection", (socket) => {
+      const address = socket.remoteAddress ?? "unknown";
+      const open = (perPeer.get(address) ?? 0) + 1;
+      if (open > MAX_CONNECTIONS_PER_PEER) {
+        this.counters.refused++;
+        return void socket.destroy();
+      }
+      perPeer.set(address, open);
+      socket.once("close", () => {
+        const left = (perPeer.get(address) ?? 1) - 1;
+        if (left > 0) perPeer.set(address, left);
+        else perPeer.delete(address);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    server.on("error", (error) => this.options.logger.warn("model gateway error", { error }));
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return server.address() as AddressInfo;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    this.throttle?.dispose();
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private refuse(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+    this.counters.refused++;
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store", ...headers });
+    res.end(text);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== "GET" && req.method !== "HEAD") return this.refuse(res, 405, "read-only gateway", { allow: "GET, HEAD" });
+    // A web page (DNS rebinding) names the listener by a domain of its own; peers use its address or .local name.
+    if (!this.hostNames?.answersTo(req.headers.host, this.port)) return this.refuse(res, 421, "unknown host name");
+    if (req.headers.origin !== undefined) return this.refuse(res, 403, "web pages may not read this gateway");
+    const peer = req.socket.remoteAddress ?? "unknown";
+    if (!this.limiter.admit(peer)) return this.refuse(res, 429, "too many requests", { "retry-after": "1" });
+    const url = requestUrl(req);
+    if (!url) return this.refuse(res, 400, "bad request");
+    if (url.pathname === PEER_INDEX_PATH) return this.index(req, res);
+    const match = CID_PATH.exec(url.pathname);
+    if (!match) return this.refuse(res, 404, "not found");
+    let cid: CID;
+    try {
+      cid = CID.parse(match[1]!);
+    } catch {
+      return this.refuse(res, 400, "not a CID");
+    }
+    const accept = req.headers.accept ?? "";
+    const format = url.searchParams.get("format") ?? (accept.includes("application/vnd.ipld.raw") ? "raw" : accept.includes("application/vnd.ipld.car") ? "car" : null);
+    if (format !== "raw" && format !== "car") return this.refuse(res, 406, "this gateway answers ?format=raw and ?format=car only");
+    const found = await this.find(cid.toString());
+    if (!found) return this.refuse(res, 404, "not a block of a model served here");
+    if (format === "raw") return this.raw(req, res, found.model, found.dag, cid);
+    return this.car(req, res, url, found.model, found.dag, cid);
+  }
+
+  private index(req: IncomingMessage, res: ServerResponse): void {
+    const body = JSON.stringify({
+      format: PEER_INDEX_FORMAT,
+      id: this.options.id,
+      name: this.options.name,
+      models: this.options.library.shareable().map((m) => ({ cid: m.cid, sha256: m.sha256, sizeBytes: m.sizeBytes, catalogId: m.catalogId })),
+    });
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", "x-content-type-options": "nosniff" });
+    res.end(req.method === "HEAD" ? undefined : body);
+  }
+
+  private async find(cid: string): Promise<{ model: InstalledModel; dag: ModelDag } | null> {
+    for (const model of this.options.library.shareable()) {
+      const dag = await this.options.library.dag(model.id).catch(() => null);
+      if (dag?.has(cid)) return { model, dag };
+    }
+    return null;
+  }
+
+  private async raw(req: IncomingMessage, res: ServerResponse, model: InstalledModel, dag: ModelDag, cid: CID): Promise<void> {
+    const place = dag.locate(cid.toString())!;
+    let bytes: Uint8Array;
+    if (place.kind === "node") bytes = place.bytes;
+    else {
+      const opened = await this.openModel(model);
+      try {
+        bytes = await this.readLeaf(opened, model, cid, place.offset, place.size);
+      } finally {
+        await opened.file.close();
+      }
+    }
+    res.writeHead(200, {
+      "content-type": "application/vnd.ipld.raw",
+      "content-length": bytes.length,
+      "cache-control": "public, max-age=29030400, immutable",
+      etag: `"${cid}.raw"`,
+      "x-content-type-options": "nosniff",
+    });
+    if (req.method === "HEAD") return void res.end();
+    await this.throttle?.take(bytes.length);
+    this.counters.blocksServed++;
+    this.counters.bytesServed += bytes.length;
+    res.end(bytes);
+  }
+
+  private async car(req: IncomingMessage, res: ServerResponse, url: URL, model: InstalledModel, dag: ModelDag, cid: CID): Promise<void> {
+    const scope = url.searchParams.get("dag-scope") ?? "all";
+    if (scope !== "all" && scope !== "entity" && scope !== "block") return this.refuse(res, 400, "dag-scope is all, entity or block");
+    const size = dag.sizeOf(cid.toString()) ?? 0;
+    let range: { from: number; to: number } | undefined;
+    const entityBytes = url.searchParams.get("entity-bytes");
+    if (entityBytes !== null) {
+      const parsed = /^(\d{1,16}):(\d{1,16}|\*)$/.exec(entityBytes);
+      if (!parsed || scope !== "entity") return this.refuse(res, 400, "entity-bytes is from:to (bytes, to inclusive, or *) with dag-scope=entity");
+      const from = Number(parsed[1]);
+      const to = parsed[2] === "*" ? size - 1 : Number(parsed[2]);
+      if (from > to) return this.refuse(res, 400, "entity-bytes: from is past to");
+      if (from >= Math.max(size, 1)) return this.refuse(res, 416, "the range lies outside the file");
+      range = { from, to: Math.min(to, size - 1) + 1 };
+    }
+    res.writeHead(200, {
+      "content-type": "application/vnd.ipld.car; version=1; order=dfs; dups=y",
+      "cache-control": "public, max-age=29030400, immutable",
+      "x-content-type-options": "nosniff",
+    });
+    if (req.method === "HEAD") return void res.end();
+    const header = closeCarHeader(createWriter(new ArrayBuffer(128), { roots: [cid] }), { resize: true });
+    if (!(await this.send(res, header))) return;
+    // The walk is followed lazily (a whole 40 GB DAG is 160,000 steps); the next block is read and checked while the
+    // current one is sent.
+    const steps = scope === "block" ? firstOf(dag.walk(cid)) : dag.walk(cid, range)[Symbol.iterator]();
+    let opened: Promise<{ file: FileHandle; checked: Set<number> }> | null = null;
+    try {
+      const load = async (): Promise<{ cid: CID; bytes: Uint8Array } | null> => {
+        const next = steps.next();
+        if (next.done) return null;
+        const step = next.value;
+        if (step.kind === "node") return { cid: step.cid, bytes: step.bytes! };
+        opened ??= this.openModel(model);
+        return { cid: step.cid, bytes: await this.readLeaf(await opened, model, step.cid, step.offset, step.size) };
+      };
+      let next = load();
+      for (let block = await next; block; block = await next) {
+        next = load();
+        next.catch(() => {});
+        const cidBytes = block.cid.bytes;
+        const length = cidBytes.length + block.bytes.length;
+        const head = new Uint8Array(varint.encodingLength(length) + cidBytes.length);
+        varint.encodeTo(length, head, 0);
+        head.set(cidBytes, head.length - cidBytes.length);
+        await this.throttle?.take(length);
+        if (!(await this.send(res, head)) || !(await this.send(res, block.bytes))) {
+          await next.catch(() => {});
+          return;
+        }
+        this.counters.blocksServed++;
+        this.counters.bytesServed += block.bytes.length;
+      }
+      res.end();
+    } catch (error) {
+      // The status line is out: cutting the response short is how a CAR says it failed.
+      this.options.logger.warn("model gateway: a CAR response failed", { cid: cid.toString(), error });
+      res.destroy();
+    } finally {
+      const handle = await (opened as Promise<{ file: FileHandle }> | null)?.catch(() => null);
+      await handle?.file.close();
+    }
+  }
+
+  /** Opens a model file and learns its version, which says whether earlier checks of its leaves still hold. */
+  private async openModel(model: InstalledModel): Promise<{ file: FileHandle; checked: Set<number> }> {
+    const file = await open(model.path, "r");
+    const info = await file.stat();
+    const version = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+    let entry = this.checked.get(model.path);
+    if (!entry || entry.version !== version) {
+      // Files no longer shared are forgotten.
+      if (!entry && this.checked.size >= 16) {
+        const shared = new Set(this.options.library.shareable().map((m) => m.path));
+        for (const path of this.checked.keys()) if (!shared.has(path)) this.checked.delete(path);
+      }
+      entry = { version, offsets: new Set() };
+      this.checked.set(model.path, entry);
+    }
+    return { file, checked: entry.offsets };
+  }
+
+  /** Reads a leaf and checks it against its CID: a file changed on disk must not reach a peer as this model. */
+  private async readLeaf(opened: { file: FileHandle; checked: Set<number> }, model: InstalledModel, cid: CID, offset: number, size: number): Promise<Uint8Array> {
+    const { file, checked } = opened;
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await file.read(bytes, filled, size - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled !== size) throw new Error(`${model.name} changed on disk: it is shorter than it was; it is not served (verify the model)`);
+    if (checked.has(offset)) return bytes;
+    if (!(await blockMatchesCid(cid, bytes))) {
+      throw new Error(`${model.name} changed on disk: block ${cid} no longer matches; it is not served (verify the model)`);
+    }
+    checked.add(offset);
+    return bytes;
+  }
+
+  /** Writes with backpressure; false when the peer went away. */
+  private async send(res: ServerResponse, bytes: Uint8Array): Promise<boolean> {
+    if (res.destroyed) return false;
+    if (res.write(bytes)) return true;
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        res.off("drain", drained);
+        res.off("close", closed);
+        resolve(ok);
+      };
+      const drained = () => done(true);
+      const closed = () => done(false);
+      res.on("drain", drained);
+      res.on("close", closed);
+    });
+  }
+}
+
+/** The first item of an iterable, without going on to the rest. */
+function* firstOf<T>(items: Iterable<T>): Generator<T> {
+  for (const item of items) return yield item;
+}

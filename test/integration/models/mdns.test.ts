@@ -1,0 +1,146 @@
+// Discovery: DNS-SD over multicast DNS through bonjour-service. The announce/parse logic on its own, then real
+// multicast between two announcers/browsers (a port other than 5353, so no other run or machine hears them), then two
+// engines that find each other and the CIDs each serves with nothing listed by hand.
+//
+// Loopback (lo) carries no multicast on Linux, so the sockets use the machine's LAN interface, as they do in the app;
+// where this machine has no non-internal IPv4 interface the multicast tests are skipped and say so.
+import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, rmSync } from "node:fs";
+import { networkInterfaces, tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { createCore, type Core } from "../../../electron/core/app/create-core.js";
+import { cpuOnly } from "../../../electron/core/hardware/compute-probe.js";
+import { announcementTxt, MdnsPeers, parseService, type Discovered } from "../../../electron/core/models/sharing/mdns.js";
+import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { parseResult, type MethodName, type SharingStatus } from "../../../shared/api/index.js";
+import { testModelPath } from "../../fixtures/paths.js";
+
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+const noMulticast = lanAddress ? false : "this machine has no non-internal IPv4 interface, so multicast cannot leave it";
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+describe("announce and parse", () => {
+  const announcement = { id: "abcDEF123_-", name: "rig-2", port: 8644, indexPath: "/pocketforge/v1/index", revision: 3 };
+
+  test("a peer's TXT record reads back as that peer, reached at the address the answer came from", () => {
+    const txt = announcementTxt(announcement);
+    assert.deepEqual(txt, { v: "1", id: "abcDEF123_-", idx: "/pocketforge/v1/index", rev: "3" });
+    const parsed = parseService({
+      name: "rig-2 (abcDEF)",
+      port: 8644,
+      addresses: ["fe80::1", "10.0.0.7", "192.168.1.20"],
+      txt,
+      referer: { address: "192.168.1.20", family: "IPv4", port: 5353, size: 300 },
+    });
+    assert.deepEqual(parsed, { id: "abcDEF123_-", name: "rig-2 (abcDEF)", url: "http://192.168.1.20:8644", revision: 3, indexPath: "/pocketforge/v1/index" });
+  });
+
+  test("other services, other versions and hostile records are not peers", () => {
+    const base = { name: "x", port: 8644, addresses: ["192.168.1.20"], referer: undefined };
+    const txt = announcementTxt(announcement);
+    assert.equal(parseService({ ...base, txt: {} }), null, "no TXT: some other _pocketforge service");
+    assert.equal(parseService({ ...base, txt: { ...txt, v: "2" } }), null, "a version this build does not read");
+    assert.equal(parseService({ ...base, txt: { ...txt, id: "../../x" } }), null);
+    assert.equal(parseService({ ...base, txt: { ...txt, idx: "http://elsewhere/index" } }), null, "the index is a path on the peer, never another host");
+    assert.equal(parseService({ ...base, txt, addresses: ["fe80::1", "169.254.3.3"] }), null, "no routable IPv4 address");
+    assert.equal(parseService({ ...base, txt, port: 0 }), null);
+    assert.equal(parseService({ ...base, txt, referer: { address: "10.9.9.9", family: "IPv4", port: 5353, size: 1 } })?.url, "http://192.168.1.20:8644", "a referer not among its addresses is not trusted");
+  });
+});
+
+describe("DNS-SD over multicast through bonjour-service", { skip: noMulticast, timeout: 60_000 }, () => {
+  test("one announces _pocketforge._tcp, the other finds it, and hears it leave", async () => {
+    const port = await freeUdpPort();
+    const ups: Discovered[] = [];
+    let upSeen!: (peer: Discovered) => void;
+    let downSeen!: (id: string) => void;
+    const found = new Promise<Discovered>((resolve) => (upSeen = resolve));
+    const left = new Promise<string>((resolve) => (downSeen = resolve));
+    const announcer = new MdnsPeers({ logger: silentLogger, port, onUp: () => {}, onDown: () => {} });
+    const browser = new MdnsPeers({
+      logger: silentLogger,
+      port,
+      onUp: (peer) => {
+        ups.push(peer);
+        if (peer.id === "announcer-1") upSeen(peer);
+      },
+      onDown: (id) => id === "announcer-1" && downSeen(id),
+    });
+    try {
+      browser.browse(true);
+      void announcer.announce({ id: "announcer-1", name: "rig-1", port: 8644, indexPath: "/pocketforge/v1/index", revision: 1 });
+      const peer = await found;
+      assert.equal(peer.url, `http://${new URL(peer.url).hostname}:8644`);
+      assert.equal(peer.revision, 1);
+      assert.ok(announcer.announcing && browser.browsing);
+      await announcer.announce(null);
+      assert.equal(await left, "announcer-1");
+    } finally {
+      await announcer.dispose();
+      await browser.dispose();
+    }
+    assert.equal(browser.error, null);
+  });
+});
+
+describe("two engines find each other on the LAN", { skip: noMulticast, timeout: 180_000 }, () => {
+  const work = mkdtempSync(join(tmpdir(), "pf-mdns-"));
+  const cores: Core[] = [];
+  after(async () => {
+    for (const core of cores) await core.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function call<M extends MethodName>(core: Core, method: M, params: unknown) {
+    return parseResult(method, await core.router.call(method, params, { transport: "internal" }));
+  }
+
+  test("one serves and announces, the other lists it with the CID it serves", async () => {
+    const mdnsPort = await freeUdpPort();
+    const make = async (name: string) => {
+      const core = createCore({
+        dataDir: mkdtempSync(join(work, `${name}-`)),
+        version: "0.0.0-test",
+        probeCompute: async () => cpuOnly(),
+        telemetryIntervalMs: 3_600_000,
+        mdns: { port: mdnsPort },
+        overrides: (config) => {
+          config.openAi.port = 0;
+          config.relayMiner.listen.port = 0;
+          config.relayMiner.metrics.port = 0;
+        },
+      });
+      cores.push(core);
+      await core.start();
+      return core;
+    };
+    const holder = await make("holder");
+    const installed = await holder.models.import(testModelPath(), null);
+    const follower = await make("follower");
+    const listed = new Promise<SharingStatus>((resolve) => {
+      follower.events.on("sharing.status", (status) => {
+        if (status.peers.some((p) => p.origin === "mdns" && p.cids.includes(installed.cid!))) resolve(status);
+      });
+    });
+    // Serving on every interface: an announcement is made only for a gateway other machines can reach.
+    const serving = await call(holder, "sharing.update", { serve: true, host: "0.0.0.0", port: 0 });
+    assert.equal(serving.mdns.announcing, true);
+    const status = await listed;
+    const peer = status.peers.find((p) => p.origin === "mdns")!;
+    assert.match(peer.url, /^http:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
+    assert.equal(peer.error, null);
+    // The holder does not list itself, though it hears its own announcement.
+    assert.deepEqual((await call(holder, "sharing.status", {})).peers, []);
+  });
+});
