@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import type { SharingStatus } from "../../../../shared/api/sharing.js";
 import { formatBytes } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
@@ -79,7 +79,9 @@ function GatewayFacts({ status }: { status: SharingStatus }) {
 function SharingForm({ status }: { status: SharingStatus }) {
   const api = useApi();
   const hasWallet = useWallet((s) => (s.snapshot?.state ?? "absent") !== "absent");
-  const { draft, setDraft, dirty, reset } = useSectionDraft<SharingDraft>(draftOf(status.settings));
+  // One draft object per saved settings object: a new one at each render would replace the draft at each render.
+  const saved = useMemo(() => draftOf(status.settings), [status.settings]);
+  const { draft, setDraft, dirty, reset } = useSectionDraft<SharingDraft>(saved);
   const [passphrase, setPassphrase] = useState("");
   const [done, setDone] = useState(false);
   const [showProblems, setShowProblems] = useState(false);
