@@ -6,6 +6,7 @@ import { PreferencesForm } from "../components/settings/PreferencesForm.js";
 import { ReachabilityCard } from "../components/settings/ReachabilityCard.js";
 import { NetworkPicker } from "../components/chain/NetworkPicker.js";
 import { RigForm } from "../components/settings/RigForm.js";
+import { SharingCard } from "../components/settings/SharingCard.js";
 import { UpdatesPanel } from "../components/settings/UpdatesPanel.js";
 import { Card } from "../kit/Card.js";
 import { ErrorMessage } from "../kit/Message.js";
@@ -47,6 +48,13 @@ export function SettingsPage() {
       </Card>
       <Card title="Model sources">
         <ModelSourcesForm />
+      </Card>
+      <Card
+        title="Sharing models on the LAN"
+        subtitle="Other PocketForge machines on this network download your installed models from this one, and this one from them; every block is checked against its CID."
+        testId="settings-sharing"
+      >
+        <SharingCard />
       </Card>
       <Card title="Reachability" subtitle="How gateways on the internet reach the relay miner: a port mapped on your router, or a tunnel." testId="settings-reach">
         <ReachabilityCard />

@@ -7,6 +7,7 @@ import { bindPreferences, refreshPreferences } from "./preferences-store.js";
 import { bindStaking, refreshStaking } from "./staking-store.js";
 import { bindReach, refreshReach } from "./reach-store.js";
 import { bindSettings, refreshSettings } from "./settings-store.js";
+import { bindSharing, refreshSharing } from "./sharing-store.js";
 import { bindUpdates, refreshUpdates } from "./updates-store.js";
 import { bindWallet, refreshWallet } from "./wallet-store.js";
 
@@ -15,7 +16,7 @@ import { bindWallet, refreshWallet } from "./wallet-store.js";
  * load is lost (a later snapshot only ever replaces an older view).
  */
 export function bindStores(api: PocketForgeApi): () => void {
-  const offs = [bindEngine(api), bindWallet(api), bindModels(api), bindSettings(api), bindChain(api), bindMiner(api), bindPreferences(api), bindStaking(api), bindUpdates(api), bindReach(api)];
+  const offs = [bindEngine(api), bindWallet(api), bindModels(api), bindSettings(api), bindChain(api), bindMiner(api), bindPreferences(api), bindStaking(api), bindUpdates(api), bindReach(api), bindSharing(api)];
   return () => offs.forEach((off) => off());
 }
 
@@ -32,5 +33,6 @@ export async function refreshAll(api: PocketForgeApi): Promise<void> {
     refreshStaking(api),
     refreshUpdates(api),
     refreshReach(api),
+    refreshSharing(api),
   ]);
 }

@@ -4,12 +4,14 @@ import { formatBytes, formatDuration } from "../../../../shared/format.js";
 import { useApi } from "../../api/api-context.js";
 import { Badge } from "../../kit/Badge.js";
 import { Button } from "../../kit/Button.js";
+import { CopyButton } from "../../kit/CopyButton.js";
 import { ErrorMessage, Message } from "../../kit/Message.js";
 import { useAction } from "../../hooks/useAction.js";
 import { useNow } from "../../hooks/useNow.js";
 import { useEngine } from "../../stores/engine-store.js";
 import { useModels } from "../../stores/models-store.js";
 import { formatAgo, formatTokensPerSecond } from "../../view-models/format.js";
+import { shortCid } from "../../view-models/sharing.js";
 import { BenchmarkButton } from "./BenchmarkButton.js";
 
 /** Installed models with their verification and benchmark figures; serve, benchmark, verify or delete each. */
@@ -63,6 +65,21 @@ export function InstalledTable({ models }: { models: InstalledModel[] }) {
                         {model.gguf.architecture} · {model.gguf.quantization}
                       </div>
                     )}
+                    <div className="muted small row row-center" data-testid="model-cid">
+                      {model.cid ? (
+                        <>
+                          <span>
+                            CID{" "}
+                            <code title={model.cid} data-cid={model.cid}>
+                              {shortCid(model.cid)}
+                            </code>
+                          </span>
+                          <CopyButton text={model.cid} label="Copy CID" />
+                        </>
+                      ) : (
+                        <span>CID being computed…</span>
+                      )}
+                    </div>
                   </td>
                   <td className="num">{formatBytes(model.sizeBytes)}</td>
                   <td className="small">{model.source.kind === "import" ? "imported file" : model.source.kind.toUpperCase()}</td>
