@@ -17,6 +17,7 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { silentLogger } from "../electron/core/runtime/logger.js";
 import { OpenAiServer, WorkerSupervisor } from "../electron/core/inference/index.js";
+import { workerEnvironment } from "../electron/core/inference/worker-launcher.js";
 import { runBenchmark, threadCandidates } from "../electron/core/models/benchmark.js";
 import { repoRoot, testModelPath } from "../test/fixtures/paths.js";
 import { peakRssBytes, type DirectReply, type DirectRequest, type DirectSetup } from "./inference-direct.js";
@@ -78,7 +79,8 @@ class DirectProcess {
   }
 
   static async start(script: string, setup: DirectSetup): Promise<DirectProcess> {
-    const child = fork(script, [JSON.stringify(setup)], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // The worker's environment too (one libuv thread), so the comparison is of the endpoint's work alone.
+    const child = fork(script, [JSON.stringify(setup)], { execArgv: [], env: workerEnvironment(process.env), stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const direct = new DirectProcess(child);
     const ready = new Promise<DirectReply>((resolve) => direct.replies.push(resolve));
     const failed = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`the direct process exited (${code})`))));

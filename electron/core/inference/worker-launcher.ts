@@ -23,6 +23,21 @@ export interface WorkerLauncher {
 }
 
 /**
+ * The environment a worker process starts with: the parent's, with libuv's thread pool cut to one thread.
+ * node-llama-cpp runs each decode step and each sampling call as a libuv work item, and ggml starts that step's
+ * extra CPU threads from the thread it runs on (node-llama-cpp attaches no persistent ggml threadpool). With libuv's
+ * default four threads the steps hop between threads that have just woken, and the new ggml thread was often queued
+ * behind its own spinning creator on one core while the other sat idle (measured with `perf sched`: half of them
+ * waited over 1 ms, so 2 threads ran at half the speed of 1). With one libuv thread every step starts from the same
+ * busy thread and its partner starts at once (README, "What limits the speed"). Nothing in the worker gains from
+ * running pool work side by side: one context's steps and samplings are serial anyway, and the worker's own file
+ * and crypto calls are synchronous.
+ */
+export function workerEnvironment(parentEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...parentEnv, UV_THREADPOOL_SIZE: "1" };
+}
+
+/**
  * Where the worker's entry is: beside the bundle that holds this code (dist/electron/inference-worker.js, built
  * from worker/entry.ts), or the entry itself when running from sources.
  */

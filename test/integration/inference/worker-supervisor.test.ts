@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { ApiError, type InferenceStatus } from "../../../shared/api/index.js";
 import { silentLogger } from "../../../electron/core/runtime/logger.js";
@@ -38,6 +39,11 @@ describe("WorkerSupervisor (worker process, stories260K)", { timeout: 120_000 },
     assert.notEqual(service.workerPid, null);
     assert.notEqual(service.workerPid, process.pid);
     assert.deepEqual(statuses.map((s) => s.state).slice(0, 2), ["loading", "ready"]);
+  });
+
+  it("runs the worker with one libuv thread (workerEnvironment)", { skip: process.platform !== "linux" && "reads /proc" }, () => {
+    const environ = readFileSync(`/proc/${service.workerPid}/environ`, "utf8").split("\0");
+    assert.ok(environ.includes("UV_THREADPOOL_SIZE=1"), "the worker process's environment sets UV_THREADPOOL_SIZE=1");
   });
 
   it("generates the reference text at temperature 0 and streams the same text", async () => {

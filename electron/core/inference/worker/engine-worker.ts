@@ -2,7 +2,7 @@ import { ApiError } from "../../../../shared/api/index.js";
 import type { Logger } from "../../runtime/logger.js";
 import { WorkerCrashedError } from "../errors.js";
 import type { ComputeProbeResult, EngineLoadOptions, GenerationRequest, GenerationResult, LoadedModel } from "../types.js";
-import type { WorkerHandle, WorkerLauncher } from "../worker-launcher.js";
+import { workerEnvironment, type WorkerHandle, type WorkerLauncher } from "../worker-launcher.js";
 import { isWorkerMessage, type HostMessage, type ReplyValue, type WorkerMessage } from "./protocol.js";
 
 interface PendingCall {
@@ -53,11 +53,14 @@ export class EngineWorker {
     });
   }
 
-  /** Spawns the worker and waits until its engine is listening; fails if the process ends first. */
+  /**
+   * Spawns the worker (with `env` as workerEnvironment adjusts it) and waits until its engine is listening; fails
+   * if the process ends first.
+   */
   static async start(launcher: WorkerLauncher, scriptPath: string, env: NodeJS.ProcessEnv, logger: Logger): Promise<EngineWorker> {
     let markReady!: (pid: number) => void;
     const ready = new Promise<number>((resolve) => (markReady = resolve));
-    const worker = new EngineWorker(launcher.spawn(scriptPath, env), logger, markReady);
+    const worker = new EngineWorker(launcher.spawn(scriptPath, workerEnvironment(env)), logger, markReady);
     const outcome = await Promise.race([ready.then(() => null), worker.exited]);
     if (outcome) throw new WorkerCrashedError(outcome.code, outcome.signal);
     return worker;
