@@ -505,7 +505,12 @@ export class ClaimProofScheduler {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     let next = Number.POSITIVE_INFINITY;
-    for (const job of this.jobs.values()) if (!job.inFlight && job.retryAt > Date.now()) next = Math.min(next, job.retryAt);
+    // A failed submission that came due while its round was still running (a slow round, a loaded machine) is due
+    // now, not forgotten until the next block: the timer then fires at once.
+    for (const job of this.jobs.values()) {
+      const retrying = job.lastError !== null && (job.phase === "open" || job.phase === "claimed");
+      if (!job.inFlight && retrying && Number.isFinite(job.retryAt)) next = Math.min(next, job.retryAt);
+    }
     if (!Number.isFinite(next) || this.stopped) return;
     this.retryTimer = setTimeout(() => this.kick(), Math.max(1, next - Date.now()));
   }
