@@ -31,7 +31,7 @@ async function freeUdpPort(): Promise<number> {
 }
 
 describe("announce and parse", () => {
-  const announcement = { id: "abcDEF123_-", name: "rig-2", port: 8644, indexPath: "/pocketforge/v1/index", revision: 3 };
+  const announcement = { id: "abcDEF123_-", name: "rig-2", gateway: { port: 8644, indexPath: "/pocketforge/v1/index", revision: 3 } };
 
   test("a peer's TXT record reads back as that peer, reached at the address the answer came from", () => {
     const txt = announcementTxt(announcement);
@@ -67,24 +67,22 @@ describe("DNS-SD over multicast through bonjour-service", { skip: noMulticast, t
     let downSeen!: (id: string) => void;
     const found = new Promise<Discovered>((resolve) => (upSeen = resolve));
     const left = new Promise<string>((resolve) => (downSeen = resolve));
-    const announcer = new MdnsPeers({ logger: silentLogger, port, onUp: () => {}, onDown: () => {} });
-    const browser = new MdnsPeers({
-      logger: silentLogger,
-      port,
-      onUp: (peer) => {
-        ups.push(peer);
-        if (peer.id === "announcer-1") upSeen(peer);
-      },
-      onDown: (id) => id === "announcer-1" && downSeen(id),
-    });
+    const announcer = new MdnsPeers({ logger: silentLogger, port, identity: () => ({ id: "announcer-1", name: "rig-1" }) });
+    const browser = new MdnsPeers({ logger: silentLogger, port, identity: () => ({ id: "browser-1", name: "rig-0" }) });
     try {
-      browser.browse(true);
-      void announcer.announce({ id: "announcer-1", name: "rig-1", port: 8644, indexPath: "/pocketforge/v1/index", revision: 1 });
+      browser.watch({
+        peerUp: (peer) => {
+          ups.push(peer);
+          if (peer.id === "announcer-1") upSeen(peer);
+        },
+        peerDown: (id) => id === "announcer-1" && downSeen(id),
+      });
+      void announcer.setGateway({ port: 8644, indexPath: "/pocketforge/v1/index", revision: 1 });
       const peer = await found;
       assert.equal(peer.url, `http://${new URL(peer.url).hostname}:8644`);
       assert.equal(peer.revision, 1);
       assert.ok(announcer.announcing && browser.browsing);
-      await announcer.announce(null);
+      await announcer.setGateway(null);
       assert.equal(await left, "announcer-1");
     } finally {
       await announcer.dispose();
@@ -144,3 +142,4 @@ describe("two engines find each other on the LAN", { skip: noMulticast, timeout:
     assert.deepEqual((await call(holder, "sharing.status", {})).peers, []);
   });
 });
+
