@@ -1,6 +1,7 @@
 // Discovery: DNS-SD over multicast DNS through bonjour-service. The announce/parse logic on its own, then real
 // multicast between two announcers/browsers (a port other than 5353, so no other run or machine hears them), then two
-// engines that find each other and the CIDs each serves with nothing listed by hand.
+// engines that find each other and the CIDs each serves with nothing listed by hand, and a front node that finds an
+// inference node's fleet listener in the same announcement.
 //
 // Loopback (lo) carries no multicast on Linux, so the sockets use the machine's LAN interface, as they do in the app;
 // where this machine has no non-internal IPv4 interface the multicast tests are skipped and say so.
@@ -14,7 +15,7 @@ import { createCore, type Core } from "../../../electron/core/app/create-core.js
 import { cpuOnly } from "../../../electron/core/hardware/compute-probe.js";
 import { announcementTxt, MdnsPeers, parseService, type Discovered } from "../../../electron/core/models/sharing/mdns.js";
 import { silentLogger } from "../../../electron/core/runtime/logger.js";
-import { parseResult, type MethodName, type SharingStatus } from "../../../shared/api/index.js";
+import { parseResult, type FleetStatus, type MethodName, type MethodParams, type SharingStatus } from "../../../shared/api/index.js";
 import { testModelPath } from "../../fixtures/paths.js";
 
 const lanAddress = Object.values(networkInterfaces())
@@ -143,3 +144,78 @@ describe("two engines find each other on the LAN", { skip: noMulticast, timeout:
   });
 });
 
+describe("a front node finds inference nodes on the LAN", { skip: noMulticast, timeout: 180_000 }, () => {
+  const work = mkdtempSync(join(tmpdir(), "pf-mdns-fleet-"));
+  const cores: Core[] = [];
+  after(async () => {
+    for (const core of cores) await core.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function call<M extends MethodName>(core: Core, method: M, params: MethodParams<M>) {
+    return parseResult(method, await core.router.call(method, params, { transport: "internal" }));
+  }
+
+  /** Resolves with the first fleet status of `core` (now or emitted later) that `ok` accepts. */
+  async function until(core: Core, ok: (status: FleetStatus) => boolean): Promise<FleetStatus> {
+    let stop = () => {};
+    const emitted = new Promise<FleetStatus>((resolve) => {
+      stop = core.events.on("fleet.status", (status) => ok(status) && resolve(status));
+    });
+    const now = await call(core, "fleet.status", {});
+    const status = ok(now) ? now : await emitted;
+    stop();
+    return status;
+  }
+
+  test("an inference node listening on the LAN is offered to the front node until it leaves the LAN or is paired", async () => {
+    const mdnsPort = await freeUdpPort();
+    const make = async (name: string) => {
+      const core = createCore({
+        dataDir: mkdtempSync(join(work, `${name}-`)),
+        version: "0.0.0-test",
+        probeCompute: async () => cpuOnly(),
+        telemetryIntervalMs: 3_600_000,
+        mdns: { port: mdnsPort },
+        fleet: { name, pollIntervalMs: 3_600_000 },
+        overrides: (config) => {
+          config.openAi.port = 0;
+          config.relayMiner.listen.port = 0;
+          config.relayMiner.metrics.port = 0;
+        },
+      });
+      cores.push(core);
+      await core.start();
+      return core;
+    };
+    const front = await make("front");
+    const node = await make("rig-node");
+    // The front node listens on every interface, so the node can join it by its LAN address below.
+    await call(front, "fleet.configure", { role: "front", listen: { host: "0.0.0.0", port: 0 } });
+    const port = (listenUrl: string | null) => Number(new URL(listenUrl!).port);
+    const offered = (status: FleetStatus, listenerPort: number) => status.discovered.find((m) => m.name.startsWith("rig-node (") && port(m.url) === listenerPort);
+
+    // Model sharing's gateway is off on the node: the announcement exists for its fleet listener alone.
+    const nodeStatus = await call(node, "fleet.configure", { role: "node", listen: { host: "0.0.0.0", port: 0 } });
+    const first = port(nodeStatus.listenUrl);
+    const found = offered(await until(front, (s) => !!offered(s, first)), first)!;
+    assert.match(found.url, /^https:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
+    assert.equal((await call(node, "sharing.status", {})).mdns.announcing, false, "the gateway is not announced");
+    assert.deepEqual((await call(node, "fleet.status", {})).discovered, [], "an inference node does not browse for the fleet");
+
+    // On loopback only, the node withdraws its announcement and the front node stops offering it.
+    await call(node, "fleet.configure", { listen: { host: "127.0.0.1", port: 0 } });
+    await until(front, (s) => !s.discovered.some((m) => m.name.startsWith("rig-node (")));
+
+    // Back on the LAN (another port), it is offered again; once paired it is a node, no longer offered.
+    const again = await call(node, "fleet.configure", { listen: { host: "0.0.0.0", port: 0 } });
+    const second = port(again.listenUrl);
+    const offeredAgain = offered(await until(front, (s) => !!offered(s, second)), second)!;
+    const pairing = await call(front, "fleet.createPairing", {});
+    const frontUrl = `https://${new URL(offeredAgain.url).hostname}:${port(pairing.frontUrl)}`;
+    await call(node, "fleet.join", { frontUrl, code: pairing.code });
+    const paired = await call(front, "fleet.status", {});
+    assert.ok(paired.nodes.some((n) => n.kind === "pocketforge" && n.url === offeredAgain.url), "paired at the address it was offered at");
+    assert.equal(offered(paired, second), undefined, "a paired node is not offered again");
+  });
+});
