@@ -20,6 +20,7 @@ import {
 import { AvailabilityController } from "../serving/availability-controller.js";
 import type { ServingControl } from "../serving/serving-control.js";
 import { createModelHandlers, createSharingHandlers } from "../models/api-handlers.js";
+import { MdnsPeers } from "../models/sharing/mdns.js";
 import { SharingService } from "../models/sharing/sharing-service.js";
 import { ModelPaths } from "../models/model-paths.js";
 import { tightenPermissions } from "../runtime/private-files.js";
@@ -55,6 +56,7 @@ import { createReachHandlers } from "../reach/api-handlers.js";
 import { ReachService } from "../reach/reach-service.js";
 import { createFleetHandlers } from "../fleet/api-handlers.js";
 import { FleetService, type ReceivedRequest } from "../fleet/fleet-service.js";
+import { MdnsFleetDiscovery } from "./fleet-discovery.js";
 import type { NodeReport } from "../fleet/wire.js";
 import { loadOrCreateDashboardTls } from "./dashboard-tls.js";
 import { hostname } from "node:os";
@@ -98,7 +100,7 @@ export interface CoreOptions {
   servingControl?: ServingControl;
   /** Fleet timings (tests): how often nodes are asked for their state, how long one may take to start answering. */
   fleet?: { pollIntervalMs?: number; firstByteTimeoutMs?: number; name?: string; onReceived?: (request: ReceivedRequest) => void };
-  /** LAN sharing's mDNS socket (tests use another port than 5353 so concurrent runs do not see each other). */
+  /** The mDNS socket of LAN sharing and fleet discovery (tests use another port than 5353 so concurrent runs do not see each other). */
   mdns?: { port?: number; interface?: string };
   /** Lets the remote catalog be a local http:// URL (development and tests only; users get public https only). */
   allowLoopbackCatalog?: boolean;
@@ -282,6 +284,14 @@ export function createCore(options: CoreOptions): Core {
     return (req: IncomingMessage, res: ServerResponse) => fleet.route(req, res, "relay", local, { byom });
   };
   const fleetName = (options.fleet?.name ?? hostname()).slice(0, 120) || "pocketforge";
+  // The engine's one mDNS socket: model sharing announces its gateway on it and watches for peers, the fleet announces
+  // an inference node's listener and, on a front node, watches for nodes. Its id is sharing's peer id.
+  const mdns = new MdnsPeers({
+    logger: logs.logger("mdns"),
+    ...options.mdns,
+    identity: () => ({ id: sharing.peerId, name: fleetName.slice(0, 60) }),
+  });
+  const mdnsService: Service = { start: async () => {}, dispose: () => mdns.dispose() };
   const fleet = new FleetService({
     dataDir: options.dataDir,
     logger: logs.logger("fleet"),
@@ -297,6 +307,7 @@ export function createCore(options: CoreOptions): Core {
     pollIntervalMs: options.fleet?.pollIntervalMs,
     firstByteTimeoutMs: options.fleet?.firstByteTimeoutMs,
     onReceived: options.fleet?.onReceived,
+    discovery: new MdnsFleetDiscovery(mdns),
   });
   inference.onWorkers((workers) => events.emit("rig.workers", { workers }));
   const wallet = new WalletService({
@@ -321,7 +332,7 @@ export function createCore(options: CoreOptions): Core {
     logger: logs.logger("sharing"),
     library: models,
     emit: (status) => events.emit("sharing.status", status),
-    mdns: options.mdns,
+    mdns,
   });
   events.on("models.changed", () => sharing.modelsChanged());
 
@@ -412,7 +423,7 @@ export function createCore(options: CoreOptions): Core {
     { id: "hardware", label: "Probing the GPUs", services: [hardware] },
     { id: "workers", label: "Starting the inference workers", services: [inference, inferenceUsage.saver(() => inference.observedRequests())] },
     // After the workers: a front node routes to this engine too; before the miner, whose relays it routes.
-    { id: "fleet", label: "Joining the fleet", services: [fleet] },
+    { id: "fleet", label: "Joining the fleet", services: [mdnsService, fleet] },
     { id: "models", label: "Reading the installed models", services: [models, sharing, availability] },
     { id: "chain", label: `Connecting to ${settings.network}`, services: [localnet, chain, price] },
     // After the chain: an auto-started miner connects to the network the chain service reached.

@@ -89,23 +89,13 @@ export class FleetService implements Service {
 
   async start(): Promise<void> {
     this.started = true;
-    this.stopDiscovery = this.options.discovery?.browse(
-      (machine) => {
-        this.discovered.set(machine.name, machine);
-        this.changed();
-      },
-      (name) => {
-        this.discovered.delete(name);
-        this.changed();
-      },
-    ) ?? null;
     await this.apply();
   }
 
   async dispose(): Promise<void> {
     this.started = false;
-    this.stopDiscovery?.();
-    this.stopDiscovery = null;
+    this.discover(false);
+    await this.options.discovery?.advertise(null);
     await this.stopListening();
     this.router.close();
   }
@@ -166,7 +156,8 @@ export class FleetService implements Service {
       front: settings.front
         ? { name: settings.front.name, url: settings.front.url, fingerprint: settings.front.fingerprint, pairedAt: settings.front.pairedAt, ...this.frontSeen }
         : null,
-      discovered: [...this.discovered.values()],
+      // Machines already paired are under nodes, not offered again.
+      discovered: [...this.discovered.values()].filter((m) => !settings.nodes.some((n) => n.kind === "pocketforge" && sameOrigin(n.url, m.url))),
       problem: this.problem,
     };
   }
@@ -281,12 +272,36 @@ export class FleetService implements Service {
       }
     }
     this.rebuildNodes();
+    // A front node looks for inference nodes on the LAN; an inference node that other machines can reach says where.
+    this.discover(settings.role === "front");
+    const port = this.listener?.port ?? null;
+    await this.options.discovery?.advertise(settings.role === "node" && port !== null && !isLoopbackHost(settings.listen.host) ? port : null);
     if (settings.role === "front") {
       await this.router.refresh();
       this.poller = setInterval(() => void this.router.refresh(), this.options.pollIntervalMs ?? 3_000);
       this.poller.unref();
     }
     this.changed();
+  }
+
+  /** Starts or stops browsing for machines on the LAN (stopping forgets what was found). */
+  private discover(on: boolean): void {
+    if (!this.options.discovery || on === (this.stopDiscovery !== null)) return;
+    if (on) {
+      this.stopDiscovery = this.options.discovery.browse(
+        (machine) => {
+          this.discovered.set(machine.name, machine);
+          this.changed();
+        },
+        (name) => {
+          if (this.discovered.delete(name)) this.changed();
+        },
+      );
+      return;
+    }
+    this.stopDiscovery?.();
+    this.stopDiscovery = null;
+    this.discovered.clear();
   }
 
   private async stopListening(): Promise<void> {
@@ -403,6 +418,15 @@ export class FleetService implements Service {
 
   private changed(): void {
     this.options.emit(this.status());
+  }
+}
+
+/** Whether two URLs name the same scheme, host and port (a paired node's URL against a discovered one). */
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
   }
 }
 

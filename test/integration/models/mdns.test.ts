@@ -1,6 +1,7 @@
 // Discovery: DNS-SD over multicast DNS through bonjour-service. The announce/parse logic on its own, then real
 // multicast between two announcers/browsers (a port other than 5353, so no other run or machine hears them), then two
-// engines that find each other and the CIDs each serves with nothing listed by hand.
+// engines that find each other and the CIDs each serves with nothing listed by hand, and a front node that finds an
+// inference node's fleet listener in the same announcement.
 //
 // Loopback (lo) carries no multicast on Linux, so the sockets use the machine's LAN interface, as they do in the app;
 // where this machine has no non-internal IPv4 interface the multicast tests are skipped and say so.
@@ -14,7 +15,7 @@ import { createCore, type Core } from "../../../electron/core/app/create-core.js
 import { cpuOnly } from "../../../electron/core/hardware/compute-probe.js";
 import { announcementTxt, MdnsPeers, parseService, type Discovered } from "../../../electron/core/models/sharing/mdns.js";
 import { silentLogger } from "../../../electron/core/runtime/logger.js";
-import { parseResult, type MethodName, type SharingStatus } from "../../../shared/api/index.js";
+import { parseResult, type FleetStatus, type MethodName, type MethodParams, type SharingStatus } from "../../../shared/api/index.js";
 import { testModelPath } from "../../fixtures/paths.js";
 
 const lanAddress = Object.values(networkInterfaces())
@@ -31,7 +32,7 @@ async function freeUdpPort(): Promise<number> {
 }
 
 describe("announce and parse", () => {
-  const announcement = { id: "abcDEF123_-", name: "rig-2", port: 8644, indexPath: "/pocketforge/v1/index", revision: 3 };
+  const announcement = { id: "abcDEF123_-", name: "rig-2", gateway: { port: 8644, indexPath: "/pocketforge/v1/index", revision: 3 } };
 
   test("a peer's TXT record reads back as that peer, reached at the address the answer came from", () => {
     const txt = announcementTxt(announcement);
@@ -67,24 +68,22 @@ describe("DNS-SD over multicast through bonjour-service", { skip: noMulticast, t
     let downSeen!: (id: string) => void;
     const found = new Promise<Discovered>((resolve) => (upSeen = resolve));
     const left = new Promise<string>((resolve) => (downSeen = resolve));
-    const announcer = new MdnsPeers({ logger: silentLogger, port, onUp: () => {}, onDown: () => {} });
-    const browser = new MdnsPeers({
-      logger: silentLogger,
-      port,
-      onUp: (peer) => {
-        ups.push(peer);
-        if (peer.id === "announcer-1") upSeen(peer);
-      },
-      onDown: (id) => id === "announcer-1" && downSeen(id),
-    });
+    const announcer = new MdnsPeers({ logger: silentLogger, port, identity: () => ({ id: "announcer-1", name: "rig-1" }) });
+    const browser = new MdnsPeers({ logger: silentLogger, port, identity: () => ({ id: "browser-1", name: "rig-0" }) });
     try {
-      browser.browse(true);
-      void announcer.announce({ id: "announcer-1", name: "rig-1", port: 8644, indexPath: "/pocketforge/v1/index", revision: 1 });
+      browser.watch({
+        peerUp: (peer) => {
+          ups.push(peer);
+          if (peer.id === "announcer-1") upSeen(peer);
+        },
+        peerDown: (id) => id === "announcer-1" && downSeen(id),
+      });
+      void announcer.setGateway({ port: 8644, indexPath: "/pocketforge/v1/index", revision: 1 });
       const peer = await found;
       assert.equal(peer.url, `http://${new URL(peer.url).hostname}:8644`);
       assert.equal(peer.revision, 1);
       assert.ok(announcer.announcing && browser.browsing);
-      await announcer.announce(null);
+      await announcer.setGateway(null);
       assert.equal(await left, "announcer-1");
     } finally {
       await announcer.dispose();
@@ -142,5 +141,81 @@ describe("two engines find each other on the LAN", { skip: noMulticast, timeout:
     assert.equal(peer.error, null);
     // The holder does not list itself, though it hears its own announcement.
     assert.deepEqual((await call(holder, "sharing.status", {})).peers, []);
+  });
+});
+
+describe("a front node finds inference nodes on the LAN", { skip: noMulticast, timeout: 180_000 }, () => {
+  const work = mkdtempSync(join(tmpdir(), "pf-mdns-fleet-"));
+  const cores: Core[] = [];
+  after(async () => {
+    for (const core of cores) await core.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function call<M extends MethodName>(core: Core, method: M, params: MethodParams<M>) {
+    return parseResult(method, await core.router.call(method, params, { transport: "internal" }));
+  }
+
+  /** Resolves with the first fleet status of `core` (now or emitted later) that `ok` accepts. */
+  async function until(core: Core, ok: (status: FleetStatus) => boolean): Promise<FleetStatus> {
+    let stop = () => {};
+    const emitted = new Promise<FleetStatus>((resolve) => {
+      stop = core.events.on("fleet.status", (status) => ok(status) && resolve(status));
+    });
+    const now = await call(core, "fleet.status", {});
+    const status = ok(now) ? now : await emitted;
+    stop();
+    return status;
+  }
+
+  test("an inference node listening on the LAN is offered to the front node until it leaves the LAN or is paired", async () => {
+    const mdnsPort = await freeUdpPort();
+    const make = async (name: string) => {
+      const core = createCore({
+        dataDir: mkdtempSync(join(work, `${name}-`)),
+        version: "0.0.0-test",
+        probeCompute: async () => cpuOnly(),
+        telemetryIntervalMs: 3_600_000,
+        mdns: { port: mdnsPort },
+        fleet: { name, pollIntervalMs: 3_600_000 },
+        overrides: (config) => {
+          config.openAi.port = 0;
+          config.relayMiner.listen.port = 0;
+          config.relayMiner.metrics.port = 0;
+        },
+      });
+      cores.push(core);
+      await core.start();
+      return core;
+    };
+    const front = await make("front");
+    const node = await make("rig-node");
+    // The front node listens on every interface, so the node can join it by its LAN address below.
+    await call(front, "fleet.configure", { role: "front", listen: { host: "0.0.0.0", port: 0 } });
+    const port = (listenUrl: string | null) => Number(new URL(listenUrl!).port);
+    const offered = (status: FleetStatus, listenerPort: number) => status.discovered.find((m) => m.name.startsWith("rig-node (") && port(m.url) === listenerPort);
+
+    // Model sharing's gateway is off on the node: the announcement exists for its fleet listener alone.
+    const nodeStatus = await call(node, "fleet.configure", { role: "node", listen: { host: "0.0.0.0", port: 0 } });
+    const first = port(nodeStatus.listenUrl);
+    const found = offered(await until(front, (s) => !!offered(s, first)), first)!;
+    assert.match(found.url, /^https:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
+    assert.equal((await call(node, "sharing.status", {})).mdns.announcing, false, "the gateway is not announced");
+    assert.deepEqual((await call(node, "fleet.status", {})).discovered, [], "an inference node does not browse for the fleet");
+
+    // On loopback only, the node withdraws its announcement and the front node stops offering it.
+    await call(node, "fleet.configure", { listen: { host: "127.0.0.1", port: 0 } });
+    await until(front, (s) => !s.discovered.some((m) => m.name.startsWith("rig-node (")));
+
+    // Back on the LAN (another port), it is offered again; once paired it is a node, no longer offered.
+    const again = await call(node, "fleet.configure", { listen: { host: "0.0.0.0", port: 0 } });
+    const second = port(again.listenUrl);
+    const offeredAgain = offered(await until(front, (s) => !!offered(s, second)), second)!;
+    const pairing = await call(front, "fleet.createPairing", {});
+    const frontUrl = `https://${new URL(offeredAgain.url).hostname}:${port(pairing.frontUrl)}`;
+    await call(node, "fleet.join", { frontUrl, code: pairing.code });
+    const paired = await call(front, "fleet.status", {});
+    assert.ok(paired.nodes.some((n) => n.kind === "pocketforge" && n.url === offeredAgain.url), "paired at the address it was offered at");
+    assert.equal(offered(paired, second), undefined, "a paired node is not offered again");
   });
 });

@@ -7,15 +7,25 @@ export const SERVICE_TYPE = "pocketforge";
 /** Version of what the TXT record says. */
 const TXT_VERSION = "1";
 
-/** What this engine announces: its gateway's port and where its index of CIDs is. */
-export interface Announcement {
-  /** Random per data folder: how an engine recognises itself, and a peer across address changes. */
-  id: string;
-  name: string;
+/** The model gateway's part of an announcement: its port and where its index of CIDs is. */
+export interface GatewayAnnouncement {
   port: number;
   indexPath: string;
   /** Changes whenever the set of models served changes, so browsers know to read the index again. */
   revision: number;
+}
+
+/**
+ * What this engine announces: who it is, and what it offers: the model gateway, the fleet listener of an inference
+ * node, or both. The SRV record's port is the gateway's when it serves, the fleet listener's otherwise.
+ */
+export interface Announcement {
+  /** Random per data folder: how an engine recognises itself, and a peer across address changes. */
+  id: string;
+  name: string;
+  gateway?: GatewayAnnouncement | null;
+  /** The fleet listener's port (an inference node that listens beyond loopback). */
+  fleetPort?: number | null;
 }
 
 /** A gateway found on the LAN. */
@@ -27,29 +37,87 @@ export interface Discovered {
   indexPath: string;
 }
 
+/** An inference node's fleet listener found on the LAN. */
+export interface DiscoveredFleetNode {
+  /** The announcer's id, so an engine skips itself. */
+  id: string;
+  /** Its DNS-SD instance name. */
+  name: string;
+  /** https://address:port. */
+  url: string;
+}
+
+/** The SRV port of an announcement: the gateway's, else the fleet listener's; null when it offers nothing. */
+export function announcementPort(a: Announcement): number | null {
+  return a.gateway?.port ?? a.fleetPort ?? null;
+}
+
 /** The TXT record of an announcement (RFC 6763 §6: short key=value strings). */
 export function announcementTxt(a: Announcement): Record<string, string> {
-  return { v: TXT_VERSION, id: a.id, idx: a.indexPath, rev: String(a.revision) };
+  const txt: Record<string, string> = { v: TXT_VERSION, id: a.id };
+  if (a.gateway) Object.assign(txt, { idx: a.gateway.indexPath, rev: String(a.gateway.revision) });
+  if (a.fleetPort) txt.fleet = String(a.fleetPort);
+  return txt;
+}
+
+type ServiceRecord = Pick<Service, "name" | "port" | "addresses" | "txt" | "referer">;
+
+function txtReader(service: ServiceRecord): (key: string) => string | null {
+  const txt = (service.txt ?? {}) as Record<string, unknown>;
+  return (key) => (typeof txt[key] === "string" ? (txt[key] as string) : Buffer.isBuffer(txt[key]) ? (txt[key] as Buffer).toString("utf8") : null);
+}
+
+/** Our TXT version and a well-formed id, or null. */
+function announcerId(text: (key: string) => string | null): string | null {
+  if (text("v") !== TXT_VERSION) return null;
+  const id = text("id");
+  return id && /^[A-Za-z0-9_-]{4,64}$/.test(id) ? id : null;
+}
+
+/** An IPv4 address to reach a service: the one the answer came from when it is among the service's addresses. */
+function serviceAddress(service: ServiceRecord): string | null {
+  const ipv4 = (service.addresses ?? []).filter((a) => isIP(a) === 4 && !a.startsWith("169.254."));
+  const from = service.referer?.address;
+  return from && ipv4.includes(from) ? from : ipv4[0] ?? (from && isIP(from) === 4 ? from : null);
+}
+
+/** A TCP port written as a TXT value: decimal digits, no sign or leading zero, 1-65535. */
+export function parsePort(value: string | null): number | null {
+  if (value === null || !/^[1-9][0-9]{0,4}$/.test(value)) return null;
+  const port = Number(value);
+  return port <= 65535 ? port : null;
 }
 
 /**
- * Reads a resolved DNS-SD service as a peer: our TXT version, an id, an index path, and an IPv4 address to reach it
- * (the one the answer came from when it is among the service's addresses). Null for anything else on the network.
+ * Reads a resolved DNS-SD service as a peer's gateway: our TXT version, an id, an index path, and an IPv4 address to
+ * reach it. Null for anything else on the network, and for an announcement of a fleet listener alone (no index).
  */
-export function parseService(service: Pick<Service, "name" | "port" | "addresses" | "txt" | "referer">): Discovered | null {
-  const txt = (service.txt ?? {}) as Record<string, unknown>;
-  const text = (key: string) => (typeof txt[key] === "string" ? (txt[key] as string) : Buffer.isBuffer(txt[key]) ? (txt[key] as Buffer).toString("utf8") : null);
-  if (text("v") !== TXT_VERSION) return null;
-  const id = text("id");
+export function parseService(service: ServiceRecord): Discovered | null {
+  const text = txtReader(service);
+  const id = announcerId(text);
   const indexPath = text("idx");
-  if (!id || !/^[A-Za-z0-9_-]{4,64}$/.test(id) || !indexPath || !/^\/[A-Za-z0-9/_.-]{1,100}$/.test(indexPath)) return null;
+  if (!id || !indexPath || !/^\/[A-Za-z0-9/_.-]{1,100}$/.test(indexPath)) return null;
   if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) return null;
-  const ipv4 = (service.addresses ?? []).filter((a) => isIP(a) === 4 && !a.startsWith("169.254."));
-  const from = service.referer?.address;
-  const address = from && ipv4.includes(from) ? from : ipv4[0] ?? (from && isIP(from) === 4 ? from : null);
+  const address = serviceAddress(service);
   if (!address) return null;
   const revision = Number(text("rev") ?? 0);
   return { id, name: String(service.name).slice(0, 100), url: `http://${address}:${service.port}`, revision: Number.isFinite(revision) ? revision : 0, indexPath };
+}
+
+/**
+ * Reads a resolved DNS-SD service as an inference node's fleet listener: our TXT version, an id, a `fleet` port, and
+ * an IPv4 address to reach it. When the announcement carries no gateway, its SRV port must be that same port. Null
+ * for anything else.
+ */
+export function parseFleetService(service: ServiceRecord): DiscoveredFleetNode | null {
+  const text = txtReader(service);
+  const id = announcerId(text);
+  const port = parsePort(text("fleet"));
+  if (!id || port === null) return null;
+  if (text("idx") === null && service.port !== port) return null;
+  const address = serviceAddress(service);
+  if (!address) return null;
+  return { id, name: String(service.name).slice(0, 100), url: `https://${address}:${port}` };
 }
 
 export interface MdnsOptions {
@@ -58,25 +126,50 @@ export interface MdnsOptions {
   port?: number;
   /** The interface address to send and listen on (all of them by default). */
   interface?: string;
-  onUp(peer: Discovered): void;
-  onDown(id: string): void;
+  /** Who this engine is (read when it announces): its id (model sharing's peer id) and the name peers see. */
+  identity(): { id: string; name: string };
+}
+
+/** What a watcher hears: gateways (model sharing) and fleet listeners (the fleet); either may be left out. */
+export interface MdnsWatcher {
+  peerUp?(peer: Discovered): void;
+  peerDown?(id: string): void;
+  fleetUp?(node: DiscoveredFleetNode): void;
+  fleetDown?(name: string): void;
+}
+
+/** What one DNS-SD instance offered when last heard. */
+interface Heard {
+  peer: Discovered | null;
+  fleet: DiscoveredFleetNode | null;
 }
 
 /**
- * DNS-SD over multicast DNS through bonjour-service: announces this engine's gateway as `_pocketforge._tcp` with a
- * TXT record (id, index path, revision), and browses for the others. Socket errors (no multicast on this network, port
- * taken) are reported, never thrown: discovery is a convenience, peers can always be listed by hand.
+ * DNS-SD over multicast DNS through bonjour-service, the engine's one mDNS socket: announces this engine as
+ * `_pocketforge._tcp` with a TXT record (id; index path and revision when the model gateway serves; the fleet port
+ * when this is an inference node reachable on the LAN), and browses for the others while anyone watches. Model
+ * sharing and the fleet each feed their part of the announcement and watch what they need. Socket errors (no
+ * multicast on this network, port taken) are reported, never thrown: discovery is a convenience, peers and nodes can
+ * always be given by hand.
  */
 export class MdnsPeers {
   private bonjour: Bonjour | null = null;
   private browser: Browser | null = null;
   private published: Service | null = null;
   private publishedTxt = "";
+  private gateway: GatewayAnnouncement | null = null;
+  private fleetPort: number | null = null;
   /** The last socket problem, for the Settings card. */
   error: string | null = null;
-  private readonly seen = new Map<string, string>();
+  private readonly heard = new Map<string, Heard>();
+  private readonly watchers = new Set<MdnsWatcher>();
 
   constructor(private readonly options: MdnsOptions) {}
+
+  /** This engine's id, as its announcements carry it. */
+  get selfId(): string {
+    return this.options.identity().id;
+  }
 
   get browsing(): boolean {
     return this.browser !== null;
@@ -86,12 +179,40 @@ export class MdnsPeers {
     return this.published !== null;
   }
 
+  /** Whether the model gateway is announced now. */
+  get announcingGateway(): boolean {
+    return this.published !== null && this.gateway !== null;
+  }
+
+  /** Whether the fleet listener is announced now. */
+  get announcingFleet(): boolean {
+    return this.published !== null && this.fleetPort !== null;
+  }
+
+  /** Model sharing's part: the gateway to announce, or null. Resolves as `announce` does. */
+  setGateway(gateway: GatewayAnnouncement | null): Promise<void> {
+    this.gateway = gateway;
+    return this.republish();
+  }
+
+  /** The fleet's part: the fleet listener's port to announce, or null. Resolves as `announce` does. */
+  setFleetPort(port: number | null): Promise<void> {
+    this.fleetPort = port;
+    return this.republish();
+  }
+
+  private republish(): Promise<void> {
+    if (!this.gateway && !this.fleetPort) return this.announce(null);
+    return this.announce({ ...this.options.identity(), gateway: this.gateway, fleetPort: this.fleetPort });
+  }
+
   /**
-   * Announces `a` (again, when its TXT changed); null withdraws the announcement. Resolves once a withdrawn
-   * announcement's goodbye (TTL 0) has been sent, so browsers drop this peer at once.
+   * Announces `a` (again, when it changed); null, or an announcement that offers nothing, withdraws it. Resolves once
+   * a withdrawn announcement's goodbye (TTL 0) has been sent, so browsers drop this engine at once.
    */
-  announce(a: Announcement | null): Promise<void> {
-    const txt = a ? JSON.stringify(announcementTxt(a)) + a.port + a.name : "";
+  private announce(a: Announcement | null): Promise<void> {
+    const port = a ? announcementPort(a) : null;
+    const txt = a && port ? JSON.stringify(announcementTxt(a)) + port + a.name : "";
     if (txt === this.publishedTxt) return Promise.resolve();
     this.publishedTxt = txt;
     let goodbye = Promise.resolve();
@@ -100,12 +221,12 @@ export class MdnsPeers {
       this.published = null;
       goodbye = new Promise<void>((resolve) => (old.stop ? old.stop(() => resolve()) : resolve()));
     }
-    if (!a) return goodbye.then(() => this.releaseIfIdle());
+    if (!a || !port) return goodbye.then(() => this.releaseIfIdle());
     this.published = this.instance().publish({
       name: `${a.name} (${a.id.slice(0, 6)})`,
       type: SERVICE_TYPE,
       protocol: "tcp",
-      port: a.port,
+      port,
       txt: announcementTxt(a),
       // Instance names carry the id, so they do not collide; probing would only delay the announcement.
       probe: false,
@@ -114,34 +235,65 @@ export class MdnsPeers {
     return goodbye;
   }
 
-  /** Starts or stops looking for peers. */
-  browse(on: boolean): void {
-    if (on === this.browsing) return;
-    if (!on) {
-      this.browser?.stop();
-      this.browser = null;
-      for (const id of this.seen.values()) this.options.onDown(id);
-      this.seen.clear();
-      void this.releaseIfIdle();
-      return;
+  /**
+   * Hears what is on the LAN (what was heard already at once); browsing runs while anyone watches. Returns the way to
+   * stop, which first tells the watcher that everything it heard is gone.
+   */
+  watch(watcher: MdnsWatcher): () => void {
+    this.watchers.add(watcher);
+    if (!this.browser) this.startBrowsing();
+    for (const heard of this.heard.values()) {
+      if (heard.peer) watcher.peerUp?.(heard.peer);
+      if (heard.fleet) watcher.fleetUp?.(heard.fleet);
     }
+    return () => this.unwatch(watcher);
+  }
+
+  private unwatch(watcher: MdnsWatcher): void {
+    if (!this.watchers.delete(watcher)) return;
+    for (const heard of this.heard.values()) {
+      if (heard.peer) watcher.peerDown?.(heard.peer.id);
+      if (heard.fleet) watcher.fleetDown?.(heard.fleet.name);
+    }
+    if (this.watchers.size === 0) this.stopBrowsing();
+  }
+
+  private startBrowsing(): void {
     const browser = this.instance().find({ type: SERVICE_TYPE, protocol: "tcp" });
     const up = (service: Service) => {
-      const peer = parseService(service);
-      if (!peer) return;
-      this.seen.set(service.fqdn ?? service.name, peer.id);
-      this.options.onUp(peer);
+      const key = service.fqdn ?? service.name;
+      const before = this.heard.get(key);
+      const now: Heard = { peer: parseService(service), fleet: parseFleetService(service) };
+      if (now.peer || now.fleet) this.heard.set(key, now);
+      else this.heard.delete(key);
+      // A part that went away (or changed hands) is gone before the new one is up.
+      if (before?.peer && before.peer.id !== now.peer?.id) this.each((w) => w.peerDown?.(before.peer!.id));
+      if (before?.fleet && before.fleet.name !== now.fleet?.name) this.each((w) => w.fleetDown?.(before.fleet!.name));
+      if (now.peer) this.each((w) => w.peerUp?.(now.peer!));
+      if (now.fleet) this.each((w) => w.fleetUp?.(now.fleet!));
     };
     browser.on("up", up);
     browser.on("txt-update", up);
     browser.on("srv-update", up);
     browser.on("down", (service: Service) => {
       const key = service.fqdn ?? service.name;
-      const id = this.seen.get(key);
-      this.seen.delete(key);
-      if (id) this.options.onDown(id);
+      const heard = this.heard.get(key);
+      this.heard.delete(key);
+      if (heard?.peer) this.each((w) => w.peerDown?.(heard.peer!.id));
+      if (heard?.fleet) this.each((w) => w.fleetDown?.(heard.fleet!.name));
     });
     this.browser = browser;
+  }
+
+  private stopBrowsing(): void {
+    this.browser?.stop();
+    this.browser = null;
+    this.heard.clear();
+    void this.releaseIfIdle();
+  }
+
+  private each(call: (watcher: MdnsWatcher) => void): void {
+    for (const watcher of [...this.watchers]) call(watcher);
   }
 
   /** Asks the network again (a browser only hears announcements otherwise). */
@@ -149,8 +301,11 @@ export class MdnsPeers {
     this.browser?.update();
   }
 
+  /** Stops browsing (watchers hear everything go) and withdraws the announcement. */
   async dispose(): Promise<void> {
-    this.browse(false);
+    for (const watcher of [...this.watchers]) this.unwatch(watcher);
+    this.gateway = null;
+    this.fleetPort = null;
     await this.announce(null);
     await this.release();
   }

@@ -11,7 +11,7 @@ import { isLoopbackHost } from "../../runtime/host-names.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { Service } from "../../runtime/service.js";
 import type { SwarmPeer } from "../ipfs/peer-swarm.js";
-import { MdnsPeers } from "./mdns.js";
+import type { MdnsPeers } from "./mdns.js";
 import { PeerDirectory } from "./peer-directory.js";
 import { PEER_INDEX_PATH, PeerGateway, type SharedLibrary } from "./peer-gateway.js";
 
@@ -51,8 +51,8 @@ export interface SharingServiceOptions {
   fetch?: typeof fetch;
   /** The name peers see (the machine's host name). */
   name?: string;
-  /** mDNS socket options (tests use another port). */
-  mdns?: { port?: number; interface?: string };
+  /** The engine's one mDNS socket (shared with the fleet): this service announces its gateway and watches peers. */
+  mdns: MdnsPeers;
   settingsDefaults?: Partial<SharingSettings>;
 }
 
@@ -64,6 +64,7 @@ export class SharingService implements Service {
   private readonly store: DocumentStore<typeof SharingDocument>;
   private readonly directory: PeerDirectory;
   private readonly mdns: MdnsPeers;
+  private unwatch: (() => void) | null = null;
   private gateway: PeerGateway | null = null;
   private gatewayError: string | null = null;
   private revision = 0;
@@ -90,12 +91,7 @@ export class SharingService implements Service {
       selfId: this.store.get().peerId,
       onChange: () => this.changed(),
     });
-    this.mdns = new MdnsPeers({
-      logger: options.logger,
-      ...options.mdns,
-      onUp: (peer) => this.directory.discovered(peer),
-      onDown: (id) => this.directory.gone(id),
-    });
+    this.mdns = options.mdns;
   }
 
   get peerId(): string {
@@ -112,7 +108,9 @@ export class SharingService implements Service {
     await this.applying.catch(() => {});
     await this.gateway?.stop();
     this.gateway = null;
-    await this.mdns.dispose();
+    this.unwatch?.();
+    this.unwatch = null;
+    await this.mdns.setGateway(null);
   }
 
   settings(): SharingSettings {
@@ -147,7 +145,7 @@ export class SharingService implements Service {
         bytesServed: this.gateway?.counters.bytesServed ?? 0,
         refused: this.gateway?.counters.refused ?? 0,
       },
-      mdns: { announcing: this.mdns.announcing, browsing: this.mdns.browsing, error: this.mdns.error },
+      mdns: { announcing: this.mdns.announcingGateway, browsing: this.unwatch !== null && this.mdns.browsing, error: this.mdns.error },
       peers: this.directory.list(),
     };
   }
@@ -221,7 +219,12 @@ export class SharingService implements Service {
     }
     this.lastShared = this.options.library.shareable().map((m) => m.cid).sort().join(",");
     this.announce();
-    this.mdns.browse(settings.discover);
+    if (settings.discover && !this.unwatch) {
+      this.unwatch = this.mdns.watch({ peerUp: (peer) => this.directory.discovered(peer), peerDown: (id) => this.directory.gone(id) });
+    } else if (!settings.discover && this.unwatch) {
+      this.unwatch();
+      this.unwatch = null;
+    }
     this.changed();
     void this.directory.refresh();
   }
@@ -230,11 +233,7 @@ export class SharingService implements Service {
     const settings = this.settings();
     const address = this.gateway?.address;
     const loopbackOnly = address ? isLoopbackHost(address.address) : true;
-    void this.mdns.announce(
-      address && settings.announce && !loopbackOnly
-        ? { id: this.peerId, name: this.name, port: address.port, indexPath: PEER_INDEX_PATH, revision: this.revision }
-        : null,
-    );
+    void this.mdns.setGateway(address && settings.announce && !loopbackOnly ? { port: address.port, indexPath: PEER_INDEX_PATH, revision: this.revision } : null);
   }
 
   private changed(): void {
