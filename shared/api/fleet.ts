@@ -73,8 +73,11 @@ export const FleetStatus = z.object({
   defaultModel: z.string().nullable(),
   /** Inference node: the front node it serves. */
   front: FleetFrontView.nullable(),
-  /** PocketForge machines seen on the LAN (DNS-SD), offered for pairing; empty without discovery. */
-  discovered: z.array(z.object({ name: z.string(), url: z.string() })),
+  /**
+   * PocketForge machines seen on the LAN (DNS-SD): on a front node, the inference nodes it has not paired; on an
+   * inference node, the front nodes it could join. Empty without discovery.
+   */
+  discovered: z.array(z.object({ name: z.string(), url: z.string(), role: z.enum(["front", "node"]) })),
   problem: z.string().nullable(),
 });
 export type FleetStatus = z.infer<typeof FleetStatus>;

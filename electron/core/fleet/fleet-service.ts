@@ -7,6 +7,7 @@ import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect } from "node:tls";
 import { ApiError, type FleetNodeView, type FleetPairing, type FleetStatus } from "../../../shared/api/index.js";
 import { isLoopbackHost } from "../runtime/host-names.js";
+import { reachableHosts } from "../runtime/lan-addresses.js";
 import type { Logger } from "../runtime/logger.js";
 import { OutboundUrlError, checkNodeUrl } from "../runtime/outbound-url.js";
 import type { Service } from "../runtime/service.js";
@@ -147,19 +148,31 @@ export class FleetService implements Service {
     return {
       role: settings.role,
       listen: { ...settings.listen },
-      listenUrl: port === null ? null : `https://${urlHost(settings.listen.host)}:${port}`,
+      listenUrl: port === null ? null : `https://${reachableHosts(settings.listen.host)[0]}:${port}`,
       fingerprint: this.tlsFacts?.fingerprint256 ?? null,
-      pairing: pairing && port !== null ? { code: pairing.code, expiresAt: pairing.expiresAt, frontUrl: `https://${urlHost(settings.listen.host)}:${port}`, fingerprint: this.tlsFacts!.fingerprint256 } : null,
+      pairing: pairing && port !== null ? { code: pairing.code, expiresAt: pairing.expiresAt, frontUrl: `https://${reachableHosts(settings.listen.host)[0]}:${port}`, fingerprint: this.tlsFacts!.fingerprint256 } : null,
       nodes,
       serveLocally: settings.serveLocally,
       defaultModel: settings.defaultModel,
       front: settings.front
         ? { name: settings.front.name, url: settings.front.url, fingerprint: settings.front.fingerprint, pairedAt: settings.front.pairedAt, ...this.frontSeen }
         : null,
-      // Machines already paired are under nodes, not offered again.
-      discovered: [...this.discovered.values()].filter((m) => !settings.nodes.some((n) => n.kind === "pocketforge" && sameOrigin(n.url, m.url))),
+      discovered: this.offered(settings),
       problem: this.problem,
     };
+  }
+
+  /**
+   * What discovery offers: a front node, the inference nodes it has not paired; an inference node, the front nodes
+   * it could join (the one it serves marked by the page, not hidden: its owner may be looking for it).
+   */
+  private offered(settings: FleetSettings): FleetStatus["discovered"] {
+    const seen = [...this.discovered.values()];
+    if (settings.role === "front") {
+      return seen.filter((m) => m.role === "node" && !settings.nodes.some((n) => n.kind === "pocketforge" && sameOrigin(n.url, m.url)));
+    }
+    if (settings.role === "node") return seen.filter((m) => m.role === "front");
+    return [];
   }
 
   async configure(change: { role?: FleetSettings["role"]; listen?: { host: string; port: number }; serveLocally?: boolean; defaultModel?: string | null; passphrase?: string }): Promise<FleetStatus> {
@@ -272,10 +285,12 @@ export class FleetService implements Service {
       }
     }
     this.rebuildNodes();
-    // A front node looks for inference nodes on the LAN; an inference node that other machines can reach says where.
-    this.discover(settings.role === "front");
+    // A front node looks for inference nodes on the LAN and an inference node for front nodes; either says where it
+    // is when other machines can reach it.
+    this.discover(settings.role !== "off");
     const port = this.listener?.port ?? null;
-    await this.options.discovery?.advertise(settings.role === "node" && port !== null && !isLoopbackHost(settings.listen.host) ? port : null);
+    const role = settings.role;
+    await this.options.discovery?.advertise(role !== "off" && port !== null && !isLoopbackHost(settings.listen.host) ? { port, role } : null);
     if (settings.role === "front") {
       await this.router.refresh();
       this.poller = setInterval(() => void this.router.refresh(), this.options.pollIntervalMs ?? 3_000);
@@ -432,12 +447,6 @@ function sameOrigin(a: string, b: string): boolean {
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;
-}
-
-function urlHost(host: string): string {
-  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
-  if (host === "::") return "[::1]";
-  return host.includes(":") ? `[${host}]` : host;
 }
 
 /** The certificate a TLS server presents (not validated: pairing proves who holds it). */

@@ -10,6 +10,7 @@ import { ErrorMessage, Message } from "../kit/Message.js";
 import { errorCode } from "../view-models/errors.js";
 import { PageHeader } from "../kit/PageHeader.js";
 import { PassphraseConfirm } from "../kit/PassphraseConfirm.js";
+import { DiscoveredFronts, DiscoveredNodes } from "../components/fleet/DiscoveredMachines.js";
 
 /**
  * The fleet: on a front node, every node with its models, GPUs, load, tokens/s, requests, errors and relay share (its
@@ -24,6 +25,8 @@ export function FleetPage() {
   }, [api]);
   const configure = useAction(async (role: FleetStatus["role"]) => setStatus(await api.invoke("fleet.configure", { role })));
   const pair = useAction(() => api.invoke("fleet.createPairing", {}));
+  // The machine found on the LAN the open pairing is for, so the card can name it.
+  const [pairingFor, setPairingFor] = useState<string | null>(null);
   const [frontUrl, setFrontUrl] = useState("");
   const [code, setCode] = useState("");
   const join = useAction(async () => setStatus(await api.invoke("fleet.join", { frontUrl, code })));
@@ -117,8 +120,25 @@ export function FleetPage() {
             )}
           </Card>
           <Card title="Pair a PocketForge">
-            <p>On the other machine, open Fleet, choose “Inference node”, and enter this address and code.</p>
-            <Button busy={pair.busy} onClick={() => void pair.run()}>
+            <DiscoveredNodes
+              machines={status.discovered}
+              busy={pair.busy}
+              onPair={(machine) => {
+                setPairingFor(machine.name);
+                void pair.run();
+              }}
+            />
+            <p>
+              On {pairingFor ? <strong>{pairingFor}</strong> : "the other machine"}, open Fleet, choose “Inference node”, pick this front node
+              (listed there when both machines are on the LAN) or enter this address, and type the code.
+            </p>
+            <Button
+              busy={pair.busy}
+              onClick={() => {
+                setPairingFor(null);
+                void pair.run();
+              }}
+            >
               Show a pairing code
             </Button>
             {(pair.data ?? status.pairing) && (
@@ -162,6 +182,7 @@ export function FleetPage() {
             </>
           ) : (
             <>
+              <DiscoveredFronts machines={status.discovered} chosen={frontUrl} onUse={(machine) => setFrontUrl(machine.url)} />
               <Field label="Front node address" hint="as the front node's Fleet page shows it, https://…">
                 {(control) => <input {...control} value={frontUrl} onChange={(e) => setFrontUrl(e.target.value)} />}
               </Field>

@@ -5,6 +5,7 @@
 //
 // Loopback (lo) carries no multicast on Linux, so the sockets use the machine's LAN interface, as they do in the app;
 // where this machine has no non-internal IPv4 interface the multicast tests are skipped and say so.
+import { reachableHosts } from "../../../electron/core/runtime/lan-addresses.js";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -144,7 +145,7 @@ describe("two engines find each other on the LAN", { skip: noMulticast, timeout:
   });
 });
 
-describe("a front node finds inference nodes on the LAN", { skip: noMulticast, timeout: 180_000 }, () => {
+describe("front nodes and inference nodes find each other on the LAN", { skip: noMulticast, timeout: 180_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), "pf-mdns-fleet-"));
   const cores: Core[] = [];
   after(async () => {
@@ -168,7 +169,7 @@ describe("a front node finds inference nodes on the LAN", { skip: noMulticast, t
     return status;
   }
 
-  test("an inference node listening on the LAN is offered to the front node until it leaves the LAN or is paired", async () => {
+  test("an inference node listening on the LAN is offered to the front node until it leaves the LAN or is paired, and the front node to it", async () => {
     const mdnsPort = await freeUdpPort();
     const make = async (name: string) => {
       const core = createCore({
@@ -201,7 +202,15 @@ describe("a front node finds inference nodes on the LAN", { skip: noMulticast, t
     const found = offered(await until(front, (s) => !!offered(s, first)), first)!;
     assert.match(found.url, /^https:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
     assert.equal((await call(node, "sharing.status", {})).mdns.announcing, false, "the gateway is not announced");
-    assert.deepEqual((await call(node, "fleet.status", {})).discovered, [], "an inference node does not browse for the fleet");
+    assert.equal(found.role, "node");
+    // The front node listens on the LAN too, so the inference node is offered it to join (and only front nodes).
+    const frontPort = port((await call(front, "fleet.status", {})).listenUrl);
+    const frontSeen = await until(node, (s) => s.discovered.some((m) => m.name.startsWith("front (")));
+    assert.deepEqual(
+      frontSeen.discovered.map((m) => ({ role: m.role, port: port(m.url) })),
+      [{ role: "front", port: frontPort }],
+      "an inference node is offered front nodes, not itself or other inference nodes",
+    );
 
     // On loopback only, the node withdraws its announcement and the front node stops offering it.
     await call(node, "fleet.configure", { listen: { host: "127.0.0.1", port: 0 } });
@@ -212,8 +221,10 @@ describe("a front node finds inference nodes on the LAN", { skip: noMulticast, t
     const second = port(again.listenUrl);
     const offeredAgain = offered(await until(front, (s) => !!offered(s, second)), second)!;
     const pairing = await call(front, "fleet.createPairing", {});
-    const frontUrl = `https://${new URL(offeredAgain.url).hostname}:${port(pairing.frontUrl)}`;
-    await call(node, "fleet.join", { frontUrl, code: pairing.code });
+    // Listening on every interface, the front node shows an address another machine can dial, and the node joins it.
+    assert.ok(!["0.0.0.0", "[::]", "[::1]"].includes(new URL(pairing.frontUrl).hostname), pairing.frontUrl);
+    assert.deepEqual(new URL(pairing.frontUrl).hostname, reachableHosts("0.0.0.0")[0]);
+    await call(node, "fleet.join", { frontUrl: pairing.frontUrl, code: pairing.code });
     const paired = await call(front, "fleet.status", {});
     assert.ok(paired.nodes.some((n) => n.kind === "pocketforge" && n.url === offeredAgain.url), "paired at the address it was offered at");
     assert.equal(offered(paired, second), undefined, "a paired node is not offered again");

@@ -15,17 +15,26 @@ export interface GatewayAnnouncement {
   revision: number;
 }
 
+/** Which end of a fleet a fleet listener is: the front node that holds the key, or an inference node. */
+export type FleetRole = "front" | "node";
+
+/** A fleet listener reachable on the LAN, as announced. */
+export interface FleetAnnouncement {
+  port: number;
+  role: FleetRole;
+}
+
 /**
- * What this engine announces: who it is, and what it offers: the model gateway, the fleet listener of an inference
- * node, or both. The SRV record's port is the gateway's when it serves, the fleet listener's otherwise.
+ * What this engine announces: who it is, and what it offers: the model gateway, its fleet listener (a front node's or
+ * an inference node's), or both. The SRV record's port is the gateway's when it serves, the fleet listener's otherwise.
  */
 export interface Announcement {
   /** Random per data folder: how an engine recognises itself, and a peer across address changes. */
   id: string;
   name: string;
   gateway?: GatewayAnnouncement | null;
-  /** The fleet listener's port (an inference node that listens beyond loopback). */
-  fleetPort?: number | null;
+  /** The fleet listener, when it listens beyond loopback. */
+  fleet?: FleetAnnouncement | null;
 }
 
 /** A gateway found on the LAN. */
@@ -37,10 +46,12 @@ export interface Discovered {
   indexPath: string;
 }
 
-/** An inference node's fleet listener found on the LAN. */
+/** A fleet listener found on the LAN. */
 export interface DiscoveredFleetNode {
   /** The announcer's id, so an engine skips itself. */
   id: string;
+  /** A front node (inference nodes join it) or an inference node (a front node pairs it). */
+  role: FleetRole;
   /** Its DNS-SD instance name. */
   name: string;
   /** https://address:port. */
@@ -49,14 +60,18 @@ export interface DiscoveredFleetNode {
 
 /** The SRV port of an announcement: the gateway's, else the fleet listener's; null when it offers nothing. */
 export function announcementPort(a: Announcement): number | null {
-  return a.gateway?.port ?? a.fleetPort ?? null;
+  return a.gateway?.port ?? a.fleet?.port ?? null;
 }
 
 /** The TXT record of an announcement (RFC 6763 §6: short key=value strings). */
 export function announcementTxt(a: Announcement): Record<string, string> {
   const txt: Record<string, string> = { v: TXT_VERSION, id: a.id };
   if (a.gateway) Object.assign(txt, { idx: a.gateway.indexPath, rev: String(a.gateway.revision) });
-  if (a.fleetPort) txt.fleet = String(a.fleetPort);
+  if (a.fleet) {
+    txt.fleet = String(a.fleet.port);
+    // An inference node's announcement carries no role key (the first format had none).
+    if (a.fleet.role === "front") txt.role = "front";
+  }
   return txt;
 }
 
@@ -105,19 +120,20 @@ export function parseService(service: ServiceRecord): Discovered | null {
 }
 
 /**
- * Reads a resolved DNS-SD service as an inference node's fleet listener: our TXT version, an id, a `fleet` port, and
- * an IPv4 address to reach it. When the announcement carries no gateway, its SRV port must be that same port. Null
- * for anything else.
+ * Reads a resolved DNS-SD service as a fleet listener: our TXT version, an id, a `fleet` port, a role (`role=front`, or
+ * none for an inference node), and an IPv4 address to reach it. When the announcement carries no gateway, its SRV
+ * port must be that same port. Null for anything else, an unknown role included.
  */
 export function parseFleetService(service: ServiceRecord): DiscoveredFleetNode | null {
   const text = txtReader(service);
   const id = announcerId(text);
   const port = parsePort(text("fleet"));
-  if (!id || port === null) return null;
+  const roleText = text("role");
+  if (!id || port === null || (roleText !== null && roleText !== "front")) return null;
   if (text("idx") === null && service.port !== port) return null;
   const address = serviceAddress(service);
   if (!address) return null;
-  return { id, name: String(service.name).slice(0, 100), url: `https://${address}:${port}` };
+  return { id, role: roleText === "front" ? "front" : "node", name: String(service.name).slice(0, 100), url: `https://${address}:${port}` };
 }
 
 export interface MdnsOptions {
@@ -158,7 +174,7 @@ export class MdnsPeers {
   private published: Service | null = null;
   private publishedTxt = "";
   private gateway: GatewayAnnouncement | null = null;
-  private fleetPort: number | null = null;
+  private fleet: FleetAnnouncement | null = null;
   /** The last socket problem, for the Settings card. */
   error: string | null = null;
   private readonly heard = new Map<string, Heard>();
@@ -186,7 +202,7 @@ export class MdnsPeers {
 
   /** Whether the fleet listener is announced now. */
   get announcingFleet(): boolean {
-    return this.published !== null && this.fleetPort !== null;
+    return this.published !== null && this.fleet !== null;
   }
 
   /** Model sharing's part: the gateway to announce, or null. Resolves as `announce` does. */
@@ -195,15 +211,15 @@ export class MdnsPeers {
     return this.republish();
   }
 
-  /** The fleet's part: the fleet listener's port to announce, or null. Resolves as `announce` does. */
-  setFleetPort(port: number | null): Promise<void> {
-    this.fleetPort = port;
+  /** The fleet's part: the fleet listener to announce, or null. Resolves as `announce` does. */
+  setFleet(fleet: FleetAnnouncement | null): Promise<void> {
+    this.fleet = fleet;
     return this.republish();
   }
 
   private republish(): Promise<void> {
-    if (!this.gateway && !this.fleetPort) return this.announce(null);
-    return this.announce({ ...this.options.identity(), gateway: this.gateway, fleetPort: this.fleetPort });
+    if (!this.gateway && !this.fleet) return this.announce(null);
+    return this.announce({ ...this.options.identity(), gateway: this.gateway, fleet: this.fleet });
   }
 
   /**
@@ -305,7 +321,7 @@ export class MdnsPeers {
   async dispose(): Promise<void> {
     for (const watcher of [...this.watchers]) this.unwatch(watcher);
     this.gateway = null;
-    this.fleetPort = null;
+    this.fleet = null;
     await this.announce(null);
     await this.release();
   }

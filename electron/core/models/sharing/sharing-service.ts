@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { hostname, networkInterfaces } from "node:os";
+import { hostname } from "node:os";
 import { z } from "zod";
 import { ApiError } from "../../../../shared/api/define.js";
 import { SharingSettings, type SharingStatus } from "../../../../shared/api/sharing.js";
 import type { CatalogEntry } from "../../../../shared/models/catalog-schema.js";
+import { reachableHosts } from "../../runtime/lan-addresses.js";
 import { dataDirLayout } from "../../runtime/data-dir.js";
 import { DocumentStore } from "../../runtime/document-store.js";
 import { isLoopbackHost } from "../../runtime/host-names.js";
@@ -248,12 +249,7 @@ export class SharingService implements Service {
   }
 }
 
-/** Where peers reach a gateway: its address, or every non-internal IPv4 address when it listens on all of them. */
+/** Where peers reach a gateway: its address, or every LAN IPv4 address when it listens on all of them. */
 function reachableUrls(address: string, port: number): string[] {
-  if (address !== "0.0.0.0" && address !== "::") return [`http://${address.includes(":") ? `[${address}]` : address}:${port}`];
-  const urls: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === "IPv4" && !info.internal) urls.push(`http://${info.address}:${port}`);
-  }
-  return urls.length ? urls : [`http://127.0.0.1:${port}`];
+  return reachableHosts(address).map((host) => `http://${host}:${port}`);
 }
