@@ -307,6 +307,7 @@ export class FleetService implements Service {
         (machine) => {
           this.discovered.set(machine.name, machine);
           this.changed();
+          void this.follow(machine);
         },
         (name) => {
           if (this.discovered.delete(name)) this.changed();
@@ -317,7 +318,42 @@ export class FleetService implements Service {
     this.stopDiscovery?.();
     this.stopDiscovery = null;
     this.discovered.clear();
+    this.probed.clear();
   }
+
+  /**
+   * Front node: a paired node that went down because it got another address (DHCP, a new port) and is found at the new
+   * one is followed there, when the machine there presents the certificate pinned at pairing. Requests stay signed
+   * with the pairing key, so an announcement alone moves nothing. A node still answering at its address is not moved
+   * (two machines cloned from one image share a certificate). Each name and address is probed once.
+   */
+  private async follow(machine: DiscoveredMachine): Promise<void> {
+    const paired = () => this.store.get().nodes.filter((n) => n.kind === "pocketforge");
+    if (this.role !== "front" || machine.role !== "node" || paired().length === 0) return;
+    if (paired().some((n) => sameOrigin(n.url, machine.url)) || this.probed.get(machine.name) === machine.url) return;
+    this.probed.set(machine.name, machine.url);
+    let fingerprint: string;
+    try {
+      fingerprint = (await peerCertificate(await checkNodeUrl(machine.url, "A discovered node"))).fingerprint256;
+    } catch {
+      return;
+    }
+    const node = paired().find((n) => certificateFingerprint(n.certificate) === fingerprint);
+    if (!node || this.role !== "front") return;
+    await this.router.refresh();
+    if (this.router.stats().find((s) => s.id === node.id)?.healthy !== false) return;
+    const from = node.url;
+    this.store.update((s) => {
+      for (const n of s.nodes) if (n.id === node.id) n.url = machine.url;
+    });
+    this.transports.delete(node.id);
+    this.rebuildNodes();
+    this.options.logger.info("followed a fleet node to its new address", { node: node.name, from, to: machine.url });
+    await this.router.refresh();
+    this.changed();
+  }
+
+  private readonly probed = new Map<string, string>();
 
   private async stopListening(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
@@ -447,6 +483,15 @@ function sameOrigin(a: string, b: string): boolean {
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;
+}
+
+/** A pinned certificate's SHA-256 fingerprint, as TLS reports a peer's; null for one that does not parse. */
+function certificateFingerprint(pem: string): string | null {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch {
+    return null;
+  }
 }
 
 /** The certificate a TLS server presents (not validated: pairing proves who holds it). */

@@ -228,5 +228,13 @@ describe("front nodes and inference nodes find each other on the LAN", { skip: n
     const paired = await call(front, "fleet.status", {});
     assert.ok(paired.nodes.some((n) => n.kind === "pocketforge" && n.url === offeredAgain.url), "paired at the address it was offered at");
     assert.equal(offered(paired, second), undefined, "a paired node is not offered again");
+
+    // The paired node comes back at another address (a new port here, a new DHCP lease on a rig): the front node
+    // checks that the machine announced there presents the pinned certificate and follows it, and it serves again.
+    const moved = port((await call(node, "fleet.configure", { listen: { host: "0.0.0.0", port: 0 } })).listenUrl);
+    assert.notEqual(moved, second);
+    const followed = await until(front, (s) => s.nodes.some((n) => n.kind === "pocketforge" && port(n.url) === moved && n.state === "healthy"));
+    assert.equal(followed.nodes.filter((n) => n.kind === "pocketforge").length, 1, "the same node, moved, not a second one");
+    assert.equal(offered(followed, moved), undefined, "once followed it is not offered for pairing");
   });
 });
