@@ -1,7 +1,7 @@
 // The embedded localnet's CometBFT RPC on 127.0.0.1 pays out of a faucet and has no credential, so a web page must not
 // reach it: a DNS-rebinding Host gets 421 and a foreign Origin 403, over HTTP and on the WebSocket upgrade. Whoever
 // does reach it (any local program) gets at most 100,000 POKT a request, 1,000,000 per address an hour, and
-// 10,000,000 in all an hour.
+// 10,000,000 in all an hour, and restarting the localnet does not reset that.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -107,5 +107,29 @@ describe("localnet RPC", () => {
     await Promise.all(accounts.slice(0, 10).flatMap((account) => Array.from({ length: 10 }, () => pay(account.address))));
     await assert.rejects(pay(accounts[10]!.address), /paid out 10,000,000 POKT in the last 60 min, its limit for that time/);
     assert.equal(localnet.chain.app.bank.balance(accounts[10]!.address), 0n);
+  });
+
+  test("a restart keeps what the faucet paid in the hour: the caps hold across it and end on time", async () => {
+    clock += 60 * 60 * 1000;
+    const { address } = await testAccount("faucet-restart");
+    await Promise.all(Array.from({ length: 10 }, () => localnet.faucet(address, 100_000n * POKT)));
+    await localnet.dispose();
+    const again = new Localnet({ dataDir, blockTimeMs: 25, genesis: localnetGenesis({}), now: () => clock });
+    await again.start();
+    try {
+      await assert.rejects(again.faucet(address, 1n), /received 1,000,000 POKT from the faucet in the last 60 min; .* Try again in 60 min/);
+      clock += 30 * 60 * 1000;
+      await assert.rejects(again.faucet(address, 1n), /Try again in 30 min/);
+      // Everyone together: 1,000,000 of the hour's 10,000,000 is spent, so 9,000,000 more is the most.
+      const crowd = await Promise.all(Array.from({ length: 10 }, (_, i) => testAccount(`faucet-restart-${i}`)));
+      await Promise.all(crowd.slice(0, 9).flatMap((account) => Array.from({ length: 10 }, () => again.faucet(account.address, 100_000n * POKT))));
+      await assert.rejects(again.faucet(crowd[9]!.address, 1n), /paid out 10,000,000 POKT in the last 60 min/);
+      clock += 30 * 60 * 1000;
+      await again.faucet(address, 1n);
+      assert.equal(again.chain.app.bank.balance(address), 1_000_000n * POKT + 1n);
+    } finally {
+      await again.dispose();
+      await localnet.start();
+    }
   });
 });

@@ -1,7 +1,9 @@
 // How much the localnet's faucet pays: its RPC listener has no authentication (any local program, and before the Host
 // check any web page, could call it), so one request, one address and everyone together are each capped per window.
+// What was paid in the window is kept in the localnet's database, so restarting the app does not reset the caps.
 import { LRUCache } from "lru-cache";
 import { formatUpokt } from "../../../shared/format.js";
+import type { SqliteDatabase } from "../runtime/sqlite.js";
 
 const POKT = 1_000_000n;
 
@@ -31,23 +33,68 @@ export class FaucetLimitError extends Error {
   override readonly name = "FaucetLimitError";
 }
 
-interface Spent {
+export interface Spent {
   since: number;
   upokt: bigint;
+}
+
+/** Where the spending survives a restart: `TOTAL_KEY` for everyone together, an address for each one. */
+export interface FaucetLedger {
+  /** Every entry whose window had not ended at `since`. */
+  load(since: number): Array<[string, Spent]>;
+  save(key: string, spent: Spent): void;
+}
+
+export const TOTAL_KEY = "*";
+/** Bounded: an address forgotten early starts a fresh window, and the total cap still holds. */
+const MAX_ADDRESSES = 10_000;
+
+/** A FaucetLedger in a SQLite table of the localnet's database (expired entries are deleted as it goes). */
+export class SqliteFaucetLedger implements FaucetLedger {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly windowMs: number,
+  ) {
+    db.exec("CREATE TABLE IF NOT EXISTS faucet_spent (key TEXT PRIMARY KEY, since INTEGER NOT NULL, upokt TEXT NOT NULL) WITHOUT ROWID");
+  }
+
+  load(since: number): Array<[string, Spent]> {
+    const rows = this.db
+      .prepare("SELECT key, since, upokt FROM faucet_spent WHERE since > ? ORDER BY since DESC LIMIT ?")
+      .all(since - this.windowMs, MAX_ADDRESSES + 1) as Array<{ key: string; since: number; upokt: string }>;
+    return rows.map((row) => [row.key, { since: Number(row.since), upokt: BigInt(row.upokt) }]);
+  }
+
+  save(key: string, spent: Spent): void {
+    this.db.prepare("INSERT INTO faucet_spent (key, since, upokt) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET since = excluded.since, upokt = excluded.upokt").run(key, spent.since, spent.upokt.toString());
+    this.db.prepare("DELETE FROM faucet_spent WHERE since <= ?").run(spent.since - this.windowMs);
+  }
 }
 
 /** Charges faucet payments against the limits; a payment that fails can be given back. */
 export class FaucetAllowance {
   readonly limits: FaucetLimits;
-  /** Bounded: an address forgotten early starts a fresh window, and the total cap still holds. */
-  private readonly perAddress = new LRUCache<string, Spent>({ max: 10_000 });
+  private readonly perAddress = new LRUCache<string, Spent>({ max: MAX_ADDRESSES });
   private total: Spent = { since: 0, upokt: 0n };
+  private ledger: FaucetLedger | null = null;
 
   constructor(
     limits: Partial<FaucetLimits> = {},
     private readonly now: () => number = Date.now,
   ) {
     this.limits = { ...DEFAULT_FAUCET_LIMITS, ...limits };
+  }
+
+  /** Keeps the spending in `ledger` from now on, starting from what it holds (what this object knew is replaced). */
+  useLedger(ledger: FaucetLedger | null): void {
+    this.ledger = ledger;
+    this.perAddress.clear();
+    this.total = { since: 0, upokt: 0n };
+    // Oldest first, so the most recent addresses are the ones the bounded cache keeps.
+    for (const [key, spent] of (ledger?.load(this.now()) ?? []).reverse()) {
+      if (key === TOTAL_KEY) this.total = spent;
+      else this.perAddress.set(key, spent);
+    }
   }
 
   /** @throws FaucetLimitError when `amount` is over a limit (nothing is charged then). */
@@ -69,15 +116,20 @@ export class FaucetAllowance {
         `The faucet paid out ${formatUpokt(total.upokt)} in the last ${minutes(windowMs)}, its limit for that time. Try again in ${minutes(total.since + windowMs - now)}.`,
       );
     }
-    this.perAddress.set(address, { since: address_.since, upokt: address_.upokt + amount });
-    this.total = { since: total.since, upokt: total.upokt + amount };
+    this.record(address, { since: address_.since, upokt: address_.upokt + amount }, { since: total.since, upokt: total.upokt + amount });
   }
 
   /** Gives back a charge whose payment did not happen. */
   refund(address: string, amount: bigint): void {
-    const spent = this.perAddress.get(address);
-    if (spent) this.perAddress.set(address, { since: spent.since, upokt: spent.upokt > amount ? spent.upokt - amount : 0n });
-    this.total = { since: this.total.since, upokt: this.total.upokt > amount ? this.total.upokt - amount : 0n };
+    const spent = this.perAddress.get(address) ?? { since: this.now(), upokt: 0n };
+    this.record(address, { since: spent.since, upokt: spent.upokt > amount ? spent.upokt - amount : 0n }, { since: this.total.since, upokt: this.total.upokt > amount ? this.total.upokt - amount : 0n });
+  }
+
+  private record(address: string, spent: Spent, total: Spent): void {
+    this.perAddress.set(address, spent);
+    this.total = total;
+    this.ledger?.save(address, spent);
+    this.ledger?.save(TOTAL_KEY, total);
   }
 
   private current(spent: Spent | undefined, now: number): Spent {

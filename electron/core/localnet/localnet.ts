@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Service } from "../runtime/service.js";
 import type { LocalnetGenesis } from "./config.js";
 import { defaultLocalnetGenesis } from "./config.js";
-import { FaucetAllowance, type FaucetLimits } from "./faucet-allowance.js";
+import { FaucetAllowance, SqliteFaucetLedger, type FaucetLimits } from "./faucet-allowance.js";
 import { LocalChain, type CommittedBlock } from "./local-chain.js";
 import { RpcServer } from "./rpc/server.js";
 import { openLocalnetDatabase, type LocalnetDatabase } from "./state/db.js";
@@ -96,6 +96,7 @@ export class Localnet implements Service {
 
   private openChain(): LocalChain {
     this.db = openLocalnetDatabase(this.databasePath);
+    this.faucetAllowance.useLedger(new SqliteFaucetLedger(this.db, this.faucetAllowance.limits.windowMs));
     this.localChain = new LocalChain(this.db, {
       genesis: this.options.genesis ?? defaultLocalnetGenesis(),
       maxTxsPerBlock: this.options.maxTxsPerBlock,
@@ -106,6 +107,7 @@ export class Localnet implements Service {
   }
 
   private closeChain(): void {
+    this.faucetAllowance.useLedger(null);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.localChain?.close();
