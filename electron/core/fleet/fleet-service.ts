@@ -58,6 +58,8 @@ export interface FleetServiceOptions {
 const PAIRING_TTL_MS = 10 * 60_000;
 const PAIRING_ATTEMPTS = 5;
 const LOCAL_ID = "local";
+/** Addresses remembered as probed for a moved node (cleared past this, so a flood of names costs no memory). */
+const MAX_PROBED = 256;
 
 export class FleetService implements Service {
   private readonly store: FleetSettingsStore;
@@ -77,7 +79,11 @@ export class FleetService implements Service {
       logger: options.logger,
       firstByteTimeoutMs: options.firstByteTimeoutMs,
       defaultModel: () => this.store.get().defaultModel,
-      onChange: () => this.changed(),
+      onChange: () => {
+        this.changed();
+        // A node that just went down may be one already announced at a new address.
+        for (const machine of this.discovered.values()) void this.follow(machine);
+      },
     });
   }
 
@@ -331,6 +337,10 @@ export class FleetService implements Service {
     const paired = () => this.store.get().nodes.filter((n) => n.kind === "pocketforge");
     if (this.role !== "front" || machine.role !== "node" || paired().length === 0) return;
     if (paired().some((n) => sameOrigin(n.url, machine.url)) || this.probed.get(machine.name) === machine.url) return;
+    // Only while a paired node is down is anyone probed, so announcements alone open no connections.
+    const down = new Set(this.router.stats().filter((s) => !s.healthy).map((s) => s.id));
+    if (!paired().some((n) => down.has(n.id))) return;
+    if (this.probed.size >= MAX_PROBED) this.probed.clear();
     this.probed.set(machine.name, machine.url);
     let fingerprint: string;
     try {

@@ -146,6 +146,9 @@ export interface MdnsOptions {
   identity(): { id: string; name: string };
 }
 
+/** The most announcements remembered at once: far above any rig network, and a bound on what a flood costs. */
+export const MAX_HEARD = 256;
+
 /** What a watcher hears: gateways (model sharing) and fleet listeners (the fleet); either may be left out. */
 export interface MdnsWatcher {
   peerUp?(peer: Discovered): void;
@@ -280,6 +283,8 @@ export class MdnsPeers {
       const key = service.fqdn ?? service.name;
       const before = this.heard.get(key);
       const now: Heard = { peer: parseService(service), fleet: parseFleetService(service) };
+      // A LAN host announcing thousands of services is not remembered past the bound (nor offered to watchers).
+      if (!before && this.heard.size >= MAX_HEARD) return;
       if (now.peer || now.fleet) this.heard.set(key, now);
       else this.heard.delete(key);
       // A part that went away (or changed hands) is gone before the new one is up.
