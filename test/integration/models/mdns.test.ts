@@ -5,7 +5,6 @@
 //
 // Loopback (lo) carries no multicast on Linux, so the sockets use the machine's LAN interface, as they do in the app;
 // where this machine has no non-internal IPv4 interface the multicast tests are skipped and say so.
-import { reachableHosts } from "../../../electron/core/runtime/lan-addresses.js";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,6 +14,7 @@ import { after, describe, test } from "node:test";
 import { createCore, type Core } from "../../../electron/core/app/create-core.js";
 import { cpuOnly } from "../../../electron/core/hardware/compute-probe.js";
 import { announcementTxt, MdnsPeers, parseService, type Discovered } from "../../../electron/core/models/sharing/mdns.js";
+import { reachableHosts } from "../../../electron/core/runtime/lan-addresses.js";
 import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { parseResult, type FleetStatus, type MethodName, type MethodParams, type SharingStatus } from "../../../shared/api/index.js";
 import { testModelPath } from "../../fixtures/paths.js";
@@ -23,6 +23,26 @@ const lanAddress = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
 const noMulticast = lanAddress ? false : "this machine has no non-internal IPv4 interface, so multicast cannot leave it";
+
+/** A whole engine with its own data folder under `work`, every listener on a free port, discovery on `mdnsPort`. */
+async function startEngine(work: string, cores: Core[], name: string, mdnsPort: number): Promise<Core> {
+  const core = createCore({
+    dataDir: mkdtempSync(join(work, `${name}-`)),
+    version: "0.0.0-test",
+    probeCompute: async () => cpuOnly(),
+    telemetryIntervalMs: 3_600_000,
+    mdns: { port: mdnsPort },
+    fleet: { name, pollIntervalMs: 3_600_000 },
+    overrides: (config) => {
+      config.openAi.port = 0;
+      config.relayMiner.listen.port = 0;
+      config.relayMiner.metrics.port = 0;
+    },
+  });
+  cores.push(core);
+  await core.start();
+  return core;
+}
 
 async function freeUdpPort(): Promise<number> {
   const socket = createSocket("udp4");
@@ -108,23 +128,7 @@ describe("two engines find each other on the LAN", { skip: noMulticast, timeout:
 
   test("one serves and announces, the other lists it with the CID it serves", async () => {
     const mdnsPort = await freeUdpPort();
-    const make = async (name: string) => {
-      const core = createCore({
-        dataDir: mkdtempSync(join(work, `${name}-`)),
-        version: "0.0.0-test",
-        probeCompute: async () => cpuOnly(),
-        telemetryIntervalMs: 3_600_000,
-        mdns: { port: mdnsPort },
-        overrides: (config) => {
-          config.openAi.port = 0;
-          config.relayMiner.listen.port = 0;
-          config.relayMiner.metrics.port = 0;
-        },
-      });
-      cores.push(core);
-      await core.start();
-      return core;
-    };
+    const make = (name: string) => startEngine(work, cores, name, mdnsPort);
     const holder = await make("holder");
     const installed = await holder.models.import(testModelPath(), null);
     const follower = await make("follower");
@@ -171,24 +175,7 @@ describe("front nodes and inference nodes find each other on the LAN", { skip: n
 
   test("an inference node listening on the LAN is offered to the front node until it leaves the LAN or is paired, and the front node to it", async () => {
     const mdnsPort = await freeUdpPort();
-    const make = async (name: string) => {
-      const core = createCore({
-        dataDir: mkdtempSync(join(work, `${name}-`)),
-        version: "0.0.0-test",
-        probeCompute: async () => cpuOnly(),
-        telemetryIntervalMs: 3_600_000,
-        mdns: { port: mdnsPort },
-        fleet: { name, pollIntervalMs: 3_600_000 },
-        overrides: (config) => {
-          config.openAi.port = 0;
-          config.relayMiner.listen.port = 0;
-          config.relayMiner.metrics.port = 0;
-        },
-      });
-      cores.push(core);
-      await core.start();
-      return core;
-    };
+    const make = (name: string) => startEngine(work, cores, name, mdnsPort);
     const front = await make("front");
     const node = await make("rig-node");
     // The front node listens on every interface, so the node can join it by its LAN address below.
