@@ -5,27 +5,13 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import * as proto from "../../../electron/core/pokt/proto/index.js";
+import { allCodecs } from "../../fixtures/pokt/all-codecs.js";
 import type { AnyMessageCodec, FieldShape, ScalarKind } from "../../../electron/core/pokt/proto/index.js";
 
 const BUFFER_COUNT = 10_000;
 /** Generous: the whole pass for one decoder takes well under a second on an idle core. */
 const TIME_LIMIT_PER_DECODER_MS = 20_000;
 
-const packages = [
-  proto.application,
-  proto.cosmos,
-  proto.gateway,
-  proto.http,
-  proto.proof,
-  proto.service,
-  proto.session,
-  proto.shared,
-  proto.supplier,
-  proto.tokenomics,
-];
-const isCodec = (value: unknown): value is AnyMessageCodec =>
-  typeof value === "object" && value !== null && "typeUrl" in value && "fields" in value;
-const allCodecs = packages.flatMap((pkg) => Object.values(pkg).filter(isCodec));
 
 /** xorshift32: small, fast and reproducible. */
 function randomSource(seed: number) {

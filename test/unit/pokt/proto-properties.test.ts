@@ -5,24 +5,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { BinaryReader } from "cosmjs-types/binary";
-import * as proto from "../../../electron/core/pokt/proto/index.js";
+import { allCodecs } from "../../fixtures/pokt/all-codecs.js";
 import type { AnyMessageCodec, FieldShape, ScalarKind } from "../../../electron/core/pokt/proto/index.js";
 
-const packages = [
-  proto.application,
-  proto.cosmos,
-  proto.gateway,
-  proto.http,
-  proto.proof,
-  proto.service,
-  proto.session,
-  proto.shared,
-  proto.supplier,
-  proto.tokenomics,
-];
-const isCodec = (value: unknown): value is AnyMessageCodec =>
-  typeof value === "object" && value !== null && "typeUrl" in value && "fields" in value;
-const allCodecs = packages.flatMap((pkg) => Object.values(pkg).filter(isCodec));
 
 const RUNS_PER_MESSAGE = 40;
 

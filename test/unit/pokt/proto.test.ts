@@ -22,11 +22,8 @@ import {
   tokenomics,
   type AnyMessageCodec,
 } from "../../../electron/core/pokt/proto/index.js";
+import { allCodecs } from "../../fixtures/pokt/all-codecs.js";
 
-const packages = { application, cosmos, gateway, http, proof, service, session, shared, supplier, tokenomics };
-const isCodec = (value: unknown): value is AnyMessageCodec =>
-  typeof value === "object" && value !== null && "typeUrl" in value && "fields" in value;
-const allCodecs = Object.values(packages).flatMap((pkg) => Object.values(pkg).filter(isCodec));
 const hex = (bytes: Uint8Array) => bytesToHex(bytes);
 
 function assertDecodeError(decode: () => unknown, typeName: string, reason?: RegExp): void {
