@@ -99,6 +99,11 @@ export const sharingMethods = {
     SharingStatus,
     "Change sharing settings; the gateway and mDNS restart at once with them",
   ),
+  "sharing.checkPeers": method(
+    z.object({}).strict(),
+    SharingStatus,
+    "Ask the LAN again (an mDNS query) and read every peer's list of models now; answers when every peer answered or timed out",
+  ),
 };
 
 export const sharingEvents = {

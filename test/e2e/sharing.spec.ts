@@ -78,6 +78,13 @@ test("Settings turns LAN sharing on with its limits and lists a peer added by ha
   await expect(peers.getByRole("alert")).toHaveCount(0);
   await expect(peers.getByLabel("Add a peer by address")).toHaveValue("");
   expect((await engine.call("sharing.status", {})).settings.peers).toContain(PEER);
+  // "Check peers now" asks again: a documentation address answers nobody, so the row says so, with the reason.
+  const check = peers.getByRole("button", { name: "Check peers now" });
+  await check.click();
+  await expect(row.getByTestId("sharing-peer-state")).toContainText("unreachable", { timeout: 15_000 });
+  await expect(check).toBeEnabled();
+  await expect(peers.getByRole("alert")).toHaveCount(0);
+  expect((await engine.call("sharing.status", {})).peers.find((p) => p.url === PEER)?.error).toBeTruthy();
   await page.screenshot({ path: `${SCREENSHOTS}/settings-sharing.png`, fullPage: true });
 
   // The Models page: the installed model's CID, the engine's own (computed at install).

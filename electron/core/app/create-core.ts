@@ -284,8 +284,8 @@ export function createCore(options: CoreOptions): Core {
     return (req: IncomingMessage, res: ServerResponse) => fleet.route(req, res, "relay", local, { byom });
   };
   const fleetName = (options.fleet?.name ?? hostname()).slice(0, 120) || "pocketforge";
-  // The engine's one mDNS socket: model sharing announces its gateway on it and watches for peers, the fleet announces
-  // an inference node's listener and, on a front node, watches for nodes. Its id is sharing's peer id.
+  // The engine's one mDNS socket: model sharing announces its gateway on it and watches for peers; the fleet announces
+  // its listener (front or inference node) and watches for the other role. Its id is sharing's peer id.
   const mdns = new MdnsPeers({
     logger: logs.logger("mdns"),
     ...options.mdns,

@@ -44,7 +44,7 @@ export function createModelHandlers(models: ModelService, paths: ModelPaths): Ha
   };
 }
 
-export type SharingMethod = "sharing.status" | "sharing.update";
+export type SharingMethod = "sharing.status" | "sharing.update" | "sharing.checkPeers";
 
 /**
  * LAN sharing's part of the API. Starting to serve beyond loopback opens a listener to other machines, so it asks for
@@ -61,5 +61,6 @@ export function createSharingHandlers(
       if (confirmOpening && sharing.opensBeyondLoopback(patch)) await confirmOpening(passphrase);
       return sharing.update(patch);
     },
+    "sharing.checkPeers": () => sharing.checkPeers(),
   };
 }

@@ -193,6 +193,25 @@ describe("models shared between engines on a LAN", TIMEOUT, () => {
     assert.ok(leavesFetched < dag.leaves.length, `the gateway served only what the peer had not (${leavesFetched} of ${dag.leaves.length} leaves)`);
   });
 
+  test("“Check peers now” reads a listed peer's models again: a model installed there since is offered at once", TIMEOUT, async () => {
+    const later = await engine("later-holder");
+    const served = await call(later, "sharing.update", { serve: true, host: "127.0.0.1", port: 0 });
+    assert.equal(served.gateway.state, "listening");
+    const url = later.sharing.localUrl()!;
+    const watcher = await engine("watcher");
+    const listed = await call(watcher, "sharing.update", { peers: [url] });
+    assert.deepEqual(listed.settings.peers, [url]);
+    const before = await call(watcher, "sharing.checkPeers", {});
+    assert.deepEqual(before.peers.find((p) => p.url === url)?.cids, [], "nothing installed there yet");
+
+    await later.models.import(file.path, PEERS_ONLY);
+    const after = await call(watcher, "sharing.checkPeers", {});
+    const peer = after.peers.find((p) => p.url === url);
+    assert.deepEqual(peer?.cids, [cid]);
+    assert.equal(peer?.error, null);
+    assert.ok(peer!.seenAt !== null);
+  });
+
   test("publishing an installed model reuses its CID", TIMEOUT, async () => {
     const model = a.core.models.installed().find((m) => m.id === PEERS_ONLY)!;
     const published = await a.core.models.publish({ path: model.path, name: "LAN model", serviceId: "pocketforge-lan-model" });

@@ -132,6 +132,13 @@ export class SharingService implements Service {
     return this.status();
   }
 
+  /** "Check peers now": an mDNS query (when discovery is on) and every known peer's index read again. */
+  async checkPeers(): Promise<SharingStatus> {
+    if (this.unwatch) this.mdns.query();
+    await this.directory.refresh();
+    return this.status();
+  }
+
   status(): SharingStatus {
     const settings = this.settings();
     const address = this.gateway?.address;

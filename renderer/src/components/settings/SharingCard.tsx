@@ -175,6 +175,11 @@ function PeerList({ status }: { status: SharingStatus }) {
     useSharing.setState({ status: next, error: null });
     return next;
   });
+  const check = useAction(async () => {
+    const next = await api.invoke("sharing.checkPeers", {});
+    useSharing.setState({ status: next, error: null });
+    return next;
+  });
   const listed = status.settings.peers;
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -189,7 +194,14 @@ function PeerList({ status }: { status: SharingStatus }) {
 
   return (
     <div className="stack" data-testid="sharing-peers">
-      <div className="field-label">Peers</div>
+      <div className="row row-center">
+        <div className="field-label">Peers</div>
+        <span className="spacer" />
+        <Button size="small" variant="secondary" busy={check.busy} onClick={() => void check.run()}>
+          Check peers now
+        </Button>
+      </div>
+      {check.error != null && <ErrorMessage error={check.error} title="The peers could not be checked." />}
       {status.peers.length === 0 ? (
         <p className="muted small">No peer yet: none found by mDNS and none listed by hand.</p>
       ) : (
