@@ -138,11 +138,15 @@ export class GuardedServer {
     return this.address?.port ?? null;
   }
 
-  /** Stops listening and cuts every open connection (open streams would keep close() waiting). */
-  async close(): Promise<void> {
+  /**
+   * Stops listening and cuts every open connection (open streams would keep close() waiting). `settle`, when given,
+   * runs after listening stopped and before the cut: a listener that drains what it is answering waits there.
+   */
+  async close(settle?: (server: Server) => Promise<void>): Promise<void> {
     const server = this.server;
     if (!server.listening) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await settle?.(server);
     server.closeAllConnections();
     await closed;
   }
