@@ -13,6 +13,13 @@ import { requestUrl } from "../runtime/http-guard.js";
 import { SECURITY_HEADERS, serveStatic } from "./static-files.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 
+/** One message per kind of refusal: the logger folds repeats of a message, so a flood cannot rotate other records away. */
+const REFUSED_MESSAGES = {
+  421: "refused a dashboard request for another host name",
+  403: "refused a dashboard request from another origin",
+  413: "refused a dashboard request with a body too large",
+} as const;
+
 export interface HeadlessServerOptions {
   host: string;
   port: number;
@@ -75,7 +82,8 @@ export class HeadlessServer implements Service {
           );
         },
         onRefused: (status, request) => {
-          if (request) logger.warn("refused a dashboard request", { peer: request.socket.remoteAddress, host: request.headers.host ?? "", status });
+          if (!request || status === null) return;
+          logger.warn(REFUSED_MESSAGES[status], { peer: request.socket.remoteAddress, host: request.headers.host ?? "" });
         },
       },
       {
