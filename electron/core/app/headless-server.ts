@@ -1,6 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { TOKEN_PARAM, WS_PATH } from "../../../shared/api/index.js";
 import { isLoopbackHost } from "../runtime/host-names.js";
 import { AccessToken } from "./access-token.js";
@@ -10,9 +8,17 @@ import type { ApiRouter } from "../runtime/api-router.js";
 import type { EventBus } from "../runtime/events.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
-import { boundServer, guardedListener, isOwnOrigin, requestUrl, serverOptions } from "../runtime/http-guard.js";
+import { createGuardedServer, refuseUpgrade, type GuardedServer } from "../runtime/guarded-server.js";
+import { requestUrl } from "../runtime/http-guard.js";
 import { SECURITY_HEADERS, serveStatic } from "./static-files.js";
 import { WebSocketTransport } from "./websocket-transport.js";
+
+/** One message per kind of refusal: the logger folds repeats of a message, so a flood cannot rotate other records away. */
+const REFUSED_MESSAGES = {
+  421: "refused a dashboard request for another host name",
+  403: "refused a dashboard request from another origin",
+  413: "refused a dashboard request with a body too large",
+} as const;
 
 export interface HeadlessServerOptions {
   host: string;
@@ -30,7 +36,7 @@ export interface HeadlessServerOptions {
  * (the session cookie the page receives, or the access token).
  */
 export class HeadlessServer implements Service {
-  private server: Server | null = null;
+  private server: GuardedServer | null = null;
   private transport: WebSocketTransport | null = null;
   readonly token: AccessToken;
   /** The certificate served beyond loopback; null on loopback (plain HTTP there). */
@@ -46,7 +52,7 @@ export class HeadlessServer implements Service {
   }
 
   private get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? this.options.port;
+    return this.server?.port ?? this.options.port;
   }
 
   async start(): Promise<void> {
@@ -54,63 +60,71 @@ export class HeadlessServer implements Service {
     this.transport = new WebSocketTransport(router, events, logger);
     // Beyond loopback the token, the passphrase and a revealed phrase would cross the LAN: HTTPS only there.
     this.tls = this.tokenInUrl ? await loadOrCreateDashboardTls(this.options.dataDir) : null;
-    const listener = guardedListener((request: IncomingMessage, response: ServerResponse) => {
-      if (!this.access.answersTo(request.headers.host, this.port)) {
-        logger.warn("refused a dashboard request for another host name", { peer: request.socket.remoteAddress, host: request.headers.host ?? "" });
-        response.writeHead(421, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
-        return response.end("This engine does not answer to that host name: open the address it printed at start (for example http://127.0.0.1:" + this.port + "/).");
-      }
-      if (request.url === "/healthz") {
-        response.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": "application/json" });
-        return response.end(JSON.stringify({ ok: true }));
-      }
-      if (request.method !== "GET" && request.method !== "HEAD") {
-        response.writeHead(405, { ...SECURITY_HEADERS, Allow: "GET, HEAD" });
-        return response.end();
-      }
-      const cookie = this.access.sessionCookie(request);
-      serveStatic(rendererDir, request, response, cookie ? { "Set-Cookie": this.tls ? `${cookie}; Secure` : cookie } : {});
-    }, logger, "dashboard");
-    const server = this.tls
-      ? createHttpsServer({ ...serverOptions(), key: this.tls.key, cert: this.tls.cert, minVersion: "TLSv1.2" }, listener)
-      : createServer(serverOptions(), listener);
-    boundServer(server, logger);
-    server.on("upgrade", (request, socket, head) => {
-      // A peer that resets mid-handshake must not become an unhandled 'error' event.
-      socket.on("error", (error: NodeJS.ErrnoException) => logger.debug("a dashboard socket failed", { code: error.code ?? error.message }));
-      try {
-        const refusal = this.refuseUpgrade(request);
-        if (refusal) {
-          logger.warn("refused a dashboard connection", { peer: request.socket.remoteAddress, reason: refusal });
-          // The upgrade socket is not read from any more, so the peer's FIN would never be seen: close it ourselves
-          // once the refusal is written, or it stays open (and uncounted by the event loop) for ever.
-          socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
-          return;
-        }
-        const authorized = this.access.isAuthorized(request);
-        if (!authorized) logger.warn("dashboard connection without a valid session or access token", { peer: request.socket.remoteAddress });
-        this.transport!.handleUpgrade(request, socket, head, authorized);
-      } catch (error) {
-        logger.error("a dashboard connection failed", { error: error instanceof Error ? error.message : String(error) });
-        socket.destroy();
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (error: NodeJS.ErrnoException) =>
-        reject(
-          error.code === "EADDRINUSE"
-            ? new Error(`Port ${this.options.port} on ${this.options.host} is already in use: pass --port with a free port`)
-            : error,
-        ),
-      );
-      server.listen(this.options.port, this.options.host, () => resolve());
-    });
+    // A DNS-rebinding page names its own domain as Host (and as Origin, so comparing the two is not enough); browsers
+    // let any web page open a WebSocket to localhost, and only our own page may talk to the engine.
+    const server = createGuardedServer(
+      {
+        name: "dashboard",
+        logger,
+        hosts: this.access,
+        origin: "same-origin",
+        // Only GET and HEAD are served: a request body has no business being large.
+        maxBodyBytes: 64 * 1024,
+        tls: this.tls ? { key: this.tls.key, cert: this.tls.cert, minVersion: "TLSv1.2" } : undefined,
+        refuse: (response, status) => {
+          response.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+          response.end(
+            status === 421
+              ? "This engine does not answer to that host name: open the address it printed at start (for example http://127.0.0.1:" + this.port + "/)."
+              : status === 403
+                ? "Requests from web pages of other origins are refused."
+                : "Request body too large.",
+          );
+        },
+        onRefused: (status, request) => {
+          if (!request || status === null) return;
+          logger.warn(REFUSED_MESSAGES[status], { peer: request.socket.remoteAddress, host: request.headers.host ?? "" });
+        },
+      },
+      {
+        request: (request: IncomingMessage, response: ServerResponse) => {
+          if (request.url === "/healthz") {
+            response.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": "application/json" });
+            return response.end(JSON.stringify({ ok: true }));
+          }
+          if (request.method !== "GET" && request.method !== "HEAD") {
+            response.writeHead(405, { ...SECURITY_HEADERS, Allow: "GET, HEAD" });
+            return response.end();
+          }
+          const cookie = this.access.sessionCookie(request);
+          serveStatic(rendererDir, request, response, cookie ? { "Set-Cookie": this.tls ? `${cookie}; Secure` : cookie } : {});
+        },
+        upgrade: (request, socket, head) => {
+          const url = requestUrl(request);
+          const refusal = url === null ? "400 Bad Request" : url.pathname !== WS_PATH ? "404 Not Found" : null;
+          if (refusal) {
+            logger.warn("refused a dashboard connection", { peer: request.socket.remoteAddress, reason: refusal });
+            return refuseUpgrade(socket, refusal);
+          }
+          const authorized = this.access.isAuthorized(request);
+          if (!authorized) logger.warn("dashboard connection without a valid session or access token", { peer: request.socket.remoteAddress });
+          this.transport!.handleUpgrade(request, socket, head, authorized);
+        },
+      },
+    );
+    try {
+      await server.listen(this.options.port, this.options.host);
+    } catch (error) {
+      throw (error as NodeJS.ErrnoException).code === "EADDRINUSE"
+        ? new Error(`Port ${this.options.port} on ${this.options.host} is already in use: pass --port with a free port`)
+        : error;
+    }
     this.server = server;
   }
 
   /** The URL to open; carries the token when one is required. */
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null;
+    const address = this.server?.address;
     if (!address) throw new Error("the dashboard server is not listening");
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     const shownHost = host === "0.0.0.0" || host === "[::]" ? "localhost" : host;
@@ -122,21 +136,6 @@ export class HeadlessServer implements Service {
     await this.transport?.dispose();
     const server = this.server;
     this.server = null;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  }
-
-  private refuseUpgrade(request: IncomingMessage): string | null {
-    const url = requestUrl(request);
-    if (url === null) return "400 Bad Request";
-    // A DNS-rebinding page names its own domain as Host (and as Origin, so comparing the two is not enough).
-    if (!this.access.answersTo(request.headers.host, this.port)) return "421 Misdirected Request";
-    if (url.pathname !== WS_PATH) return "404 Not Found";
-    // Browsers let any web page open a WebSocket to localhost; only our own page may talk to the engine.
-    const origin = request.headers.origin;
-    if (origin !== undefined && !isOwnOrigin(origin, request.headers.host, this.tls !== null)) return "403 Forbidden";
-    return null;
+    await server?.close();
   }
 }

@@ -2,9 +2,8 @@
 // knows the pairing code), signed OpenAI requests and status queries on an inference node. It never serves a browser:
 // a request with an Origin header is refused before anything is read.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
-import { boundServer, guardedListener, requestUrl, serverOptions } from "../runtime/http-guard.js";
+import { createGuardedServer, readBoundedBody, type GuardedServer } from "../runtime/guarded-server.js";
+import { requestUrl } from "../runtime/http-guard.js";
 import type { Logger } from "../runtime/logger.js";
 
 export interface FleetRequest {
@@ -21,61 +20,53 @@ export type FleetRequestHandler = (request: FleetRequest, res: ServerResponse) =
 
 export const FLEET_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+const REFUSALS = { 403: "browsers may not call the fleet listener", 413: "body too large", 421: "unknown host name" } as const;
+
 export class FleetListener {
-  private server: Server | null = null;
+  private server: GuardedServer | null = null;
 
   constructor(
     private readonly options: { host: string; port: number; tls: { key: string; cert: string }; logger: Logger; handle: FleetRequestHandler },
   ) {}
 
   async start(): Promise<void> {
-    const { logger } = this.options;
-    const server = createServer(
-      { key: this.options.tls.key, cert: this.options.tls.cert, ...serverOptions() },
-      guardedListener(async (req, res) => {
-        if (req.headers.origin !== undefined) return refuse(res, 403, "browsers may not call the fleet listener");
-        const url = requestUrl(req);
-        if (!url) return refuse(res, 400, "bad request line");
-        const declared = Number(req.headers["content-length"]);
-        if (Number.isFinite(declared) && declared > FLEET_MAX_BODY_BYTES) return refuse(res, 413, "body too large");
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of req as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > FLEET_MAX_BODY_BYTES) return refuse(res, 413, "body too large");
-          chunks.push(chunk);
-        }
-        await this.options.handle(
-          { req, method: req.method ?? "GET", path: req.url ?? "/", pathname: url.pathname, body: Buffer.concat(chunks), remoteAddress: req.socket.remoteAddress ?? "" },
-          res,
-        );
-      }, logger, "fleet listener"),
+    // Front nodes call it by whatever address or name they paired with, so the Host is not checked: requests are
+    // signed, and a web page cannot call it (any Origin is refused; the certificate is this machine's own).
+    const server = createGuardedServer(
+      {
+        name: "fleet listener",
+        logger: this.options.logger,
+        hosts: null,
+        origin: "none",
+        maxBodyBytes: FLEET_MAX_BODY_BYTES,
+        tls: this.options.tls,
+        refuse: (res, status) => refuse(res, status, REFUSALS[status]),
+      },
+      {
+        request: async (req, res) => {
+          const url = requestUrl(req);
+          if (!url) return refuse(res, 400, "bad request line");
+          const body = await readBoundedBody(req, FLEET_MAX_BODY_BYTES);
+          if (body === null) return refuse(res, 413, "body too large");
+          await this.options.handle(
+            { req, method: req.method ?? "GET", path: req.url ?? "/", pathname: url.pathname, body, remoteAddress: req.socket.remoteAddress ?? "" },
+            res,
+          );
+        },
+      },
     );
-    boundServer(server as unknown as import("node:http").Server, logger);
-    // A TLS handshake that fails (scanners, plain HTTP on the port) is the peer's problem, not the engine's.
-    server.on("tlsClientError", (error) => logger.debug("refused a TLS handshake", { error: error.message }));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await server.listen(this.options.port, this.options.host);
     this.server = server;
   }
 
   get port(): number | null {
-    const address = this.server?.address();
-    return address && typeof address === "object" ? (address as AddressInfo).port : null;
+    return this.server?.port ?? null;
   }
 
   async dispose(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await server?.close();
   }
 }
 

@@ -2,6 +2,7 @@
 // that serves the model asked for. A node that fails or times out before its first byte is skipped and the request
 // goes to the next; once a node's answer has begun it is passed through as it arrives (a stream stays a stream).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBoundedBody } from "../runtime/guarded-server.js";
 import type { Logger } from "../runtime/logger.js";
 import { forwardableHeaders, type Answer, type NodeTransport } from "./transports.js";
 import type { NodeReport } from "./wire.js";
@@ -362,16 +363,9 @@ export class FleetRouter {
 const HOP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "trailer"]);
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw new RouteError(413, "request_too_large", `Request body is larger than the ${limit} byte limit`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new RouteError(413, "request_too_large", `Request body is larger than the ${limit} byte limit`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  const body = await readBoundedBody(req, limit);
+  if (body === null) throw new RouteError(413, "request_too_large", `Request body is larger than the ${limit} byte limit`);
+  return body;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

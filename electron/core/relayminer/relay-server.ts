@@ -1,9 +1,9 @@
 // The relay miner's HTTP listener (docs/protocol.md §3.1): any path and any method carry a protobuf RelayRequest in
 // the body; every whole answer is HTTP 200 with a RelayResponse (an error reply included), as the Go miner does. A
 // streamed answer carries the backend's status and headers and its signed batches as they come (docs/protocol.md §12.3).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { boundServer, guardedListener, serverOptions } from "../runtime/http-guard.js";
+import { createGuardedServer, type GuardedServer } from "../runtime/guarded-server.js";
 import type { Logger } from "../runtime/logger.js";
 import { RelayFailure } from "./errors.js";
 import type { RelayMinerMetrics } from "./metrics.js";
@@ -34,7 +34,7 @@ export const DEFAULT_MAX_RELAY_CONNECTIONS = 1024;
 class BodyTooLarge extends Error {}
 
 export class RelayServer {
-  private server: Server | undefined;
+  private server: GuardedServer | undefined;
   private inFlightCount = 0;
   private readonly inFlightByClient = new Map<string, number>();
   /** The port first bound (the real one when 0 was asked for), reused after a pause. */
@@ -45,17 +45,21 @@ export class RelayServer {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer({ ...serverOptions(), keepAlive: true }, guardedListener((req, res) => this.onRequest(req, res), this.options.logger, "relay miner"));
-    boundServer(server, this.options.logger, { maxConnections: this.options.maxConnections ?? DEFAULT_MAX_RELAY_CONNECTIONS });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.boundPort ?? this.options.port, this.options.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    // The relay miner faces the internet and gateways call it by any name: no Host or Origin guard (every relay is
+    // signed and checked); the body bound is its own, answered as a relay error (error 13).
+    const server = createGuardedServer(
+      {
+        name: "relay miner",
+        logger: this.options.logger,
+        hosts: null,
+        origin: "any",
+        keepAlive: true,
+        bounds: { maxConnections: this.options.maxConnections ?? DEFAULT_MAX_RELAY_CONNECTIONS },
+      },
+      { request: (req, res) => this.onRequest(req, res) },
+    );
+    this.boundPort = (await server.listen(this.boundPort ?? this.options.port, this.options.host)).port;
     this.server = server;
-    this.boundPort = (server.address() as AddressInfo).port;
   }
 
   /**
@@ -66,13 +70,11 @@ export class RelayServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if (options.drain && this.inFlightCount > 0) {
-      server.closeIdleConnections();
+    await server.close(async (node) => {
+      if (!options.drain || this.inFlightCount === 0) return;
+      node.closeIdleConnections();
       await new Promise<void>((resolve) => (this.drained = resolve));
-    }
-    server.closeAllConnections();
-    await closed;
+    });
   }
 
   /** Relays received and not yet answered. */
@@ -91,8 +93,7 @@ export class RelayServer {
   }
 
   get address(): AddressInfo | undefined {
-    const address = this.server?.address();
-    return address && typeof address === "object" ? address : undefined;
+    return this.server?.address ?? undefined;
   }
 
   /** e.g. http://127.0.0.1:8642 */

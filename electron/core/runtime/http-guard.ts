@@ -1,8 +1,8 @@
 // What every listener of the engine shares so that no request can stop it: parsing that answers null instead of
 // throwing, request handlers whose failures become a 4xx/5xx reply, a bounded HTTP server (header and request
-// timeouts, a connection cap, malformed requests answered 400 by Node's parser).
-import type { IncomingHttpHeaders, IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
-import type { HostNames } from "./host-names.js";
+// timeouts, a connection cap, malformed requests answered 400 by Node's parser). Listeners are opened through
+// guarded-server.ts, which applies these with the Host, Origin, body and per-address guards of a listener's policy.
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import type { Logger } from "./logger.js";
 
 /** The request's URL, or null when the request line carries something `URL` cannot parse. */
@@ -34,19 +34,6 @@ export function isOwnOrigin(origin: string, host: string | undefined, secure: bo
   } catch {
     return false;
   }
-}
-
-/**
- * What a listener a web page can reach (everything on loopback) refuses before reading a request: 421 when the Host
- * header is not a name it answers to (a DNS-rebinding page sends its own domain), 403 when a browser's Origin is not
- * the listener's own (any page may send requests to loopback). Null when neither; requests without an Origin (scripts,
- * other programs) pass the second check.
- */
-export function hostOriginRefusal(headers: IncomingHttpHeaders, hostNames: HostNames, port: number, secure = false): 421 | 403 | null {
-  if (!hostNames.answersTo(headers.host, port)) return 421;
-  const origin = headers.origin;
-  if (origin !== undefined && !isOwnOrigin(origin, headers.host, secure)) return 403;
-  return null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBoundedBody } from "../../runtime/guarded-server.js";
 import { badRequest, OpenAiHttpError } from "./errors.js";
 
 /** Reads a JSON body, refusing more than `limit` bytes before buffering them. */
@@ -8,16 +9,9 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       // The rest of the upload is not read; closing the connection stops the client sending it.
       Connection: "close",
     });
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const body = await readBoundedBody(req, limit);
+  if (body === null) throw tooLarge();
+  const text = body.toString("utf8");
   if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object");
   try {
     return JSON.parse(text);

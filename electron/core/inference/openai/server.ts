@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createGuardedServer, type GuardedServer } from "../../runtime/guarded-server.js";
+import { HostNames } from "../../runtime/host-names.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { Service } from "../../runtime/service.js";
-import { boundServer, guardedListener, serverOptions } from "../../runtime/http-guard.js";
-import { createOpenAiHandler, type OpenAiBackend, type RequestHandler } from "./handler.js";
-import { createListenerGuard } from "./listener-guard.js";
+import { createOpenAiHandler, DEFAULT_MAX_BODY_BYTES, type OpenAiBackend, type RequestHandler } from "./handler.js";
+import { createListenerGuard, refuseInOpenAiFormat } from "./listener-guard.js";
 
 export interface OpenAiServerOptions {
   /** Address to bind; loopback by default so only this machine can reach the model. */
@@ -26,7 +26,7 @@ export const DEFAULT_OPENAI_PORT = 8641;
 
 /** The OpenAI-compatible endpoint on its own HTTP port, for local apps and an external relay miner. */
 export class OpenAiServer implements Service {
-  private server: Server | null = null;
+  private server: GuardedServer | null = null;
   private readonly host: string;
   private readonly port: number;
 
@@ -37,40 +37,37 @@ export class OpenAiServer implements Service {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const handler = createOpenAiHandler(this.deps.backend, { maxBodyBytes: this.deps.maxBodyBytes, logger: this.deps.logger });
-    const refused = createListenerGuard({ bindHost: this.host, apiKey: this.deps.apiKey });
+    const maxBodyBytes = this.deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const handler = createOpenAiHandler(this.deps.backend, { maxBodyBytes, logger: this.deps.logger });
+    const refused = createListenerGuard({ apiKey: this.deps.apiKey });
     const route = this.deps.route;
     const dispatch: RequestHandler = route ? (req, res) => route(req, res, handler) : handler;
-    const server = createServer(
-      serverOptions(),
-      guardedListener((req, res) => refused(req, res, this.boundPort ?? this.port) || dispatch(req, res), this.deps.logger, "OpenAI endpoint"),
+    const server = createGuardedServer(
+      {
+        name: "OpenAI endpoint",
+        logger: this.deps.logger,
+        hosts: new HostNames(this.host),
+        origin: "same-origin",
+        maxBodyBytes,
+        refuse: (res, status) => refuseInOpenAiFormat(res, status, maxBodyBytes),
+      },
+      { request: (req, res) => refused(req, res) || dispatch(req, res) },
     );
-    boundServer(server, this.deps.logger);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, this.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await server.listen(this.port, this.host);
     this.server = server;
     this.deps.logger.info("OpenAI-compatible endpoint listening", { url: this.baseUrl });
   }
 
   async dispose(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = null;
-    // Open streams would keep close() waiting; cutting them also cancels their generations.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    // Cutting open streams also cancels their generations.
+    await server?.close();
   }
 
   /** The bound port (the real one when 0 was asked for); null when not listening. */
   get boundPort(): number | null {
-    const address = this.server?.address();
-    return address && typeof address === "object" ? (address as AddressInfo).port : null;
+    return this.server?.port ?? null;
   }
 
   /** e.g. http://127.0.0.1:8641/v1 — what an OpenAI client takes as baseURL; null when not listening. */

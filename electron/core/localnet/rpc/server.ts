@@ -1,10 +1,10 @@
 // The localnet's CometBFT RPC endpoint on 127.0.0.1: JSON-RPC over HTTP POST (single or batch), URI-style
 // GET /<method>?param=value, and JSON-RPC plus event subscriptions over the /websocket upgrade.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
 import { HostNames } from "../../runtime/host-names.js";
-import { boundServer, guardedListener, hostOriginRefusal, requestUrl, serverOptions } from "../../runtime/http-guard.js";
+import { createGuardedServer, type GuardedServer } from "../../runtime/guarded-server.js";
+import { requestUrl } from "../../runtime/http-guard.js";
 import { silentLogger, type Logger } from "../../runtime/logger.js";
 import type { StoredTx } from "../block-store.js";
 import type { CommittedBlock, LocalChain } from "../local-chain.js";
@@ -27,6 +27,7 @@ const MAX_SUBSCRIPTIONS_PER_CLIENT = 100;
 const REFUSALS = {
   421: "this node answers to 127.0.0.1 and localhost only",
   403: "requests from web pages are refused",
+  413: `request body larger than ${MAX_BODY_BYTES} bytes`,
 } as const;
 
 export interface RpcServerOptions {
@@ -46,7 +47,7 @@ interface Client {
 }
 
 export class RpcServer {
-  private server: Server | undefined;
+  private server: GuardedServer | undefined;
   private wss: WebSocketServer | undefined;
   private readonly clients = new Set<Client>();
   private readonly txWaiters = new Map<string, Array<(tx: StoredTx) => void>>();
@@ -75,53 +76,36 @@ export class RpcServer {
     const logger = this.options.logger ?? silentLogger;
     // Any web page can send requests to loopback: a Host the node does not answer to (DNS rebinding) gets 421 and a
     // foreign browser Origin 403, before anything is read, as on every loopback listener of the engine.
-    const hostNames = new HostNames(host);
-    const refusal = (request: IncomingMessage) => hostOriginRefusal(request.headers, hostNames, (server.address() as AddressInfo).port);
-    const server = createServer(
-      serverOptions(),
-      guardedListener((request, response) => {
-        const refused = refusal(request);
-        if (refused !== null) {
-          logger.debug("localnet RPC: refused a request for another host name or origin", { status: refused });
-          response.shouldKeepAlive = false;
-          const text = JSON.stringify(failure(null, new RpcError(-32600, "Invalid Request", REFUSALS[refused])));
-          response.writeHead(refused, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+    const wss = this.options.websocket !== false ? new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES }) : undefined;
+    this.wss = wss;
+    const server = createGuardedServer(
+      {
+        name: "localnet RPC",
+        logger,
+        hosts: new HostNames(host),
+        origin: "same-origin",
+        maxBodyBytes: MAX_BODY_BYTES,
+        refuse: (response, status) => {
+          const text = JSON.stringify(failure(null, new RpcError(-32600, "Invalid Request", REFUSALS[status])));
+          response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
           response.end(text);
-          return;
-        }
-        return this.handleHttp(request, response);
-      }, logger, "localnet RPC"),
+        },
+      },
+      {
+        request: (request, response) => this.handleHttp(request, response),
+        upgrade: wss
+          ? (request, socket, head) => {
+              if (requestUrl(request)?.pathname !== "/websocket") {
+                socket.destroy();
+                return;
+              }
+              wss.handleUpgrade(request, socket, head, (ws) => this.acceptWebsocket(ws));
+            }
+          : undefined,
+      },
     );
-    boundServer(server, logger);
     this.server = server;
-    if (this.options.websocket !== false) {
-      const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
-      this.wss = wss;
-      server.on("upgrade", (request, socket, head) => {
-        socket.on("error", () => socket.destroy());
-        const refused = refusal(request);
-        if (refused !== null) {
-          logger.debug("localnet RPC: refused a websocket for another host name or origin", { status: refused });
-          socket.end(`HTTP/1.1 ${refused} ${refused === 421 ? "Misdirected Request" : "Forbidden"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
-          return;
-        }
-        if (requestUrl(request)?.pathname !== "/websocket") {
-          socket.destroy();
-          return;
-        }
-        try {
-          wss.handleUpgrade(request, socket, head, (ws) => this.acceptWebsocket(ws));
-        } catch (error) {
-          logger.debug("refused a localnet websocket upgrade", { error: error instanceof Error ? error.message : String(error) });
-          socket.destroy();
-        }
-      });
-    }
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.options.port ?? 0, host, () => resolve());
-    });
-    const bound = server.address() as AddressInfo;
+    const bound = await server.listen(this.options.port ?? 0, host);
     this.address = `${host}:${bound.port}`;
     this.bindChain();
     return this.url;
@@ -157,9 +141,7 @@ export class RpcServer {
     this.wss?.close();
     const server = this.server;
     this.server = undefined;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server?.close();
   }
 
   /** Test hook: cuts every WebSocket as a network failure would. */

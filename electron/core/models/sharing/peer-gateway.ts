@@ -1,11 +1,12 @@
 import { open, type FileHandle } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createWriter, close as closeCarHeader } from "@ipld/car/buffer-writer";
 import { varint } from "multiformats";
 import { CID } from "multiformats/cid";
 import type { InstalledModel } from "../../../../shared/api/models.js";
-import { boundServer, guardedListener, requestUrl, serverOptions } from "../../runtime/http-guard.js";
+import { createGuardedServer, type GuardedServer } from "../../runtime/guarded-server.js";
+import { requestUrl } from "../../runtime/http-guard.js";
 import { HostNames } from "../../runtime/host-names.js";
 import type { Logger } from "../../runtime/logger.js";
 import { blockMatchesCid } from "../ipfs/block.js";
@@ -48,6 +49,11 @@ export interface GatewayCounters {
  */
 const MAX_CONNECTIONS_PER_PEER = 32;
 
+/** The gateway is read-only: a request body has no business being large. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+const GUARD_REFUSALS = { 403: "web pages may not read this gateway", 413: "read-only gateway", 421: "unknown host name" } as const;
+
 const CID_PATH = /^\/ipfs\/([A-Za-z0-9]{8,128})$/;
 
 /**
@@ -60,7 +66,7 @@ const CID_PATH = /^\/ipfs\/([A-Za-z0-9]{8,128})$/;
  * address) gets a request rate; all peers together get the upload cap.
  */
 export class PeerGateway {
-  private server: Server | null = null;
+  private server: GuardedServer | null = null;
   private readonly limiter: RequestLimiter;
   /**
    * Leaves (by offset) already checked against their CID, per model file and file version (inode, size, change and
@@ -68,8 +74,6 @@ export class PeerGateway {
    */
   private readonly checked = new Map<string, { version: string; offsets: Set<number> }>();
   private readonly throttle: ByteThrottle | null;
-  private hostNames: HostNames | null = null;
-  private port = 0;
   readonly counters: GatewayCounters = { blocksServed: 0, bytesServed: 0, refused: 0 };
 
   constructor(private readonly options: PeerGatewayOptions) {
@@ -78,63 +82,49 @@ export class PeerGateway {
   }
 
   get address(): AddressInfo | null {
-    return (this.server?.address() as AddressInfo | null) ?? null;
+    return this.server?.address ?? null;
   }
 
   async start(host: string, port: number): Promise<AddressInfo> {
-    this.hostNames = new HostNames(host);
-    const server = createServer(serverOptions(), guardedListener((req, res) => this.handle(req, res), this.options.logger, "model gateway"));
-    boundServer(server, this.options.logger, { maxConnections: this.options.maxConnections ?? 128, requestTimeoutMs: 600_000 });
-    const perPeer = new Map<string, number>();
-    server.on("connection", (socket) => {
-      const address = socket.remoteAddress ?? "unknown";
-      const open = (perPeer.get(address) ?? 0) + 1;
-      if (open > MAX_CONNECTIONS_PER_PEER) {
-        this.counters.refused++;
-        return void socket.destroy();
-      }
-      perPeer.set(address, open);
-      socket.once("close", () => {
-        const left = (perPeer.get(address) ?? 1) - 1;
-        if (left > 0) perPeer.set(address, left);
-        else perPeer.delete(address);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    server.on("error", (error) => this.options.logger.warn("model gateway error", { error }));
+    // A web page (DNS rebinding) names the listener by a domain of its own; peers use its address or .local name.
+    const server = createGuardedServer(
+      {
+        name: "model gateway",
+        logger: this.options.logger,
+        hosts: new HostNames(host),
+        origin: "none",
+        maxBodyBytes: MAX_BODY_BYTES,
+        bounds: { maxConnections: this.options.maxConnections ?? 128, requestTimeoutMs: 600_000 },
+        maxConnectionsPerAddress: MAX_CONNECTIONS_PER_PEER,
+        refuse: (res, status) => this.reply(res, status, GUARD_REFUSALS[status]),
+        onRefused: () => void this.counters.refused++,
+      },
+      { request: (req, res) => this.handle(req, res) },
+    );
+    const address = await server.listen(port, host);
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
     this.throttle?.dispose();
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server?.close();
   }
 
   private refuse(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
     this.counters.refused++;
+    this.reply(res, status, text, headers);
+  }
+
+  private reply(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store", ...headers });
     res.end(text);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== "GET" && req.method !== "HEAD") return this.refuse(res, 405, "read-only gateway", { allow: "GET, HEAD" });
-    // A web page (DNS rebinding) names the listener by a domain of its own; peers use its address or .local name.
-    if (!this.hostNames?.answersTo(req.headers.host, this.port)) return this.refuse(res, 421, "unknown host name");
-    if (req.headers.origin !== undefined) return this.refuse(res, 403, "web pages may not read this gateway");
     const peer = req.socket.remoteAddress ?? "unknown";
     if (!this.limiter.admit(peer)) return this.refuse(res, 429, "too many requests", { "retry-after": "1" });
     const url = requestUrl(req);
