@@ -1,4 +1,4 @@
-// One place that opens a listener of the engine with its guards (DESIGN.md, Networks: every listener checks Host and
+// One place that opens a listener of the engine with its guards (docs/architecture.md §7: every listener checks Host and
 // Origin, bounds sizes, time and connections, and never dies on malformed input). A listener states its policy —
 // which Host names it answers to, what it does with a browser's Origin, the largest body, its time and connection
 // bounds, how many connections one address may hold — and keeps only what is its own: its routes and the format of
