@@ -1,8 +1,8 @@
 // Relays (docs/protocol.md §4.1, §6): request signable bytes, the mined form of a relay, relay bytes and hash,
 // the difficulty target and its update rule, compute-unit bounds and stateless relay validation.
+import { createHash } from "node:crypto";
 import { fromBech32 } from "@cosmjs/encoding";
 import { bytesToNumberBE, numberToVarBytesBE } from "@noble/curves/utils.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { compareBytes } from "./proto/bytes.js";
 import { Relay, RelayRequest, RelayResponse } from "./proto/service.js";
 import type { SessionHeader } from "./proto/session.js";
@@ -24,6 +24,12 @@ export function isValidComputeUnitsPerRelay(computeUnitsPerRelay: bigint): boole
 
 // ---------------------------------------------------------------------------------------------------
 // Hashing
+
+/** OpenSSL's SHA-256 (a relay's messages are hundreds of bytes: ~4x faster than noble's), as a plain Uint8Array. */
+function sha256(data: Uint8Array): Uint8Array {
+  const digest = createHash("sha256").update(data).digest();
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
+}
 
 /** Canonical bytes of the request with `meta.signature` emptied: what the ring signature commits to. */
 export function relayRequestSignableBytes(request: RelayRequest): Uint8Array {
