@@ -417,6 +417,17 @@ export class FleetService implements Service {
     const parsed = JoinRequestSchema.safeParse(json);
     if (!parsed.success) return refuse(res, 400, "not a fleet join request");
     const join = parsed.data;
+    // Where the front node will connect follows the node-URL rule (never link-local or a cloud's metadata service),
+    // checked before the code: a refused address is no guess at the code.
+    if (join.url !== undefined) {
+      try {
+        await checkNodeUrl(join.url, "The node's address");
+      } catch (error) {
+        return refuse(res, 400, error instanceof OutboundUrlError ? error.message : "the node's address is not usable");
+      }
+      // Another join may have used or closed the pairing meanwhile.
+      if (this.openPairing() !== pairing) return refuse(res, 403, "no pairing is open on this front node");
+    }
     let nodeFingerprint: string;
     try {
       nodeFingerprint = new X509Certificate(join.certificate).fingerprint256;
