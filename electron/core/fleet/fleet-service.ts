@@ -449,10 +449,14 @@ export class FleetService implements Service {
     const address = request.remoteAddress.replace(/^::ffff:/, "");
     const nodeUrl = join.url ?? `https://${address.includes(":") ? `[${address}]` : address}:${join.port}`;
     const nodeId = `node-${randomBytes(4).toString("hex")}`;
+    // A machine paired again (it left the fleet, or lost its pairing) replaces its old entry, which no longer has a
+    // key the node accepts: kept, it would be listed as down for ever and be the one a move is followed for.
+    const replaced = this.store.get().nodes.filter((n) => n.kind === "pocketforge" && certificateFingerprint(n.certificate) === nodeFingerprint);
     this.store.update((s) => {
+      s.nodes = s.nodes.filter((n) => !replaced.some((r) => r.id === n.id));
       s.nodes.push({ kind: "pocketforge", id: nodeId, name: join.name, url: nodeUrl, certificate: join.certificate, secret: sessionSecret(pairing.code, full), addedAt: Date.now() });
     });
-    this.options.logger.info("a node joined the fleet", { node: join.name, url: nodeUrl });
+    this.options.logger.info("a node joined the fleet", { node: join.name, url: nodeUrl, ...(replaced.length ? { replaced: replaced.map((r) => r.id) } : {}) });
     const answer = { format: "pocketforge-fleet-join-v1", nodeId, frontName: this.options.name.slice(0, 120), frontNonce, proof: acceptProof(pairing.code, full) };
     const body = JSON.stringify(answer);
     res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
