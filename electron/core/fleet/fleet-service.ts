@@ -210,6 +210,15 @@ export class FleetService implements Service {
     const code = normalizePairingCode(typedCode);
     if (!code) throw new ApiError("invalid_params", "A pairing code is 12 letters and digits, as XXXX-XXXX-XXXX");
     const url = await nodeUrl(frontUrl, "The front node's address", "frontUrl");
+    // The front node connects to this machine at the address the join comes from: a listener on loopback cannot be
+    // reached from another address, and a pairing made so would leave the node down for good.
+    const listenHost = this.store.get().listen.host;
+    if (isLoopbackHost(listenHost) && !isLoopbackHost(url.hostname.replace(/^\[|\]$/g, ""))) {
+      throw new ApiError(
+        "conflict",
+        `This machine's fleet listener is on ${listenHost}, where the front node at ${url.host} cannot reach it: set Listen on address to this machine's LAN address first, then join`,
+      );
+    }
     if (this.role !== "node") await this.configure({ role: "node" });
     const port = this.listener?.port;
     if (!port || !this.tlsFacts) throw new ApiError("unavailable", `The fleet listener is not listening${this.problem ? `: ${this.problem}` : ""}`);
