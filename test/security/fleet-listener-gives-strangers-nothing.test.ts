@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
+import { connect as tlsConnect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -35,6 +36,33 @@ function send(url: string, options: { method?: string; path: string; headers?: R
     );
     req.on("error", reject);
     req.end(options.body);
+  });
+}
+
+/**
+ * Sends a request line and headers announcing a body of `declared` bytes, and no body: the status the listener answers
+ * with before any of the body came, or a rejection when it waits for the body instead.
+ */
+function answeredBeforeBody(url: string, path: string, declared: number, headers: Record<string, string> = {}): Promise<number> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: target.hostname, port: Number(target.port), rejectUnauthorized: false }, () => {
+      const lines = Object.entries({ host: target.host, "content-type": "application/json", "content-length": String(declared), ...headers }).map(([k, v]) => `${k}: ${v}`);
+      socket.write(`POST ${path} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`);
+    });
+    const bound = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${path}: no answer before the body was sent (the listener waits to buffer ${declared} bytes)`));
+    }, 5_000);
+    socket.once("data", (chunk: Buffer) => {
+      clearTimeout(bound);
+      socket.destroy();
+      resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString("latin1"))?.[1] ?? 0));
+    });
+    socket.once("error", (error) => {
+      clearTimeout(bound);
+      reject(error);
+    });
   });
 }
 
@@ -160,7 +188,24 @@ describe("fleet listener: strangers get nothing", { timeout: 60_000 }, () => {
     front.removeNode(pairedNodes()[0]!.id);
   });
 
+  test("a stranger cannot make either listener wait for, or buffer, a body", async () => {
+    const nearLimit = 4_000_000;
+    assert.equal(await answeredBeforeBody(nodeUrl, "/v1/chat/completions", nearLimit), 403, "a node in no fleet");
+    assert.equal(await answeredBeforeBody(frontUrl, "/fleet/v1/join", nearLimit), 403, "a front node with no pairing open");
+    const pairing = await front.createPairing();
+    assert.equal(await answeredBeforeBody(frontUrl, "/fleet/v1/join", nearLimit), 413, "a join is a few KiB");
+    assert.equal(await answeredBeforeBody(frontUrl, "/v1/chat/completions", nearLimit), 404);
+    await node.join(pairing.frontUrl, pairing.code);
+    assert.equal(await answeredBeforeBody(nodeUrl, "/v1/chat/completions", nearLimit), 401, "a paired node, no signature");
+    const forged = { "x-fleet-node": "node-00000000", "x-fleet-time": String(Date.now()), "x-fleet-nonce": newNonce(), "x-fleet-signature": "ab".repeat(32) };
+    assert.equal(await answeredBeforeBody(nodeUrl, "/v1/chat/completions", nearLimit, forged), 401, "another node's id");
+    assert.equal(inferenceAsked, 0);
+    front.removeNode(pairedNodes()[0]!.id);
+    node.leave();
+  });
+
   test("a node serves only its front node's signed requests, each once, as signed", async () => {
+    received.length = 0;
     const pairing = await front.createPairing();
     await node.join(pairing.frontUrl, pairing.code);
     await front.refresh();

@@ -19,13 +19,27 @@ export interface FleetRequest {
 
 export type FleetRequestHandler = (request: FleetRequest, res: ServerResponse) => Promise<void> | void;
 
+/**
+ * What may be known of a request before its body is read: a refusal (status and message), or how large a body it may
+ * bring. A stranger is refused on its request line and headers, before it can make the listener buffer anything.
+ */
+export type FleetAdmission = { refuse: { status: number; message: string } } | { maxBodyBytes: number };
+
 export const FLEET_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export class FleetListener {
   private server: Server | null = null;
 
   constructor(
-    private readonly options: { host: string; port: number; tls: { key: string; cert: string }; logger: Logger; handle: FleetRequestHandler },
+    private readonly options: {
+      host: string;
+      port: number;
+      tls: { key: string; cert: string };
+      logger: Logger;
+      handle: FleetRequestHandler;
+      /** Called before the body is read; without it every request may bring FLEET_MAX_BODY_BYTES. */
+      admit?: (req: IncomingMessage, pathname: string) => FleetAdmission;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -36,13 +50,16 @@ export class FleetListener {
         if (req.headers.origin !== undefined) return refuse(res, 403, "browsers may not call the fleet listener");
         const url = requestUrl(req);
         if (!url) return refuse(res, 400, "bad request line");
+        const admission = this.options.admit?.(req, url.pathname) ?? { maxBodyBytes: FLEET_MAX_BODY_BYTES };
+        if ("refuse" in admission) return refuse(res, admission.refuse.status, admission.refuse.message);
+        const limit = Math.min(admission.maxBodyBytes, FLEET_MAX_BODY_BYTES);
         const declared = Number(req.headers["content-length"]);
-        if (Number.isFinite(declared) && declared > FLEET_MAX_BODY_BYTES) return refuse(res, 413, "body too large");
+        if (Number.isFinite(declared) && declared > limit) return refuse(res, 413, "body too large");
         const chunks: Buffer[] = [];
         let size = 0;
         for await (const chunk of req as AsyncIterable<Buffer>) {
           size += chunk.length;
-          if (size > FLEET_MAX_BODY_BYTES) return refuse(res, 413, "body too large");
+          if (size > limit) return refuse(res, 413, "body too large");
           chunks.push(chunk);
         }
         await this.options.handle(

@@ -11,10 +11,10 @@ import { reachableHosts } from "../runtime/lan-addresses.js";
 import type { Logger } from "../runtime/logger.js";
 import { OutboundUrlError, checkNodeUrl } from "../runtime/outbound-url.js";
 import type { Service } from "../runtime/service.js";
-import { FleetListener, refuse, type FleetRequest } from "./fleet-listener.js";
+import { FLEET_MAX_BODY_BYTES, FleetListener, refuse, type FleetAdmission, type FleetRequest } from "./fleet-listener.js";
 import { FleetRouter, type RequestOrigin, type RouterNode } from "./fleet-router.js";
 import { FleetSettingsStore, type FleetSettings } from "./fleet-settings.js";
-import { acceptProof, certificatePem, joinProof, newNonce, newPairingCode, normalizePairingCode, NonceWindow, sameHex, sessionSecret, verifyRequest } from "./pairing.js";
+import { acceptProof, certificatePem, joinProof, newNonce, newPairingCode, normalizePairingCode, NonceWindow, precheckRequest, sameHex, sessionSecret, verifyRequest } from "./pairing.js";
 import { LocalTransport, OpenAiTransport, PocketForgeTransport, replayRequest, forwardableHeaders, type RequestHandler } from "./transports.js";
 import type { DiscoveredMachine, FleetDiscovery } from "./discovery.js";
 import { JoinAnswerSchema, JoinRequestSchema, type NodeReport } from "./wire.js";
@@ -57,6 +57,8 @@ export interface FleetServiceOptions {
 
 const PAIRING_TTL_MS = 10 * 60_000;
 const PAIRING_ATTEMPTS = 5;
+/** The most a join may bring: its certificate is at most 8 KiB, the rest a few hundred bytes. */
+const JOIN_MAX_BODY_BYTES = 64 * 1024;
 const LOCAL_ID = "local";
 /** Addresses remembered as probed for a moved node (cleared past this, so a flood of names costs no memory). */
 const MAX_PROBED = 256;
@@ -291,6 +293,7 @@ export class FleetService implements Service {
           tls: this.tlsFacts,
           logger: this.options.logger,
           handle: (request, res) => (this.role === "front" ? this.handleFront(request, res) : this.handleNode(request, res)),
+          admit: (req, pathname) => this.admit(req, pathname),
         });
         await listener.start();
         this.listener = listener;
@@ -410,6 +413,28 @@ export class FleetService implements Service {
 
   private localTransport: LocalTransport | null = null;
   private readonly transports = new Map<string, RouterNode["transport"]>();
+
+  /**
+   * Before a request's body is read: a front node takes only a join while a pairing is open (a join is a few KiB),
+   * an inference node only what carries its front node's id and a fresh time (the signature is checked with the body).
+   * A stranger cannot make either buffer a body.
+   */
+  private admit(req: IncomingMessage, pathname: string): FleetAdmission {
+    if (this.role === "front") {
+      if (pathname !== "/fleet/v1/join") return { refuse: { status: 404, message: "not found" } };
+      if (req.method !== "POST") return { refuse: { status: 405, message: "use POST" } };
+      if (!this.openPairing()) return { refuse: { status: 403, message: "no pairing is open on this front node" } };
+      return { maxBodyBytes: JOIN_MAX_BODY_BYTES };
+    }
+    const front = this.store.get().front;
+    if (!front) return { refuse: { status: 403, message: "this node has not joined a fleet" } };
+    const verdict = precheckRequest(front.nodeId, req.headers);
+    if (verdict !== "ok") {
+      this.options.logger.warn("refused a fleet request", { from: req.socket.remoteAddress ?? "", why: verdict });
+      return { refuse: { status: 401, message: `refused: ${verdict}` } };
+    }
+    return { maxBodyBytes: FLEET_MAX_BODY_BYTES };
+  }
 
   /** Front node: only the join endpoint. */
   private async handleFront(request: FleetRequest, res: ServerResponse): Promise<void> {
