@@ -230,9 +230,13 @@ describe("fleet listener: strangers get nothing", { timeout: 60_000 }, () => {
     const body = Buffer.from(JSON.stringify({ model: "m", messages: [] }));
     const path = "/v1/chat/completions";
     const headers = (b: Buffer, at = Date.now()) => ({ "content-type": "application/json", ...signRequest(secret, nodeId, "POST", path, b, at) });
+    const servedBefore = node.status().front!.requestsServed;
     const ok = await send(nodeUrl, { method: "POST", path, headers: headers(body), body });
     assert.equal(ok.status, 200, ok.body);
     assert.equal(inferenceAsked, 1);
+    assert.equal(node.status().front!.requestsServed, servedBefore + 1, "an OpenAI request counts as served");
+    await front.refresh();
+    assert.equal(node.status().front!.requestsServed, servedBefore + 1, "a status query is not a request served");
     const stale = await send(nodeUrl, { method: "POST", path, headers: headers(body, Date.now() - 61_000), body });
     assert.equal(stale.status, 401);
     assert.match(stale.body, /stale/);

@@ -508,9 +508,11 @@ export class FleetService implements Service {
       this.options.logger.warn("refused a fleet request", { from: request.remoteAddress, why: verdict });
       return refuse(res, 401, `refused: ${verdict}`);
     }
-    this.frontSeen = { lastRequestAt: Date.now(), requestsServed: this.frontSeen.requestsServed + 1 };
+    // "Requests served" are the OpenAI requests: the status queries (one every few seconds) only say the front node is there.
+    const statusQuery = request.method === "GET" && request.pathname === "/fleet/v1/status";
+    this.frontSeen = { lastRequestAt: Date.now(), requestsServed: this.frontSeen.requestsServed + (statusQuery ? 0 : 1) };
     this.options.onReceived?.({ method: request.method, path: request.path, headers: { ...request.req.headers }, body: request.body });
-    if (request.method === "GET" && request.pathname === "/fleet/v1/status") {
+    if (statusQuery) {
       const body = JSON.stringify({ ...this.options.localReport(), kind: "pocketforge", name: this.options.name.slice(0, 120) });
       res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
       res.end(body);
