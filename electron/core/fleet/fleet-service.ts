@@ -123,7 +123,7 @@ export class FleetService implements Service {
 
   /** Asks every node for its state now (the poller does it every few seconds). */
   refresh(): Promise<void> {
-    return this.router.refresh();
+    return this.refreshNodes();
   }
 
   status(): FleetStatus {
@@ -264,7 +264,7 @@ export class FleetService implements Service {
       s.nodes.push({ kind: "openai", id: `server-${randomBytes(4).toString("hex")}`, name: server.name ?? url.host, url: url.href, apiKey: server.apiKey ?? null, maxConcurrency: server.maxConcurrency ?? null, addedAt: Date.now() });
     });
     this.rebuildNodes();
-    await this.router.refresh();
+    await this.refreshNodes();
     return this.status();
   }
 
@@ -310,8 +310,8 @@ export class FleetService implements Service {
     const role = settings.role;
     await this.options.discovery?.advertise(role !== "off" && port !== null && !isLoopbackHost(settings.listen.host) ? { port, role } : null);
     if (settings.role === "front") {
-      await this.router.refresh();
-      this.poller = setInterval(() => void this.router.refresh(), this.options.pollIntervalMs ?? 3_000);
+      await this.refreshNodes();
+      this.poller = setInterval(() => void this.refreshNodes(), this.options.pollIntervalMs ?? 3_000);
       this.poller.unref();
     }
     this.changed();
@@ -376,6 +376,40 @@ export class FleetService implements Service {
   }
 
   private readonly probed = new Map<string, string>();
+
+  /** Asks every node for its state, then drops the entries that a newer pairing of the same machine superseded. */
+  private async refreshNodes(): Promise<void> {
+    await this.router.refresh();
+    this.dropSuperseded();
+  }
+
+  /**
+   * A machine paired again (it left the fleet, or lost its pairing) gets a new entry; its old one holds a key the node
+   * no longer accepts, and kept it would be listed as down for ever and be the entry a move is followed for. Once the
+   * new entry answers (which takes the certificate's key and the new pairing key, so a join that merely copies a
+   * node's certificate removes nothing), older entries down at the same address with the same certificate go.
+   */
+  private dropSuperseded(): void {
+    if (this.role !== "front") return;
+    const healthy = new Set(this.router.stats().filter((s) => s.healthy).map((s) => s.id));
+    const paired = this.store.get().nodes.filter((n) => n.kind === "pocketforge");
+    const stale = paired.filter((old) =>
+      !healthy.has(old.id) &&
+      paired.some(
+        (n) =>
+          n.id !== old.id &&
+          healthy.has(n.id) &&
+          n.addedAt >= old.addedAt &&
+          sameOrigin(n.url, old.url) &&
+          certificateFingerprint(n.certificate) === certificateFingerprint(old.certificate),
+      ),
+    );
+    if (stale.length === 0) return;
+    this.store.update((s) => void (s.nodes = s.nodes.filter((n) => !stale.some((old) => old.id === n.id))));
+    this.options.logger.info("removed a fleet node paired again since", { nodes: stale.map((n) => n.name), ids: stale.map((n) => n.id) });
+    this.rebuildNodes();
+    this.changed();
+  }
 
   private async stopListening(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
@@ -483,20 +517,16 @@ export class FleetService implements Service {
     const address = request.remoteAddress.replace(/^::ffff:/, "");
     const nodeUrl = join.url ?? `https://${address.includes(":") ? `[${address}]` : address}:${join.port}`;
     const nodeId = `node-${randomBytes(4).toString("hex")}`;
-    // A machine paired again (it left the fleet, or lost its pairing) replaces its old entry, which no longer has a
-    // key the node accepts: kept, it would be listed as down for ever and be the one a move is followed for.
-    const replaced = this.store.get().nodes.filter((n) => n.kind === "pocketforge" && certificateFingerprint(n.certificate) === nodeFingerprint);
     this.store.update((s) => {
-      s.nodes = s.nodes.filter((n) => !replaced.some((r) => r.id === n.id));
       s.nodes.push({ kind: "pocketforge", id: nodeId, name: join.name, url: nodeUrl, certificate: join.certificate, secret: sessionSecret(pairing.code, full), addedAt: Date.now() });
     });
-    this.options.logger.info("a node joined the fleet", { node: join.name, url: nodeUrl, ...(replaced.length ? { replaced: replaced.map((r) => r.id) } : {}) });
+    this.options.logger.info("a node joined the fleet", { node: join.name, url: nodeUrl });
     const answer = { format: "pocketforge-fleet-join-v1", nodeId, frontName: this.options.name.slice(0, 120), frontNonce, proof: acceptProof(pairing.code, full) };
     const body = JSON.stringify(answer);
     res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
     res.end(body);
     this.rebuildNodes();
-    void this.router.refresh();
+    void this.refreshNodes();
   }
 
   /** Inference node: signed requests from its front node only. */

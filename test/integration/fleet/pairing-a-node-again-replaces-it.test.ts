@@ -3,11 +3,14 @@
 // ever, and, sharing the node's certificate, be the entry a moved node is followed for. Real HTTPS on loopback.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../../electron/core/app/dashboard-tls.js";
 import { FleetService } from "../../../electron/core/fleet/fleet-service.js";
+import { joinProof, newNonce } from "../../../electron/core/fleet/pairing.js";
 import { silentLogger } from "../../../electron/core/runtime/logger.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-repair-"));
@@ -62,5 +65,39 @@ test("leaving and pairing again leaves one entry for the node, healthy; another 
     assert.deepEqual(paired().map((n) => [n.name, n.state]).sort(), [["node", "healthy"], ["other", "healthy"]]);
   } finally {
     await Promise.all([front.dispose(), node.dispose(), other.dispose()]);
+  }
+});
+
+test("a join that copies a paired node's certificate and address removes nothing", { timeout: 60_000 }, async () => {
+  const front = fleet("front-2");
+  const node = fleet("node-2");
+  await Promise.all([front.start(), node.start()]);
+  try {
+    await front.configure({ role: "front", listen: { host: "127.0.0.1", port: 0 } });
+    await node.configure({ role: "node", listen: { host: "127.0.0.1", port: 0 } });
+    const first = await front.createPairing();
+    await node.join(first.frontUrl, first.code);
+    await front.refresh();
+    // Someone given the next code joins with the node's (public) certificate and address, without its key.
+    const copied = (await loadOrCreateDashboardTls(join(dir, "node-2"))).cert;
+    const second = await front.createPairing();
+    const nodeNonce = newNonce();
+    const proof = joinProof(second.code, { frontFingerprint: second.fingerprint, nodeFingerprint: new X509Certificate(copied).fingerprint256, nodeNonce });
+    const body = JSON.stringify({ format: "pocketforge-fleet-join-v1", name: "node-2", port: 9, url: node.status().listenUrl, certificate: copied, nodeNonce, proof });
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(second.frontUrl);
+      const req = httpsRequest({ hostname: url.hostname, port: url.port, method: "POST", path: "/fleet/v1/join", rejectUnauthorized: false, headers: { "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    assert.equal(status, 200, "the code was right");
+    await front.refresh();
+    const paired = front.status().nodes.filter((n) => n.kind === "pocketforge");
+    assert.deepEqual(paired.map((n) => n.state).sort(), ["down", "healthy"], "the real node still serves; the copy never answers");
+  } finally {
+    await Promise.all([front.dispose(), node.dispose()]);
   }
 });
