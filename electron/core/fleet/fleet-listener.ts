@@ -18,6 +18,12 @@ export interface FleetRequest {
 
 export type FleetRequestHandler = (request: FleetRequest, res: ServerResponse) => Promise<void> | void;
 
+/**
+ * What may be known of a request before its body is read: a refusal (status and message), or how large a body it may
+ * bring. A stranger is refused on its request line and headers, before it can make the listener buffer anything.
+ */
+export type FleetAdmission = { refuse: { status: number; message: string } } | { maxBodyBytes: number };
+
 export const FLEET_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const REFUSALS = { 403: "browsers may not call the fleet listener", 413: "body too large", 421: "unknown host name" } as const;
@@ -26,7 +32,15 @@ export class FleetListener {
   private server: GuardedServer | null = null;
 
   constructor(
-    private readonly options: { host: string; port: number; tls: { key: string; cert: string }; logger: Logger; handle: FleetRequestHandler },
+    private readonly options: {
+      host: string;
+      port: number;
+      tls: { key: string; cert: string };
+      logger: Logger;
+      handle: FleetRequestHandler;
+      /** Called before the body is read; without it every request may bring FLEET_MAX_BODY_BYTES. */
+      admit?: (req: IncomingMessage, pathname: string) => FleetAdmission;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -46,7 +60,11 @@ export class FleetListener {
         request: async (req, res) => {
           const url = requestUrl(req);
           if (!url) return refuse(res, 400, "bad request line");
-          const body = await readBoundedBody(req, FLEET_MAX_BODY_BYTES);
+          // Strangers are refused on their request line and headers, before they can make the listener buffer a body.
+          const admission = this.options.admit?.(req, url.pathname) ?? { maxBodyBytes: FLEET_MAX_BODY_BYTES };
+          if ("refuse" in admission) return refuse(res, admission.refuse.status, admission.refuse.message);
+          const limit = Math.min(admission.maxBodyBytes, FLEET_MAX_BODY_BYTES);
+          const body = await readBoundedBody(req, limit);
           if (body === null) return refuse(res, 413, "body too large");
           await this.options.handle(
             { req, method: req.method ?? "GET", path: req.url ?? "/", pathname: url.pathname, body, remoteAddress: req.socket.remoteAddress ?? "" },

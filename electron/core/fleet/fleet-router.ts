@@ -216,15 +216,26 @@ export class FleetRouter {
       tried.add(state.id);
       const served = anyNode ? state.report?.models[0] : undefined;
       const sent = served !== undefined ? Buffer.from(JSON.stringify({ ...json, model: served })) : body;
-      const attempt = AbortSignal.any([disconnected.signal, AbortSignal.timeout(this.firstByteTimeoutMs)]);
+      // The first-byte timeout bounds the wait for the answer's head only: the signal stays attached to the exchange
+      // (a transport aborts the whole answer with it), so it must never fire once the head has come, or every answer
+      // that streams for longer than the timeout would be cut off part-way.
+      const firstByte = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        firstByte.abort(new Error("timed out before answering"));
+      }, this.firstByteTimeoutMs);
+      const attempt = AbortSignal.any([disconnected.signal, firstByte.signal]);
       let answer: Answer;
       try {
         answer = await state.node.transport.send({ method: call.method, path: call.path, headers, body: sent }, attempt);
       } catch (error) {
         this.release(state);
         if (disconnected.signal.aborted) return;
-        this.failed(state, error instanceof Error && error.name === "TimeoutError" ? "timed out before answering" : message(error));
+        this.failed(state, timedOut ? "timed out before answering" : message(error));
         continue;
+      } finally {
+        clearTimeout(timer);
       }
       if (answer.status >= 500 || answer.status === 429) {
         answer.body.resume();

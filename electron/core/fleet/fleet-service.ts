@@ -11,10 +11,10 @@ import { reachableHosts } from "../runtime/lan-addresses.js";
 import type { Logger } from "../runtime/logger.js";
 import { OutboundUrlError, checkNodeUrl } from "../runtime/outbound-url.js";
 import type { Service } from "../runtime/service.js";
-import { FleetListener, refuse, type FleetRequest } from "./fleet-listener.js";
+import { FLEET_MAX_BODY_BYTES, FleetListener, refuse, type FleetAdmission, type FleetRequest } from "./fleet-listener.js";
 import { FleetRouter, type RequestOrigin, type RouterNode } from "./fleet-router.js";
 import { FleetSettingsStore, type FleetSettings } from "./fleet-settings.js";
-import { acceptProof, certificatePem, joinProof, newNonce, newPairingCode, normalizePairingCode, NonceWindow, sameHex, sessionSecret, verifyRequest } from "./pairing.js";
+import { acceptProof, certificatePem, joinProof, newNonce, newPairingCode, normalizePairingCode, NonceWindow, precheckRequest, sameHex, sessionSecret, verifyRequest } from "./pairing.js";
 import { LocalTransport, OpenAiTransport, PocketForgeTransport, replayRequest, forwardableHeaders, type RequestHandler } from "./transports.js";
 import type { DiscoveredMachine, FleetDiscovery } from "./discovery.js";
 import { JoinAnswerSchema, JoinRequestSchema, type NodeReport } from "./wire.js";
@@ -57,6 +57,8 @@ export interface FleetServiceOptions {
 
 const PAIRING_TTL_MS = 10 * 60_000;
 const PAIRING_ATTEMPTS = 5;
+/** The most a join may bring: its certificate is at most 8 KiB, the rest a few hundred bytes. */
+const JOIN_MAX_BODY_BYTES = 64 * 1024;
 const LOCAL_ID = "local";
 /** Addresses remembered as probed for a moved node (cleared past this, so a flood of names costs no memory). */
 const MAX_PROBED = 256;
@@ -121,7 +123,7 @@ export class FleetService implements Service {
 
   /** Asks every node for its state now (the poller does it every few seconds). */
   refresh(): Promise<void> {
-    return this.router.refresh();
+    return this.refreshNodes();
   }
 
   status(): FleetStatus {
@@ -210,6 +212,15 @@ export class FleetService implements Service {
     const code = normalizePairingCode(typedCode);
     if (!code) throw new ApiError("invalid_params", "A pairing code is 12 letters and digits, as XXXX-XXXX-XXXX");
     const url = await nodeUrl(frontUrl, "The front node's address", "frontUrl");
+    // The front node connects to this machine at the address the join comes from: a listener on loopback cannot be
+    // reached from another address, and a pairing made so would leave the node down for good.
+    const listenHost = this.store.get().listen.host;
+    if (isLoopbackHost(listenHost) && !isLoopbackHost(url.hostname.replace(/^\[|\]$/g, ""))) {
+      throw new ApiError(
+        "conflict",
+        `This machine's fleet listener is on ${listenHost}, where the front node at ${url.host} cannot reach it: set Listen on address to this machine's LAN address first, then join`,
+      );
+    }
     if (this.role !== "node") await this.configure({ role: "node" });
     const port = this.listener?.port;
     if (!port || !this.tlsFacts) throw new ApiError("unavailable", `The fleet listener is not listening${this.problem ? `: ${this.problem}` : ""}`);
@@ -253,7 +264,7 @@ export class FleetService implements Service {
       s.nodes.push({ kind: "openai", id: `server-${randomBytes(4).toString("hex")}`, name: server.name ?? url.host, url: url.href, apiKey: server.apiKey ?? null, maxConcurrency: server.maxConcurrency ?? null, addedAt: Date.now() });
     });
     this.rebuildNodes();
-    await this.router.refresh();
+    await this.refreshNodes();
     return this.status();
   }
 
@@ -282,6 +293,7 @@ export class FleetService implements Service {
           tls: this.tlsFacts,
           logger: this.options.logger,
           handle: (request, res) => (this.role === "front" ? this.handleFront(request, res) : this.handleNode(request, res)),
+          admit: (req, pathname) => this.admit(req, pathname),
         });
         await listener.start();
         this.listener = listener;
@@ -298,8 +310,8 @@ export class FleetService implements Service {
     const role = settings.role;
     await this.options.discovery?.advertise(role !== "off" && port !== null && !isLoopbackHost(settings.listen.host) ? { port, role } : null);
     if (settings.role === "front") {
-      await this.router.refresh();
-      this.poller = setInterval(() => void this.router.refresh(), this.options.pollIntervalMs ?? 3_000);
+      await this.refreshNodes();
+      this.poller = setInterval(() => void this.refreshNodes(), this.options.pollIntervalMs ?? 3_000);
       this.poller.unref();
     }
     this.changed();
@@ -365,6 +377,40 @@ export class FleetService implements Service {
 
   private readonly probed = new Map<string, string>();
 
+  /** Asks every node for its state, then drops the entries that a newer pairing of the same machine superseded. */
+  private async refreshNodes(): Promise<void> {
+    await this.router.refresh();
+    this.dropSuperseded();
+  }
+
+  /**
+   * A machine paired again (it left the fleet, or lost its pairing) gets a new entry; its old one holds a key the node
+   * no longer accepts, and kept it would be listed as down for ever and be the entry a move is followed for. Once the
+   * new entry answers (which takes the certificate's key and the new pairing key, so a join that merely copies a
+   * node's certificate removes nothing), older entries down at the same address with the same certificate go.
+   */
+  private dropSuperseded(): void {
+    if (this.role !== "front") return;
+    const healthy = new Set(this.router.stats().filter((s) => s.healthy).map((s) => s.id));
+    const paired = this.store.get().nodes.filter((n) => n.kind === "pocketforge");
+    const stale = paired.filter((old) =>
+      !healthy.has(old.id) &&
+      paired.some(
+        (n) =>
+          n.id !== old.id &&
+          healthy.has(n.id) &&
+          n.addedAt >= old.addedAt &&
+          sameOrigin(n.url, old.url) &&
+          certificateFingerprint(n.certificate) === certificateFingerprint(old.certificate),
+      ),
+    );
+    if (stale.length === 0) return;
+    this.store.update((s) => void (s.nodes = s.nodes.filter((n) => !stale.some((old) => old.id === n.id))));
+    this.options.logger.info("removed a fleet node paired again since", { nodes: stale.map((n) => n.name), ids: stale.map((n) => n.id) });
+    this.rebuildNodes();
+    this.changed();
+  }
+
   private async stopListening(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
     this.poller = null;
@@ -402,6 +448,28 @@ export class FleetService implements Service {
   private localTransport: LocalTransport | null = null;
   private readonly transports = new Map<string, RouterNode["transport"]>();
 
+  /**
+   * Before a request's body is read: a front node takes only a join while a pairing is open (a join is a few KiB),
+   * an inference node only what carries its front node's id and a fresh time (the signature is checked with the body).
+   * A stranger cannot make either buffer a body.
+   */
+  private admit(req: IncomingMessage, pathname: string): FleetAdmission {
+    if (this.role === "front") {
+      if (pathname !== "/fleet/v1/join") return { refuse: { status: 404, message: "not found" } };
+      if (req.method !== "POST") return { refuse: { status: 405, message: "use POST" } };
+      if (!this.openPairing()) return { refuse: { status: 403, message: "no pairing is open on this front node" } };
+      return { maxBodyBytes: JOIN_MAX_BODY_BYTES };
+    }
+    const front = this.store.get().front;
+    if (!front) return { refuse: { status: 403, message: "this node has not joined a fleet" } };
+    const verdict = precheckRequest(front.nodeId, req.headers);
+    if (verdict !== "ok") {
+      this.options.logger.warn("refused a fleet request", { from: req.socket.remoteAddress ?? "", why: verdict });
+      return { refuse: { status: 401, message: `refused: ${verdict}` } };
+    }
+    return { maxBodyBytes: FLEET_MAX_BODY_BYTES };
+  }
+
   /** Front node: only the join endpoint. */
   private async handleFront(request: FleetRequest, res: ServerResponse): Promise<void> {
     if (request.pathname !== "/fleet/v1/join") return refuse(res, 404, "not found");
@@ -417,6 +485,17 @@ export class FleetService implements Service {
     const parsed = JoinRequestSchema.safeParse(json);
     if (!parsed.success) return refuse(res, 400, "not a fleet join request");
     const join = parsed.data;
+    // Where the front node will connect follows the node-URL rule (never link-local or a cloud's metadata service),
+    // checked before the code: a refused address is no guess at the code.
+    if (join.url !== undefined) {
+      try {
+        await checkNodeUrl(join.url, "The node's address");
+      } catch (error) {
+        return refuse(res, 400, error instanceof OutboundUrlError ? error.message : "the node's address is not usable");
+      }
+      // Another join may have used or closed the pairing meanwhile.
+      if (this.openPairing() !== pairing) return refuse(res, 403, "no pairing is open on this front node");
+    }
     let nodeFingerprint: string;
     try {
       nodeFingerprint = new X509Certificate(join.certificate).fingerprint256;
@@ -447,7 +526,7 @@ export class FleetService implements Service {
     res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
     res.end(body);
     this.rebuildNodes();
-    void this.router.refresh();
+    void this.refreshNodes();
   }
 
   /** Inference node: signed requests from its front node only. */
@@ -459,9 +538,11 @@ export class FleetService implements Service {
       this.options.logger.warn("refused a fleet request", { from: request.remoteAddress, why: verdict });
       return refuse(res, 401, `refused: ${verdict}`);
     }
-    this.frontSeen = { lastRequestAt: Date.now(), requestsServed: this.frontSeen.requestsServed + 1 };
+    // "Requests served" are the OpenAI requests: the status queries (one every few seconds) only say the front node is there.
+    const statusQuery = request.method === "GET" && request.pathname === "/fleet/v1/status";
+    this.frontSeen = { lastRequestAt: Date.now(), requestsServed: this.frontSeen.requestsServed + (statusQuery ? 0 : 1) };
     this.options.onReceived?.({ method: request.method, path: request.path, headers: { ...request.req.headers }, body: request.body });
-    if (request.method === "GET" && request.pathname === "/fleet/v1/status") {
+    if (statusQuery) {
       const body = JSON.stringify({ ...this.options.localReport(), kind: "pocketforge", name: this.options.name.slice(0, 120) });
       res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
       res.end(body);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { dataDirLayout } from "../runtime/data-dir.js";
 import { DocumentStore, type DocumentStoreLogger } from "../runtime/document-store.js";
 
-export const DEFAULT_FLEET_PORT = 8644;
+export const DEFAULT_FLEET_PORT = 8645;
 
 const Listen = z.object({ host: z.string().min(1).max(255), port: z.number().int().min(0).max(65535) }).strict();
 

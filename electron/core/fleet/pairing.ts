@@ -115,16 +115,11 @@ export class NonceWindow {
 
 export type VerifyOutcome = "ok" | "missing" | "stale" | "replayed" | "bad_signature";
 
-export function verifyRequest(
-  secret: string,
-  nodeId: string,
-  headers: Record<string, string | string[] | undefined>,
-  method: string,
-  path: string,
-  body: Uint8Array,
-  nonces: NonceWindow,
-  now = Date.now(),
-): VerifyOutcome {
+/**
+ * What can be checked of a request's headers before its body is read: present and well formed, this node's id, and
+ * a time within the allowed skew. "ok" here means only that the signature is worth checking once the body is in.
+ */
+export function precheckRequest(nodeId: string, headers: Record<string, string | string[] | undefined>, now = Date.now()): Exclude<VerifyOutcome, "replayed"> {
   const one = (name: string) => {
     const value = headers[name];
     return typeof value === "string" ? value : undefined;
@@ -135,8 +130,25 @@ export function verifyRequest(
   const signature = one(FLEET_HEADERS.signature);
   if (!node || !time || !nonce || !signature || !/^[0-9a-f]{32}$/.test(nonce) || !/^[0-9a-f]{64}$/.test(signature)) return "missing";
   if (node !== nodeId) return "bad_signature";
-  const at = Number(time);
-  if (!/^\d{1,15}$/.test(time) || Math.abs(now - at) > REQUEST_SKEW_MS) return "stale";
+  if (!/^\d{1,15}$/.test(time) || Math.abs(now - Number(time)) > REQUEST_SKEW_MS) return "stale";
+  return "ok";
+}
+
+export function verifyRequest(
+  secret: string,
+  nodeId: string,
+  headers: Record<string, string | string[] | undefined>,
+  method: string,
+  path: string,
+  body: Uint8Array,
+  nonces: NonceWindow,
+  now = Date.now(),
+): VerifyOutcome {
+  const pre = precheckRequest(nodeId, headers, now);
+  if (pre !== "ok") return pre;
+  const time = headers[FLEET_HEADERS.time] as string;
+  const nonce = headers[FLEET_HEADERS.nonce] as string;
+  const signature = headers[FLEET_HEADERS.signature] as string;
   if (!sameHex(signature, requestMac(secret, method, path, time, nonce, body))) return "bad_signature";
   if (!nonces.admit(nonce, now)) return "replayed";
   return "ok";

@@ -279,14 +279,28 @@ export class MdnsPeers {
 
   private startBrowsing(): void {
     const browser = this.instance().find({ type: SERVICE_TYPE, protocol: "tcp" });
+    let forgetting = false;
+    const forget = (from: Browser, service: Service) => {
+      forgetting = true;
+      try {
+        (from as unknown as { removeService(fqdn: string): void }).removeService(service.fqdn);
+      } finally {
+        forgetting = false;
+      }
+    };
     const up = (service: Service) => {
       const key = service.fqdn ?? service.name;
       const before = this.heard.get(key);
       const now: Heard = { peer: parseService(service), fleet: parseFleetService(service) };
-      // A LAN host announcing thousands of services is not remembered past the bound (nor offered to watchers).
-      if (!before && this.heard.size >= MAX_HEARD) return;
+      // A LAN host announcing thousands of services is not remembered past the bound (nor offered to watchers), and
+      // what is not remembered here is dropped from the browser's own list too: bonjour-service keeps every instance
+      // it ever heard (no expiry) and searches that list for each packet, so a flood would cost memory and time there.
+      if (!before && (this.heard.size >= MAX_HEARD || (!now.peer && !now.fleet))) return forget(browser, service);
       if (now.peer || now.fleet) this.heard.set(key, now);
-      else this.heard.delete(key);
+      else {
+        this.heard.delete(key);
+        forget(browser, service);
+      }
       // A part that went away (or changed hands) is gone before the new one is up.
       if (before?.peer && before.peer.id !== now.peer?.id) this.each((w) => w.peerDown?.(before.peer!.id));
       if (before?.fleet && before.fleet.name !== now.fleet?.name) this.each((w) => w.fleetDown?.(before.fleet!.name));
@@ -297,6 +311,7 @@ export class MdnsPeers {
     browser.on("txt-update", up);
     browser.on("srv-update", up);
     browser.on("down", (service: Service) => {
+      if (forgetting) return;
       const key = service.fqdn ?? service.name;
       const heard = this.heard.get(key);
       this.heard.delete(key);
