@@ -167,6 +167,25 @@ describe("the LAN model gateway", { timeout: 120_000 }, () => {
     assert.ok(gateway.counters.refused >= 10);
   });
 
+  test("an absolute-form target is refused (400) whatever host it names; a path starting // is a path", async () => {
+    const target = new URL(url);
+    /** The status of a request line sent byte for byte, with this gateway's own Host. */
+    const statusOf = async (requestTarget: string): Promise<number> => {
+      const socket = connect(Number(target.port), target.hostname);
+      socket.write(`GET ${requestTarget} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of socket) chunks.push(chunk as Buffer);
+      return Number(/^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString("latin1"))?.[1]);
+    };
+    const refusedBefore = gateway.counters.refused;
+    assert.equal(await statusOf(`/ipfs/${cid}?format=raw`), 200, "the same request in origin form is answered");
+    assert.equal(await statusOf(`http://evil.example/ipfs/${cid}?format=raw`), 400, "a foreign host in the target");
+    assert.equal(await statusOf(`http://${target.host}/ipfs/${cid}?format=raw`), 400, "even this gateway's own address: proxies' form only");
+    assert.equal(await statusOf(`http://evil.example${PEER_INDEX_PATH}`), 400, "the index too");
+    assert.equal(await statusOf(`//evil.example/ipfs/${cid}?format=raw`), 404, "//host/… is a path that names nothing here");
+    assert.equal(gateway.counters.refused, refusedBefore + 4);
+  });
+
   test("a file changed on disk after install is not passed on", async () => {
     const leaf = dag.leaves[1]!;
     const fd = openSync(modelPath, "r+");

@@ -5,7 +5,7 @@ import { createWriter, close as closeCarHeader } from "@ipld/car/buffer-writer";
 import { varint } from "multiformats";
 import { CID } from "multiformats/cid";
 import type { InstalledModel } from "../../../../shared/api/models.js";
-import { boundServer, guardedListener, requestUrl, serverOptions } from "../../runtime/http-guard.js";
+import { boundServer, guardedListener, originFormUrl, serverOptions } from "../../runtime/http-guard.js";
 import { HostNames } from "../../runtime/host-names.js";
 import type { Logger } from "../../runtime/logger.js";
 import { blockMatchesCid } from "../ipfs/block.js";
@@ -132,13 +132,14 @@ export class PeerGateway {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== "GET" && req.method !== "HEAD") return this.refuse(res, 405, "read-only gateway", { allow: "GET, HEAD" });
+    // Only a path is answered: an absolute-form target (`GET http://other/ipfs/…`) names another host than Host does.
+    const url = originFormUrl(req);
+    if (!url) return this.refuse(res, 400, "the request target must be a path");
     // A web page (DNS rebinding) names the listener by a domain of its own; peers use its address or .local name.
     if (!this.hostNames?.answersTo(req.headers.host, this.port)) return this.refuse(res, 421, "unknown host name");
     if (req.headers.origin !== undefined) return this.refuse(res, 403, "web pages may not read this gateway");
     const peer = req.socket.remoteAddress ?? "unknown";
     if (!this.limiter.admit(peer)) return this.refuse(res, 429, "too many requests", { "retry-after": "1" });
-    const url = requestUrl(req);
-    if (!url) return this.refuse(res, 400, "bad request");
     if (url.pathname === PEER_INDEX_PATH) return this.index(req, res);
     const match = CID_PATH.exec(url.pathname);
     if (!match) return this.refuse(res, 404, "not found");
