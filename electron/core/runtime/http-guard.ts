@@ -14,6 +14,22 @@ export function requestUrl(request: Pick<IncomingMessage, "url">): URL | null {
   }
 }
 
+/**
+ * The request's URL when its target is in origin form (`/path?query`, what a client sends to a server it talks to
+ * directly), else null: an absolute-form target (`GET http://other/ipfs/…`, meant for a proxy) names a host of its own
+ * that HTTP says takes the place of the Host header, so a listener that checks Host must not answer it by Host. The
+ * path is read as a path: `//name/…` is not taken for a host either.
+ */
+export function originFormUrl(request: Pick<IncomingMessage, "url">): URL | null {
+  const target = request.url ?? "";
+  if (!target.startsWith("/")) return null;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return null;
+  }
+}
+
 /** decodeURIComponent that answers null for a malformed escape (`%E0%A4%A`) instead of throwing. */
 export function decodeComponent(text: string): string | null {
   try {

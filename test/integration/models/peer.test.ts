@@ -109,6 +109,35 @@ describe("the LAN model gateway", { timeout: 120_000 }, () => {
     assert.deepEqual(one.blocks.map((b) => b.cid), [dag.leaves[2]]);
   });
 
+  test("a CAR goes out with its Content-Length (computed from the DAG), not chunked, and HEAD announces the same", async () => {
+    const size = file.bytes.length;
+    for (const query of ["format=car", "format=car&dag-scope=entity&entity-bytes=786437:1310720", `format=car&dag-scope=entity&entity-bytes=${size - 10}:*`, "format=car&dag-scope=block"]) {
+      const reply = await rawRequest(`${url}/ipfs/${cid}?${query}`);
+      assert.equal(reply.status, 200, query);
+      assert.equal(reply.headers["transfer-encoding"], undefined, query);
+      assert.equal(reply.headers["content-length"], String(reply.body.length), query);
+      const { blocks } = await carBlocks(reply.body);
+      assert.ok(blocks.length >= 1, query);
+      for (const block of blocks) assert.ok(await blockMatchesCid(CID.parse(block.cid), block.bytes), query);
+      const head = await rawRequest(`${url}/ipfs/${cid}?${query}`, { method: "HEAD" });
+      assert.equal(head.status, 200, query);
+      assert.equal(head.headers["content-length"], String(reply.body.length), `HEAD ${query}`);
+    }
+    const tail = await carBlocks((await rawRequest(`${url}/ipfs/${cid}?format=car&dag-scope=entity&entity-bytes=${size - 10}:*`)).body);
+    assert.equal(tail.blocks.at(-1)!.cid, dag.leaves.at(-1), "from:* runs to the last leaf");
+  });
+
+  test("a range that starts at or past the end of the file is not satisfiable (416); a backwards one is malformed (400)", async () => {
+    const size = file.bytes.length;
+    for (const range of [`${size}:*`, `${size + 1}:*`, `${size}:${size + 5}`, "99999999999:99999999999", "99999999999:*"]) {
+      const reply = await rawRequest(`${url}/ipfs/${cid}?format=car&dag-scope=entity&entity-bytes=${range}`);
+      assert.equal(reply.status, 416, range);
+      assert.equal(reply.headers["content-range"], `bytes */${size}`, range);
+    }
+    assert.equal((await rawRequest(`${url}/ipfs/${cid}?format=car&dag-scope=entity&entity-bytes=${size - 1}:*`)).status, 200, "the last byte is in range");
+    assert.equal((await rawRequest(`${url}/ipfs/${cid}?format=car&dag-scope=entity&entity-bytes=10:5`)).status, 400);
+  });
+
   test("the index lists the CIDs of installed models, and nothing else is listed", async () => {
     const index = JSON.parse((await rawRequest(`${url}/pocketforge/v1/index`)).body.toString()) as { format: string; id: string; models: Array<Record<string, unknown>> };
     assert.equal(index.format, "pocketforge-peer-index-v1");
@@ -136,6 +165,25 @@ describe("the LAN model gateway", { timeout: 120_000 }, () => {
     assert.equal((await rawRequest(`${url}/ipfs/${cid}?format=raw`, { headers: { host: "evil.example:80" } })).status, 421, "a rebound domain is not this gateway");
     assert.equal((await rawRequest(`${url}/ipfs/${cid}?format=raw`, { headers: { origin: "https://evil.example" } })).status, 403, "web pages may not read it");
     assert.ok(gateway.counters.refused >= 10);
+  });
+
+  test("an absolute-form target is refused (400) whatever host it names; a path starting // is a path", async () => {
+    const target = new URL(url);
+    /** The status of a request line sent byte for byte, with this gateway's own Host. */
+    const statusOf = async (requestTarget: string): Promise<number> => {
+      const socket = connect(Number(target.port), target.hostname);
+      socket.write(`GET ${requestTarget} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of socket) chunks.push(chunk as Buffer);
+      return Number(/^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString("latin1"))?.[1]);
+    };
+    const refusedBefore = gateway.counters.refused;
+    assert.equal(await statusOf(`/ipfs/${cid}?format=raw`), 200, "the same request in origin form is answered");
+    assert.equal(await statusOf(`http://evil.example/ipfs/${cid}?format=raw`), 400, "a foreign host in the target");
+    assert.equal(await statusOf(`http://${target.host}/ipfs/${cid}?format=raw`), 400, "even this gateway's own address: proxies' form only");
+    assert.equal(await statusOf(`http://evil.example${PEER_INDEX_PATH}`), 400, "the index too");
+    assert.equal(await statusOf(`//evil.example/ipfs/${cid}?format=raw`), 404, "//host/… is a path that names nothing here");
+    assert.equal(gateway.counters.refused, refusedBefore + 4);
   });
 
   test("a file changed on disk after install is not passed on", async () => {

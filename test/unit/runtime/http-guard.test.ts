@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { boundServer, decodeComponent, guardedListener, isOwnOrigin, requestUrl, serverOptions } from "../../../electron/core/runtime/http-guard.js";
+import { boundServer, decodeComponent, guardedListener, isOwnOrigin, originFormUrl, requestUrl, serverOptions } from "../../../electron/core/runtime/http-guard.js";
 import { installLastResortHandlers } from "../../../electron/core/runtime/last-resort.js";
 import { LogSink } from "../../../electron/core/runtime/logger.js";
 import { sendRaw } from "../../fixtures/security/malformed-input.js";
@@ -19,6 +19,17 @@ test("parsers answer null for what URL and decodeURIComponent would throw on", (
   assert.equal(isOwnOrigin("null", "127.0.0.1:8640", false), false);
   assert.equal(isOwnOrigin("file:///etc", "127.0.0.1:8640", false), false);
   assert.equal(isOwnOrigin("http://127.0.0.1:8640", "127.0.0.1:8640", false), true);
+});
+
+test("originFormUrl takes a path only: absolute-form and authority-form targets are null, and // starts a path, not a host", () => {
+  const url = originFormUrl({ url: "/ipfs/bafy?format=raw" })!;
+  assert.equal(url.pathname, "/ipfs/bafy");
+  assert.equal(url.searchParams.get("format"), "raw");
+  for (const target of ["http://other.example/ipfs/bafy", "HTTP://127.0.0.1:8644/ipfs/bafy", "https://other.example/", "other.example:443", "*", ""]) {
+    assert.equal(originFormUrl({ url: target }), null, target);
+  }
+  assert.equal(originFormUrl({ url: "//other.example/ipfs/bafy" })!.pathname, "//other.example/ipfs/bafy");
+  assert.equal(originFormUrl({ url: "//other.example/ipfs/bafy" })!.host, "localhost");
 });
 
 test("an Origin is the listener's own only with its scheme and its Host", () => {

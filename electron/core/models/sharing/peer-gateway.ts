@@ -6,7 +6,7 @@ import { varint } from "multiformats";
 import { CID } from "multiformats/cid";
 import type { InstalledModel } from "../../../../shared/api/models.js";
 import { createGuardedServer, type GuardedServer } from "../../runtime/guarded-server.js";
-import { requestUrl } from "../../runtime/http-guard.js";
+import { originFormUrl } from "../../runtime/http-guard.js";
 import { HostNames } from "../../runtime/host-names.js";
 import type { Logger } from "../../runtime/logger.js";
 import { blockMatchesCid } from "../ipfs/block.js";
@@ -125,10 +125,11 @@ export class PeerGateway {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== "GET" && req.method !== "HEAD") return this.refuse(res, 405, "read-only gateway", { allow: "GET, HEAD" });
+    // Only a path is answered: an absolute-form target (`GET http://other/ipfs/…`) names another host than Host does.
+    const url = originFormUrl(req);
+    if (!url) return this.refuse(res, 400, "the request target must be a path");
     const peer = req.socket.remoteAddress ?? "unknown";
     if (!this.limiter.admit(peer)) return this.refuse(res, 429, "too many requests", { "retry-after": "1" });
-    const url = requestUrl(req);
-    if (!url) return this.refuse(res, 400, "bad request");
     if (url.pathname === PEER_INDEX_PATH) return this.index(req, res);
     const match = CID_PATH.exec(url.pathname);
     if (!match) return this.refuse(res, 404, "not found");
@@ -202,52 +203,66 @@ export class PeerGateway {
       const parsed = /^(\d{1,16}):(\d{1,16}|\*)$/.exec(entityBytes);
       if (!parsed || scope !== "entity") return this.refuse(res, 400, "entity-bytes is from:to (bytes, to inclusive, or *) with dag-scope=entity");
       const from = Number(parsed[1]);
-      const to = parsed[2] === "*" ? size - 1 : Number(parsed[2]);
+      const to = parsed[2] === "*" ? Number.POSITIVE_INFINITY : Number(parsed[2]);
+      // A range written backwards is malformed; a well-formed one that starts past the end cannot be satisfied.
       if (from > to) return this.refuse(res, 400, "entity-bytes: from is past to");
-      if (from >= Math.max(size, 1)) return this.refuse(res, 416, "the range lies outside the file");
+      if (from >= Math.max(size, 1)) return this.refuse(res, 416, "the range lies outside the file", { "content-range": `bytes */${size}` });
       range = { from, to: Math.min(to, size - 1) + 1 };
+    }
+    const walk = () => (scope === "block" ? firstOf(dag.walk(cid)) : dag.walk(cid, range)[Symbol.iterator]());
+    const header = closeCarHeader(createWriter(new ArrayBuffer(128), { roots: [cid] }), { resize: true });
+    // The length is known from the DAG (no block is read for it): the body goes out as it is, not chunked, and a peer
+    // can tell a response cut short from a whole one.
+    let length = header.length;
+    for (let steps = walk(), next = steps.next(); !next.done; next = steps.next()) {
+      const step = next.value;
+      length += sectionHeadLength(step.cid, step.kind === "node" ? step.bytes!.length : step.size) + (step.kind === "node" ? step.bytes!.length : step.size);
     }
     res.writeHead(200, {
       "content-type": "application/vnd.ipld.car; version=1; order=dfs; dups=y",
+      "content-length": length,
       "cache-control": "public, max-age=29030400, immutable",
       "x-content-type-options": "nosniff",
     });
     if (req.method === "HEAD") return void res.end();
-    const header = closeCarHeader(createWriter(new ArrayBuffer(128), { roots: [cid] }), { resize: true });
     if (!(await this.send(res, header))) return;
     // The walk is followed lazily (a whole 40 GB DAG is 160,000 steps); the next block is read and checked while the
-    // current one is sent.
-    const steps = scope === "block" ? firstOf(dag.walk(cid)) : dag.walk(cid, range)[Symbol.iterator]();
+    // current one is sent. Each section (its length, its CID, the block) goes out as one buffer: a leaf is read from
+    // the file just after the room left for its head, so nothing is copied and each block is one write.
+    const steps = walk();
     let opened: Promise<{ file: FileHandle; checked: Set<number> }> | null = null;
     try {
-      const load = async (): Promise<{ cid: CID; bytes: Uint8Array } | null> => {
+      const load = async (): Promise<{ section: Uint8Array; blockBytes: number } | null> => {
         const next = steps.next();
         if (next.done) return null;
         const step = next.value;
-        if (step.kind === "node") return { cid: step.cid, bytes: step.bytes! };
+        if (step.kind === "node") {
+          const bytes = step.bytes!;
+          const section = new Uint8Array(sectionHeadLength(step.cid, bytes.length) + bytes.length);
+          section.set(bytes, writeSectionHead(step.cid, bytes.length, section));
+          return { section, blockBytes: bytes.length };
+        }
         opened ??= this.openModel(model);
-        return { cid: step.cid, bytes: await this.readLeaf(await opened, model, step.cid, step.offset, step.size) };
+        const headLength = sectionHeadLength(step.cid, step.size);
+        const section = await this.readLeaf(await opened, model, step.cid, step.offset, step.size, headLength);
+        writeSectionHead(step.cid, step.size, section);
+        return { section, blockBytes: step.size };
       };
       let next = load();
       for (let block = await next; block; block = await next) {
         next = load();
         next.catch(() => {});
-        const cidBytes = block.cid.bytes;
-        const length = cidBytes.length + block.bytes.length;
-        const head = new Uint8Array(varint.encodingLength(length) + cidBytes.length);
-        varint.encodeTo(length, head, 0);
-        head.set(cidBytes, head.length - cidBytes.length);
-        await this.throttle?.take(length);
-        if (!(await this.send(res, head)) || !(await this.send(res, block.bytes))) {
+        await this.throttle?.take(block.section.length);
+        if (!(await this.send(res, block.section))) {
           await next.catch(() => {});
           return;
         }
         this.counters.blocksServed++;
-        this.counters.bytesServed += block.bytes.length;
+        this.counters.bytesServed += block.blockBytes;
       }
       res.end();
     } catch (error) {
-      // The status line is out: cutting the response short is how a CAR says it failed.
+      // The status line is out: cutting the response short (before its Content-Length) is how a CAR says it failed.
       this.options.logger.warn("model gateway: a CAR response failed", { cid: cid.toString(), error });
       res.destroy();
     } finally {
@@ -274,23 +289,33 @@ export class PeerGateway {
     return { file, checked: entry.offsets };
   }
 
-  /** Reads a leaf and checks it against its CID: a file changed on disk must not reach a peer as this model. */
-  private async readLeaf(opened: { file: FileHandle; checked: Set<number> }, model: InstalledModel, cid: CID, offset: number, size: number): Promise<Uint8Array> {
+  /**
+   * Reads a leaf and checks it against its CID: a file changed on disk must not reach a peer as this model. The leaf
+   * lands `headroom` bytes into the buffer returned (room for a CAR section's head in front of it).
+   */
+  private async readLeaf(
+    opened: { file: FileHandle; checked: Set<number> },
+    model: InstalledModel,
+    cid: CID,
+    offset: number,
+    size: number,
+    headroom = 0,
+  ): Promise<Buffer> {
     const { file, checked } = opened;
-    const bytes = Buffer.allocUnsafe(size);
+    const buffer = Buffer.allocUnsafe(headroom + size);
     let filled = 0;
     while (filled < size) {
-      const { bytesRead } = await file.read(bytes, filled, size - filled, offset + filled);
+      const { bytesRead } = await file.read(buffer, headroom + filled, size - filled, offset + filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
     if (filled !== size) throw new Error(`${model.name} changed on disk: it is shorter than it was; it is not served (verify the model)`);
-    if (checked.has(offset)) return bytes;
-    if (!(await blockMatchesCid(cid, bytes))) {
+    if (checked.has(offset)) return buffer;
+    if (!(await blockMatchesCid(cid, buffer.subarray(headroom)))) {
       throw new Error(`${model.name} changed on disk: block ${cid} no longer matches; it is not served (verify the model)`);
     }
     checked.add(offset);
-    return bytes;
+    return buffer;
   }
 
   /** Writes with backpressure; false when the peer went away. */
@@ -309,6 +334,21 @@ export class PeerGateway {
       res.on("close", closed);
     });
   }
+}
+
+/** Bytes of a CAR section's head (the varint length of CID and block, then the CID) for a block of `blockLength`. */
+function sectionHeadLength(cid: CID, blockLength: number): number {
+  return varint.encodingLength(cid.bytes.length + blockLength) + cid.bytes.length;
+}
+
+/** Writes a section's head at the start of `target`; returns where the block goes. */
+function writeSectionHead(cid: CID, blockLength: number, target: Uint8Array): number {
+  const cidBytes = cid.bytes;
+  const length = cidBytes.length + blockLength;
+  const at = varint.encodingLength(length);
+  varint.encodeTo(length, target, 0);
+  target.set(cidBytes, at);
+  return at + cidBytes.length;
 }
 
 /** The first item of an iterable, without going on to the rest. */
