@@ -3,7 +3,7 @@
 // limit, and answers a request with a body that never ends. The front node marks it down, stays up, and a client that
 // gives up on a never-ending answer frees the node's slot and closes the connection to it. Real HTTPS on loopback.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -12,24 +12,14 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
 import { FleetService } from "../../electron/core/fleet/fleet-service.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { testFleetService } from "../fixtures/fleet/fleet-service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-hostile-node-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function fleet(name: string): FleetService {
-  const dataDir = join(dir, name);
-  mkdirSync(dataDir, { recursive: true });
-  return new FleetService({
-    dataDir,
-    logger: silentLogger,
-    name,
-    tls: () => loadOrCreateDashboardTls(dataDir),
-    localHandler: () => (_req, res) => res.end("{}"),
+  return testFleetService(dir, name, {
     localReport: () => ({ name, kind: "local", state: "idle", models: [], capacity: 0, active: 0, queued: 0, gpus: [], tokensPerSecond: null }),
-    emit: () => {},
-    confirmOpening: async () => {},
-    pollIntervalMs: 3_600_000,
     firstByteTimeoutMs: 10_000,
   });
 }

@@ -3,15 +3,14 @@
 // address) while the node is down is probed and left alone; the real node announced at its new port is followed.
 // Real HTTPS/TLS on loopback; the DNS-SD browser is replaced by announcements made by hand (FleetDiscovery).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
 import type { DiscoveredMachine, FleetDiscovery } from "../../electron/core/fleet/discovery.js";
-import { FleetService } from "../../electron/core/fleet/fleet-service.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { testFleetService } from "../fixtures/fleet/fleet-service.js";
 import type { FleetStatus } from "../../shared/api/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-impostor-"));
@@ -32,22 +31,8 @@ test("a front node follows a moved paired node to its new address, never to a ho
   const statuses: Array<(s: FleetStatus) => boolean> = [];
   const until = (check: (s: FleetStatus) => boolean) =>
     check(front.status()) ? Promise.resolve() : new Promise<void>((resolve) => statuses.push((s) => (check(s) ? (resolve(), true) : false)));
-  const fleet = (name: string, options: { discovery?: FleetDiscovery; emit?: (s: FleetStatus) => void } = {}) => {
-    const dataDir = join(dir, name);
-    mkdirSync(dataDir, { recursive: true });
-    return new FleetService({
-      dataDir,
-      logger: silentLogger,
-      name,
-      tls: () => loadOrCreateDashboardTls(dataDir),
-      localHandler: () => (_req, res) => res.end("{}"),
-      localReport: () => ({ name, kind: "local", state: "ready", models: ["m"], capacity: 1, active: 0, queued: 0, gpus: [], tokensPerSecond: null }),
-      emit: options.emit ?? (() => {}),
-      confirmOpening: async () => {},
-      pollIntervalMs: 3_600_000,
-      discovery: options.discovery,
-    });
-  };
+  const fleet = (name: string, options: { discovery?: FleetDiscovery; emit?: (s: FleetStatus) => void } = {}) =>
+    testFleetService(dir, name, { discovery: options.discovery, ...(options.emit ? { emit: options.emit } : {}) });
   const front = fleet("front", {
     discovery,
     emit: (s) => {

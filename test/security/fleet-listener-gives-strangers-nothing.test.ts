@@ -5,7 +5,7 @@
 // connect to a link-local or cloud-metadata address.
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect } from "node:tls";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { after, before, describe, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
 import { FleetService, type ReceivedRequest } from "../../electron/core/fleet/fleet-service.js";
 import { FLEET_HEADERS, joinProof, newNonce, signRequest } from "../../electron/core/fleet/pairing.js";
-import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { testFleetService } from "../fixtures/fleet/fleet-service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-strangers-"));
 
@@ -78,27 +78,16 @@ describe("fleet listener: strangers get nothing", { timeout: 60_000 }, () => {
   let strangerCert = "";
   let strangerFingerprint = "";
 
-  const fleet = (name: string, onReceived?: (r: ReceivedRequest) => void) => {
-    const dataDir = join(dir, name);
-    mkdirSync(dataDir, { recursive: true });
-    return new FleetService({
-      dataDir,
-      logger: silentLogger,
-      name,
-      tls: () => loadOrCreateDashboardTls(dataDir),
+  const fleet = (name: string, onReceived?: (r: ReceivedRequest) => void) =>
+    testFleetService(dir, name, {
       localHandler: () => (req, res) => {
         inferenceAsked++;
         req.resume();
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ choices: [{ message: { content: "served" } }] }));
       },
-      localReport: () => ({ name, kind: "local", state: "ready", models: ["m"], capacity: 1, active: 0, queued: 0, gpus: [], tokensPerSecond: null }),
-      emit: () => {},
-      confirmOpening: async () => {},
-      pollIntervalMs: 3_600_000,
       onReceived,
     });
-  };
 
   /** A join as a hostile client writes it: `code` is its guess. */
   const join_ = (code: string, extra: Record<string, unknown> = {}) => {

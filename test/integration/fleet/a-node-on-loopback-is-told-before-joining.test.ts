@@ -3,13 +3,12 @@
 // listens. The join is refused up front with what to do, nothing is paired and the code stays usable; with the
 // listener on the LAN the same code pairs a node that serves. Real HTTPS over this machine's LAN address.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { loadOrCreateDashboardTls } from "../../../electron/core/app/dashboard-tls.js";
 import { FleetService } from "../../../electron/core/fleet/fleet-service.js";
-import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { testFleetService } from "../../fixtures/fleet/fleet-service.js";
 
 const lanAddress = Object.values(networkInterfaces())
   .flat()
@@ -20,19 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), "pf-fleet-loopback-join-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function fleet(name: string): FleetService {
-  const dataDir = join(dir, name);
-  mkdirSync(dataDir, { recursive: true });
-  return new FleetService({
-    dataDir,
-    logger: silentLogger,
-    name,
-    tls: () => loadOrCreateDashboardTls(dataDir),
-    localHandler: () => (_req, res) => res.end("{}"),
-    localReport: () => ({ name, kind: "local", state: "ready", models: ["m"], capacity: 1, active: 0, queued: 0, gpus: [], tokensPerSecond: null }),
-    emit: () => {},
-    confirmOpening: async () => {},
-    pollIntervalMs: 3_600_000,
-  });
+  return testFleetService(dir, name);
 }
 
 test("a node listening on loopback is told to listen on the LAN before it joins a front node on the LAN", { skip: noLan, timeout: 60_000 }, async () => {

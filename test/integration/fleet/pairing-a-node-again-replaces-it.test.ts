@@ -2,7 +2,7 @@
 // node's page, not two: its old entry holds a key the node no longer accepts, so kept it would be listed as down for
 // ever, and, sharing the node's certificate, be the entry a moved node is followed for. Real HTTPS on loopback.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
@@ -11,25 +11,13 @@ import { after, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../../electron/core/app/dashboard-tls.js";
 import { FleetService } from "../../../electron/core/fleet/fleet-service.js";
 import { joinProof, newNonce } from "../../../electron/core/fleet/pairing.js";
-import { silentLogger } from "../../../electron/core/runtime/logger.js";
+import { testFleetService } from "../../fixtures/fleet/fleet-service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-repair-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function fleet(name: string): FleetService {
-  const dataDir = join(dir, name);
-  mkdirSync(dataDir, { recursive: true });
-  return new FleetService({
-    dataDir,
-    logger: silentLogger,
-    name,
-    tls: () => loadOrCreateDashboardTls(dataDir),
-    localHandler: () => (_req, res) => res.end("{}"),
-    localReport: () => ({ name, kind: "local", state: "ready", models: ["m"], capacity: 1, active: 0, queued: 0, gpus: [], tokensPerSecond: null }),
-    emit: () => {},
-    confirmOpening: async () => {},
-    pollIntervalMs: 3_600_000,
-  });
+  return testFleetService(dir, name);
 }
 
 test("leaving and pairing again leaves one entry for the node, healthy; another machine is another node", { timeout: 60_000 }, async () => {
