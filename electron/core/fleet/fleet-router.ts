@@ -51,6 +51,8 @@ export interface FleetRouterOptions {
   defaultModel(): string | null;
   maxBodyBytes?: number;
   onChange?: () => void;
+  /** A node did not answer (a status query or a request before its first byte). */
+  onDown?: (id: string) => void;
 }
 
 const TOKEN_WINDOW_MS = 10_000;
@@ -139,6 +141,7 @@ export class FleetRouter {
           if (state.healthy) this.options.logger.warn("fleet node stopped answering", { node: state.name, error: message(error) });
           state.healthy = false;
           state.lastError = message(error);
+          this.options.onDown?.(state.id);
         }
       }),
     );
@@ -357,6 +360,7 @@ export class FleetRouter {
     state.lastError = why;
     // Not used again until it answers a status query (refresh).
     state.healthy = false;
+    this.options.onDown?.(state.id);
     this.options.onChange?.();
   }
 

@@ -81,9 +81,9 @@ export class FleetService implements Service {
       logger: options.logger,
       firstByteTimeoutMs: options.firstByteTimeoutMs,
       defaultModel: () => this.store.get().defaultModel,
-      onChange: () => {
-        this.changed();
-        // A node that just went down may be one already announced at a new address.
+      onChange: () => this.changed(),
+      // A node that does not answer may be one already announced at a new address.
+      onDown: () => {
         for (const machine of this.discovered.values()) void this.follow(machine);
       },
     });

@@ -3,7 +3,7 @@
 // What was paid in the window is kept in the localnet's database, so restarting the app does not reset the caps.
 import { LRUCache } from "lru-cache";
 import { formatUpokt } from "../../../shared/format.js";
-import type { SqliteDatabase } from "../runtime/sqlite.js";
+import type { SqliteDatabase, SqliteStatement } from "../runtime/sqlite.js";
 
 const POKT = 1_000_000n;
 
@@ -51,23 +51,28 @@ const MAX_ADDRESSES = 10_000;
 
 /** A FaucetLedger in a SQLite table of the localnet's database (expired entries are deleted as it goes). */
 export class SqliteFaucetLedger implements FaucetLedger {
+  private readonly select: SqliteStatement;
+  private readonly upsert: SqliteStatement;
+  private readonly expire: SqliteStatement;
+
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     private readonly windowMs: number,
   ) {
     db.exec("CREATE TABLE IF NOT EXISTS faucet_spent (key TEXT PRIMARY KEY, since INTEGER NOT NULL, upokt TEXT NOT NULL) WITHOUT ROWID");
+    this.select = db.prepare("SELECT key, since, upokt FROM faucet_spent WHERE since > ? ORDER BY since DESC LIMIT ?");
+    this.upsert = db.prepare("INSERT INTO faucet_spent (key, since, upokt) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET since = excluded.since, upokt = excluded.upokt");
+    this.expire = db.prepare("DELETE FROM faucet_spent WHERE since <= ?");
   }
 
   load(since: number): Array<[string, Spent]> {
-    const rows = this.db
-      .prepare("SELECT key, since, upokt FROM faucet_spent WHERE since > ? ORDER BY since DESC LIMIT ?")
-      .all(since - this.windowMs, MAX_ADDRESSES + 1) as Array<{ key: string; since: number; upokt: string }>;
+    const rows = this.select.all(since - this.windowMs, MAX_ADDRESSES + 1) as Array<{ key: string; since: number; upokt: string }>;
     return rows.map((row) => [row.key, { since: Number(row.since), upokt: BigInt(row.upokt) }]);
   }
 
   save(key: string, spent: Spent): void {
-    this.db.prepare("INSERT INTO faucet_spent (key, since, upokt) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET since = excluded.since, upokt = excluded.upokt").run(key, spent.since, spent.upokt.toString());
-    this.db.prepare("DELETE FROM faucet_spent WHERE since <= ?").run(spent.since - this.windowMs);
+    this.upsert.run(key, spent.since, spent.upokt.toString());
+    this.expire.run(spent.since - this.windowMs);
   }
 }
 
