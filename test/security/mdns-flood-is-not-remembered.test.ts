@@ -5,25 +5,17 @@
 //
 // Real multicast on this machine's LAN interface, on a port other than 5353 (no other run or machine hears it).
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { networkInterfaces } from "node:os";
 import { test } from "node:test";
 import { Bonjour } from "bonjour-service";
 import { MAX_HEARD, MdnsPeers } from "../../electron/core/models/sharing/mdns.js";
 import { silentLogger } from "../../electron/core/runtime/logger.js";
+import { freeUdpPort } from "../fixtures/free-udp-port.js";
 
 const lanAddress = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
 const noMulticast = lanAddress ? false : "this machine has no non-internal IPv4 interface, so multicast cannot leave it";
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 type Record_ = { name: string; type: string; ttl: number; data: unknown };
 

@@ -6,7 +6,6 @@
 // Loopback (lo) carries no multicast on Linux, so the sockets use the machine's LAN interface, as they do in the app;
 // where this machine has no non-internal IPv4 interface the multicast tests are skipped and say so.
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { reachableHosts } from "../../../electron/core/runtime/lan-addresses.js"
 import { silentLogger } from "../../../electron/core/runtime/logger.js";
 import { parseResult, type FleetStatus, type MethodName, type MethodParams, type SharingStatus } from "../../../shared/api/index.js";
 import { testModelPath } from "../../fixtures/paths.js";
+import { freeUdpPort } from "../../fixtures/free-udp-port.js";
 
 const lanAddress = Object.values(networkInterfaces())
   .flat()
@@ -42,14 +42,6 @@ async function startEngine(work: string, cores: Core[], name: string, mdnsPort: 
   cores.push(core);
   await core.start();
   return core;
-}
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
 }
 
 describe("announce and parse", () => {

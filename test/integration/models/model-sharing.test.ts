@@ -4,7 +4,6 @@
 // mid-download leaves the others to finish; when every peer is gone the catalog's IPFS source (a loopback gateway)
 // goes on from the blocks the peers delivered.
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import { startIpfsGateway, type GatewayFixture } from "../../fixtures/models/ipf
 import { startPeerProxy, type PeerProxy } from "../../fixtures/models/peer-proxy.js";
 import { catalogFor, serveJson, writeSharedModel } from "../../fixtures/models/shared-model.js";
 import { buildUnixfs } from "../../fixtures/models/unixfs-blocks.js";
+import { freeUdpPort } from "../../fixtures/free-udp-port.js";
 
 const TIMEOUT = { timeout: 300_000 };
 const work = mkdtempSync(join(tmpdir(), "pf-model-sharing-"));
@@ -43,15 +43,6 @@ async function call<M extends MethodName>(core: Core, method: M, params: unknown
 }
 
 let catalogUrl = "";
-/** A UDP port nothing uses: engines' mDNS sockets stay away from 5353 and from other test runs. */
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 async function engine(name: string): Promise<Core> {
   const core = createCore({
     dataDir: mkdtempSync(join(work, `${name}-`)),
