@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../runtime/atomic-file.js";
 import { downloadFromArweave } from "./download/arweave.js";
 import { commitFile } from "./download/commit.js";
 import { DownloadError, describeError, hostOf, throwIfStopped, type DownloadFailureReason } from "./download/errors.js";
+import type { HashingThread } from "./download/hashing-thread.js";
 import { ensureFreeSpace, type FreeSpaceProbe } from "./download/free-space.js";
 import { downloadWithRanges } from "./download/http-range.js";
 import { ProgressMeter } from "./download/progress.js";
@@ -91,6 +92,8 @@ export interface DownloadManagerOptions {
   progressIntervalMs?: number;
   /** LAN peers serving a catalog model (tried before the catalog's sources); null when none does. */
   lanOffer?: (entry: CatalogEntry) => Promise<LanOffer | null>;
+  /** Checks the blocks and hashes the file of downloads from LAN peers off the thread that receives them. */
+  hashing?: HashingThread;
 }
 
 interface Job {
@@ -429,6 +432,7 @@ export class DownloadManager {
       cid: offer.cid,
       gateways: [],
       peers: swarm,
+      hashing: this.options.hashing,
       partialPath,
       openTarget: this.options.openTarget,
       expected: { sha256: entry.sha256, sizeBytes: entry.sizeBytes },

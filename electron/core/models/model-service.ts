@@ -26,6 +26,7 @@ import { ModelCatalog } from "./catalog.js";
 import { commitFile } from "./download/commit.js";
 import { DownloadError } from "./download/errors.js";
 import { ensureFreeSpace, statfsProbe, type FreeSpaceProbe } from "./download/free-space.js";
+import { HashingThread } from "./download/hashing-thread.js";
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./download/retry.js";
 import { openFileTarget, type OpenWriteTarget } from "./download/write-target.js";
 import { DownloadManager, type VerifiedFile } from "./download-manager.js";
@@ -93,6 +94,7 @@ export class ModelService implements Service {
   /** The background computation of CIDs for models an earlier version installed without one. */
   private backfill: Promise<void> | null = null;
   private disposed = false;
+  private readonly hashing = new HashingThread();
 
   constructor(private readonly options: ModelServiceOptions) {
     const layout = (this.layout = dataDirLayout(options.dataDir).models);
@@ -123,6 +125,7 @@ export class ModelService implements Service {
       retry: options.retry ?? DEFAULT_RETRY,
       progressIntervalMs: options.progressIntervalMs,
       lanOffer: options.lanOffer,
+      hashing: this.hashing,
     });
   }
 
@@ -145,6 +148,7 @@ export class ModelService implements Service {
     await this.downloads.pauseAll();
     await this.benchmarking?.catch(() => {});
     await this.backfill;
+    await this.hashing.dispose();
   }
 
   async catalogView(refresh: boolean): Promise<CatalogView> {

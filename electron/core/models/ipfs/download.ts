@@ -2,15 +2,16 @@ import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import * as dagPb from "@ipld/dag-pb";
 import { UnixFS } from "ipfs-unixfs";
+import { sha256 } from "multiformats/hashes/sha2";
 import { formatBytes } from "../../../../shared/format.js";
 import { DownloadError, stopReason } from "../download/errors.js";
 import type { RetryPolicy, Sleep } from "../download/retry.js";
-import { BackgroundFileHasher } from "../download/file-hasher.js";
+import type { FileHashJob, HashingThread } from "../download/hashing-thread.js";
 import { mismatch, writeFailure, type Expectation, type FinishedFile } from "../download/verified-writer.js";
 import type { OpenWriteTarget, WriteTarget } from "../download/write-target.js";
-import { blockMatchesCid, parseCid } from "./block.js";
+import { blockMatchesCid, parseCid, piecesMatchCid } from "./block.js";
 import { GatewayPool, fetchVerifiedBlock, type BlockFetchOptions } from "./gateways.js";
-import type { PeerSwarm, SwarmPeer } from "./peer-swarm.js";
+import type { PeerSwarm, ReceivedBlock, SwarmPeer } from "./peer-swarm.js";
 import { planUnixfsFile, type FilePlan, type PlanItem } from "./plan.js";
 import { IpfsResumeState } from "./resume-state.js";
 
@@ -20,10 +21,13 @@ import { IpfsResumeState } from "./resume-state.js";
  */
 const JOURNAL_BATCH = 32;
 const JOURNAL_BATCH_BYTES = 64 * 1024 * 1024;
+/**
+ * With peers, a batch closes every 8 MiB and is synced and journaled while the blocks after it stream in: the disk
+ * writes the file as it arrives, so the sync at the end has little left to flush.
+ */
+const PEER_JOURNAL_BATCH_BYTES = 8 * 1024 * 1024;
 /** CAR streams open to one peer at once: on a LAN (and on loopback) two long streams beat many short ones. */
 const PEER_STREAMS = 2;
-/** Files from this size on are hashed on a worker thread when they come from peers. */
-const BACKGROUND_HASH_MIN_BYTES = 256 * 1024 * 1024;
 /** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
 const PEER_RUN_ITEMS = 32;
 
@@ -36,6 +40,11 @@ export interface IpfsDownloadOptions {
    * come from `gateways`, or fail the download as unreachable when there are none.
    */
   peers?: PeerSwarm;
+  /**
+   * With peers, blocks are checked and the file hashed on this thread, from disk as the file fills in (a LAN delivers
+   * faster than one thread receives, writes and hashes twice); otherwise here, from the blocks in memory.
+   */
+  hashing?: HashingThread;
   partialPath: string;
   openTarget: OpenWriteTarget;
   fetch: typeof fetch;
@@ -168,6 +177,8 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
     };
   } finally {
     if (!closed) await target.close().catch(() => {});
+    // Nothing of this download is written after it returns (the caller may commit or delete the folder next).
+    await state.settled();
   }
 }
 
@@ -226,8 +237,8 @@ class Assembler {
   private readonly unjournaled: number[] = [];
   private unjournaledBytes = 0;
   private runsInFlight = 0;
-  /** With peers, the file is hashed on a worker thread from disk, behind the cursor of blocks written. */
-  private readonly background: BackgroundFileHasher | null;
+  /** With peers and a hashing thread: blocks are checked and the file hashed there, from disk. */
+  private readonly background: FileHashJob | null;
   private runWaiters: Array<() => void> = [];
   private journal: Promise<void> = Promise.resolve();
   private hashing: Promise<void> = Promise.resolve();
@@ -252,8 +263,7 @@ class Assembler {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     // Blocks done ahead of the hash cursor wait in memory up to this many; further ones are read back from the file.
     this.window = Math.max(this.concurrency * 4, options.peers ? 2 * PEER_RUN_ITEMS : 0);
-    // A thread costs tens of milliseconds of CPU to start: smaller files are hashed here, from the blocks in memory.
-    this.background = options.peers && plan.totalSize >= BACKGROUND_HASH_MIN_BYTES ? new BackgroundFileHasher(options.partialPath) : null;
+    this.background = options.peers && options.hashing ? options.hashing.hashFile(options.partialPath) : null;
     // The first failing worker aborts the others' requests through this signal.
     this.blockOptions = { ...blockOptions, signal: AbortSignal.any([options.signal, this.internal.signal]) };
   }
@@ -264,9 +274,12 @@ class Assembler {
       const workers = Array.from({ length: Math.min(this.concurrency, Math.max(1, this.todo.length)) }, () => this.worker());
       await Promise.all(workers);
       // Whatever reached the disk is journaled when the download failed or stopped: that is what a resume skips. A
-      // finished download is synced and committed next, so its last batch needs no journal (the file is whole).
-      if (this.failure || !this.background) {
+      // finished download is synced and committed next, so its last batch needs no journal (the file is whole); a
+      // batch being journaled finishes first.
+      if (this.failure) {
         await this.flushJournal().catch((error) => (this.failure ??= writeFailure(error, this.options.partialPath)));
+      } else {
+        await this.journal.catch((error) => (this.failure ??= writeFailure(error, this.options.partialPath)));
       }
       if (this.failure) throw stopReason(this.options.signal) ?? this.failure;
       await this.advanceHash();
@@ -342,10 +355,7 @@ class Assembler {
     }
     const raw = items.filter((item) => item.kind === "raw");
     const left = raw.length
-      ? await this.options.peers!.fetchRun(this.root, raw, async (item, pieces, peer: SwarmPeer) => {
-          this.counters.fetched++;
-          await this.place(indexOf.get(item)!, item, pieces, { url: peer.url, label: peer.label, peer: true });
-        }, this.blockOptions.signal)
+      ? await this.options.peers!.fetchRun(this.root, raw, (blocks, peer) => this.placeFromPeer(blocks, peer, indexOf), this.blockOptions.signal)
       : [];
     // dag-pb leaves (CIDv0-style DAGs) and whatever no peer delivered go block by block through the pool.
     for (const item of [...items.filter((i) => i.kind !== "raw"), ...left]) {
@@ -362,6 +372,30 @@ class Assembler {
   }
 
   /**
+   * Blocks from a peer, consecutive in the file and not checked yet, taken up to the first that does not match its
+   * CID. With the hashing thread they are written first and checked from the file there (the bytes of a block that
+   * does not match stay unjournaled and are overwritten by the next source); otherwise each is checked here first.
+   */
+  private async placeFromPeer(blocks: readonly ReceivedBlock[], peer: SwarmPeer, indexOf: ReadonlyMap<PlanItem, number>): Promise<number> {
+    const via = { url: peer.url, label: peer.label, peer: true };
+    const cids = blocks.map((block) => parseCid(block.item.cid));
+    const offset = blocks[0]!.item.offset;
+    let taken = 0;
+    if (this.background && cids.every((cid) => cid.multihash.code === sha256.code)) {
+      await this.write(blocks.flatMap((block) => block.pieces), offset);
+      taken = await this.background.check(offset, blocks.map((block, i) => ({ size: block.item.size, digest: cids[i]!.multihash.digest })));
+    } else {
+      while (taken < blocks.length && piecesMatchCid(cids[taken]!, blocks[taken]!.pieces)) taken++;
+      if (taken > 0) await this.write(blocks.slice(0, taken).flatMap((block) => block.pieces), offset);
+    }
+    for (const { item, pieces } of blocks.slice(0, taken)) {
+      this.counters.fetched++;
+      await this.onWritten(indexOf.get(item)!, item, pieces, via);
+    }
+    return taken;
+  }
+
+  /**
    * Writes a verified block in place (one buffer, or the pieces of the network chunks it arrived in), journals it in
    * the next batch and moves the hash cursor.
    */
@@ -371,21 +405,43 @@ class Assembler {
     block: Uint8Array | readonly Uint8Array[],
     via: { url: string; label: string; peer: boolean },
   ): Promise<void> {
-    const joined = () => (block instanceof Uint8Array ? block : block.length === 1 ? block[0]! : Buffer.concat(block));
+    await this.write(block instanceof Uint8Array ? [block] : block, item.offset);
+    await this.onWritten(index, item, block, via);
+  }
+
+  private async write(pieces: readonly Uint8Array[], offset: number): Promise<void> {
     try {
-      if (block instanceof Uint8Array) await this.target.write(block, item.offset);
-      else if (this.target.writev) await this.target.writev(block, item.offset);
-      else await this.target.write(joined(), item.offset);
+      if (pieces.length === 1) await this.target.write(pieces[0]!, offset);
+      else if (this.target.writev) await this.target.writev(pieces, offset);
+      else await this.target.write(Buffer.concat(pieces), offset);
     } catch (error) {
       throw writeFailure(error, this.options.partialPath);
     }
+  }
+
+  /** A verified block is on disk: it joins the next journal batch, and the file hash moves on. */
+  private async onWritten(
+    index: number,
+    item: PlanItem,
+    block: Uint8Array | readonly Uint8Array[],
+    via: { url: string; label: string; peer: boolean },
+  ): Promise<void> {
     if (!this.background && index < this.hashedUpTo + this.window) this.unhashed.set(index, block instanceof Uint8Array ? [block] : block);
     else this.written.add(index);
     this.unjournaled.push(index);
     this.unjournaledBytes += item.size;
     this.options.onBytes(item.size);
     this.options.onBlock?.(via, item.size);
-    if (this.unjournaled.length >= this.journalBatch || this.unjournaledBytes >= JOURNAL_BATCH_BYTES) await this.flushJournal();
+    if (this.options.peers) {
+      if (this.unjournaledBytes >= PEER_JOURNAL_BATCH_BYTES) {
+        this.flushJournal().catch((error) => {
+          this.failure ??= writeFailure(error, this.options.partialPath);
+          this.internal.abort(error);
+        });
+      }
+    } else if (this.unjournaled.length >= JOURNAL_BATCH || this.unjournaledBytes >= JOURNAL_BATCH_BYTES) {
+      await this.flushJournal();
+    }
     if (this.options.peers) {
       // Runs stream side by side: none waits for the file hash (one chain for all of them) to catch up.
       this.advanceHash().catch((error) => {
@@ -395,11 +451,6 @@ class Assembler {
     } else {
       await this.advanceHash();
     }
-  }
-
-  /** With peers, batches close by bytes (a run is 32 blocks already); with gateways, every 32 blocks as before. */
-  private get journalBatch(): number {
-    return this.options.peers ? Number.POSITIVE_INFINITY : JOURNAL_BATCH;
   }
 
   private async fileBytes(item: PlanItem): Promise<{ bytes: Uint8Array; via: { url: string; label: string; peer: boolean } }> {

@@ -1,7 +1,7 @@
 import { open, readFile, rm } from "node:fs/promises";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { z } from "zod";
-import { writeFileAtomic } from "../../runtime/atomic-file.js";
+import { writeFileAtomicAsync } from "../../runtime/atomic-file.js";
 import type { FilePlan } from "./plan.js";
 
 const PLAN_FORMAT = "pocketforge-ipfs-plan-v1";
@@ -22,6 +22,8 @@ const PlanDocument = z.object({
 export class IpfsResumeState {
   readonly planPath: string;
   readonly journalPath: string;
+  /** The plan being written (off the event loop, while the first blocks already stream in). */
+  private planWrite: Promise<void> = Promise.resolve();
 
   constructor(base: string) {
     this.planPath = `${base}.ipfs-plan.json`;
@@ -49,6 +51,10 @@ export class IpfsResumeState {
     }
   }
 
+  /**
+   * Starts writing the plan (atomically, synced); the journal waits for it, and `settled` says when it is done. A plan
+   * that could not be written only costs a resume its DAG walk: the journal without it is dropped.
+   */
   savePlan(plan: FilePlan): void {
     const doc = {
       format: PLAN_FORMAT,
@@ -56,7 +62,13 @@ export class IpfsResumeState {
       totalSize: plan.totalSize,
       items: plan.items.map((i) => [i.cid, i.offset, i.size, i.kind]),
     };
-    writeFileAtomic(this.planPath, JSON.stringify(doc));
+    const text = JSON.stringify(doc);
+    this.planWrite = this.planWrite.then(() => writeFileAtomicAsync(this.planPath, text)).catch(() => {});
+  }
+
+  /** Resolves once a plan being written is on disk (or failed to be). */
+  settled(): Promise<void> {
+    return this.planWrite;
   }
 
   /** Indexes of verified blocks; a torn last record (crash mid-append) is ignored. */
@@ -74,6 +86,7 @@ export class IpfsResumeState {
 
   async appendVerified(indexes: number[]): Promise<void> {
     if (indexes.length === 0) return;
+    await this.planWrite;
     const record = Buffer.alloc(indexes.length * 4);
     indexes.forEach((index, i) => record.writeUInt32LE(index, i * 4));
     const handle = await open(this.journalPath, "a", 0o600);
@@ -113,6 +126,7 @@ export class IpfsResumeState {
   }
 
   async clear(): Promise<void> {
+    await this.planWrite;
     await rm(this.planPath, { force: true });
     await rm(this.journalPath, { force: true });
   }
