@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { createCore, type Core } from "../electron/core/app/create-core.js";
 import { parseResult, type MethodName, type MethodParams } from "../shared/api/index.js";
 import { testModelPath } from "../test/fixtures/paths.js";
-import { printRows, type BenchRow } from "./types.js";
+import { median, printRows, type BenchRow } from "./types.js";
 
 const TOKENS = Number(process.env.PF_BENCH_FLEET_TOKENS ?? 200);
 const SEQUENCES = 2;
@@ -84,12 +84,6 @@ async function rate(endpoints: string[]): Promise<{ total: number; byEndpoint: M
   const used = process.cpuUsage(cpu);
   const count = [...tokens.values()].reduce((a, b) => a + b, 0);
   return { total: count / seconds, byEndpoint, cpuMsPerToken: (used.user + used.system) / 1000 / count };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export async function benchFleet(): Promise<BenchRow[]> {

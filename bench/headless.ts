@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DASHBOARD_LINE, freshDataDir, headlessArgs, startHeadless } from "../test/fixtures/headless-process.js";
 import { repoRoot } from "../test/fixtures/paths.js";
-import type { BenchRow } from "./types.js";
+import { median, type BenchRow } from "./types.js";
 
 const ROUNDS = 3;
 const MIB = 1024 * 1024;
@@ -20,12 +20,6 @@ interface Variant {
   args: (dataDir: string) => string[];
   /** A fresh environment per start (tsx's transform cache lives in the temporary folder). */
   env?: () => NodeJS.ProcessEnv;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Resident memory of `pid` and every process below it, in bytes (ps reports KiB). */

@@ -21,7 +21,7 @@ import { workerEnvironment } from "../electron/core/inference/worker-launcher.js
 import { runBenchmark, threadCandidates } from "../electron/core/models/benchmark.js";
 import { repoRoot, testModelPath } from "../test/fixtures/paths.js";
 import { peakRssBytes, type DirectReply, type DirectRequest, type DirectSetup } from "./inference-direct.js";
-import { printRows, type BenchRow } from "./types.js";
+import { median, printRows, type BenchRow } from "./types.js";
 
 const PROMPT = "Once upon a time";
 const MIB = 1024 * 1024;
@@ -31,12 +31,6 @@ function option(name: string): string | undefined {
   const at = args.indexOf(name);
   if (at >= 0) return args[at + 1];
   return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

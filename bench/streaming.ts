@@ -17,7 +17,7 @@ import { testModelPath } from "../test/fixtures/paths.js";
 import { signedRelayRequest } from "../test/fixtures/relayminer/relays.js";
 import { startServer, type Server } from "./relayminer.js";
 import { BENCH_APP, BENCH_OPERATOR } from "./relayminer/protocol.js";
-import { printRows, type BenchRow } from "./types.js";
+import { median, printRows, type BenchRow } from "./types.js";
 
 const SEQUENCES = 4;
 const TTFT_ROUNDS = 21;
@@ -32,12 +32,6 @@ interface Streamed {
   firstTokenMs: number;
   totalMs: number;
   completionTokens: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -16,3 +16,10 @@ export function printRows(title: string, rows: BenchRow[]): void {
     console.log(`  ${row.name.padEnd(width)}  ${value.padStart(12)} ${row.unit.padEnd(10)}${row.target ? `  target ${row.target}` : ""}${verdict}`);
   }
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
