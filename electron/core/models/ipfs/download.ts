@@ -41,8 +41,8 @@ export interface IpfsDownloadOptions {
    */
   peers?: PeerSwarm;
   /**
-   * With peers, blocks are checked and the file hashed on this thread, from disk as the file fills in (a LAN delivers
-   * faster than one thread receives, writes and hashes twice); otherwise here, from the blocks in memory.
+   * Required with peers: their blocks are checked and the file hashed on this thread, from disk as the file fills in
+   * (a LAN delivers faster than one thread receives, writes and hashes every byte twice). Gateway downloads hash here.
    */
   hashing?: HashingThread;
   partialPath: string;
@@ -89,6 +89,7 @@ export interface IpfsDownloadResult extends FinishedFile {
  * On success the partial file is complete and synced; the caller commits it and then calls clearIpfsResumeState.
  */
 export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<IpfsDownloadResult> {
+  if (options.peers && !options.hashing) throw new Error("internal: a download from LAN peers needs the hashing thread");
   const root = parseCid(options.cid);
   const state = new IpfsResumeState(options.partialPath);
   // Peers answer single blocks too (?format=raw): they come first in the pool that plans the DAG.
@@ -237,7 +238,7 @@ class Assembler {
   private readonly unjournaled: number[] = [];
   private unjournaledBytes = 0;
   private runsInFlight = 0;
-  /** With peers and a hashing thread: blocks are checked and the file hashed there, from disk. */
+  /** With peers: blocks are checked and the file hashed on the hashing thread, from disk. */
   private readonly background: FileHashJob | null;
   private runWaiters: Array<() => void> = [];
   private journal: Promise<void> = Promise.resolve();
@@ -373,8 +374,9 @@ class Assembler {
 
   /**
    * Blocks from a peer, consecutive in the file and not checked yet, taken up to the first that does not match its
-   * CID. With the hashing thread they are written first and checked from the file there (the bytes of a block that
-   * does not match stay unjournaled and are overwritten by the next source); otherwise each is checked here first.
+   * CID. They are written first and checked from the file on the hashing thread (the bytes of a block that does not
+   * match stay unjournaled and are overwritten by the next source); identity CIDs, which carry their bytes, are checked
+   * here first.
    */
   private async placeFromPeer(blocks: readonly ReceivedBlock[], peer: SwarmPeer, indexOf: ReadonlyMap<PlanItem, number>): Promise<number> {
     const via = { url: peer.url, label: peer.label, peer: true };

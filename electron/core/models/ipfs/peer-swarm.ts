@@ -57,9 +57,10 @@ export type Deliver = (blocks: readonly ReceivedBlock[], via: SwarmPeer) => Prom
 /**
  * LAN peers serving one UnixFS file: runs of consecutive blocks are fetched as CARs (`GET /ipfs/{root}?format=car&
  * dag-scope=entity&entity-bytes=from:to`, the trustless gateway's byte-range CAR), one long response instead of a
- * request per 256 KiB block, read with node:http on kept-alive connections (WHATWG fetch streams cost more per byte). Runs are spread over the peers by the fewest requests in flight; every block is
- * checked against its CID as it streams in; a peer that sends a wrong block is never asked again, one that fails
- * twice in a row is asked only when nobody else is left.
+ * request per 256 KiB block, read with node:http on kept-alive connections (WHATWG fetch streams cost more per byte).
+ * Runs are spread over the peers by the fewest requests in flight; blocks go to the receiver in groups as they stream
+ * in, and it checks each against its CID; a peer that sends a wrong block is never asked again, one that fails twice
+ * in a row is asked only when nobody else is left.
  */
 export class PeerSwarm {
   private readonly states = new Map<string, PeerState>();

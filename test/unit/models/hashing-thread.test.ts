@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { HashingThread } from "../../../electron/core/models/download/hashing-thread.js";
+
+const BLOCK = 256 * 1024;
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest();
+
+let dir: string;
+let thread: HashingThread;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "pf-hashing-"));
+  thread = new HashingThread();
+});
+after(async () => {
+  await thread.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A file of `blocks` 256 KiB blocks (the last one `tail` bytes shorter) and each block's sha256. */
+function fileOf(name: string, blocks: number, tail = 0): { path: string; bytes: Buffer; digests: Buffer[]; sizes: number[] } {
+  const bytes = randomBytes(blocks * BLOCK - tail);
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  const sizes = Array.from({ length: blocks }, (_, i) => (i === blocks - 1 ? BLOCK - tail : BLOCK));
+  const digests = sizes.map((size, i) => sha256(bytes.subarray(i * BLOCK, i * BLOCK + size)));
+  return { path, bytes, digests, sizes };
+}
+
+test("checks blocks from the file up to the first that does not match, and hashes the whole file", async () => {
+  const file = fileOf("whole", 24, 1000);
+  const job = thread.hashFile(file.path);
+  const group = (from: number, to: number, wrong?: number) =>
+    job.check(
+      from * BLOCK,
+      file.sizes.slice(from, to).map((size, i) => ({ size, digest: from + i === wrong ? sha256(Buffer.from("other")) : file.digests[from + i]! })),
+    );
+  assert.equal(await group(0, 8), 8);
+  assert.equal(await group(8, 16, 11), 3, "blocks 8, 9 and 10 match; 11 does not, and nothing after it counts");
+  assert.equal(await group(16, 24), 8, "the last, shorter block is read to its own end");
+  job.advance(file.bytes.length);
+  assert.equal(await job.finish(file.bytes.length), sha256(file.bytes).toString("hex"));
+});
+
+test("groups checked out of order leave the file hash right: what is not at the cursor is read again later", async () => {
+  const file = fileOf("out-of-order", 40);
+  const job = thread.hashFile(file.path);
+  const check = (from: number, to: number) => job.check(from * BLOCK, file.sizes.slice(from, to).map((size, i) => ({ size, digest: file.digests[from + i]! })));
+  assert.equal(await check(24, 40), 16);
+  assert.equal(await check(0, 8), 8);
+  assert.equal(await check(8, 24), 16);
+  job.advance(20 * BLOCK);
+  assert.equal(await job.finish(file.bytes.length), sha256(file.bytes).toString("hex"));
+});
+
+test("several files at once each get their own hash", async () => {
+  const files = [fileOf("one", 5), fileOf("two", 7, 77), fileOf("three", 3)];
+  const jobs = files.map((file) => thread.hashFile(file.path));
+  jobs.forEach((job, i) => job.advance(files[i]!.bytes.length));
+  const digests = await Promise.all(jobs.map((job, i) => job.finish(files[i]!.bytes.length)));
+  assert.deepEqual(digests, files.map((file) => sha256(file.bytes).toString("hex")));
+});
+
+test("a file shorter than the caller says fails with where it ended, and the thread goes on serving others", async () => {
+  const file = fileOf("short", 2);
+  const job = thread.hashFile(file.path);
+  await assert.rejects(job.finish(file.bytes.length + 10), /hashing the downloaded file failed: the file ended at byte 524288/);
+  const checkPastEnd = thread.hashFile(file.path).check(BLOCK, [{ size: 2 * BLOCK, digest: file.digests[1]! }]);
+  await assert.rejects(checkPastEnd, /the file ended at byte 524288/);
+  const other = fileOf("after", 1);
+  const next = thread.hashFile(other.path);
+  assert.equal(await next.finish(other.bytes.length), sha256(other.bytes).toString("hex"));
+});
+
+test("a missing file fails its job with the reason; a dropped job's checks fail instead of waiting forever", async () => {
+  const missing = thread.hashFile(join(dir, "nowhere"));
+  await assert.rejects(missing.finish(1), /ENOENT/);
+  const file = fileOf("dropped", 1);
+  const job = thread.hashFile(file.path);
+  job.dispose();
+  await assert.rejects(job.check(0, [{ size: BLOCK, digest: file.digests[0]! }]), /its file is closed/);
+});
+
+test("after dispose every call fails with a clear reason instead of starting a thread", async () => {
+  const closing = new HashingThread();
+  const file = fileOf("closing", 1);
+  assert.equal(await closing.hashFile(file.path).finish(file.bytes.length), sha256(file.bytes).toString("hex"));
+  await closing.dispose();
+  await assert.rejects(closing.hashFile(file.path).check(0, [{ size: BLOCK, digest: file.digests[0]! }]), /the app is closing/);
+  await assert.rejects(closing.hashFile(file.path).finish(file.bytes.length), /the app is closing/);
+});
