@@ -54,6 +54,14 @@ test("groups checked out of order leave the file hash right: what is not at the 
   assert.equal(await check(8, 24), 16);
   job.advance(20 * BLOCK);
   assert.equal(await job.finish(file.bytes.length), sha256(file.bytes).toString("hex"));
+
+  // A group kept ahead of the cursor and the file read up to it: the file is read to the kept group, not through it.
+  const again = thread.hashFile(file.path);
+  const checkAgain = (from: number, to: number) => again.check(from * BLOCK, file.sizes.slice(from, to).map((size, i) => ({ size, digest: file.digests[from + i]! })));
+  assert.equal(await checkAgain(24, 32), 8);
+  again.advance(36 * BLOCK);
+  assert.equal(await checkAgain(0, 8), 8, "a group behind the cursor is still checked");
+  assert.equal(await again.finish(file.bytes.length), sha256(file.bytes).toString("hex"));
 });
 
 test("several files at once each get their own hash", async () => {

@@ -10,8 +10,17 @@ const SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const { openSync, readSync, closeSync } = require("node:fs");
+const SLAB = 4 * 1024 * 1024;
+// Checked groups ahead of a file's hash cursor are kept (up to this much) and hashed when the cursor comes, instead
+// of being read from the file a second time.
+const MAX_HELD = 32 * 1024 * 1024;
 const files = new Map();
-const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+const scratch = Buffer.allocUnsafe(SLAB);
+const spare = [];
+const slab = (size) => (size <= SLAB ? spare.pop() || Buffer.allocUnsafeSlow(SLAB) : Buffer.allocUnsafeSlow(size));
+const release = (buffer) => {
+  if (buffer.length === SLAB && spare.length < MAX_HELD / SLAB) spare.push(buffer);
+};
 function readFully(fd, into, position) {
   let done = 0;
   while (done < into.length) {
@@ -20,48 +29,76 @@ function readFully(fd, into, position) {
     done += read;
   }
 }
+/** Hashes the kept groups that now sit at the cursor. */
+function drain(job) {
+  for (let held = job.held.get(job.at); held; held = job.held.get(job.at)) {
+    job.held.delete(job.at);
+    job.heldBytes -= held.slab.length;
+    job.hash.update(held.bytes);
+    job.at += held.bytes.length;
+    release(held.slab);
+  }
+}
+function close(id, job) {
+  files.delete(id);
+  job.held.clear();
+  if (files.size === 0) spare.length = 0;
+  closeSync(job.fd);
+}
 parentPort.on("message", (message) => {
   const job = files.get(message.id);
   try {
     if (message.kind === "open") {
-      files.set(message.id, { fd: openSync(message.path, "r"), hash: createHash("sha256"), at: 0 });
+      files.set(message.id, { fd: openSync(message.path, "r"), hash: createHash("sha256"), at: 0, held: new Map(), heldBytes: 0 });
       return;
     }
     if (!job) {
       if (message.kind === "check") parentPort.postMessage({ kind: "check", id: message.check, error: "its file is closed" });
       return;
     }
-    if (message.kind === "close") {
-      files.delete(message.id);
-      closeSync(job.fd);
-      return;
-    }
+    if (message.kind === "close") return close(message.id, job);
     if (message.kind === "check") {
       const total = message.sizes.reduce((sum, size) => sum + size, 0);
-      const bytes = total <= buffer.length ? buffer.subarray(0, total) : Buffer.allocUnsafe(total);
-      readFully(job.fd, bytes, message.offset);
+      const buffer = slab(total);
+      const bytes = buffer.subarray(0, total);
       let taken = 0;
-      for (let at = 0; taken < message.sizes.length; at += message.sizes[taken++]) {
-        const block = bytes.subarray(at, at + message.sizes[taken]);
-        if (Buffer.compare(createHash("sha256").update(block).digest(), message.digests[taken]) !== 0) break;
-        // Checked blocks right at the hash cursor feed the file hash from the same read.
-        if (job.at === message.offset + at) {
-          job.hash.update(block);
-          job.at += block.length;
+      let at = 0;
+      try {
+        readFully(job.fd, bytes, message.offset);
+        for (; taken < message.sizes.length; at += message.sizes[taken++]) {
+          const block = bytes.subarray(at, at + message.sizes[taken]);
+          if (Buffer.compare(createHash("sha256").update(block).digest(), message.digests[taken]) !== 0) break;
         }
+      } catch (error) {
+        release(buffer);
+        throw error;
       }
+      // The blocks that matched feed the file hash from this same read: now when they sit at the cursor, later when
+      // they are ahead of it (or from the file again, past what may be kept).
+      if (at > 0 && job.at === message.offset) {
+        job.hash.update(bytes.subarray(0, at));
+        job.at += at;
+        release(buffer);
+        drain(job);
+      } else if (at > 0 && message.offset > job.at && job.heldBytes + buffer.length <= MAX_HELD && !job.held.has(message.offset)) {
+        job.held.set(message.offset, { slab: buffer, bytes: bytes.subarray(0, at) });
+        job.heldBytes += buffer.length;
+      } else release(buffer);
       parentPort.postMessage({ kind: "check", id: message.check, taken });
       return;
     }
     while (job.at < message.upTo) {
-      const bytes = buffer.subarray(0, Math.min(buffer.length, message.upTo - job.at));
+      drain(job);
+      if (job.at >= message.upTo) break;
+      let next = Infinity;
+      for (const offset of job.held.keys()) if (offset > job.at && offset < next) next = offset;
+      const bytes = scratch.subarray(0, Math.min(scratch.length, message.upTo - job.at, next - job.at));
       readFully(job.fd, bytes, job.at);
       job.hash.update(bytes);
       job.at += bytes.length;
     }
     if (message.done) {
-      files.delete(message.id);
-      closeSync(job.fd);
+      close(message.id, job);
       parentPort.postMessage({ kind: "file", id: message.id, digest: job.hash.digest("hex") });
     }
   } catch (error) {
@@ -71,8 +108,7 @@ parentPort.on("message", (message) => {
       return;
     }
     if (job) {
-      files.delete(message.id);
-      try { closeSync(job.fd); } catch {}
+      try { close(message.id, job); } catch {}
     }
     parentPort.postMessage({ kind: "file", id: message.id, error: text });
   }
