@@ -7,12 +7,14 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
+import { connect as tcpConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
 import { FleetService, type ReceivedRequest } from "../../electron/core/fleet/fleet-service.js";
+import { FLEET_MAX_CONNECTIONS_PER_ADDRESS } from "../../electron/core/fleet/fleet-listener.js";
 import { FLEET_HEADERS, joinProof, newNonce, signRequest } from "../../electron/core/fleet/pairing.js";
 import { testFleetService } from "../fixtures/fleet/fleet-service.js";
 
@@ -23,11 +25,20 @@ interface Reply {
   body: string;
 }
 
-function send(url: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string }): Promise<Reply> {
+function send(url: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; localAddress?: string }): Promise<Reply> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { hostname: target.hostname, port: target.port, method: options.method ?? "GET", path: options.path, headers: options.headers, rejectUnauthorized: false, agent: false },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: options.method ?? "GET",
+        path: options.path,
+        headers: options.headers,
+        rejectUnauthorized: false,
+        agent: false,
+        localAddress: options.localAddress,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -191,6 +202,32 @@ describe("fleet listener: strangers get nothing", { timeout: 60_000 }, () => {
     assert.equal(inferenceAsked, 0);
     front.removeNode(pairedNodes()[0]!.id);
     node.leave();
+  });
+
+  test("one address cannot hold every connection: past its share it is cut at once, and others are still served", { timeout: 15_000 }, async () => {
+    const target = new URL(nodeUrl);
+    const open = (): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = tcpConnect({ host: target.hostname, port: Number(target.port) }, () => resolve(socket));
+        socket.once("error", reject);
+      });
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < FLEET_MAX_CONNECTIONS_PER_ADDRESS; i++) held.push(await open());
+      const closedEarly: number[] = [];
+      held.forEach((socket, i) => socket.once("close", () => closedEarly.push(i)));
+      const extra = await open();
+      await new Promise<void>((resolve) => {
+        extra.once("close", () => resolve());
+        extra.resume();
+      });
+      assert.deepEqual(closedEarly, [], "the connections within the share stay open");
+      // Another address of this machine (all of 127/8 is loopback on Linux) still gets its answer meanwhile.
+      const other = await send(nodeUrl, { path: "/fleet/v1/status", localAddress: "127.0.0.2" });
+      assert.equal(other.status, 403, "served (a stranger's 403), not cut off");
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
   });
 
   test("a node serves only its front node's signed requests, each once, as signed", async () => {

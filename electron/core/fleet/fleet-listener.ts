@@ -25,6 +25,11 @@ export type FleetRequestHandler = (request: FleetRequest, res: ServerResponse) =
 export type FleetAdmission = { refuse: { status: number; message: string } } | { maxBodyBytes: number };
 
 export const FLEET_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * Connections one address may hold: a front node keeps up to 64 to each node (transports.ts), so one host on the LAN
+ * cannot take the listener's 256 places from the front node by opening many and holding them.
+ */
+export const FLEET_MAX_CONNECTIONS_PER_ADDRESS = 96;
 
 const REFUSALS = { 403: "browsers may not call the fleet listener", 413: "body too large", 421: "unknown host name" } as const;
 
@@ -53,6 +58,7 @@ export class FleetListener {
         hosts: null,
         origin: "none",
         maxBodyBytes: FLEET_MAX_BODY_BYTES,
+        maxConnectionsPerAddress: FLEET_MAX_CONNECTIONS_PER_ADDRESS,
         tls: this.options.tls,
         refuse: (res, status) => refuse(res, status, REFUSALS[status]),
       },
