@@ -260,6 +260,8 @@ export class FleetService implements Service {
   async addServer(server: { url: string; name?: string; apiKey?: string; maxConcurrency?: number }): Promise<FleetStatus> {
     if (this.role !== "front") throw new ApiError("conflict", "Only a front node has nodes: make this machine the front node first.");
     const url = await nodeUrl(server.url, "The server's URL", "url");
+    const existing = this.store.get().nodes.find((n) => n.url === url.href);
+    if (existing) throw new ApiError("conflict", `${url.href} is already in this fleet as "${existing.name}": remove it first to change its settings.`);
     this.store.update((s) => {
       s.nodes.push({ kind: "openai", id: `server-${randomBytes(4).toString("hex")}`, name: server.name ?? url.host, url: url.href, apiKey: server.apiKey ?? null, maxConcurrency: server.maxConcurrency ?? null, addedAt: Date.now() });
     });

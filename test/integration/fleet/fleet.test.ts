@@ -119,6 +119,11 @@ describe("fleet: a front node, two inference nodes and a vLLM stand-in", { timeo
     const second = await call(front, "fleet.createPairing", {});
     await call(nodeB, "fleet.join", { frontUrl: second.frontUrl, code: second.code });
     await call(front, "fleet.addServer", { url: stub.url, name: "vllm", apiKey: "vllm-secret-key", maxConcurrency: 2 });
+    await assert.rejects(
+      call(front, "fleet.addServer", { url: stub.url, name: "again" }),
+      (error: { code?: string; message?: string }) => error.code === "conflict" && /already in this fleet as "vllm"/.test(error.message ?? ""),
+      "the same server is not added twice",
+    );
     await front.fleet.refresh();
     const nodes = await nodesByName();
     for (const name of ["nodeA", "nodeB", "vllm"]) {
