@@ -122,3 +122,61 @@ test("a block longer than the plan says never overwrites a verified neighbour (r
   assert.ok(readFileSync(partialPath).equals(file));
   assert.equal(seen.rejected.length, 1);
 });
+
+test("a disk that fills up mid-download fails it as a full disk, not as peers that cannot deliver", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const honest = await peer();
+  let writes = 0;
+  const fillsUp: OpenWriteTarget = async (path) => {
+    const target = await openFileTarget(path);
+    const full = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    return {
+      read: target.read.bind(target),
+      size: target.size.bind(target),
+      truncate: target.truncate.bind(target),
+      sync: target.sync.bind(target),
+      close: target.close.bind(target),
+      write: async (data, position) => {
+        if (++writes > 1) throw full();
+        await target.write(data, position);
+      },
+      writev: async (pieces, position) => {
+        if (++writes > 1) throw full();
+        await target.writev!(pieces, position);
+      },
+    };
+  };
+  await assert.rejects(
+    downloadFromIpfs(options(swarmOf([honest], seen), { openTarget: fillsUp })),
+    (error: unknown) => error instanceof DownloadError && error.reason === "no_space",
+  );
+  assert.deepEqual(seen.states, [], "the peer did nothing wrong");
+});
+
+test("a hashing thread that dies mid-download fails it with that reason; the next download starts another", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const honest = await peer();
+  const thread = new HashingThread();
+  closers.push(() => thread.dispose());
+  let killed = false;
+  await assert.rejects(
+    downloadFromIpfs(
+      options(swarmOf([honest], seen), {
+        hashing: thread,
+        // After the first group is checked, the thread goes (as if it crashed).
+        onBlock: () => {
+          if (killed) return;
+          killed = true;
+          void (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+        },
+      }),
+    ),
+    /the hashing thread stopped/,
+  );
+  assert.ok(killed);
+  assert.deepEqual(seen.states, [], "the peer did nothing wrong");
+  const partialPath = join(work, "after-thread-died.partial");
+  const result = await downloadFromIpfs(options(swarmOf([honest], { rejected: [], states: [] }), { hashing: thread, partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+});

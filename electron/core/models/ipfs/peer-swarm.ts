@@ -95,7 +95,8 @@ export class PeerSwarm {
 
   /**
    * Fetches `items` (consecutive blocks of the file under `root`) from peers, trying others when one fails or lies.
-   * Returns the items no peer delivered (empty when all were); stops only by `signal`.
+   * Returns the items no peer delivered (empty when all were); stops by `signal`, or with the receiver's own error when
+   * `deliver` fails (that is no peer's fault).
    */
   async fetchRun(root: CID, items: PlanItem[], deliver: Deliver, signal: AbortSignal): Promise<PlanItem[]> {
     let remaining = items;
@@ -245,6 +246,9 @@ export class PeerSwarm {
         if (cause instanceof RunFailure) throw new RunFailure(left(), cause.message);
         const stopped = stopReason(signal);
         if (stopped) throw stopped;
+        // The receiver failed (a full disk, the hashing thread): not the peer's doing, and no other peer would fare
+        // better. It ends the download with its own reason.
+        if (failed) throw failed;
         throw new RunFailure(left(), networkMessage(cause));
       } finally {
         // A response read to its end leaves its connection for the next run; any other is cut.
