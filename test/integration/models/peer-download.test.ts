@@ -180,3 +180,14 @@ test("a hashing thread that dies mid-download fails it with that reason; the nex
   assert.equal(result.sha256, fileSha);
   assert.ok(readFileSync(partialPath).equals(file));
 });
+
+test("a peer that never ends a response after its last block does not hold the download up", { timeout: 20_000 }, async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  // A byte every 20 ms: never idle for the swarm's 2 s, and a 1 MiB section that would take 6 hours to complete.
+  const endless = await peer({ trickleEveryMs: 20 });
+  const partialPath = join(work, "endless.partial");
+  const result = await downloadFromIpfs(options(swarmOf([endless], seen, 2_000), { partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.equal(endless.carRequests.length, 1, "every block came in the one response");
+});

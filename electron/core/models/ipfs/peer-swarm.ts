@@ -17,6 +17,11 @@ const DEMOTE_AFTER_FAILURES = 2;
 const GROUP_BYTES = 2 * 1024 * 1024;
 /** Groups of one response being checked and written while the next one fills. */
 const GROUPS_AHEAD = 2;
+/**
+ * How long a response may go on once every block asked for has come (an honest peer ends it at once): bytes that keep
+ * trickling in reset the idle timeout, so without this bound a peer could hold a run open forever.
+ */
+const TAIL_MS = 2_000;
 
 export interface SwarmPeer {
   url: string;
@@ -162,6 +167,7 @@ export class PeerSwarm {
     const local = new AbortController();
     const idleMs = this.options.idleTimeoutMs ?? 30_000;
     let idle: NodeJS.Timeout | undefined;
+    let tail: NodeJS.Timeout | undefined;
     const touch = () => {
       clearTimeout(idle);
       idle = setTimeout(() => local.abort(new Error("timed out")), idleMs);
@@ -231,6 +237,11 @@ export class PeerSwarm {
               groupBytes += item.size;
               if (groupBytes >= GROUP_BYTES) send();
             }
+            if (wanted.size === 0) {
+              // Every block asked for is here: the last group goes now, and the response has little time left to end.
+              send();
+              tail = setTimeout(() => local.abort(new Error("kept sending after the last block")), Math.min(idleMs, TAIL_MS));
+            }
             while (ahead.length >= GROUPS_AHEAD) await ahead.shift()!.catch(() => {});
           }
         }
@@ -239,7 +250,9 @@ export class PeerSwarm {
         if (failed) throw failed;
         complete = wanted.size === 0 && parser.pending === 0 && response.complete;
       } catch (error) {
-        // Blocks already being checked finish first; what is owed after that is what the run leaves.
+        // Whole blocks received before the response broke off are delivered all the same (unless the run stops or
+        // the peer lied); blocks already being checked finish first; what is owed after that is what the run leaves.
+        if (!failed && !stopReason(signal)) send();
         await Promise.allSettled(ahead);
         const cause = failed ?? error;
         if (cause instanceof LyingPeer) throw new LyingPeer(left(), cause.message);
@@ -257,6 +270,7 @@ export class PeerSwarm {
       return left();
     } finally {
       clearTimeout(idle);
+      clearTimeout(tail);
     }
   }
 }
