@@ -53,7 +53,9 @@ parentPort.on("message", (message) => {
       return;
     }
     if (!job) {
+      // Answered, so that nothing waits (and keeps the thread held) for a job that failed or was dropped.
       if (message.kind === "check") parentPort.postMessage({ kind: "check", id: message.check, error: "its file is closed" });
+      else if (message.done) parentPort.postMessage({ kind: "file", id: message.id, error: "its file is closed" });
       return;
     }
     if (message.kind === "close") return close(message.id, job);
@@ -170,13 +172,15 @@ export class HashingThread {
         return answer;
       },
       advance: (upTo) => {
-        if (settled || upTo - sent < ADVANCE_STEP) return;
+        // A job that failed on the thread has nothing more to hash (its caller hears why at finish).
+        if (settled || !this.files.has(id) || upTo - sent < ADVANCE_STEP) return;
         sent = upTo;
         this.post({ kind: "advance", id, upTo });
       },
       finish: (total) => {
         settled = true;
-        this.post({ kind: "advance", id, upTo: total, done: true });
+        // Posting holds the thread open until an answer comes: none is owed for a job that already failed.
+        if (this.files.has(id)) this.post({ kind: "advance", id, upTo: total, done: true });
         return result;
       },
       dispose: () => {
