@@ -168,6 +168,7 @@ export class PeerSwarm {
     const idleMs = this.options.idleTimeoutMs ?? 30_000;
     let idle: NodeJS.Timeout | undefined;
     let tail: NodeJS.Timeout | undefined;
+    let cutAfterLast = false;
     const touch = () => {
       clearTimeout(idle);
       idle = setTimeout(() => local.abort(new Error("timed out")), idleMs);
@@ -240,7 +241,10 @@ export class PeerSwarm {
             if (wanted.size === 0) {
               // Every block asked for is here: the last group goes now, and the response has little time left to end.
               send();
-              tail = setTimeout(() => local.abort(new Error("kept sending after the last block")), Math.min(idleMs, TAIL_MS));
+              tail = setTimeout(() => {
+                cutAfterLast = true;
+                local.abort(new Error("kept sending after the last block"));
+              }, Math.min(idleMs, TAIL_MS));
             }
             while (ahead.length >= GROUPS_AHEAD) await ahead.shift()!.catch(() => {});
           }
@@ -255,6 +259,8 @@ export class PeerSwarm {
         if (!failed && !stopReason(signal)) send();
         await Promise.allSettled(ahead);
         const cause = failed ?? error;
+        // Cut after every block came and was taken (the checks may have held the reading up): the run is done.
+        if (cutAfterLast && !failed && !stopReason(signal) && left().length === 0) return [];
         if (cause instanceof LyingPeer) throw new LyingPeer(left(), cause.message);
         if (cause instanceof RunFailure) throw new RunFailure(left(), cause.message);
         const stopped = stopReason(signal);
