@@ -191,3 +191,24 @@ test("a peer that never ends a response after its last block does not hold the d
   assert.ok(readFileSync(partialPath).equals(file));
   assert.equal(endless.carRequests.length, 1, "every block came in the one response");
 });
+
+test("the same block at several offsets, two of them side by side, is written at each from one CAR section", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const block = randomBytes(BLOCK);
+  // Blocks 3, 4 and 17 are the same bytes (one CID, one section in an honest CAR); 18 is a lone copy of block 0.
+  const repeated = Buffer.concat(Array.from({ length: 24 }, (_, i) => ([3, 4, 17].includes(i) ? block : i === 18 ? file.subarray(0, BLOCK) : file.subarray(i * BLOCK, (i + 1) * BLOCK))));
+  const repeatedDag = await buildUnixfs(repeated);
+  const honest = await startCarPeer(repeatedDag, repeated);
+  closers.push(() => honest.close());
+  const partialPath = join(work, "repeated.partial");
+  const result = await downloadFromIpfs(
+    options(swarmOf([honest], seen), {
+      cid: repeatedDag.root.toString(),
+      partialPath,
+      expected: { sha256: createHash("sha256").update(repeated).digest("hex"), sizeBytes: repeated.length },
+    }),
+  );
+  assert.equal(result.sha256, createHash("sha256").update(repeated).digest("hex"));
+  assert.ok(readFileSync(partialPath).equals(repeated));
+  assert.deepEqual(seen, { rejected: [], states: [] });
+});
