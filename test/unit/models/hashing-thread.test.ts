@@ -100,3 +100,24 @@ test("after dispose every call fails with a clear reason instead of starting a t
   await assert.rejects(closing.hashFile(file.path).check(0, [{ size: BLOCK, digest: file.digests[0]! }]), /the app is closing/);
   await assert.rejects(closing.hashFile(file.path).finish(file.bytes.length), /the app is closing/);
 });
+
+test("a job that failed on the thread does not keep the process alive once its caller is told", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const file = fileOf("fails-then-idle", 1);
+  const module = new URL("../../../electron/core/models/download/hashing-thread.ts", import.meta.url).href;
+  // The job fails on the thread (told to hash past the file's end); the caller sees it (a check answered after the
+  // failure), then asks for the digest as a download that goes on would: after that nothing is out, so node exits.
+  const script = `
+    import { HashingThread } from ${JSON.stringify(module)};
+    const job = new HashingThread().hashFile(${JSON.stringify(file.path)});
+    job.advance(${8 * BLOCK * 4});
+    await job.check(0, [{ size: ${BLOCK}, digest: new Uint8Array(32) }]).catch((error) => console.log("check:", error.message));
+    await job.finish(${8 * BLOCK * 4}).catch((error) => console.log("finish:", error.message));
+  `;
+  const entry = join(dir, "fails-then-idle.mts");
+  writeFileSync(entry, script);
+  const child = spawnSync(process.execPath, ["--import", "tsx", entry], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(child.signal, null, `the process did not exit by itself: ${child.stdout}${child.stderr}`);
+  assert.equal(child.status, 0, child.stderr);
+  assert.match(child.stdout, /finish: hashing the downloaded file failed: the file ended at byte 262144/);
+});

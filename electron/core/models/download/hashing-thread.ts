@@ -53,7 +53,9 @@ parentPort.on("message", (message) => {
       return;
     }
     if (!job) {
+      // Answered, so that nothing waits (and keeps the thread held) for a job that failed or was dropped.
       if (message.kind === "check") parentPort.postMessage({ kind: "check", id: message.check, error: "its file is closed" });
+      else if (message.done) parentPort.postMessage({ kind: "file", id: message.id, error: "its file is closed" });
       return;
     }
     if (message.kind === "close") return close(message.id, job);
@@ -151,6 +153,8 @@ export class HashingThread {
   private readonly checks = new Map<number, Waiter<number>>();
   private readonly files = new Map<number, Waiter<string>>();
   private disposed = false;
+  /** Why each thread that died stopped: the reason its jobs fail with from then on. */
+  private readonly lostWith = new WeakMap<Worker, Error>();
 
   /** A hash job for the file at `path` (it must exist), which is being written from its start on. */
   hashFile(path: string): FileHashJob {
@@ -160,8 +164,12 @@ export class HashingThread {
     const result = new Promise<string>((resolve, reject) => this.files.set(id, { resolve, reject }));
     result.catch(() => {});
     this.post({ kind: "open", id, path });
+    // The thread that holds this file: once it is gone, so is the job (a new thread does not know the file).
+    const owner = this.worker;
     return {
       check: (offset, blocks) => {
+        const lost = owner && owner !== this.worker ? this.lostWith.get(owner) : undefined;
+        if (lost) return Promise.reject(lost);
         const check = this.nextId++;
         const answer = new Promise<number>((resolve, reject) => this.checks.set(check, { resolve, reject }));
         // Digests are copied on their own: as views into a larger buffer they would take all of it along.
@@ -170,13 +178,15 @@ export class HashingThread {
         return answer;
       },
       advance: (upTo) => {
-        if (settled || upTo - sent < ADVANCE_STEP) return;
+        // A job that failed on the thread has nothing more to hash (its caller hears why at finish).
+        if (settled || !this.files.has(id) || upTo - sent < ADVANCE_STEP) return;
         sent = upTo;
         this.post({ kind: "advance", id, upTo });
       },
       finish: (total) => {
         settled = true;
-        this.post({ kind: "advance", id, upTo: total, done: true });
+        // Posting holds the thread open until an answer comes: none is owed for a job that already failed.
+        if (this.files.has(id)) this.post({ kind: "advance", id, upTo: total, done: true });
         return result;
       },
       dispose: () => {
@@ -222,7 +232,9 @@ export class HashingThread {
     const lost = (why: string) => {
       if (this.worker !== worker) return;
       this.worker = null;
-      this.failAll(new Error(`the hashing thread stopped (${why}); start the download again`));
+      const error = new Error(`the hashing thread stopped (${why}); start the download again`);
+      this.lostWith.set(worker, error);
+      this.failAll(error);
     };
     worker.on("error", (error) => lost(error.message));
     worker.on("exit", (code) => lost(`exit code ${code}`));

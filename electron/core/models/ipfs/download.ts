@@ -377,23 +377,29 @@ class Assembler {
 
   /**
    * Blocks from a peer, consecutive in the file and not checked yet, taken up to the first that does not match its
-   * CID. They are written first and checked from the file on the hashing thread (the bytes of a block that does not
+   * CID or its size in the plan. They are written first and checked from the file on the hashing thread (the bytes of a block that does not
    * match stay unjournaled and are overwritten by the next source); identity CIDs, which carry their bytes, are checked
    * here first.
    */
   private async placeFromPeer(blocks: readonly ReceivedBlock[], peer: SwarmPeer, indexOf: ReadonlyMap<PlanItem, number>): Promise<number> {
     const via = { url: peer.url, label: peer.label, peer: true };
-    const cids = blocks.map((block) => parseCid(block.item.cid));
+    // Only blocks of the size the plan gives their place are written: a longer one would spill over its neighbours
+    // (verified ones included) or past the end of the file, where checking the block's own bytes cannot see it.
+    let sized = 0;
+    while (sized < blocks.length && blocks[sized]!.pieces.reduce((sum, piece) => sum + piece.length, 0) === blocks[sized]!.item.size) sized++;
+    const fitting = blocks.slice(0, sized);
+    const cids = fitting.map((block) => parseCid(block.item.cid));
     const offset = blocks[0]!.item.offset;
     let taken = 0;
+    if (sized === 0) return 0;
     if (this.background && cids.every((cid) => cid.multihash.code === sha256.code)) {
-      await this.write(blocks.flatMap((block) => block.pieces), offset);
-      taken = await this.background.check(offset, blocks.map((block, i) => ({ size: block.item.size, digest: cids[i]!.multihash.digest })));
+      await this.write(fitting.flatMap((block) => block.pieces), offset);
+      taken = await this.background.check(offset, fitting.map((block, i) => ({ size: block.item.size, digest: cids[i]!.multihash.digest })));
     } else {
-      while (taken < blocks.length && piecesMatchCid(cids[taken]!, blocks[taken]!.pieces)) taken++;
-      if (taken > 0) await this.write(blocks.slice(0, taken).flatMap((block) => block.pieces), offset);
+      while (taken < fitting.length && piecesMatchCid(cids[taken]!, fitting[taken]!.pieces)) taken++;
+      if (taken > 0) await this.write(fitting.slice(0, taken).flatMap((block) => block.pieces), offset);
     }
-    for (const { item, pieces } of blocks.slice(0, taken)) {
+    for (const { item, pieces } of fitting.slice(0, taken)) {
       this.counters.fetched++;
       await this.onWritten(indexOf.get(item)!, item, pieces, via);
     }

@@ -17,6 +17,11 @@ const DEMOTE_AFTER_FAILURES = 2;
 const GROUP_BYTES = 2 * 1024 * 1024;
 /** Groups of one response being checked and written while the next one fills. */
 const GROUPS_AHEAD = 2;
+/**
+ * How long a response may go on once every block asked for has come (an honest peer ends it at once): bytes that keep
+ * trickling in reset the idle timeout, so without this bound a peer could hold a run open forever.
+ */
+const TAIL_MS = 2_000;
 
 export interface SwarmPeer {
   url: string;
@@ -95,7 +100,8 @@ export class PeerSwarm {
 
   /**
    * Fetches `items` (consecutive blocks of the file under `root`) from peers, trying others when one fails or lies.
-   * Returns the items no peer delivered (empty when all were); stops only by `signal`.
+   * Returns the items no peer delivered (empty when all were); stops by `signal`, or with the receiver's own error when
+   * `deliver` fails (that is no peer's fault).
    */
   async fetchRun(root: CID, items: PlanItem[], deliver: Deliver, signal: AbortSignal): Promise<PlanItem[]> {
     let remaining = items;
@@ -161,6 +167,8 @@ export class PeerSwarm {
     const local = new AbortController();
     const idleMs = this.options.idleTimeoutMs ?? 30_000;
     let idle: NodeJS.Timeout | undefined;
+    let tail: NodeJS.Timeout | undefined;
+    let cutAfterLast = false;
     const touch = () => {
       clearTimeout(idle);
       idle = setTimeout(() => local.abort(new Error("timed out")), idleMs);
@@ -230,6 +238,14 @@ export class PeerSwarm {
               groupBytes += item.size;
               if (groupBytes >= GROUP_BYTES) send();
             }
+            if (wanted.size === 0) {
+              // Every block asked for is here: the last group goes now, and the response has little time left to end.
+              send();
+              tail = setTimeout(() => {
+                cutAfterLast = true;
+                local.abort(new Error("kept sending after the last block"));
+              }, Math.min(idleMs, TAIL_MS));
+            }
             while (ahead.length >= GROUPS_AHEAD) await ahead.shift()!.catch(() => {});
           }
         }
@@ -238,13 +254,20 @@ export class PeerSwarm {
         if (failed) throw failed;
         complete = wanted.size === 0 && parser.pending === 0 && response.complete;
       } catch (error) {
-        // Blocks already being checked finish first; what is owed after that is what the run leaves.
+        // Whole blocks received before the response broke off are delivered all the same (unless the run stops or
+        // the peer lied); blocks already being checked finish first; what is owed after that is what the run leaves.
+        if (!failed && !stopReason(signal)) send();
         await Promise.allSettled(ahead);
         const cause = failed ?? error;
+        // Cut after every block came and was taken (the checks may have held the reading up): the run is done.
+        if (cutAfterLast && !failed && !stopReason(signal) && left().length === 0) return [];
         if (cause instanceof LyingPeer) throw new LyingPeer(left(), cause.message);
         if (cause instanceof RunFailure) throw new RunFailure(left(), cause.message);
         const stopped = stopReason(signal);
         if (stopped) throw stopped;
+        // The receiver failed (a full disk, the hashing thread): not the peer's doing, and no other peer would fare
+        // better. It ends the download with its own reason.
+        if (failed) throw failed;
         throw new RunFailure(left(), networkMessage(cause));
       } finally {
         // A response read to its end leaves its connection for the next run; any other is cut.
@@ -253,6 +276,7 @@ export class PeerSwarm {
       return left();
     } finally {
       clearTimeout(idle);
+      clearTimeout(tail);
     }
   }
 }

@@ -1,0 +1,214 @@
+// downloadFromIpfs from LAN peers that speak the trustless gateway's byte-range CAR (real HTTP on loopback, the real
+// hashing thread): what a hostile peer, a full disk or a dead hashing thread do to a download.
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { DownloadError } from "../../../electron/core/models/download/errors.js";
+import { HashingThread } from "../../../electron/core/models/download/hashing-thread.js";
+import { openFileTarget, type OpenWriteTarget } from "../../../electron/core/models/download/write-target.js";
+import { downloadFromIpfs, type IpfsDownloadOptions } from "../../../electron/core/models/ipfs/download.js";
+import { PeerSwarm, type SwarmPeer } from "../../../electron/core/models/ipfs/peer-swarm.js";
+import { planUnixfsFile } from "../../../electron/core/models/ipfs/plan.js";
+import { IpfsResumeState } from "../../../electron/core/models/ipfs/resume-state.js";
+import { startCarPeer, type CarPeer, type CarPeerBehaviour } from "../../fixtures/models/car-peer.js";
+import { startIpfsGateway } from "../../fixtures/models/ipfs-gateway.js";
+import { buildUnixfs } from "../../fixtures/models/unixfs-blocks.js";
+
+const BLOCK = 256 * 1024;
+// 24 full blocks and a short last one: three groups of 2 MiB and a bit, one CAR run.
+const file = randomBytes(24 * BLOCK + 1000);
+const fileSha = createHash("sha256").update(file).digest("hex");
+const dag = await buildUnixfs(file);
+const work = mkdtempSync(join(tmpdir(), "pf-peer-download-"));
+const hashing = new HashingThread();
+const closers: Array<() => Promise<unknown>> = [];
+after(async () => {
+  for (const close of closers.reverse()) await close().catch(() => {});
+  await hashing.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function peer(behaviour: CarPeerBehaviour = {}): Promise<CarPeer> {
+  const started = await startCarPeer(dag, file, behaviour);
+  closers.push(() => started.close());
+  return started;
+}
+
+interface Seen {
+  rejected: string[];
+  states: Array<[string, string]>;
+}
+
+function swarmOf(peers: CarPeer[], seen: Seen, idleTimeoutMs?: number): PeerSwarm {
+  const list: SwarmPeer[] = peers.map((p, i) => ({ url: p.url, label: `peer ${i}` }));
+  const swarm = new PeerSwarm({
+    peers: () => list,
+    idleTimeoutMs,
+    onRejected: (_peer, cid) => seen.rejected.push(cid),
+    onPeerState: (p, state) => seen.states.push([p.label, state]),
+  });
+  closers.push(async () => swarm.close());
+  return swarm;
+}
+
+let counter = 0;
+function options(swarm: PeerSwarm, overrides: Partial<IpfsDownloadOptions> = {}): IpfsDownloadOptions {
+  return {
+    cid: dag.root.toString(),
+    gateways: [],
+    peers: swarm,
+    hashing,
+    partialPath: join(work, `model-${++counter}.partial`),
+    openTarget: openFileTarget,
+    fetch,
+    signal: new AbortController().signal,
+    retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    sleep: async () => {},
+    expected: { sha256: fileSha, sizeBytes: file.length },
+    reserve: async () => {},
+    onBytes: () => {},
+    ...overrides,
+  };
+}
+
+test("an honest CAR peer delivers the whole file (the premise of the tests below)", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const honest = await peer();
+  const partialPath = join(work, "honest.partial");
+  const result = await downloadFromIpfs(options(swarmOf([honest], seen), { partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.deepEqual(seen, { rejected: [], states: [] });
+  assert.equal(honest.carRequests.length, 1);
+});
+
+test("a peer that sends a block longer than the plan says is a liar: nothing past the block is written", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const last = dag.leaves.length - 1;
+  // The right bytes of the last block, then 1 MiB more: the block's own bytes still match its CID.
+  const hostile = await peer({ leafBytes: (i, bytes) => (i === last ? Buffer.concat([bytes, Buffer.alloc(1 << 20, 0xee)]) : bytes) });
+  const gateway = await startIpfsGateway(dag.blocks);
+  closers.push(() => gateway.close());
+  const partialPath = join(work, "longer.partial");
+  const result = await downloadFromIpfs(options(swarmOf([hostile], seen), { partialPath, gateways: [gateway.url] }));
+  assert.equal(result.sha256, fileSha);
+  const written = readFileSync(partialPath);
+  assert.equal(written.length, file.length, "the partial file is exactly the model's size");
+  assert.ok(written.equals(file));
+  assert.equal(seen.rejected.length, 1, "the long block was refused");
+  assert.deepEqual(seen.states, [["peer 0", "demoted"]]);
+  assert.ok(gateway.requests.includes(dag.leaves[last]!), "the refused block came from the gateway");
+});
+
+test("a block longer than the plan says never overwrites a verified neighbour (resumed, journaled, hashed from disk)", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  // An earlier session verified and journaled every block but the first.
+  const partialPath = join(work, "neighbour.partial");
+  writeFileSync(partialPath, file);
+  const state = new IpfsResumeState(partialPath);
+  const { plan } = await planUnixfsFile(dag.root, async (cid) => dag.blocks.get(cid.toString())!);
+  state.savePlan(plan);
+  await state.appendVerified(plan.items.map((_, i) => i).filter((i) => i > 0));
+  // The first block right, then a whole block of garbage over the second (verified) one.
+  const hostile = await peer({ leafBytes: (i, bytes) => (i === 0 ? Buffer.concat([bytes, Buffer.alloc(BLOCK, 0xee)]) : bytes) });
+  const gateway = await startIpfsGateway(dag.blocks);
+  closers.push(() => gateway.close());
+  const result = await downloadFromIpfs(options(swarmOf([hostile], seen), { partialPath, gateways: [gateway.url] }));
+  assert.equal(result.sha256, fileSha);
+  assert.equal(result.blocksResumed, plan.items.length - 1);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.equal(seen.rejected.length, 1);
+});
+
+test("a disk that fills up mid-download fails it as a full disk, not as peers that cannot deliver", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const honest = await peer();
+  let writes = 0;
+  const fillsUp: OpenWriteTarget = async (path) => {
+    const target = await openFileTarget(path);
+    const full = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    return {
+      read: target.read.bind(target),
+      size: target.size.bind(target),
+      truncate: target.truncate.bind(target),
+      sync: target.sync.bind(target),
+      close: target.close.bind(target),
+      write: async (data, position) => {
+        if (++writes > 1) throw full();
+        await target.write(data, position);
+      },
+      writev: async (pieces, position) => {
+        if (++writes > 1) throw full();
+        await target.writev!(pieces, position);
+      },
+    };
+  };
+  await assert.rejects(
+    downloadFromIpfs(options(swarmOf([honest], seen), { openTarget: fillsUp })),
+    (error: unknown) => error instanceof DownloadError && error.reason === "no_space",
+  );
+  assert.deepEqual(seen.states, [], "the peer did nothing wrong");
+});
+
+test("a hashing thread that dies mid-download fails it with that reason; the next download starts another", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const honest = await peer();
+  const thread = new HashingThread();
+  closers.push(() => thread.dispose());
+  let killed = false;
+  await assert.rejects(
+    downloadFromIpfs(
+      options(swarmOf([honest], seen), {
+        hashing: thread,
+        // After the first group is checked, the thread goes (as if it crashed).
+        onBlock: () => {
+          if (killed) return;
+          killed = true;
+          void (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+        },
+      }),
+    ),
+    /the hashing thread stopped/,
+  );
+  assert.ok(killed);
+  assert.deepEqual(seen.states, [], "the peer did nothing wrong");
+  const partialPath = join(work, "after-thread-died.partial");
+  const result = await downloadFromIpfs(options(swarmOf([honest], { rejected: [], states: [] }), { hashing: thread, partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+});
+
+test("a peer that never ends a response after its last block does not hold the download up", { timeout: 20_000 }, async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  // A byte every 20 ms: never idle for the swarm's 2 s, and a 1 MiB section that would take 6 hours to complete.
+  const endless = await peer({ trickleEveryMs: 20 });
+  const partialPath = join(work, "endless.partial");
+  const result = await downloadFromIpfs(options(swarmOf([endless], seen, 2_000), { partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.equal(endless.carRequests.length, 1, "every block came in the one response");
+});
+
+test("the same block at several offsets, two of them side by side, is written at each from one CAR section", async () => {
+  const seen: Seen = { rejected: [], states: [] };
+  const block = randomBytes(BLOCK);
+  // Blocks 3, 4 and 17 are the same bytes (one CID, one section in an honest CAR); 18 is a lone copy of block 0.
+  const repeated = Buffer.concat(Array.from({ length: 24 }, (_, i) => ([3, 4, 17].includes(i) ? block : i === 18 ? file.subarray(0, BLOCK) : file.subarray(i * BLOCK, (i + 1) * BLOCK))));
+  const repeatedDag = await buildUnixfs(repeated);
+  const honest = await startCarPeer(repeatedDag, repeated);
+  closers.push(() => honest.close());
+  const partialPath = join(work, "repeated.partial");
+  const result = await downloadFromIpfs(
+    options(swarmOf([honest], seen), {
+      cid: repeatedDag.root.toString(),
+      partialPath,
+      expected: { sha256: createHash("sha256").update(repeated).digest("hex"), sizeBytes: repeated.length },
+    }),
+  );
+  assert.equal(result.sha256, createHash("sha256").update(repeated).digest("hex"));
+  assert.ok(readFileSync(partialPath).equals(repeated));
+  assert.deepEqual(seen, { rejected: [], states: [] });
+});
