@@ -172,3 +172,34 @@ test("multi-level DAGs and CIDv0-style dag-pb leaves are reassembled in order", 
   assert.equal(result.sizeBytes, content.length);
   assert.deepEqual(readFileSync(partialPath), content);
 });
+
+test("blocks taken over in place from another source's partial file are synced before they are journaled", async () => {
+  const good = await gateway(dag.blocks);
+  const partialPath = join(work, `model-${++counter}.partial`);
+  // Another source (an HTTPS download, say) left the first three leaves in this very file and may never have synced.
+  const { writeFileSync } = await import("node:fs");
+  const leafBytes = 3 * 256 * 1024;
+  writeFileSync(partialPath, model.subarray(0, leafBytes));
+  const state = new IpfsResumeState(partialPath);
+  const events: string[] = [];
+  const result = await downloadFromIpfs(
+    options({
+      gateways: [good.url],
+      partialPath,
+      adopt: () => ({ path: partialPath, scanBytes: leafBytes, worth: leafBytes }),
+      openTarget: async (path) => {
+        const target = await openFileTarget(path);
+        const sync = target.sync.bind(target);
+        target.sync = async () => {
+          events.push(existsSync(state.journalPath) ? "sync after a journal entry" : "sync");
+          await sync();
+        };
+        return target;
+      },
+      onStart: (_total, present) => events.push(`start with ${present} bytes present`),
+    }),
+  );
+  assert.equal(result.sha256, modelSha);
+  assert.equal(result.blocksResumed, 3, "the three leaves were taken over");
+  assert.deepEqual(events.slice(0, 2), ["sync", `start with ${leafBytes} bytes present`], "synced before the first journal entry");
+});

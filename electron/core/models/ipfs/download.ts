@@ -149,7 +149,7 @@ export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<Ip
     let present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
     if (adopt && adopt.worth > present) {
       const inPlace = adopt.path === options.partialPath;
-      const adopted = await adoptBlocks(plan, inPlace ? null : target, state, adopt.path, Math.min(adopt.scanBytes, inPlace ? onDisk : Infinity), verified);
+      const adopted = await adoptBlocks(plan, target, inPlace, state, adopt.path, Math.min(adopt.scanBytes, inPlace ? onDisk : Infinity), verified);
       if (adopted > 0) {
         verified = await state.loadVerified(plan.items.length);
         present = plan.items.reduce((sum, item, i) => (verified.has(i) ? sum + item.size : sum), 0);
@@ -192,12 +192,14 @@ export async function clearIpfsResumeState(partialPath: string): Promise<void> {
 
 /**
  * Takes over blocks another source left in a partial file: each block of the plan that lies wholly inside its first
- * `bytes` is read and checked against its CID (raw leaves only), written in place (unless `target` is null: the file
- * is this download's own) and journaled. Returns the number of blocks taken over.
+ * `bytes` is read and checked against its CID (raw leaves only), written in place (unless `inPlace`: the file is this
+ * download's own) and journaled once synced (the other source may never have synced what it wrote). Returns the number
+ * of blocks taken over.
  */
 async function adoptBlocks(
   plan: FilePlan,
-  target: WriteTarget | null,
+  target: WriteTarget,
+  inPlace: boolean,
   state: IpfsResumeState,
   path: string,
   bytes: number,
@@ -215,14 +217,14 @@ async function adoptBlocks(
       const block = Buffer.allocUnsafe(item.size);
       const { bytesRead } = await source.read(block, 0, item.size, item.offset);
       if (bytesRead !== item.size || !(await blockMatchesCid(parseCid(item.cid), block))) continue;
-      await target?.write(block, item.offset);
+      if (!inPlace) await target.write(block, item.offset);
       taken.push(i);
     }
   } finally {
     await source.close();
   }
   if (taken.length > 0) {
-    await target?.sync();
+    await target.sync();
     await state.appendVerified(taken);
   }
   return taken.length;
@@ -377,9 +379,9 @@ class Assembler {
 
   /**
    * Blocks from a peer, consecutive in the file and not checked yet, taken up to the first that does not match its
-   * CID or its size in the plan. They are written first and checked from the file on the hashing thread (the bytes of a block that does not
-   * match stay unjournaled and are overwritten by the next source); identity CIDs, which carry their bytes, are checked
-   * here first.
+   * CID or its size in the plan. They are written first and checked from the file on the hashing thread (the bytes of
+   * a block that does not match stay unjournaled and are overwritten by the next source); identity CIDs, which carry
+   * their bytes, are checked here first.
    */
   private async placeFromPeer(blocks: readonly ReceivedBlock[], peer: SwarmPeer, indexOf: ReadonlyMap<PlanItem, number>): Promise<number> {
     const via = { url: peer.url, label: peer.label, peer: true };
