@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -90,6 +90,22 @@ test("a missing file fails its job with the reason; a dropped job's checks fail 
   const job = thread.hashFile(file.path);
   job.dispose();
   await assert.rejects(job.check(0, [{ size: BLOCK, digest: file.digests[0]! }]), /its file is closed/);
+});
+
+test("a dropped job's file is closed by the time its dispose resolves (a folder with an open file cannot go on Windows)", { skip: !existsSync("/proc/self/fd") && "needs /proc/self/fd" }, async () => {
+  const file = fileOf("open-until-dropped", 8);
+  const openHere = () => readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file.path;
+    } catch {
+      return false;
+    }
+  }).length;
+  const job = thread.hashFile(file.path);
+  assert.equal(await job.check(0, [{ size: BLOCK, digest: file.digests[0]! }]), 1);
+  assert.equal(openHere(), 1, "the thread holds the file while the job runs");
+  await job.dispose();
+  assert.equal(openHere(), 0, "closed before dispose resolved");
 });
 
 test("after dispose every call fails with a clear reason instead of starting a thread", async () => {

@@ -52,13 +52,17 @@ parentPort.on("message", (message) => {
       files.set(message.id, { fd: openSync(message.path, "r"), hash: createHash("sha256"), at: 0, held: new Map(), heldBytes: 0 });
       return;
     }
+    if (message.kind === "close") {
+      if (job) close(message.id, job);
+      parentPort.postMessage({ kind: "closed", id: message.id });
+      return;
+    }
     if (!job) {
       // Answered, so that nothing waits (and keeps the thread held) for a job that failed or was dropped.
       if (message.kind === "check") parentPort.postMessage({ kind: "check", id: message.check, error: "its file is closed" });
       else if (message.done) parentPort.postMessage({ kind: "file", id: message.id, error: "its file is closed" });
       return;
     }
-    if (message.kind === "close") return close(message.id, job);
     if (message.kind === "check") {
       const total = message.sizes.reduce((sum, size) => sum + size, 0);
       const buffer = slab(total);
@@ -122,7 +126,10 @@ interface Waiter<T> {
   reject(error: Error): void;
 }
 
-type Reply = { kind: "check"; id: number; taken?: number; error?: string } | { kind: "file"; id: number; digest?: string; error?: string };
+type Reply =
+  | { kind: "check"; id: number; taken?: number; error?: string }
+  | { kind: "file"; id: number; digest?: string; error?: string }
+  | { kind: "closed"; id: number };
 
 /** The sha256 of a file being filled in, computed on the hashing thread from what is on disk. */
 export interface FileHashJob {
@@ -136,8 +143,11 @@ export interface FileHashJob {
   advance(upTo: number): void;
   /** The digest of bytes [0, total), once they are all hashed. */
   finish(total: number): Promise<string>;
-  /** The download stopped: the job is dropped and its file closed. */
-  dispose(): void;
+  /**
+   * The download stopped: the job is dropped; resolves once the thread has closed the file (a folder with a file still
+   * open in it cannot be removed on Windows).
+   */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -152,6 +162,7 @@ export class HashingThread {
   private nextId = 1;
   private readonly checks = new Map<number, Waiter<number>>();
   private readonly files = new Map<number, Waiter<string>>();
+  private readonly closes = new Map<number, Waiter<void>>();
   private disposed = false;
   /** Why each thread that died stopped: the reason its jobs fail with from then on. */
   private readonly lostWith = new WeakMap<Worker, Error>();
@@ -190,11 +201,15 @@ export class HashingThread {
         return result;
       },
       dispose: () => {
-        if (settled) return;
+        // A finished job's file was closed before its digest came back.
+        if (settled) return Promise.resolve();
         settled = true;
         this.files.delete(id);
-        this.idleCheck();
-        this.worker?.postMessage({ kind: "close", id });
+        // A thread that is gone took nothing with it to close.
+        if (!owner || owner !== this.worker) return Promise.resolve();
+        const closed = new Promise<void>((resolve) => this.closes.set(id, { resolve, reject: () => resolve() }));
+        this.post({ kind: "close", id });
+        return closed;
       },
     };
   }
@@ -222,6 +237,11 @@ export class HashingThread {
     const worker = new Worker(SOURCE, { eval: true });
     this.worker = worker;
     worker.on("message", (reply: Reply) => {
+      if (reply.kind === "closed") {
+        this.closes.get(reply.id)?.resolve();
+        this.closes.delete(reply.id);
+        return this.idleCheck();
+      }
       const waiters: Map<number, Waiter<never>> = reply.kind === "check" ? this.checks : this.files;
       const waiter = waiters.get(reply.id) as Waiter<number | string> | undefined;
       waiters.delete(reply.id);
@@ -242,7 +262,7 @@ export class HashingThread {
   }
 
   private idleCheck(): void {
-    if (this.checks.size === 0 && this.files.size === 0) this.worker?.unref();
+    if (this.checks.size === 0 && this.files.size === 0 && this.closes.size === 0) this.worker?.unref();
   }
 
   private failOne(id: number, error: Error): void {
@@ -253,8 +273,9 @@ export class HashingThread {
   }
 
   private failAll(error: Error): void {
-    for (const waiter of [...this.checks.values(), ...this.files.values()]) waiter.reject(error);
+    for (const waiter of [...this.checks.values(), ...this.files.values(), ...this.closes.values()]) waiter.reject(error);
     this.checks.clear();
     this.files.clear();
+    this.closes.clear();
   }
 }

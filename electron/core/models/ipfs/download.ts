@@ -293,7 +293,7 @@ class Assembler {
       if (this.background) return await this.background.finish(this.plan.totalSize);
       return this.hash.digest("hex");
     } finally {
-      this.background?.dispose();
+      await this.background?.dispose();
     }
   }
 
