@@ -1,7 +1,8 @@
-import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { CID } from "multiformats/cid";
 import { describeError, stopReason } from "../download/errors.js";
 import { CarStreamParser } from "./car-stream.js";
+import { rawGet, type RawResponse } from "./raw-get.js";
 import type { PlanItem } from "./plan.js";
 
 /** Kubo refuses blocks over 2 MiB; twice that bounds what a peer can make us buffer for one block. */
@@ -69,13 +70,15 @@ export type Deliver = (blocks: readonly ReceivedBlock[], via: SwarmPeer) => Prom
  */
 export class PeerSwarm {
   private readonly states = new Map<string, PeerState>();
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  /** Connections of the runs in flight, closed with the swarm. */
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: PeerSwarmOptions) {}
 
-  /** Closes the kept-alive connections (the download is over). */
+  /** Closes the connections of any run still open (the download is over). */
   close(): void {
-    this.agent.destroy();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
   }
 
   /** The peers' gateway URLs now (they also answer single blocks, which the DAG walk asks for). */
@@ -177,12 +180,11 @@ export class PeerSwarm {
     touch();
     try {
       const path = `/ipfs/${root}?format=car&dag-scope=entity&entity-bytes=${from}:${to}`;
-      let response: IncomingMessage;
+      let response: RawResponse;
       try {
-        response = await new Promise<IncomingMessage>((resolve, reject) => {
-          const req = httpRequest(new URL(path, peer.url), { agent: this.agent, headers: { accept: "application/vnd.ipld.car" }, signal: requestSignal }, resolve);
-          req.on("error", reject);
-          req.end();
+        response = await rawGet(new URL(peer.url), path, { accept: "application/vnd.ipld.car" }, requestSignal, (socket) => {
+          this.sockets.add(socket);
+          socket.once("close", () => this.sockets.delete(socket));
         });
       } catch (error) {
         const stopped = stopReason(signal);
@@ -217,9 +219,8 @@ export class PeerSwarm {
         ahead.push(delivery);
       };
       let extras = 0;
-      let complete = false;
       try {
-        for await (const chunk of response as AsyncIterable<Buffer>) {
+        for await (const chunk of response.body) {
           touch();
           for (const { cid, pieces } of parser.push(chunk)) {
             if (failed) throw failed;
@@ -252,7 +253,6 @@ export class PeerSwarm {
         send();
         await Promise.allSettled(ahead);
         if (failed) throw failed;
-        complete = wanted.size === 0 && parser.pending === 0 && response.complete;
       } catch (error) {
         // Whole blocks received before the response broke off are delivered all the same (unless the run stops or
         // the peer lied); blocks already being checked finish first; what is owed after that is what the run leaves.
@@ -270,8 +270,8 @@ export class PeerSwarm {
         if (failed) throw failed;
         throw new RunFailure(left(), networkMessage(cause));
       } finally {
-        // A response read to its end leaves its connection for the next run; any other is cut.
-        if (!complete) response.destroy();
+        // Each run has its own connection (the peer closes it after the response): done with, it goes.
+        response.destroy();
       }
       return left();
     } finally {

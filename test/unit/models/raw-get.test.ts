@@ -1,0 +1,88 @@
+// rawGet against raw TCP servers that answer whatever a test writes: what a PocketForge gateway sends is read, and a
+// hostile or broken peer's answer is refused with a reason instead of being half-read or waited on for ever.
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:net";
+import type { AddressInfo } from "node:net";
+import { after, test } from "node:test";
+import { rawGet } from "../../../electron/core/models/ipfs/raw-get.js";
+
+const servers: Server[] = [];
+after(() => servers.forEach((server) => server.close()));
+
+/** A server that reads one request and answers with `reply` (written as given), then ends or holds the connection. */
+async function answering(reply: Buffer | string, options: { end?: boolean } = {}): Promise<{ url: URL; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((socket) => {
+    let request = "";
+    socket.on("data", (chunk) => {
+      request += chunk.toString("latin1");
+      if (!request.includes("\r\n\r\n")) return;
+      requests.push(request);
+      socket.write(reply);
+      if (options.end !== false) socket.end();
+    });
+    socket.on("error", () => {});
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), requests };
+}
+
+async function body(url: URL, signal = new AbortController().signal): Promise<{ status: number; text: string }> {
+  const response = await rawGet(url, "/ipfs/x?format=car", { accept: "application/vnd.ipld.car" }, signal);
+  const parts: Buffer[] = [];
+  try {
+    for await (const part of response.body) parts.push(part);
+  } finally {
+    response.destroy();
+  }
+  return { status: response.statusCode, text: Buffer.concat(parts).toString("latin1") };
+}
+
+test("a response with a Content-Length is read to that length; bytes past it are not part of the body", async () => {
+  const { url, requests } = await answering("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.ipld.car\r\nContent-Length: 5\r\n\r\nhelloEXTRA");
+  assert.deepEqual(await body(url), { status: 200, text: "hello" });
+  assert.match(requests[0]!, /^GET \/ipfs\/x\?format=car HTTP\/1\.1\r\n/);
+  assert.match(requests[0]!, new RegExp(`\r\nhost: ${url.host}\r\n`));
+  assert.match(requests[0]!, /\r\nconnection: close\r\n/);
+});
+
+test("a status other than 200 comes back as it is, with its body", async () => {
+  const { url } = await answering("HTTP/1.1 429 Too Many Requests\r\ncontent-length: 4\r\n\r\nslow");
+  assert.deepEqual(await body(url), { status: 429, text: "slow" });
+});
+
+test("what a PocketForge gateway never sends is refused: chunked, no or a bad length, two lengths, a bad status line", async () => {
+  const cases: Array<[string, RegExp]> = [
+    ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", /chunked/],
+    ["HTTP/1.1 200 OK\r\n\r\nhello", /without a valid Content-Length/],
+    ["HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello", /without a valid Content-Length/],
+    ["HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", /two Content-Length/],
+    ["SSH-2.0-OpenSSH\r\n\r\n", /malformed status line/],
+    ["HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", /malformed response header/],
+  ];
+  for (const [reply, reason] of cases) {
+    const { url } = await answering(reply);
+    await assert.rejects(body(url), reason, JSON.stringify(reply));
+  }
+});
+
+test("headers that never end are refused once they pass 16 KiB, not buffered further", async () => {
+  const { url } = await answering(`HTTP/1.1 200 OK\r\nX-Pad: ${"a".repeat(20_000)}`, { end: false });
+  await assert.rejects(body(url), /response headers too large/);
+});
+
+test("a body cut short, or a connection that ends before its headers, fails with what happened", async () => {
+  const short = await answering("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf");
+  await assert.rejects(body(short.url), /cut short/);
+  const silent = await answering("");
+  await assert.rejects(body(silent.url), /closed before the response headers/);
+});
+
+test("the signal ends a response that is being waited on", async () => {
+  const { url } = await answering("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhal", { end: false });
+  const controller = new AbortController();
+  const reading = body(url, controller.signal);
+  controller.abort(new Error("stopped by the test"));
+  await assert.rejects(reading, /stopped by the test/);
+});
