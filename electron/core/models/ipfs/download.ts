@@ -34,6 +34,13 @@ const PEER_STREAMS = 3;
 /** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
 const PEER_RUN_ITEMS = 32;
 
+/** Who delivered a block: a gateway URL, a peer (its URL and label), or "inline" (carried by its CID or the DAG walk). */
+export interface BlockSource {
+  url: string;
+  label: string;
+  peer: boolean;
+}
+
 export interface IpfsDownloadOptions {
   cid: string;
   /** Trustless gateway base URLs in preference order (a local node first); may be empty when `peers` are given. */
@@ -63,7 +70,7 @@ export interface IpfsDownloadOptions {
   onBytes(bytes: number): void;
   onRejected?(gateway: string, cid: string): void;
   /** Verified file bytes of one block and who delivered it (a gateway URL, or a peer). */
-  onBlock?(via: { url: string; label: string; peer: boolean }, bytes: number): void;
+  onBlock?(via: BlockSource, bytes: number): void;
   /**
    * Asked once the plan is known, before the partial file is opened: a partial file another source left for the same
    * model (possibly moved to `partialPath` by the callback): blocks in its first `scanBytes` that match their CID
@@ -384,16 +391,16 @@ class Assembler {
    * their bytes, are checked here first.
    */
   private async placeFromPeer(blocks: readonly ReceivedBlock[], peer: SwarmPeer, indexOf: ReadonlyMap<PlanItem, number>): Promise<number> {
-    const via = { url: peer.url, label: peer.label, peer: true };
+    const via: BlockSource = { url: peer.url, label: peer.label, peer: true };
     // Only blocks of the size the plan gives their place are written: a longer one would spill over its neighbours
     // (verified ones included) or past the end of the file, where checking the block's own bytes cannot see it.
     let sized = 0;
     while (sized < blocks.length && blocks[sized]!.pieces.reduce((sum, piece) => sum + piece.length, 0) === blocks[sized]!.item.size) sized++;
+    if (sized === 0) return 0;
     const fitting = blocks.slice(0, sized);
     const cids = fitting.map((block) => parseCid(block.item.cid));
     const offset = blocks[0]!.item.offset;
     let taken = 0;
-    if (sized === 0) return 0;
     if (this.background && cids.every((cid) => cid.multihash.code === sha256.code)) {
       await this.write(fitting.flatMap((block) => block.pieces), offset);
       taken = await this.background.check(offset, fitting.map((block, i) => ({ size: block.item.size, digest: cids[i]!.multihash.digest })));
@@ -409,17 +416,11 @@ class Assembler {
   }
 
   /**
-   * Writes a verified block in place (one buffer, or the pieces of the network chunks it arrived in), journals it in
-   * the next batch and moves the hash cursor.
+   * Writes a verified block in place, journals it in the next batch and moves the hash cursor.
    */
-  private async place(
-    index: number,
-    item: PlanItem,
-    block: Uint8Array | readonly Uint8Array[],
-    via: { url: string; label: string; peer: boolean },
-  ): Promise<void> {
-    await this.write(block instanceof Uint8Array ? [block] : block, item.offset);
-    await this.onWritten(index, item, block, via);
+  private async place(index: number, item: PlanItem, block: Uint8Array, via: BlockSource): Promise<void> {
+    await this.write([block], item.offset);
+    await this.onWritten(index, item, [block], via);
   }
 
   private async write(pieces: readonly Uint8Array[], offset: number): Promise<void> {
@@ -433,13 +434,8 @@ class Assembler {
   }
 
   /** A verified block is on disk: it joins the next journal batch, and the file hash moves on. */
-  private async onWritten(
-    index: number,
-    item: PlanItem,
-    block: Uint8Array | readonly Uint8Array[],
-    via: { url: string; label: string; peer: boolean },
-  ): Promise<void> {
-    if (!this.background && index < this.hashedUpTo + this.window) this.unhashed.set(index, block instanceof Uint8Array ? [block] : block);
+  private async onWritten(index: number, item: PlanItem, pieces: readonly Uint8Array[], via: BlockSource): Promise<void> {
+    if (!this.background && index < this.hashedUpTo + this.window) this.unhashed.set(index, pieces);
     else this.written.add(index);
     this.unjournaled.push(index);
     this.unjournaledBytes += item.size;
@@ -466,7 +462,7 @@ class Assembler {
     }
   }
 
-  private async fileBytes(item: PlanItem): Promise<{ bytes: Uint8Array; via: { url: string; label: string; peer: boolean } }> {
+  private async fileBytes(item: PlanItem): Promise<{ bytes: Uint8Array; via: BlockSource }> {
     let block = this.prefetched.get(item.cid);
     let via = { url: "inline", label: "inline", peer: false };
     if (block) this.prefetched.delete(item.cid);
