@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
 import { FleetService } from "../../electron/core/fleet/fleet-service.js";
-import { testFleetService } from "../fixtures/fleet/fleet-service.js";
+import { pairOnLoopback, testFleetService } from "../fixtures/fleet/fleet-service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-hostile-node-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,10 +34,7 @@ test("a hostile node's answers cost the front node a down node, never more", { t
   let hostile: Server | null = null;
   let client: HttpServer | null = null;
   try {
-    await front.configure({ role: "front", listen: { host: "127.0.0.1", port: 0 } });
-    await node.configure({ role: "node", listen: { host: "127.0.0.1", port: 0 } });
-    const pairing = await front.createPairing();
-    await node.join(pairing.frontUrl, pairing.code);
+    await pairOnLoopback(front, node);
     const port = Number(new URL(node.status().listenUrl!).port);
     await node.dispose();
 

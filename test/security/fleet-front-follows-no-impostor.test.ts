@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../electron/core/app/dashboard-tls.js";
 import type { DiscoveredMachine, FleetDiscovery } from "../../electron/core/fleet/discovery.js";
-import { testFleetService } from "../fixtures/fleet/fleet-service.js";
+import { pairOnLoopback, testFleetService } from "../fixtures/fleet/fleet-service.js";
 import type { FleetStatus } from "../../shared/api/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-impostor-"));
@@ -56,10 +56,7 @@ test("a front node follows a moved paired node to its new address, never to a ho
   await front.start();
   await node.start();
   try {
-    await front.configure({ role: "front", listen: { host: "127.0.0.1", port: 0 } });
-    await node.configure({ role: "node", listen: { host: "127.0.0.1", port: 0 } });
-    const pairing = await front.createPairing();
-    await node.join(pairing.frontUrl, pairing.code);
+    await pairOnLoopback(front, node);
     await front.refresh();
     const paired = () => front.status().nodes.find((n) => n.kind === "pocketforge")!;
     const first = paired().url;

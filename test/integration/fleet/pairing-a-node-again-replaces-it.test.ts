@@ -11,7 +11,7 @@ import { after, test } from "node:test";
 import { loadOrCreateDashboardTls } from "../../../electron/core/app/dashboard-tls.js";
 import { FleetService } from "../../../electron/core/fleet/fleet-service.js";
 import { joinProof, newNonce } from "../../../electron/core/fleet/pairing.js";
-import { testFleetService } from "../../fixtures/fleet/fleet-service.js";
+import { pairOnLoopback, testFleetService } from "../../fixtures/fleet/fleet-service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pf-fleet-repair-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,10 +61,7 @@ test("a join that copies a paired node's certificate and address removes nothing
   const node = fleet("node-2");
   await Promise.all([front.start(), node.start()]);
   try {
-    await front.configure({ role: "front", listen: { host: "127.0.0.1", port: 0 } });
-    await node.configure({ role: "node", listen: { host: "127.0.0.1", port: 0 } });
-    const first = await front.createPairing();
-    await node.join(first.frontUrl, first.code);
+    await pairOnLoopback(front, node);
     await front.refresh();
     // Someone given the next code joins with the node's (public) certificate and address, without its key.
     const copied = (await loadOrCreateDashboardTls(join(dir, "node-2"))).cert;

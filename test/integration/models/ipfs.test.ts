@@ -12,6 +12,7 @@ import { DownloadError } from "../../../electron/core/models/download/errors.js"
 import { openFileTarget } from "../../../electron/core/models/download/write-target.js";
 import { downloadFromIpfs, type IpfsDownloadOptions } from "../../../electron/core/models/ipfs/download.js";
 import { IpfsResumeState } from "../../../electron/core/models/ipfs/resume-state.js";
+import { ipfsDownloadOptions } from "../../fixtures/models/ipfs-download-options.js";
 import { startIpfsGateway, type GatewayFixture } from "../../fixtures/models/ipfs-gateway.js";
 import { buildUnixfs } from "../../fixtures/models/unixfs-blocks.js";
 import { testModelPath } from "../../fixtures/paths.js";
@@ -43,20 +44,13 @@ async function deadUrl(): Promise<string> {
 
 let counter = 0;
 function options(overrides: Partial<IpfsDownloadOptions>): IpfsDownloadOptions {
-  return {
+  return ipfsDownloadOptions({
     cid: dag.root.toString(),
-    gateways: [],
     partialPath: join(work, `model-${++counter}.partial`),
-    openTarget: openFileTarget,
-    fetch,
-    signal: new AbortController().signal,
     retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
-    sleep: async () => {},
     expected: { sha256: modelSha, sizeBytes: model.length },
-    reserve: async () => {},
-    onBytes: () => {},
     ...overrides,
-  };
+  });
 }
 
 test("the tiny model's DAG has several 256 KiB raw leaves (the premise of the block tests)", () => {

@@ -14,6 +14,7 @@ import { PeerSwarm, type SwarmPeer } from "../../../electron/core/models/ipfs/pe
 import { planUnixfsFile } from "../../../electron/core/models/ipfs/plan.js";
 import { IpfsResumeState } from "../../../electron/core/models/ipfs/resume-state.js";
 import { startCarPeer, type CarPeer, type CarPeerBehaviour } from "../../fixtures/models/car-peer.js";
+import { ipfsDownloadOptions } from "../../fixtures/models/ipfs-download-options.js";
 import { startIpfsGateway } from "../../fixtures/models/ipfs-gateway.js";
 import { buildUnixfs } from "../../fixtures/models/unixfs-blocks.js";
 
@@ -56,22 +57,14 @@ function swarmOf(peers: CarPeer[], seen: Seen, idleTimeoutMs?: number): PeerSwar
 
 let counter = 0;
 function options(swarm: PeerSwarm, overrides: Partial<IpfsDownloadOptions> = {}): IpfsDownloadOptions {
-  return {
+  return ipfsDownloadOptions({
     cid: dag.root.toString(),
-    gateways: [],
     peers: swarm,
     hashing,
     partialPath: join(work, `model-${++counter}.partial`),
-    openTarget: openFileTarget,
-    fetch,
-    signal: new AbortController().signal,
-    retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
-    sleep: async () => {},
     expected: { sha256: fileSha, sizeBytes: file.length },
-    reserve: async () => {},
-    onBytes: () => {},
     ...overrides,
-  };
+  });
 }
 
 test("an honest CAR peer delivers the whole file (the premise of the tests below)", async () => {
