@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = tempPathFor(path);
   const fd = openSync(temp, "wx", mode);
   try {
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
@@ -36,7 +36,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
 export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = tempPathFor(path);
   const file = await open(temp, "wx", mode);
   try {
     await file.writeFile(data);
@@ -60,6 +60,11 @@ export async function writeFileAtomicAsync(path: string, data: string | Uint8Arr
   } finally {
     await folder.close();
   }
+}
+
+/** A hidden name beside `path`, unique to this write: what is renamed over it once written and synced. */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
 /** Makes a rename or a new file in `dir` durable. */
