@@ -17,6 +17,7 @@ import { startCarPeer, type CarPeer, type CarPeerBehaviour } from "../../fixture
 import { ipfsDownloadOptions } from "../../fixtures/models/ipfs-download-options.js";
 import { startIpfsGateway } from "../../fixtures/models/ipfs-gateway.js";
 import { buildUnixfs } from "../../fixtures/models/unixfs-blocks.js";
+import { fixedSize } from "ipfs-unixfs-importer/chunker";
 
 const BLOCK = 256 * 1024;
 // 24 full blocks and a short last one: three groups of 2 MiB and a bit, one CAR run.
@@ -76,6 +77,59 @@ test("an honest CAR peer delivers the whole file (the premise of the tests below
   assert.ok(readFileSync(partialPath).equals(file));
   assert.deepEqual(seen, { rejected: [], states: [] });
   assert.equal(honest.carRequests.length, 1);
+});
+
+test("a run many times the receive memory's size (1 MiB blocks) comes through whole while the disk lags behind the socket", async () => {
+  // Kubo's `--chunker=size-1048576`: one run of 32 blocks is a 32 MiB response, read through memory a third its size
+  // that the next run reuses; writes that take a few turns of the event loop let the socket get ahead of them.
+  const chunk = 1024 * 1024;
+  const big = randomBytes(40 * chunk + 4321);
+  const bigDag = await buildUnixfs(big, { chunker: fixedSize({ chunkSize: chunk }) });
+  const honest = await startCarPeer(bigDag, big, { chunkBytes: chunk });
+  closers.push(() => honest.close());
+  const seen: Seen = { rejected: [], states: [] };
+  const partialPath = join(work, "big-blocks.partial");
+  const laggingDisk: OpenWriteTarget = async (path) => {
+    const target = await openFileTarget(path);
+    return {
+      read: target.read.bind(target),
+      size: target.size.bind(target),
+      truncate: target.truncate.bind(target),
+      sync: target.sync.bind(target),
+      close: target.close.bind(target),
+      write: target.write.bind(target),
+      writev: async (pieces, position) => {
+        for (let turn = 0; turn < 4; turn++) await new Promise(setImmediate);
+        await target.writev!(pieces, position);
+      },
+    };
+  };
+  const result = await downloadFromIpfs(
+    options(swarmOf([honest], seen), {
+      cid: bigDag.root.toString(),
+      partialPath,
+      openTarget: laggingDisk,
+      expected: { sha256: createHash("sha256").update(big).digest("hex"), sizeBytes: big.length },
+    }),
+  );
+  assert.deepEqual(seen, { rejected: [], states: [] }, "no block was taken for a lie");
+  assert.ok(readFileSync(partialPath).equals(big));
+  assert.equal(result.blocksResumed, 0);
+  assert.deepEqual(honest.carRequests.length, 2, "two runs: 32 blocks, then the rest");
+});
+
+test("blocks nobody asked for, more than the receive memory holds, are passed over without holding the run up", async () => {
+  // 14 MiB of unrelated 1 MiB blocks before each CAR's leaves (within what a run tolerates: the path from the root
+  // and then some): the memory they were read into is let go as they are skipped.
+  const unasked = Array.from({ length: 14 }, () => randomBytes(1024 * 1024));
+  const padded = await peer({ unaskedBefore: unasked });
+  const seen: Seen = { rejected: [], states: [] };
+  const partialPath = join(work, "unasked.partial");
+  const result = await downloadFromIpfs(options(swarmOf([padded], seen, 10_000), { partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.deepEqual(seen, { rejected: [], states: [] });
+  assert.equal(padded.carRequests.length, 1);
 });
 
 test("a peer that sends a block longer than the plan says is a liar: nothing past the block is written", async () => {

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { after, test } from "node:test";
 import { rawGet } from "../../../electron/core/models/ipfs/raw-get.js";
+import { ReceiveRing } from "../../../electron/core/models/ipfs/receive-ring.js";
 
 const servers: Server[] = [];
 after(() => servers.forEach((server) => server.close()));
@@ -29,10 +30,15 @@ async function answering(reply: Buffer | string, options: { end?: boolean } = {}
 }
 
 async function body(url: URL, signal = new AbortController().signal): Promise<{ status: number; text: string }> {
-  const response = await rawGet(url, "/ipfs/x?format=car", { accept: "application/vnd.ipld.car" }, signal);
+  const response = await rawGet(url, "/ipfs/x?format=car", { accept: "application/vnd.ipld.car" }, signal, { ring: new ReceiveRing(64 * 1024, 1024) });
   const parts: Buffer[] = [];
   try {
-    for await (const part of response.body) parts.push(part);
+    let position = 0;
+    for await (const part of response.body) {
+      parts.push(Buffer.from(part));
+      position += part.length;
+      response.release(position);
+    }
   } finally {
     response.destroy();
   }
@@ -85,4 +91,33 @@ test("the signal ends a response that is being waited on", async () => {
   const reading = body(url, controller.signal);
   controller.abort(new Error("stopped by the test"));
   await assert.rejects(reading, /stopped by the test/);
+});
+
+test("a body many times the ring's size is read whole as the reader releases it; bytes it holds are never overwritten", { timeout: 30_000 }, async () => {
+  const pattern = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7 + (i >> 13)) % 256));
+  const { url } = await answering(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${pattern.length}\r\n\r\n`), pattern]));
+  const response = await rawGet(url, "/ipfs/x?format=car", {}, new AbortController().signal, { ring: new ReceiveRing(64 * 1024, 8 * 1024) });
+  // The reader keeps up to 40 KiB of views unreleased (as blocks being written are), and checks them as it lets go; it
+  // lets the event loop turn after each view, so the socket gets ahead of it (libuv reads many times per turn).
+  const held: Array<{ view: Buffer; at: number }> = [];
+  let position = 0;
+  let heldBytes = 0;
+  try {
+    for await (const view of response.body) {
+      held.push({ view, at: position });
+      await new Promise(setImmediate);
+      position += view.length;
+      heldBytes += view.length;
+      while (heldBytes > 40 * 1024) {
+        const oldest = held.shift()!;
+        assert.ok(oldest.view.equals(pattern.subarray(oldest.at, oldest.at + oldest.view.length)), `bytes at ${oldest.at} changed while held`);
+        heldBytes -= oldest.view.length;
+        response.release(oldest.at + oldest.view.length);
+      }
+    }
+  } finally {
+    response.destroy();
+  }
+  assert.equal(position, pattern.length);
+  for (const { view, at } of held) assert.ok(view.equals(pattern.subarray(at, at + view.length)));
 });

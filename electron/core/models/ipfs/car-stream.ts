@@ -1,6 +1,15 @@
 import { varint } from "multiformats";
 import { CID } from "multiformats/cid";
 
+export interface CarBlock {
+  cid: CID;
+  /** The block's data: views into the chunks pushed, in order. */
+  pieces: Buffer[];
+  length: number;
+  /** Stream position just past the block's data (positions count from the first byte pushed). */
+  end: number;
+}
+
 /**
  * Splits a CARv1 byte stream into blocks as its chunks arrive, without copying them: a block is the list of pieces of
  * the received chunks it spans (hashed piece by piece, written with one writev). The header section is skipped (the
@@ -11,6 +20,8 @@ export class CarStreamParser {
   private readonly chunks: Buffer[] = [];
   private buffered = 0;
   private headerSeen = false;
+  /** Bytes of the stream taken into whole sections (the header's, or blocks'). */
+  private consumed = 0;
 
   constructor(private readonly maxSection: number) {}
 
@@ -19,10 +30,11 @@ export class CarStreamParser {
     return this.buffered;
   }
 
-  push(chunk: Buffer): Array<{ cid: CID; pieces: Buffer[]; length: number }> {
+  /** The blocks that `chunk` completes; each block's data ends at stream position `end` (its bytes are the `length` before). */
+  push(chunk: Buffer): CarBlock[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const blocks: Array<{ cid: CID; pieces: Buffer[]; length: number }> = [];
+    const blocks: CarBlock[] = [];
     while (this.buffered > 0) {
       const head = this.peek(Math.min(10, this.buffered));
       let length: number;
@@ -47,7 +59,7 @@ export class CarStreamParser {
       if (cidLength > length) throw new Error("a CAR section shorter than its CID");
       this.take(cidLength);
       const dataLength = length - cidLength;
-      blocks.push({ cid, pieces: this.takePieces(dataLength), length: dataLength });
+      blocks.push({ cid, pieces: this.takePieces(dataLength), length: dataLength, end: this.consumed });
     }
     return blocks;
   }
@@ -74,6 +86,7 @@ export class CarStreamParser {
       }
     }
     this.buffered -= n;
+    this.consumed += n;
     return pieces;
   }
 
@@ -97,6 +110,7 @@ export class CarStreamParser {
       }
     }
     this.buffered -= n;
+    this.consumed += n;
     return out;
   }
 }

@@ -410,7 +410,9 @@ class Assembler {
     }
     for (const { item, pieces } of fitting.slice(0, taken)) {
       this.counters.fetched++;
-      await this.onWritten(indexOf.get(item)!, item, pieces, via);
+      // A peer's bytes are views into memory its next response reuses: without the hashing thread the file hash is
+      // fed from memory later, so they are copied.
+      await this.onWritten(indexOf.get(item)!, item, this.background ? pieces : [Buffer.concat(pieces)], via);
     }
     return taken;
   }

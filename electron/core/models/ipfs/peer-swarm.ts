@@ -3,6 +3,7 @@ import type { CID } from "multiformats/cid";
 import { describeError, stopReason } from "../download/errors.js";
 import { CarStreamParser } from "./car-stream.js";
 import { rawGet, type RawResponse } from "./raw-get.js";
+import { ReceiveRing } from "./receive-ring.js";
 import type { PlanItem } from "./plan.js";
 
 /** Kubo refuses blocks over 2 MiB; twice that bounds what a peer can make us buffer for one block. */
@@ -23,6 +24,12 @@ const GROUPS_AHEAD = 2;
  * trickling in reset the idle timeout, so without this bound a peer could hold a run open forever.
  */
 const TAIL_MS = 2_000;
+/**
+ * Memory a run reads its response into: the groups being checked and written, the one filling, a block being
+ * parsed and one more socket read. Reused by the next run (see ReceiveRing for why).
+ */
+const RING_BYTES = GROUPS_AHEAD * GROUP_BYTES + MAX_BLOCK_BYTES + GROUP_BYTES;
+const READ_BYTES = 256 * 1024;
 
 export interface SwarmPeer {
   url: string;
@@ -47,7 +54,10 @@ export interface PeerSwarmOptions {
   onPeerState?(peer: SwarmPeer, state: "active" | "demoted" | "gone"): void;
 }
 
-/** One block of a run as the peer sent it: the pieces of the network chunks it spans, in order. */
+/**
+ * One block of a run as the peer sent it: the pieces of the network chunks it spans, in order. They are views into
+ * memory the swarm reuses once the delivery settles: a receiver that keeps the bytes longer copies them.
+ */
 export interface ReceivedBlock {
   item: PlanItem;
   pieces: readonly Uint8Array[];
@@ -63,7 +73,8 @@ export type Deliver = (blocks: readonly ReceivedBlock[], via: SwarmPeer) => Prom
 /**
  * LAN peers serving one UnixFS file: runs of consecutive blocks are fetched as CARs (`GET /ipfs/{root}?format=car&
  * dag-scope=entity&entity-bytes=from:to`, the trustless gateway's byte-range CAR), one long response instead of a
- * request per 256 KiB block, read with node:http on kept-alive connections (WHATWG fetch streams cost more per byte).
+ * request per 256 KiB block, each on its own connection read straight off the socket into a ring of memory the next
+ * run reuses (see rawGet and ReceiveRing for what node:http and fresh buffers cost per byte).
  * Runs are spread over the peers by the fewest requests in flight; blocks go to the receiver in groups as they stream
  * in, and it checks each against its CID; a peer that sends a wrong block is never asked again, one that fails twice
  * in a row is asked only when nobody else is left.
@@ -72,6 +83,8 @@ export class PeerSwarm {
   private readonly states = new Map<string, PeerState>();
   /** Connections of the runs in flight, closed with the swarm. */
   private readonly sockets = new Set<Socket>();
+  /** Rings of runs that ended, for the next runs. */
+  private spareRings: ReceiveRing[] = [];
 
   constructor(private readonly options: PeerSwarmOptions) {}
 
@@ -79,6 +92,7 @@ export class PeerSwarm {
   close(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.spareRings = [];
   }
 
   /** The peers' gateway URLs now (they also answer single blocks, which the DAG walk asks for). */
@@ -177,14 +191,18 @@ export class PeerSwarm {
       idle = setTimeout(() => local.abort(new Error("timed out")), idleMs);
     };
     const requestSignal = AbortSignal.any([signal, local.signal]);
+    const ring = this.spareRings.pop() ?? new ReceiveRing(RING_BYTES, READ_BYTES);
     touch();
     try {
       const path = `/ipfs/${root}?format=car&dag-scope=entity&entity-bytes=${from}:${to}`;
       let response: RawResponse;
       try {
-        response = await rawGet(new URL(peer.url), path, { accept: "application/vnd.ipld.car" }, requestSignal, (socket) => {
-          this.sockets.add(socket);
-          socket.once("close", () => this.sockets.delete(socket));
+        response = await rawGet(new URL(peer.url), path, { accept: "application/vnd.ipld.car" }, requestSignal, {
+          ring,
+          onSocket: (socket) => {
+            this.sockets.add(socket);
+            socket.once("close", () => this.sockets.delete(socket));
+          },
         });
       } catch (error) {
         const stopped = stopReason(signal);
@@ -199,13 +217,20 @@ export class PeerSwarm {
       // Groups of blocks are checked and written while the next group is read.
       const ahead: Promise<void>[] = [];
       let failed: unknown = null;
-      let group: ReceivedBlock[] = [];
-      let groupBytes = 0;
+      // Groups sent or filling, in stream order: the ring keeps their bytes until the receiver is done with them.
+      const groups: PendingGroup[] = [];
+      let filling: PendingGroup | null = null;
+      // Body bytes before this position are blocks skipped or put in a group.
+      let handled = 0;
+      const releaseDone = () => {
+        while (groups.length > 0 && groups[0]!.settled) groups.shift();
+        response.release(groups[0]?.start ?? handled);
+      };
       const send = () => {
-        if (group.length === 0) return;
-        const blocks = group;
-        group = [];
-        groupBytes = 0;
+        if (!filling) return;
+        const group = filling;
+        const blocks = group.blocks;
+        filling = null;
         const delivery = deliver(blocks, peer).then((taken) => {
           for (const block of blocks.slice(0, taken)) owed.delete(block.item);
           if (taken < blocks.length) {
@@ -215,30 +240,39 @@ export class PeerSwarm {
           }
         });
         // The first failure stops the run; seen at the next block or at the end, never left unhandled.
-        delivery.catch((error: unknown) => (failed ??= error));
+        delivery
+          .catch((error: unknown) => (failed ??= error))
+          .finally(() => {
+            group.settled = true;
+            releaseDone();
+          });
         ahead.push(delivery);
       };
       let extras = 0;
       try {
         for await (const chunk of response.body) {
           touch();
-          for (const { cid, pieces } of parser.push(chunk)) {
+          for (const { cid, pieces, length, end } of parser.push(chunk)) {
             if (failed) throw failed;
             const key = cid.toString();
             const targets = wanted.get(key);
+            handled = end;
             if (!targets) {
               if (++extras > EXTRA_BLOCKS + items.length) throw new RunFailure(left(), "sent blocks that were not asked for");
+              releaseDone();
               continue;
             }
             wanted.delete(key);
             for (const item of targets) {
               owed.add(item);
-              const last = group[group.length - 1];
+              const last = filling?.blocks[filling.blocks.length - 1];
               if (last && last.item.offset + last.item.size !== item.offset) send();
-              group.push({ item, pieces });
-              groupBytes += item.size;
-              if (groupBytes >= GROUP_BYTES) send();
+              if (!filling) groups.push((filling = { blocks: [], bytes: 0, start: end - length, settled: false }));
+              filling.blocks.push({ item, pieces });
+              filling.bytes += item.size;
+              if (filling.bytes >= GROUP_BYTES) send();
             }
+            releaseDone();
             if (wanted.size === 0) {
               // Every block asked for is here: the last group goes now, and the response has little time left to end.
               send();
@@ -277,8 +311,19 @@ export class PeerSwarm {
     } finally {
       clearTimeout(idle);
       clearTimeout(tail);
+      // The response is destroyed (nothing more is read into the ring) and every group's delivery has settled.
+      this.spareRings.push(ring);
     }
   }
+}
+
+/** Blocks handed to the receiver together; their bytes are views into the run's ring until it is done with them. */
+interface PendingGroup {
+  blocks: ReceivedBlock[];
+  bytes: number;
+  /** Body position of the first block's data. */
+  start: number;
+  settled: boolean;
 }
 
 class RunFailure extends Error {

@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import type { ReceiveRing } from "./receive-ring.js";
 
 /** Bytes of a status line and headers accepted before the response is refused. */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -7,42 +8,113 @@ export interface RawResponse {
   statusCode: number;
   /** The body's length as the response declared it. */
   contentLength: number;
-  /** The body as it arrives, ending after `contentLength` bytes; a connection that ends first throws. */
+  /**
+   * The body as it arrives, ending after `contentLength` bytes; a connection that ends first throws. Its chunks are
+   * views into the ring: they stay valid until `release` passes them (or the ring is reused for another connection).
+   */
   body: AsyncIterable<Buffer>;
-  /** Closes the connection (a body not read to its end is abandoned). */
+  /** The reader is done with the body's bytes before `position`: the ring may take new bytes there. */
+  release(position: number): void;
+  /** Closes the connection (a body not read to its end is abandoned); nothing is read into the ring after it. */
   destroy(): void;
 }
 
+export interface RawGetOptions {
+  /** The memory the response is read into (reset here); the caller may reuse it once `destroy` was called. */
+  ring: ReceiveRing;
+  /** Sees the connection (to close it with its owner). */
+  onSocket?(socket: Socket): void;
+}
+
 /**
- * `GET path` on a fresh connection that closes after the response, read straight off the TCP socket: the status line
- * and headers are parsed here and the body is the socket's own chunks. For LAN peers' CAR runs, where node:http's
- * parser and streams cost about as much CPU as the bytes themselves (~40 ms per 48 MiB on the test machine). Only what
- * a PocketForge gateway sends is accepted: HTTP/1.x with a Content-Length; anything else is refused as malformed.
- * `onSocket` sees the connection (to close it with its owner); `signal` destroys it.
+ * `GET path` on a fresh connection that closes after the response, read straight off the TCP socket into a kept ring
+ * of memory: the status line and headers are parsed here and the body is handed out as views into the ring. For LAN
+ * peers' CAR runs, where node:http's parser and streams (~40 ms per 48 MiB on the test machine) and a fresh buffer per
+ * socket read (~30 ms more) cost about as much CPU as the bytes themselves. Only what a PocketForge gateway sends is
+ * accepted: HTTP/1.x with a Content-Length; anything else is refused as malformed. `signal` destroys the connection.
+ * Reading pauses while the ring has no room for another read, until the reader releases bytes.
  */
-export async function rawGet(
-  base: URL,
-  path: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  onSocket?: (socket: Socket) => void,
-): Promise<RawResponse> {
+export async function rawGet(base: URL, path: string, headers: Record<string, string>, signal: AbortSignal, options: RawGetOptions): Promise<RawResponse> {
   signal.throwIfAborted();
-  const socket = connect({ host: base.hostname.replace(/^\[|\]$/g, ""), port: Number(base.port || 80) });
-  onSocket?.(socket);
-  const abort = () => socket.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+  const { ring } = options;
+  ring.reset();
+  const arrived: Buffer[] = [];
+  let ended = false;
+  let failure: Error | null = null;
+  let closed = false;
+  let paused = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const resolve = wake;
+    wake = null;
+    resolve?.();
+  };
+  const socket = connect({
+    host: base.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(base.port || 80),
+    onread: {
+      buffer: ring.readBuffer,
+      // The read buffer is reused by the next read: its bytes are copied into the ring before this returns.
+      callback: (bytes: number, buffer: Uint8Array) => {
+        if (closed) return false;
+        arrived.push(...ring.store(buffer.subarray(0, bytes)));
+        notify();
+        paused = !ring.roomForRead;
+        return !paused;
+      },
+    },
+  });
+  options.onSocket?.(socket);
+  const close = (error?: Error) => {
+    closed = true;
+    if (error) failure ??= error;
+    socket.destroy();
+    notify();
+  };
+  socket.on("error", (error) => close(error));
+  socket.on("end", () => {
+    ended = true;
+    notify();
+  });
+  socket.on("close", () => {
+    closed = true;
+    notify();
+  });
+  /** The reader is done with the stream's bytes before `position`: reading goes on once another read fits. */
+  const releaseStream = (position: number) => {
+    // Once closed, the ring may already serve another connection.
+    if (closed) return;
+    ring.release(position);
+    if (paused && ring.roomForRead) {
+      paused = false;
+      socket.resume();
+    }
+  };
+  const abort = () => close(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
   signal.addEventListener("abort", abort, { once: true });
   socket.once("close", () => signal.removeEventListener("abort", abort));
   const lines = Object.entries({ host: base.host, ...headers, connection: "close" }).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.write(`GET ${path} HTTP/1.1\r\n${lines.join("")}\r\n`);
-  const chunks = socket[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+
+  /** The next chunk read, or null once the connection ended or closed; a failure (an abort included) comes first. */
+  const next = async (): Promise<Buffer | null> => {
+    for (;;) {
+      if (failure) throw failure;
+      if (arrived.length > 0) return arrived.shift()!;
+      if (ended || closed) return null;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+
   try {
     let head: Buffer = Buffer.alloc(0);
     let end = -1;
     while (end < 0) {
-      const next = await chunks.next();
-      if (next.done) throw new Error("the connection closed before the response headers");
-      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+      const chunk = await next();
+      if (!chunk) throw new Error("the connection closed before the response headers");
+      // A copy: the head is parsed from it and the body's first bytes are taken from it, so it owes the ring nothing.
+      head = Buffer.concat([head, chunk]);
+      releaseStream(head.length);
       end = head.indexOf("\r\n\r\n");
       if (end < 0 && head.length > MAX_HEAD_BYTES) throw new Error("response headers too large");
     }
@@ -62,33 +134,31 @@ export async function rawGet(
     const declared = named.get("content-length");
     if (declared === undefined || !/^\d{1,15}$/.test(declared)) throw new Error("a response without a valid Content-Length");
     const contentLength = Number(declared);
-    const first = head.subarray(end + 4);
+    const headBytes = end + 4;
+    const first = head.subarray(headBytes);
     let received = 0;
-    const response: RawResponse = {
+    return {
       statusCode: Number(status[1]),
       contentLength,
-      destroy: () => socket.destroy(),
+      destroy: () => close(),
+      release: (position) => releaseStream(headBytes + position),
       body: {
         async *[Symbol.asyncIterator]() {
-          let chunk: Buffer | undefined = first.length > 0 ? first : undefined;
+          let chunk: Buffer | null = first.length > 0 ? first : null;
           while (received < contentLength) {
-            if (!chunk) {
-              const next = await chunks.next();
-              if (next.done) throw new Error("the response was cut short");
-              chunk = next.value;
-            }
+            chunk ??= await next();
+            if (!chunk) throw new Error("the response was cut short");
             // Bytes past the declared length belong to nothing: the connection closes after this response.
             const part = chunk.length > contentLength - received ? chunk.subarray(0, contentLength - received) : chunk;
             received += part.length;
-            chunk = undefined;
+            chunk = null;
             yield part;
           }
         },
       },
     };
-    return response;
   } catch (error) {
-    socket.destroy();
+    close();
     throw error;
   }
 }
