@@ -118,6 +118,51 @@ test("a run many times the receive memory's size (1 MiB blocks) comes through wh
   assert.deepEqual(honest.carRequests.length, 2, "two runs: 32 blocks, then the rest");
 });
 
+test("at most 8 CAR runs are open at once, whatever the peer count and the concurrency setting", async () => {
+  // 16 KiB leaves: 13 runs of 32 blocks in 6.5 MiB, and four peers that would take three streams each.
+  const chunk = 16 * 1024;
+  const small = randomBytes(13 * 32 * chunk);
+  const smallDag = await buildUnixfs(small, { chunker: fixedSize({ chunkSize: chunk }) });
+  const peers = await Promise.all(Array.from({ length: 4 }, () => startCarPeer(smallDag, small, { chunkBytes: chunk })));
+  for (const started of peers) closers.push(() => started.close());
+  const swarm = swarmOf(peers, { rejected: [], states: [] });
+  // Runs are held at the swarm until the test has seen how many were started together.
+  let open = 0;
+  let most = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let eighth!: () => void;
+  const eightOpen = new Promise<void>((resolve) => (eighth = resolve));
+  const fetchRun = swarm.fetchRun.bind(swarm);
+  swarm.fetchRun = async (...args) => {
+    most = Math.max(most, ++open);
+    if (open === 8) eighth();
+    try {
+      await gate;
+      return await fetchRun(...args);
+    } finally {
+      open--;
+    }
+  };
+  const partialPath = join(work, "many-runs.partial");
+  const download = downloadFromIpfs(
+    options(swarm, {
+      cid: smallDag.root.toString(),
+      partialPath,
+      concurrency: 64,
+      expected: { sha256: createHash("sha256").update(small).digest("hex"), sizeBytes: small.length },
+    }),
+  );
+  await eightOpen;
+  // Every worker got its turn (runs start without I/O once the plan is read): none more is waiting to start one.
+  for (let turn = 0; turn < 3; turn++) await new Promise(setImmediate);
+  assert.equal(most, 8);
+  release();
+  await download;
+  assert.equal(most, 8);
+  assert.ok(readFileSync(partialPath).equals(small));
+});
+
 test("blocks nobody asked for, more than the receive memory holds, are passed over without holding the run up", async () => {
   // 14 MiB of unrelated 1 MiB blocks before each CAR's leaves (within what a run tolerates: the path from the root
   // and then some): the memory they were read into is let go as they are skipped.

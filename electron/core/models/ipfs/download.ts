@@ -31,6 +31,12 @@ const PEER_JOURNAL_BATCH_BYTES = 8 * 1024 * 1024;
  * groups, three kept 48 MiB from a peer on loopback 7 % faster than two (median of 30 rounds, `bench sharing`).
  */
 const PEER_STREAMS = 3;
+/**
+ * CAR streams open at once over all peers: each reads into a ring of ~10 MiB kept for the download (PeerSwarm), so
+ * this bounds that memory (~80 MiB) whatever the peer count or the IPFS concurrency setting (up to 64); one receiver
+ * does not take in more than a few streams' worth anyway.
+ */
+const MAX_PEER_RUNS = 8;
 /** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
 const PEER_RUN_ITEMS = 32;
 
@@ -309,7 +315,7 @@ class Assembler {
       while (!this.failure && this.next < this.todo.length) {
         if (this.options.peers?.usable()) {
           // A few long streams per peer move bytes faster than many: the rest of the workers wait their turn.
-          if (this.runsInFlight >= PEER_STREAMS * Math.max(1, this.options.peers.usableCount())) {
+          if (this.runsInFlight >= Math.min(MAX_PEER_RUNS, PEER_STREAMS * Math.max(1, this.options.peers.usableCount()))) {
             await new Promise<void>((resolve) => this.runWaiters.push(resolve));
             continue;
           }
