@@ -1,5 +1,6 @@
 import { varint } from "multiformats";
 import { CID } from "multiformats/cid";
+import { appendView } from "./receive-ring.js";
 
 export interface CarBlock {
   cid: CID;
@@ -32,7 +33,8 @@ export class CarStreamParser {
 
   /** The blocks that `chunk` completes; each block's data ends at stream position `end` (its bytes are the `length` before). */
   push(chunk: Buffer): CarBlock[] {
-    this.chunks.push(chunk);
+    // Chunks that follow each other in one memory (a receive ring's reads) are held as one view.
+    appendView(this.chunks, chunk);
     this.buffered += chunk.length;
     const blocks: CarBlock[] = [];
     while (this.buffered > 0) {
