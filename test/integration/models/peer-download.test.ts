@@ -177,6 +177,35 @@ test("blocks nobody asked for, more than the receive memory holds, are passed ov
   assert.equal(padded.carRequests.length, 1);
 });
 
+test("blocks nobody asked for between the ones asked for, more than the receive memory holds, do not stall the run", { timeout: 20_000 }, async () => {
+  // 10 MiB of unrelated blocks right after the first leaf: the group that leaf opened must not keep them in the ring
+  // (the swarm's idle timeout is longer than the test's, so a run that stalls fails the test).
+  const unasked = Array.from({ length: 10 }, () => randomBytes(1024 * 1024));
+  const chatty = await peer({ unaskedAfterFirst: unasked });
+  const seen: Seen = { rejected: [], states: [] };
+  const partialPath = join(work, "unasked-between.partial");
+  const result = await downloadFromIpfs(options(swarmOf([chatty], seen, 60_000), { partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.deepEqual(seen, { rejected: [], states: [] });
+  assert.equal(chatty.carRequests.length, 1);
+});
+
+test("blocks padded to just under the largest section a run accepts are refused at once, not after the idle timeout", { timeout: 20_000 }, async () => {
+  // The first three leaves come 4 MiB long each (their bytes, then padding): the plan says 256 KiB, so a group counted
+  // by the plan would wait for five more blocks while these three alone are more than the receive memory holds.
+  const seen: Seen = { rejected: [], states: [] };
+  const padded = await peer({ leafBytes: (i, bytes) => (i < 3 ? Buffer.concat([bytes, Buffer.alloc(4 * 1024 * 1024 - bytes.length, 0xee)]) : bytes) });
+  const gateway = await startIpfsGateway(dag.blocks);
+  closers.push(() => gateway.close());
+  const partialPath = join(work, "padded.partial");
+  const result = await downloadFromIpfs(options(swarmOf([padded], seen, 60_000), { partialPath, gateways: [gateway.url] }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.equal(seen.rejected.length, 1, "the first padded block was refused");
+  assert.deepEqual(seen.states, [["peer 0", "demoted"]]);
+});
+
 test("a peer that sends a block longer than the plan says is a liar: nothing past the block is written", async () => {
   const seen: Seen = { rejected: [], states: [] };
   const last = dag.leaves.length - 1;

@@ -1,7 +1,7 @@
 // rawGet against raw TCP servers that answer whatever a test writes: what a PocketForge gateway sends is read, and a
 // hostile or broken peer's answer is refused with a reason instead of being half-read or waited on for ever.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { after, test } from "node:test";
 import { rawGet } from "../../../electron/core/models/ipfs/raw-get.js";
@@ -120,4 +120,41 @@ test("a body many times the ring's size is read whole as the reader releases it;
   }
   assert.equal(position, pattern.length);
   for (const { view, at } of held) assert.ok(view.equals(pattern.subarray(at, at + view.length)));
+});
+
+test("reads the reader has not taken yet are held as one view of the ring, however many reads the peer split them into", { timeout: 10_000 }, async () => {
+  // A peer that sends a byte per TCP segment while the reader is busy (its groups being written) would otherwise make
+  // us hold an object per byte: about 100 bytes of heap for each byte the ring holds.
+  let peerSide: (socket: Socket) => void = () => {};
+  const connected = new Promise<Socket>((resolve) => (peerSide = resolve));
+  const body = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 13) % 256));
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.once("data", () => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+      peerSide(socket);
+    });
+    socket.on("error", () => {});
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const ring = new ReceiveRing(64 * 1024, 1024);
+  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const response = await rawGet(url, "/ipfs/x?format=car", {}, new AbortController().signal, { ring });
+  const socket = await connected;
+  try {
+    // A byte at a time, each stored before the next is sent: one read per byte, none taken by the reader yet.
+    for (const byte of body) {
+      const free = ring.free;
+      socket.write(Buffer.from([byte]));
+      while (ring.free === free) await new Promise(setImmediate);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
+    assert.ok(Buffer.concat(chunks).equals(body));
+    assert.equal(chunks.length, 1, "300 reads side by side in the ring come out as one chunk");
+  } finally {
+    response.destroy();
+    socket.destroy();
+  }
 });

@@ -1,5 +1,6 @@
 import { varint } from "multiformats";
 import { CID } from "multiformats/cid";
+import { appendView } from "./receive-ring.js";
 
 export interface CarBlock {
   cid: CID;
@@ -32,7 +33,8 @@ export class CarStreamParser {
 
   /** The blocks that `chunk` completes; each block's data ends at stream position `end` (its bytes are the `length` before). */
   push(chunk: Buffer): CarBlock[] {
-    this.chunks.push(chunk);
+    // Chunks that follow each other in one memory (a receive ring's reads) are held as one view.
+    appendView(this.chunks, chunk);
     this.buffered += chunk.length;
     const blocks: CarBlock[] = [];
     while (this.buffered > 0) {
@@ -47,9 +49,9 @@ export class CarStreamParser {
       }
       if (length === 0 || length > this.maxSection) throw new Error(`a CAR section of ${length} bytes`);
       if (this.buffered < size + length) break;
-      this.take(size);
+      this.skip(size);
       if (!this.headerSeen) {
-        this.take(length);
+        this.skip(length);
         this.headerSeen = true;
         continue;
       }
@@ -57,7 +59,7 @@ export class CarStreamParser {
       const [cid] = CID.decodeFirst(this.peek(Math.min(length, 128)));
       const cidLength = cid.bytes.length;
       if (cidLength > length) throw new Error("a CAR section shorter than its CID");
-      this.take(cidLength);
+      this.skip(cidLength);
       const dataLength = length - cidLength;
       blocks.push({ cid, pieces: this.takePieces(dataLength), length: dataLength, end: this.consumed });
     }
@@ -67,50 +69,45 @@ export class CarStreamParser {
   private peek(n: number): Uint8Array {
     const first = this.chunks[0]!;
     if (first.length >= n) return first.subarray(0, n);
-    return Buffer.concat(this.chunks, n);
+    // Only the chunks the `n` bytes are in: Buffer.concat with a length still walks the whole list, and every push
+    // peeks, so a section held in many small chunks cost time in the square of their number.
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    for (const chunk of this.chunks) {
+      const part = Math.min(chunk.length, n - filled);
+      chunk.copy(out, filled, 0, part);
+      filled += part;
+      if (filled === n) break;
+    }
+    return out;
   }
 
+  /** The next `n` bytes held, as views into the chunks they are in. */
   private takePieces(n: number): Buffer[] {
     const pieces: Buffer[] = [];
     let left = n;
+    let usedUp = 0;
     while (left > 0) {
-      const chunk = this.chunks[0]!;
+      const chunk = this.chunks[usedUp]!;
       if (chunk.length <= left) {
         pieces.push(chunk);
-        this.chunks.shift();
+        usedUp++;
         left -= chunk.length;
       } else {
         pieces.push(chunk.subarray(0, left));
-        this.chunks[0] = chunk.subarray(left);
+        this.chunks[usedUp] = chunk.subarray(left);
         left = 0;
       }
     }
+    // One splice for all the chunks used up: shifting them off one by one costs time in the square of their number.
+    this.chunks.splice(0, usedUp);
     this.buffered -= n;
     this.consumed += n;
     return pieces;
   }
 
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafeSlow(n);
-      let filled = 0;
-      while (filled < n) {
-        const chunk = this.chunks[0]!;
-        const part = Math.min(chunk.length, n - filled);
-        chunk.copy(out, filled, 0, part);
-        filled += part;
-        if (part === chunk.length) this.chunks.shift();
-        else this.chunks[0] = chunk.subarray(part);
-      }
-    }
-    this.buffered -= n;
-    this.consumed += n;
-    return out;
+  /** Passes over the next `n` bytes held (a section's length, the header, a CID already decoded). */
+  private skip(n: number): void {
+    this.takePieces(n);
   }
 }

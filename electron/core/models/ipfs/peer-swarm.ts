@@ -248,6 +248,12 @@ export class PeerSwarm {
           });
         ahead.push(delivery);
       };
+      // A filling group keeps every byte from its first block on in the ring, blocks skipped between its own included:
+      // it goes once it spans a group's worth of the body, however long the peer made its blocks or whatever it sent
+      // between them (counted by the plan's sizes alone, a few padded blocks would fill the ring with nothing to release).
+      const sendIfSpread = () => {
+        if (filling && handled - filling.start >= GROUP_BYTES) send();
+      };
       let extras = 0;
       try {
         for await (const chunk of response.body) {
@@ -259,6 +265,7 @@ export class PeerSwarm {
             handled = end;
             if (!targets) {
               if (++extras > EXTRA_BLOCKS + items.length) throw new RunFailure(left(), "sent blocks that were not asked for");
+              sendIfSpread();
               releaseDone();
               continue;
             }
@@ -272,6 +279,7 @@ export class PeerSwarm {
               filling.bytes += item.size;
               if (filling.bytes >= GROUP_BYTES) send();
             }
+            sendIfSpread();
             releaseDone();
             if (wanted.size === 0) {
               // Every block asked for is here: the last group goes now, and the response has little time left to end.

@@ -1,5 +1,5 @@
 import { connect, type Socket } from "node:net";
-import type { ReceiveRing } from "./receive-ring.js";
+import { appendView, type ReceiveRing } from "./receive-ring.js";
 
 /** Bytes of a status line and headers accepted before the response is refused. */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -57,7 +57,8 @@ export async function rawGet(base: URL, path: string, headers: Record<string, st
       // The read buffer is reused by the next read: its bytes are copied into the ring before this returns.
       callback: (bytes: number, buffer: Uint8Array) => {
         if (closed) return false;
-        arrived.push(...ring.store(buffer.subarray(0, bytes)));
+        // Reads the reader has not taken yet are one view where they lie side by side in the ring.
+        for (const view of ring.store(buffer.subarray(0, bytes))) appendView(arrived, view);
         notify();
         paused = !ring.roomForRead;
         return !paused;

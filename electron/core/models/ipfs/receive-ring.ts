@@ -57,3 +57,17 @@ export class ReceiveRing {
     this.released = Math.max(this.released, Math.min(position, this.stored));
   }
 }
+
+/**
+ * Adds `view` to the end of `views`, as part of the last one when it follows it in the same memory (reads one after
+ * the other into a ring). A peer that sends a byte per TCP segment makes a read per byte: held as they came, the bytes
+ * a ring bounds would be as many objects (about 100 bytes of heap each), and every list of them that long to walk.
+ */
+export function appendView(views: Buffer[], view: Buffer): void {
+  const last = views[views.length - 1];
+  if (last && last.buffer === view.buffer && last.byteOffset + last.length === view.byteOffset) {
+    views[views.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + view.length);
+  } else {
+    views.push(view);
+  }
+}
