@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { DownloadError } from "../../../electron/core/models/download/errors.js";
 import { HashingThread } from "../../../electron/core/models/download/hashing-thread.js";
-import { openFileTarget, type OpenWriteTarget } from "../../../electron/core/models/download/write-target.js";
+import { openFileTarget, type OpenWriteTarget, type WriteTarget } from "../../../electron/core/models/download/write-target.js";
 import { downloadFromIpfs, type IpfsDownloadOptions } from "../../../electron/core/models/ipfs/download.js";
 import { PeerSwarm, type SwarmPeer } from "../../../electron/core/models/ipfs/peer-swarm.js";
 import { planUnixfsFile } from "../../../electron/core/models/ipfs/plan.js";
@@ -56,6 +56,21 @@ function swarmOf(peers: CarPeer[], seen: Seen, idleTimeoutMs?: number): PeerSwar
   return swarm;
 }
 
+/** A file target whose writes go through `writes` (a lagging disk, a full one); everything else is the file's own. */
+function fileTargetWith(writes: (target: WriteTarget) => Pick<WriteTarget, "write" | "writev">): OpenWriteTarget {
+  return async (path) => {
+    const target = await openFileTarget(path);
+    return {
+      read: target.read.bind(target),
+      size: target.size.bind(target),
+      truncate: target.truncate.bind(target),
+      sync: target.sync.bind(target),
+      close: target.close.bind(target),
+      ...writes(target),
+    };
+  };
+}
+
 let counter = 0;
 function options(swarm: PeerSwarm, overrides: Partial<IpfsDownloadOptions> = {}): IpfsDownloadOptions {
   return ipfsDownloadOptions({
@@ -89,21 +104,13 @@ test("a run many times the receive memory's size (1 MiB blocks) comes through wh
   closers.push(() => honest.close());
   const seen: Seen = { rejected: [], states: [] };
   const partialPath = join(work, "big-blocks.partial");
-  const laggingDisk: OpenWriteTarget = async (path) => {
-    const target = await openFileTarget(path);
-    return {
-      read: target.read.bind(target),
-      size: target.size.bind(target),
-      truncate: target.truncate.bind(target),
-      sync: target.sync.bind(target),
-      close: target.close.bind(target),
-      write: target.write.bind(target),
-      writev: async (pieces, position) => {
-        for (let turn = 0; turn < 4; turn++) await new Promise(setImmediate);
-        await target.writev!(pieces, position);
-      },
-    };
-  };
+  const laggingDisk = fileTargetWith((target) => ({
+    write: target.write.bind(target),
+    writev: async (pieces, position) => {
+      for (let turn = 0; turn < 4; turn++) await new Promise(setImmediate);
+      await target.writev!(pieces, position);
+    },
+  }));
   const result = await downloadFromIpfs(
     options(swarmOf([honest], seen), {
       cid: bigDag.root.toString(),
@@ -163,32 +170,30 @@ test("at most 8 CAR runs are open at once, whatever the peer count and the concu
   assert.ok(readFileSync(partialPath).equals(small));
 });
 
+/** A download from one peer that also sends blocks nobody asked for: whole, right, and nobody taken for a liar. */
+async function downloadPastUnaskedBlocks(behaviour: CarPeerBehaviour, name: string, idleTimeoutMs: number): Promise<void> {
+  const chatty = await peer(behaviour);
+  const seen: Seen = { rejected: [], states: [] };
+  const partialPath = join(work, `${name}.partial`);
+  const result = await downloadFromIpfs(options(swarmOf([chatty], seen, idleTimeoutMs), { partialPath }));
+  assert.equal(result.sha256, fileSha);
+  assert.ok(readFileSync(partialPath).equals(file));
+  assert.deepEqual(seen, { rejected: [], states: [] });
+  assert.equal(chatty.carRequests.length, 1);
+}
+
 test("blocks nobody asked for, more than the receive memory holds, are passed over without holding the run up", async () => {
   // 14 MiB of unrelated 1 MiB blocks before each CAR's leaves (within what a run tolerates: the path from the root
   // and then some): the memory they were read into is let go as they are skipped.
   const unasked = Array.from({ length: 14 }, () => randomBytes(1024 * 1024));
-  const padded = await peer({ unaskedBefore: unasked });
-  const seen: Seen = { rejected: [], states: [] };
-  const partialPath = join(work, "unasked.partial");
-  const result = await downloadFromIpfs(options(swarmOf([padded], seen, 10_000), { partialPath }));
-  assert.equal(result.sha256, fileSha);
-  assert.ok(readFileSync(partialPath).equals(file));
-  assert.deepEqual(seen, { rejected: [], states: [] });
-  assert.equal(padded.carRequests.length, 1);
+  await downloadPastUnaskedBlocks({ unaskedBefore: unasked }, "unasked", 10_000);
 });
 
 test("blocks nobody asked for between the ones asked for, more than the receive memory holds, do not stall the run", { timeout: 20_000 }, async () => {
   // 10 MiB of unrelated blocks right after the first leaf: the group that leaf opened must not keep them in the ring
   // (the swarm's idle timeout is longer than the test's, so a run that stalls fails the test).
   const unasked = Array.from({ length: 10 }, () => randomBytes(1024 * 1024));
-  const chatty = await peer({ unaskedAfterFirst: unasked });
-  const seen: Seen = { rejected: [], states: [] };
-  const partialPath = join(work, "unasked-between.partial");
-  const result = await downloadFromIpfs(options(swarmOf([chatty], seen, 60_000), { partialPath }));
-  assert.equal(result.sha256, fileSha);
-  assert.ok(readFileSync(partialPath).equals(file));
-  assert.deepEqual(seen, { rejected: [], states: [] });
-  assert.equal(chatty.carRequests.length, 1);
+  await downloadPastUnaskedBlocks({ unaskedAfterFirst: unasked }, "unasked-between", 60_000);
 });
 
 test("blocks padded to just under the largest section a run accepts are refused at once, not after the idle timeout", { timeout: 20_000 }, async () => {
@@ -248,25 +253,17 @@ test("a disk that fills up mid-download fails it as a full disk, not as peers th
   const seen: Seen = { rejected: [], states: [] };
   const honest = await peer();
   let writes = 0;
-  const fillsUp: OpenWriteTarget = async (path) => {
-    const target = await openFileTarget(path);
-    const full = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
-    return {
-      read: target.read.bind(target),
-      size: target.size.bind(target),
-      truncate: target.truncate.bind(target),
-      sync: target.sync.bind(target),
-      close: target.close.bind(target),
-      write: async (data, position) => {
-        if (++writes > 1) throw full();
-        await target.write(data, position);
-      },
-      writev: async (pieces, position) => {
-        if (++writes > 1) throw full();
-        await target.writev!(pieces, position);
-      },
-    };
-  };
+  const full = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+  const fillsUp = fileTargetWith((target) => ({
+    write: async (data, position) => {
+      if (++writes > 1) throw full();
+      await target.write(data, position);
+    },
+    writev: async (pieces, position) => {
+      if (++writes > 1) throw full();
+      await target.writev!(pieces, position);
+    },
+  }));
   await assert.rejects(
     downloadFromIpfs(options(swarmOf([honest], seen), { openTarget: fillsUp })),
     (error: unknown) => error instanceof DownloadError && error.reason === "no_space",
