@@ -2,7 +2,7 @@
 // HTTP download of the same file, in one run. The peer runs in a child process (its own process, as on its own
 // machine) and serves both: its LAN gateway (CAR runs of 32 blocks, each leaf read from the model file and checked
 // against its CID the first time it leaves) and a plain static-file server (the file as it is). This process downloads
-// both ways: the LAN way as the app does (PeerSwarm on kept-alive node:http connections, every block checked against
+// both ways: the LAN way as the app does (PeerSwarm reading CAR runs off the socket into kept rings, every block checked against
 // its CID, the file hashed against its sha256, blocks written in place, the file synced); the plain way fetch → file,
 // nothing checked, nothing synced (its dirty pages are flushed after its clock stops, so the disk does not write them
 // while the next download is timed). Rounds alternate which goes first; the figure is the median of each round's
@@ -17,7 +17,8 @@ import { pathToFileURL } from "node:url";
 import { openFileTarget } from "../electron/core/models/download/write-target.js";
 import { HashingThread } from "../electron/core/models/download/hashing-thread.js";
 import { downloadFromIpfs } from "../electron/core/models/ipfs/download.js";
-import { PeerSwarm } from "../electron/core/models/ipfs/peer-swarm.js";
+import { PeerSwarm, lanReceiveRings } from "../electron/core/models/ipfs/peer-swarm.js";
+import type { ReceiveRingPool } from "../electron/core/models/ipfs/receive-ring.js";
 import { writeSharedModel } from "../test/fixtures/models/shared-model.js";
 import { median, printRows, type BenchRow } from "./types.js";
 
@@ -44,8 +45,9 @@ export async function benchSharing(): Promise<BenchRow[]> {
       child.once("exit", (code) => reject(new Error(`the peer process exited (${code})`)));
     });
     const mib = peer.size / MIB;
-    // The app keeps one hashing thread for its LAN downloads; so does this run.
+    // The app keeps one hashing thread and one pool of receive rings for its LAN downloads; so does this run.
     const hashing = new HashingThread();
+    const rings = lanReceiveRings();
     const plainTimes: number[] = [];
     const lanTimes: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -55,7 +57,7 @@ export async function benchSharing(): Promise<BenchRow[]> {
         plainTimes.push(await timed(() => plainHttp(peer.plain, plainPath)));
         flush(plainPath);
       };
-      const lan = async () => lanTimes.push(await timed(() => fromPeer(peer, hashing, lanPath)));
+      const lan = async () => lanTimes.push(await timed(() => fromPeer(peer, hashing, rings, lanPath)));
       if (round % 2 === 0) await plain().then(lan);
       else await lan().then(plain);
       rmSync(plainPath, { force: true });
@@ -63,6 +65,7 @@ export async function benchSharing(): Promise<BenchRow[]> {
     }
     const ratio = median(plainTimes.map((plain, i) => plain / lanTimes[i]!));
     await hashing.dispose();
+    rings.dispose();
     rmSync(peer.dataDir, { recursive: true, force: true });
     return [
       { name: `plain HTTP of the same file (loopback, ${mib.toFixed(0)} MiB), median`, value: mib / median(plainTimes), unit: "MiB/s" },
@@ -98,8 +101,8 @@ async function plainHttp(url: string, path: string): Promise<void> {
   await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), createWriteStream(path));
 }
 
-async function fromPeer(peer: PeerInfo, hashing: HashingThread, partialPath: string): Promise<void> {
-  const swarm = new PeerSwarm({ peers: () => [{ url: peer.gateway, label: "bench peer" }] });
+async function fromPeer(peer: PeerInfo, hashing: HashingThread, rings: ReceiveRingPool, partialPath: string): Promise<void> {
+  const swarm = new PeerSwarm({ peers: () => [{ url: peer.gateway, label: "bench peer" }], rings });
   const result = await downloadFromIpfs({
     cid: peer.cid,
     gateways: [],

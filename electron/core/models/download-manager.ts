@@ -18,6 +18,7 @@ import { SequentialVerifiedWriter, type Expectation, type FinishedFile } from ".
 import type { OpenWriteTarget } from "./download/write-target.js";
 import { downloadFromIpfs } from "./ipfs/download.js";
 import { PeerSwarm } from "./ipfs/peer-swarm.js";
+import type { ReceiveRingPool } from "./ipfs/receive-ring.js";
 import { IpfsResumeState } from "./ipfs/resume-state.js";
 import type { LanOffer } from "./sharing/sharing-service.js";
 
@@ -94,6 +95,8 @@ export interface DownloadManagerOptions {
   lanOffer?: (entry: CatalogEntry) => Promise<LanOffer | null>;
   /** Checks the blocks and hashes the file of downloads from LAN peers off the thread that receives them. */
   hashing?: HashingThread;
+  /** The memory downloads from LAN peers read into, kept from one download to the next. */
+  receiveRings?: ReceiveRingPool;
 }
 
 interface Job {
@@ -413,6 +416,7 @@ export class DownloadManager {
     const partialPath = join(this.jobDir(entry.id), `${entry.id}.lan.partial`);
     const swarm = new PeerSwarm({
       peers: offer.peers,
+      rings: this.options.receiveRings,
       onRejected: (peer) => {
         job.blocksRejected++;
         this.supplier(job, "lan", peer.label).blocksRejected++;

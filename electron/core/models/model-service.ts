@@ -27,6 +27,7 @@ import { commitFile } from "./download/commit.js";
 import { DownloadError } from "./download/errors.js";
 import { ensureFreeSpace, statfsProbe, type FreeSpaceProbe } from "./download/free-space.js";
 import { HashingThread } from "./download/hashing-thread.js";
+import { lanReceiveRings } from "./ipfs/peer-swarm.js";
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./download/retry.js";
 import { openFileTarget, type OpenWriteTarget } from "./download/write-target.js";
 import { DownloadManager, type VerifiedFile } from "./download-manager.js";
@@ -95,6 +96,7 @@ export class ModelService implements Service {
   private backfill: Promise<void> | null = null;
   private disposed = false;
   private readonly hashing = new HashingThread();
+  private readonly receiveRings = lanReceiveRings();
 
   constructor(private readonly options: ModelServiceOptions) {
     const layout = (this.layout = dataDirLayout(options.dataDir).models);
@@ -126,6 +128,7 @@ export class ModelService implements Service {
       progressIntervalMs: options.progressIntervalMs,
       lanOffer: options.lanOffer,
       hashing: this.hashing,
+      receiveRings: this.receiveRings,
     });
   }
 
@@ -149,6 +152,7 @@ export class ModelService implements Service {
     await this.benchmarking?.catch(() => {});
     await this.backfill;
     await this.hashing.dispose();
+    this.receiveRings.dispose();
   }
 
   async catalogView(refresh: boolean): Promise<CatalogView> {

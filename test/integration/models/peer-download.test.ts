@@ -11,6 +11,7 @@ import { HashingThread } from "../../../electron/core/models/download/hashing-th
 import { openFileTarget, type OpenWriteTarget, type WriteTarget } from "../../../electron/core/models/download/write-target.js";
 import { downloadFromIpfs, type IpfsDownloadOptions } from "../../../electron/core/models/ipfs/download.js";
 import { PeerSwarm, type SwarmPeer } from "../../../electron/core/models/ipfs/peer-swarm.js";
+import { ReceiveRing, ReceiveRingPool } from "../../../electron/core/models/ipfs/receive-ring.js";
 import { planUnixfsFile } from "../../../electron/core/models/ipfs/plan.js";
 import { IpfsResumeState } from "../../../electron/core/models/ipfs/resume-state.js";
 import { startCarPeer, type CarPeer, type CarPeerBehaviour } from "../../fixtures/models/car-peer.js";
@@ -92,6 +93,21 @@ test("an honest CAR peer delivers the whole file (the premise of the tests below
   assert.ok(readFileSync(partialPath).equals(file));
   assert.deepEqual(seen, { rejected: [], states: [] });
   assert.equal(honest.carRequests.length, 1);
+});
+
+test("downloads that share a ring pool read into the rings the earlier ones gave back", async () => {
+  const honest = await peer();
+  let made = 0;
+  const rings = new ReceiveRingPool(() => (made++, new ReceiveRing(12 * 1024 * 1024, 256 * 1024)));
+  closers.push(async () => rings.dispose());
+  for (const name of ["pooled-1", "pooled-2"]) {
+    const swarm = new PeerSwarm({ peers: () => [{ url: honest.url, label: "peer 0" }], rings });
+    const partialPath = join(work, `${name}.partial`);
+    await downloadFromIpfs(options(swarm, { partialPath })).finally(() => swarm.close());
+    assert.ok(readFileSync(partialPath).equals(file));
+  }
+  assert.equal(made, 1, "one run at a time from one peer's single CAR: one ring, made once");
+  assert.equal(rings.spareCount, 1, "given back, and kept after the swarms closed");
 });
 
 test("a run many times the receive memory's size (1 MiB blocks) comes through whole while the disk lags behind the socket", async () => {

@@ -1,7 +1,7 @@
 // ReceiveRing: the memory a LAN peer's response is read into and handed out from, reused from response to response.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ReceiveRing } from "../../../electron/core/models/ipfs/receive-ring.js";
+import { ReceiveRing, ReceiveRingPool } from "../../../electron/core/models/ipfs/receive-ring.js";
 
 const bytes = (from: number, length: number) => Buffer.from(Array.from({ length }, (_, i) => (from + i) % 251));
 
@@ -39,4 +39,38 @@ test("release never goes back and never passes what was stored; reset starts a n
   assert.equal(ring.free, 8);
   assert.deepEqual(ring.store(bytes(0, 8)), [bytes(0, 8)]);
   assert.throws(() => new ReceiveRing(4, 8), /at least one read/);
+});
+
+test("a pool hands back the rings runs gave it, and lets them go once it has been idle for a while", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  let made = 0;
+  const pool = new ReceiveRingPool(() => (made++, new ReceiveRing(8, 2)), 30_000);
+  const first = pool.take();
+  const second = pool.take();
+  pool.give(first);
+  t.mock.timers.tick(60_000);
+  assert.equal(pool.spareCount, 1, "kept while another ring is still lent");
+  assert.equal(pool.take(), first, "the next run reads into a ring that is already there");
+  pool.give(first);
+  pool.give(second);
+  t.mock.timers.tick(29_999);
+  assert.equal(pool.spareCount, 2);
+  const again = pool.take();
+  assert.ok(again === first || again === second, "a download soon after the last one reuses its rings");
+  assert.equal(made, 2);
+  pool.give(again);
+  t.mock.timers.tick(30_000);
+  assert.equal(pool.spareCount, 0, "30 s after the last ring came back, none is kept");
+  pool.take();
+  assert.equal(made, 3);
+});
+
+test("a disposed pool keeps nothing, not even rings that come back after", () => {
+  const pool = new ReceiveRingPool(() => new ReceiveRing(8, 2));
+  const lent = pool.take();
+  pool.give(pool.take());
+  pool.dispose();
+  assert.equal(pool.spareCount, 0);
+  pool.give(lent);
+  assert.equal(pool.spareCount, 0);
 });

@@ -3,7 +3,7 @@ import type { CID } from "multiformats/cid";
 import { describeError, stopReason } from "../download/errors.js";
 import { CarStreamParser } from "./car-stream.js";
 import { rawGet, type RawResponse } from "./raw-get.js";
-import { ReceiveRing } from "./receive-ring.js";
+import { ReceiveRing, ReceiveRingPool } from "./receive-ring.js";
 import type { PlanItem } from "./plan.js";
 
 /** Kubo refuses blocks over 2 MiB; twice that bounds what a peer can make us buffer for one block. */
@@ -31,6 +31,11 @@ const TAIL_MS = 2_000;
 const RING_BYTES = GROUPS_AHEAD * GROUP_BYTES + MAX_BLOCK_BYTES + GROUP_BYTES;
 const READ_BYTES = 256 * 1024;
 
+/** The rings LAN downloads read into, for an owner that keeps them from one download to the next. */
+export function lanReceiveRings(idleMs?: number): ReceiveRingPool {
+  return new ReceiveRingPool(() => new ReceiveRing(RING_BYTES, READ_BYTES), idleMs);
+}
+
 export interface SwarmPeer {
   url: string;
   /** For the progress display: the peer's name and address. */
@@ -52,6 +57,8 @@ export interface PeerSwarmOptions {
   onRejected?(peer: SwarmPeer, cid: string): void;
   /** A peer was demoted (it lied, or failed twice in a row) or came back. */
   onPeerState?(peer: SwarmPeer, state: "active" | "demoted" | "gone"): void;
+  /** Where runs take the memory they read into (see lanReceiveRings); without it, the swarm's own, let go at close. */
+  rings?: ReceiveRingPool;
 }
 
 /**
@@ -83,16 +90,19 @@ export class PeerSwarm {
   private readonly states = new Map<string, PeerState>();
   /** Connections of the runs in flight, closed with the swarm. */
   private readonly sockets = new Set<Socket>();
-  /** Rings of runs that ended, for the next runs. */
-  private spareRings: ReceiveRing[] = [];
+  private readonly rings: ReceiveRingPool;
+  private readonly ownsRings: boolean;
 
-  constructor(private readonly options: PeerSwarmOptions) {}
+  constructor(private readonly options: PeerSwarmOptions) {
+    this.ownsRings = !options.rings;
+    this.rings = options.rings ?? lanReceiveRings();
+  }
 
   /** Closes the connections of any run still open (the download is over). */
   close(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    this.spareRings = [];
+    if (this.ownsRings) this.rings.dispose();
   }
 
   /** The peers' gateway URLs now (they also answer single blocks, which the DAG walk asks for). */
@@ -191,7 +201,7 @@ export class PeerSwarm {
       idle = setTimeout(() => local.abort(new Error("timed out")), idleMs);
     };
     const requestSignal = AbortSignal.any([signal, local.signal]);
-    const ring = this.spareRings.pop() ?? new ReceiveRing(RING_BYTES, READ_BYTES);
+    const ring = this.rings.take();
     touch();
     try {
       const path = `/ipfs/${root}?format=car&dag-scope=entity&entity-bytes=${from}:${to}`;
@@ -320,7 +330,7 @@ export class PeerSwarm {
       clearTimeout(idle);
       clearTimeout(tail);
       // The response is destroyed (nothing more is read into the ring) and every group's delivery has settled.
-      this.spareRings.push(ring);
+      this.rings.give(ring);
     }
   }
 }
