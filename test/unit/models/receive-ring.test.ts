@@ -74,3 +74,10 @@ test("a disposed pool keeps nothing, not even rings that come back after", () =>
   pool.give(lent);
   assert.equal(pool.spareCount, 0);
 });
+
+test("a pool keeps at most its number of spare rings; the ones lent beyond it go when they come back", () => {
+  const pool = new ReceiveRingPool(() => new ReceiveRing(8, 2), 30_000, 2);
+  const lent = [pool.take(), pool.take(), pool.take()];
+  for (const ring of lent) pool.give(ring);
+  assert.equal(pool.spareCount, 2);
+});

@@ -11,7 +11,7 @@ import { mismatch, writeFailure, type Expectation, type FinishedFile } from "../
 import type { OpenWriteTarget, WriteTarget } from "../download/write-target.js";
 import { blockMatchesCid, parseCid, piecesMatchCid } from "./block.js";
 import { GatewayPool, fetchVerifiedBlock, type BlockFetchOptions } from "./gateways.js";
-import type { PeerSwarm, ReceivedBlock, SwarmPeer } from "./peer-swarm.js";
+import { MAX_PEER_RUNS, type PeerSwarm, type ReceivedBlock, type SwarmPeer } from "./peer-swarm.js";
 import { planUnixfsFile, type FilePlan, type PlanItem } from "./plan.js";
 import { IpfsResumeState } from "./resume-state.js";
 
@@ -31,12 +31,6 @@ const PEER_JOURNAL_BATCH_BYTES = 8 * 1024 * 1024;
  * groups, three kept 48 MiB from a peer on loopback 7 % faster than two (median of 30 rounds, `bench sharing`).
  */
 const PEER_STREAMS = 3;
-/**
- * CAR streams open at once over all peers: each reads into a ring of ~10 MiB kept for the download (PeerSwarm), so
- * this bounds that memory (~80 MiB) whatever the peer count or the IPFS concurrency setting (up to 64); one receiver
- * does not take in more than a few streams' worth anyway.
- */
-const MAX_PEER_RUNS = 8;
 /** Blocks one CAR request to a LAN peer asks for (8 MiB of 256 KiB leaves). */
 const PEER_RUN_ITEMS = 32;
 

@@ -31,9 +31,17 @@ const TAIL_MS = 2_000;
 const RING_BYTES = GROUPS_AHEAD * GROUP_BYTES + MAX_BLOCK_BYTES + GROUP_BYTES;
 const READ_BYTES = 256 * 1024;
 
+/**
+ * CAR runs a download keeps open at once over all its peers: each reads into a ring of ~10 MiB, so this bounds that
+ * memory (~80 MiB) whatever the peer count or the IPFS concurrency setting (up to 64); one receiver does not take in
+ * more than a few streams' worth anyway. As many rings are kept between downloads (downloads side by side take more
+ * while they run).
+ */
+export const MAX_PEER_RUNS = 8;
+
 /** The rings LAN downloads read into, for an owner that keeps them from one download to the next. */
 export function lanReceiveRings(idleMs?: number): ReceiveRingPool {
-  return new ReceiveRingPool(() => new ReceiveRing(RING_BYTES, READ_BYTES), idleMs);
+  return new ReceiveRingPool(() => new ReceiveRing(RING_BYTES, READ_BYTES), idleMs, MAX_PEER_RUNS);
 }
 
 export interface SwarmPeer {

@@ -86,6 +86,8 @@ export class ReceiveRingPool {
   constructor(
     private readonly create: () => ReceiveRing,
     private readonly idleMs = 30_000,
+    /** Rings kept at most (more may be lent at once, by downloads side by side; those beyond go when they come back). */
+    private readonly maxSpare = Infinity,
   ) {}
 
   /** Rings kept for the next run. */
@@ -104,7 +106,7 @@ export class ReceiveRingPool {
   give(ring: ReceiveRing): void {
     this.lent--;
     if (this.disposed) return;
-    this.spare.push(ring);
+    if (this.spare.length < this.maxSpare) this.spare.push(ring);
     if (this.lent > 0) return;
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => (this.spare = []), this.idleMs);
