@@ -26,11 +26,6 @@ export class CarStreamParser {
 
   constructor(private readonly maxSection: number) {}
 
-  /** Bytes received that do not yet form a whole section. */
-  get pending(): number {
-    return this.buffered;
-  }
-
   /** The blocks that `chunk` completes; each block's data ends at stream position `end` (its bytes are the `length` before). */
   push(chunk: Buffer): CarBlock[] {
     // Chunks that follow each other in one memory (a receive ring's reads) are held as one view.

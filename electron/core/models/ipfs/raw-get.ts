@@ -72,6 +72,7 @@ export async function rawGet(base: URL, path: string, headers: Record<string, st
     socket.destroy();
     notify();
   };
+  const abort = () => close(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
   socket.on("error", (error) => close(error));
   socket.on("end", () => {
     ended = true;
@@ -79,6 +80,7 @@ export async function rawGet(base: URL, path: string, headers: Record<string, st
   });
   socket.on("close", () => {
     closed = true;
+    signal.removeEventListener("abort", abort);
     notify();
   });
   /** The reader is done with the stream's bytes before `position`: reading goes on once another read fits. */
@@ -91,9 +93,7 @@ export async function rawGet(base: URL, path: string, headers: Record<string, st
       socket.resume();
     }
   };
-  const abort = () => close(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
   signal.addEventListener("abort", abort, { once: true });
-  socket.once("close", () => signal.removeEventListener("abort", abort));
   const lines = Object.entries({ host: base.host, ...headers, connection: "close" }).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.write(`GET ${path} HTTP/1.1\r\n${lines.join("")}\r\n`);
 
