@@ -3,10 +3,10 @@
 // machine) and serves both: its LAN gateway (CAR runs of 32 blocks, each leaf read from the model file and checked
 // against its CID the first time it leaves) and a plain static-file server (the file as it is). This process downloads
 // both ways: the LAN way as the app does (PeerSwarm reading CAR runs off the socket into kept rings, every block checked against
-// its CID, the file hashed against its sha256, blocks written in place, the file synced); the plain way fetch → file,
-// nothing checked, nothing synced (its dirty pages are flushed after its clock stops, so the disk does not write them
-// while the next download is timed). Rounds alternate which goes first; the figure is the median of each round's
-// ratio, so a shared machine's swings between rounds (2× here) cancel out.
+// its CID on one thread and the file hashed against its sha256 on another, blocks written in place, the file synced);
+// the plain way fetch → file, nothing checked, nothing synced (its dirty pages are flushed after its clock stops, so
+// the disk does not write them while the next download is timed). Rounds alternate which goes first; the figure is the
+// median of each round's ratio, so a shared machine's swings between rounds (2× here) cancel out.
 import { fork } from "node:child_process";
 import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +15,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { openFileTarget } from "../electron/core/models/download/write-target.js";
-import { HashingThread } from "../electron/core/models/download/hashing-thread.js";
+import { HashingThreads } from "../electron/core/models/download/hashing-threads.js";
 import { downloadFromIpfs } from "../electron/core/models/ipfs/download.js";
 import { PeerSwarm, lanReceiveRings } from "../electron/core/models/ipfs/peer-swarm.js";
 import type { ReceiveRingPool } from "../electron/core/models/ipfs/receive-ring.js";
@@ -45,8 +45,8 @@ export async function benchSharing(): Promise<BenchRow[]> {
       child.once("exit", (code) => reject(new Error(`the peer process exited (${code})`)));
     });
     const mib = peer.size / MIB;
-    // The app keeps one hashing thread and one pool of receive rings for its LAN downloads; so does this run.
-    const hashing = new HashingThread();
+    // The app keeps one pair of hashing threads and one pool of receive rings for its LAN downloads; so does this run.
+    const hashing = new HashingThreads();
     const rings = lanReceiveRings();
     const plainTimes: number[] = [];
     const lanTimes: number[] = [];
@@ -101,7 +101,7 @@ async function plainHttp(url: string, path: string): Promise<void> {
   await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), createWriteStream(path));
 }
 
-async function fromPeer(peer: PeerInfo, hashing: HashingThread, rings: ReceiveRingPool, partialPath: string): Promise<void> {
+async function fromPeer(peer: PeerInfo, hashing: HashingThreads, rings: ReceiveRingPool, partialPath: string): Promise<void> {
   const swarm = new PeerSwarm({ peers: () => [{ url: peer.gateway, label: "bench peer" }], rings });
   const result = await downloadFromIpfs({
     cid: peer.cid,

@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../runtime/atomic-file.js";
 import { downloadFromArweave } from "./download/arweave.js";
 import { commitFile } from "./download/commit.js";
 import { DownloadError, describeError, hostOf, throwIfStopped, type DownloadFailureReason } from "./download/errors.js";
-import type { HashingThread } from "./download/hashing-thread.js";
+import type { HashingThreads } from "./download/hashing-threads.js";
 import { ensureFreeSpace, type FreeSpaceProbe } from "./download/free-space.js";
 import { downloadWithRanges } from "./download/http-range.js";
 import { ProgressMeter } from "./download/progress.js";
@@ -94,7 +94,7 @@ export interface DownloadManagerOptions {
   /** LAN peers serving a catalog model (tried before the catalog's sources); null when none does. */
   lanOffer?: (entry: CatalogEntry) => Promise<LanOffer | null>;
   /** Checks the blocks and hashes the file of downloads from LAN peers off the thread that receives them. */
-  hashing?: HashingThread;
+  hashing?: HashingThreads;
   /** The memory downloads from LAN peers read into, kept from one download to the next. */
   receiveRings?: ReceiveRingPool;
 }

@@ -26,7 +26,7 @@ import { ModelCatalog } from "./catalog.js";
 import { commitFile } from "./download/commit.js";
 import { DownloadError } from "./download/errors.js";
 import { ensureFreeSpace, statfsProbe, type FreeSpaceProbe } from "./download/free-space.js";
-import { HashingThread } from "./download/hashing-thread.js";
+import { HashingThreads } from "./download/hashing-threads.js";
 import { lanReceiveRings } from "./ipfs/peer-swarm.js";
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./download/retry.js";
 import { openFileTarget, type OpenWriteTarget } from "./download/write-target.js";
@@ -95,7 +95,7 @@ export class ModelService implements Service {
   /** The background computation of CIDs for models an earlier version installed without one. */
   private backfill: Promise<void> | null = null;
   private disposed = false;
-  private readonly hashing = new HashingThread();
+  private readonly hashing = new HashingThreads();
   private readonly receiveRings = lanReceiveRings();
 
   constructor(private readonly options: ModelServiceOptions) {

@@ -1,5 +1,5 @@
 // downloadFromIpfs from LAN peers that speak the trustless gateway's byte-range CAR (real HTTP on loopback, the real
-// hashing thread): what a hostile peer, a full disk or a dead hashing thread do to a download.
+// hashing threads): what a hostile peer, a full disk or a dead hashing thread do to a download.
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { DownloadError } from "../../../electron/core/models/download/errors.js";
-import { HashingThread } from "../../../electron/core/models/download/hashing-thread.js";
+import { HashingThreads } from "../../../electron/core/models/download/hashing-threads.js";
 import { openFileTarget, type OpenWriteTarget, type WriteTarget } from "../../../electron/core/models/download/write-target.js";
 import { downloadFromIpfs, type IpfsDownloadOptions } from "../../../electron/core/models/ipfs/download.js";
 import { PeerSwarm, type SwarmPeer } from "../../../electron/core/models/ipfs/peer-swarm.js";
@@ -26,7 +26,7 @@ const file = randomBytes(24 * BLOCK + 1000);
 const fileSha = createHash("sha256").update(file).digest("hex");
 const dag = await buildUnixfs(file);
 const work = mkdtempSync(join(tmpdir(), "pf-peer-download-"));
-const hashing = new HashingThread();
+const hashing = new HashingThreads();
 const closers: Array<() => Promise<unknown>> = [];
 after(async () => {
   for (const close of closers.reverse()) await close().catch(() => {});
@@ -290,7 +290,7 @@ test("a disk that fills up mid-download fails it as a full disk, not as peers th
 test("a hashing thread that dies mid-download fails it with that reason; the next download starts another", async () => {
   const seen: Seen = { rejected: [], states: [] };
   const honest = await peer();
-  const thread = new HashingThread();
+  const thread = new HashingThreads();
   closers.push(() => thread.dispose());
   let killed = false;
   await assert.rejects(
@@ -301,7 +301,7 @@ test("a hashing thread that dies mid-download fails it with that reason; the nex
         onBlock: () => {
           if (killed) return;
           killed = true;
-          void (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+          void (thread as unknown as { pair: { checker: { terminate(): Promise<number> } } }).pair.checker.terminate();
         },
       }),
     ),

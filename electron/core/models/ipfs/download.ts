@@ -6,7 +6,7 @@ import { sha256 } from "multiformats/hashes/sha2";
 import { formatBytes } from "../../../../shared/format.js";
 import { DownloadError, stopReason } from "../download/errors.js";
 import type { RetryPolicy, Sleep } from "../download/retry.js";
-import type { FileHashJob, HashingThread } from "../download/hashing-thread.js";
+import type { FileHashJob, HashingThreads } from "../download/hashing-threads.js";
 import { mismatch, writeFailure, type Expectation, type FinishedFile } from "../download/verified-writer.js";
 import type { OpenWriteTarget, WriteTarget } from "../download/write-target.js";
 import { blockMatchesCid, parseCid, piecesMatchCid } from "./block.js";
@@ -54,7 +54,7 @@ export interface IpfsDownloadOptions {
    * Required with peers: their blocks are checked and the file hashed on this thread, from disk as the file fills in
    * (a LAN delivers faster than one thread receives, writes and hashes every byte twice). Gateway downloads hash here.
    */
-  hashing?: HashingThread;
+  hashing?: HashingThreads;
   partialPath: string;
   openTarget: OpenWriteTarget;
   fetch: typeof fetch;
@@ -99,7 +99,7 @@ export interface IpfsDownloadResult extends FinishedFile {
  * On success the partial file is complete and synced; the caller commits it and then calls clearIpfsResumeState.
  */
 export async function downloadFromIpfs(options: IpfsDownloadOptions): Promise<IpfsDownloadResult> {
-  if (options.peers && !options.hashing) throw new Error("internal: a download from LAN peers needs the hashing thread");
+  if (options.peers && !options.hashing) throw new Error("internal: a download from LAN peers needs the hashing threads");
   const root = parseCid(options.cid);
   const state = new IpfsResumeState(options.partialPath);
   // Peers answer single blocks too (?format=raw): they come first in the pool that plans the DAG.
@@ -250,7 +250,7 @@ class Assembler {
   private readonly unjournaled: number[] = [];
   private unjournaledBytes = 0;
   private runsInFlight = 0;
-  /** With peers: blocks are checked and the file hashed on the hashing thread, from disk. */
+  /** With peers: blocks are checked and the file hashed on the hashing threads. */
   private readonly background: FileHashJob | null;
   private runWaiters: Array<() => void> = [];
   private journal: Promise<void> = Promise.resolve();
@@ -386,7 +386,7 @@ class Assembler {
 
   /**
    * Blocks from a peer, consecutive in the file and not checked yet, taken up to the first that does not match its
-   * CID or its size in the plan. They are written first and checked from the file on the hashing thread (the bytes of
+   * CID or its size in the plan. They are written first and checked from the file on the hashing threads (the bytes of
    * a block that does not match stay unjournaled and are overwritten by the next source); identity CIDs, which carry
    * their bytes, are checked here first.
    */
@@ -410,7 +410,7 @@ class Assembler {
     }
     for (const { item, pieces } of fitting.slice(0, taken)) {
       this.counters.fetched++;
-      // A peer's bytes are views into memory its next response reuses: without the hashing thread the file hash is
+      // A peer's bytes are views into memory its next response reuses: without the hashing threads the file hash is
       // fed from memory later, so they are copied.
       await this.onWritten(indexOf.get(item)!, item, this.background ? pieces : [Buffer.concat(pieces)], via);
     }

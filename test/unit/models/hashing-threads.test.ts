@@ -4,16 +4,16 @@ import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { HashingThread } from "../../../electron/core/models/download/hashing-thread.js";
+import { HashingThreads } from "../../../electron/core/models/download/hashing-threads.js";
 
 const BLOCK = 256 * 1024;
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest();
 
 let dir: string;
-let thread: HashingThread;
+let thread: HashingThreads;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "pf-hashing-"));
-  thread = new HashingThread();
+  thread = new HashingThreads();
 });
 after(async () => {
   await thread.dispose();
@@ -103,13 +103,13 @@ test("a dropped job's file is closed by the time its dispose resolves (a folder 
   }).length;
   const job = thread.hashFile(file.path);
   assert.equal(await job.check(0, [{ size: BLOCK, digest: file.digests[0]! }]), 1);
-  assert.equal(openHere(), 1, "the thread holds the file while the job runs");
+  assert.equal(openHere(), 2, "both threads hold the file while the job runs");
   await job.dispose();
   assert.equal(openHere(), 0, "closed before dispose resolved");
 });
 
 test("after dispose every call fails with a clear reason instead of starting a thread", async () => {
-  const closing = new HashingThread();
+  const closing = new HashingThreads();
   const file = fileOf("closing", 1);
   assert.equal(await closing.hashFile(file.path).finish(file.bytes.length), sha256(file.bytes).toString("hex"));
   await closing.dispose();
@@ -120,12 +120,12 @@ test("after dispose every call fails with a clear reason instead of starting a t
 test("a job that failed on the thread does not keep the process alive once its caller is told", async () => {
   const { spawnSync } = await import("node:child_process");
   const file = fileOf("fails-then-idle", 1);
-  const module = new URL("../../../electron/core/models/download/hashing-thread.ts", import.meta.url).href;
+  const module = new URL("../../../electron/core/models/download/hashing-threads.ts", import.meta.url).href;
   // The job fails on the thread (told to hash past the file's end); the caller sees it (a check answered after the
   // failure), then asks for the digest as a download that goes on would: after that nothing is out, so node exits.
   const script = `
-    import { HashingThread } from ${JSON.stringify(module)};
-    const job = new HashingThread().hashFile(${JSON.stringify(file.path)});
+    import { HashingThreads } from ${JSON.stringify(module)};
+    const job = new HashingThreads().hashFile(${JSON.stringify(file.path)});
     job.advance(${8 * BLOCK * 4});
     await job.check(0, [{ size: ${BLOCK}, digest: new Uint8Array(32) }]).catch((error) => console.log("check:", error.message));
     await job.finish(${8 * BLOCK * 4}).catch((error) => console.log("finish:", error.message));
@@ -137,3 +137,45 @@ test("a job that failed on the thread does not keep the process alive once its c
   assert.equal(child.status, 0, child.stderr);
   assert.match(child.stdout, /finish: hashing the downloaded file failed: the file ended at byte 262144/);
 });
+
+test("a checked group reaches the file hash as it was checked: the file is not read a second time for it", async () => {
+  const file = fileOf("read-once", 16);
+  const job = thread.hashFile(file.path);
+  const check = (from: number, to: number) => job.check(from * BLOCK, file.sizes.slice(from, to).map((size, i) => ({ size, digest: file.digests[from + i]! })));
+  assert.equal(await check(8, 16), 8, "checked ahead of the hash cursor");
+  assert.equal(await check(0, 8), 8);
+  // What is on disk now differs from what was checked: a hash that read the file again would see it.
+  writeFileSync(file.path, Buffer.alloc(file.bytes.length, 7));
+  job.advance(file.bytes.length);
+  assert.equal(await job.finish(file.bytes.length), sha256(file.bytes).toString("hex"));
+
+  // The same while the hasher is busy with another file: the checked group waits on its port behind the caller's
+  // word that the bytes are there, and is still taken first.
+  const busy = fileOf("keeps-the-hasher-busy", 256);
+  const other = thread.hashFile(busy.path);
+  other.advance(busy.bytes.length);
+  const again = fileOf("read-once-while-busy", 8);
+  const job2 = thread.hashFile(again.path);
+  assert.equal(await job2.check(0, again.sizes.map((size, i) => ({ size, digest: again.digests[i]! }))), 8);
+  writeFileSync(again.path, Buffer.alloc(again.bytes.length, 7));
+  job2.advance(again.bytes.length);
+  assert.equal(await job2.finish(again.bytes.length), sha256(again.bytes).toString("hex"));
+  assert.equal(await other.finish(busy.bytes.length), sha256(busy.bytes).toString("hex"));
+});
+
+for (const role of ["checker", "hasher"] as const) {
+  test(`the ${role} thread dying fails what the pair had with the reason, and the next job gets a new pair`, async () => {
+    const threads = new HashingThreads();
+    const file = fileOf(`dies-${role}`, 2);
+    const job = threads.hashFile(file.path);
+    assert.equal(await job.check(0, [{ size: BLOCK, digest: file.digests[0]! }]), 1);
+    const pair = (threads as unknown as { pair: Record<typeof role, { terminate(): Promise<number> }> }).pair;
+    await pair[role].terminate();
+    await assert.rejects(job.check(BLOCK, [{ size: BLOCK, digest: file.digests[1]! }]), /the hashing thread stopped \(exit code 1\); start the download again/);
+    await assert.rejects(job.finish(file.bytes.length), /the hashing thread stopped/);
+    const next = threads.hashFile(file.path);
+    next.advance(file.bytes.length);
+    assert.equal(await next.finish(file.bytes.length), sha256(file.bytes).toString("hex"));
+    await threads.dispose();
+  });
+}
