@@ -179,3 +179,29 @@ for (const role of ["checker", "hasher"] as const) {
     await threads.dispose();
   });
 }
+
+/** How many descriptors this process holds on `path` (the threads' included: descriptors are the process's). */
+const openOn = (path: string) =>
+  readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+
+test("a finished job's file is closed on both threads by the time finish and dispose resolve", { skip: !existsSync("/proc/self/fd") && "needs /proc/self/fd" }, async () => {
+  // The checker is kept busy with a large group of another file, so that its close of this file comes after the
+  // hasher's digest.
+  const busy = fileOf("keeps-the-checker-busy", 256);
+  const other = thread.hashFile(busy.path);
+  const file = fileOf("closed-when-finished", 1);
+  const job = thread.hashFile(file.path);
+  const checking = other.check(0, busy.sizes.map((size, i) => ({ size, digest: busy.digests[i]! })));
+  assert.equal(await job.finish(file.bytes.length), sha256(file.bytes).toString("hex"));
+  await job.dispose();
+  assert.equal(openOn(file.path), 0, "closed before finish and dispose resolved");
+  assert.equal(await checking, 256);
+  other.advance(busy.bytes.length);
+  assert.equal(await other.finish(busy.bytes.length), sha256(busy.bytes).toString("hex"));
+});

@@ -225,6 +225,8 @@ export class HashingThreads {
     const id = this.nextId++;
     let sent = 0;
     let settled = false;
+    /** Resolves once both threads have closed the file (set by finish or dispose, whichever comes first). */
+    let closing: Promise<void> | null = null;
     const result = new Promise<string>((resolve, reject) => this.files.set(id, { resolve, reject }));
     result.catch(() => {});
     this.post("checker", { kind: "open", id, path });
@@ -249,24 +251,27 @@ export class HashingThreads {
         this.post("hasher", { kind: "advance", id, upTo });
       },
       finish: (total) => {
-        settled = true;
-        // Posting holds the thread open until an answer comes: none is owed for a job that already failed. The
-        // checker has nothing more to do for this job once its checks are answered.
-        if (this.files.has(id)) this.post("hasher", { kind: "advance", id, upTo: total, done: true });
-        this.post("checker", { kind: "close", id });
-        return result;
+        if (!closing) {
+          settled = true;
+          // Posting holds the thread open until an answer comes: none is owed for a job that already failed. The
+          // checker has nothing more to do for this job once its checks are answered.
+          if (this.files.has(id)) this.post("hasher", { kind: "advance", id, upTo: total, done: true });
+          // The hasher closes the file before its digest comes back; the checker, which may still be busy with other
+          // jobs' groups, closes it on its own: the digest is told once both have.
+          closing = this.close(id, ["checker"]);
+        }
+        return closing.then(() => result);
       },
       dispose: () => {
-        // A finished job's file was closed before its digest came back.
-        if (settled) return Promise.resolve();
+        if (closing) return closing;
         settled = true;
+        const waiter = this.files.get(id);
         this.files.delete(id);
+        waiter?.reject(new Error("the download stopped before its file was hashed"));
         // A pair that is gone took nothing with it to close.
-        if (!owner || owner !== this.pair) return Promise.resolve();
-        const closed = new Promise<void>((resolve) => this.closes.set(id, { resolve, reject: () => resolve(), left: 2 }));
-        this.post("checker", { kind: "close", id });
-        this.post("hasher", { kind: "close", id });
-        return closed;
+        if (!owner || owner !== this.pair) closing = Promise.resolve();
+        else closing = this.close(id, ["checker", "hasher"]);
+        return closing;
       },
     };
   }
@@ -277,6 +282,13 @@ export class HashingThreads {
     this.pair = null;
     this.failAll(new Error("the app is closing"));
     await Promise.all([pair?.checker.terminate(), pair?.hasher.terminate()]);
+  }
+
+  /** Tells `roles` to close job `id`'s file; resolves once they have (or are gone). */
+  private close(id: number, roles: ReadonlyArray<keyof Pair>): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.closes.set(id, { resolve, reject: () => resolve(), left: roles.length }));
+    for (const role of roles) this.post(role, { kind: "close", id });
+    return closed;
   }
 
   private post(role: keyof Pair, message: { kind: string; id: number; check?: number; [key: string]: unknown }): void {
@@ -335,10 +347,11 @@ export class HashingThreads {
   }
 
   private failOne(id: number, error: Error): void {
-    const waiter = this.checks.get(id) ?? this.files.get(id);
-    this.checks.delete(id);
-    this.files.delete(id);
-    waiter?.reject(error);
+    for (const waiters of [this.checks, this.files, this.closes] as Array<Map<number, Waiter<never>>>) {
+      const waiter = waiters.get(id);
+      waiters.delete(id);
+      waiter?.reject(error);
+    }
   }
 
   private failAll(error: Error): void {
