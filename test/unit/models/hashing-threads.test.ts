@@ -173,6 +173,8 @@ for (const role of ["checker", "hasher"] as const) {
     await pair[role].terminate();
     await assert.rejects(job.check(BLOCK, [{ size: BLOCK, digest: file.digests[1]! }]), /the hashing thread stopped \(exit code 1\); start the download again/);
     await assert.rejects(job.finish(file.bytes.length), /the hashing thread stopped/);
+    await job.dispose();
+    assert.equal((threads as unknown as { pair: unknown }).pair, null, "finishing and dropping a job of the pair that is gone start no threads");
     const next = threads.hashFile(file.path);
     next.advance(file.bytes.length);
     assert.equal(await next.finish(file.bytes.length), sha256(file.bytes).toString("hex"));

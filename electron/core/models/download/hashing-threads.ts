@@ -251,7 +251,11 @@ export class HashingThreads {
         this.post("hasher", { kind: "advance", id, upTo });
       },
       finish: (total) => {
-        if (!closing) {
+        if (!closing && (!owner || owner !== this.pair)) {
+          // The job failed with its pair (or never had one): there is nothing to close, and no new pair to start.
+          settled = true;
+          closing = Promise.resolve();
+        } else if (!closing) {
           settled = true;
           // Posting holds the thread open until an answer comes: none is owed for a job that already failed. The
           // checker has nothing more to do for this job once its checks are answered.
