@@ -169,12 +169,17 @@ for (const role of ["checker", "hasher"] as const) {
     const file = fileOf(`dies-${role}`, 2);
     const job = threads.hashFile(file.path);
     assert.equal(await job.check(0, [{ size: BLOCK, digest: file.digests[0]! }]), 1);
-    const pair = (threads as unknown as { pair: Record<typeof role, { terminate(): Promise<number> }> }).pair;
+    const pair = (threads as unknown as { pair: Record<"checker" | "hasher", { terminate(): Promise<number>; once(event: "exit", listener: () => void): void }> }).pair;
+    let partnerExited = false;
+    pair[role === "checker" ? "hasher" : "checker"].once("exit", () => (partnerExited = true));
     await pair[role].terminate();
     await assert.rejects(job.check(BLOCK, [{ size: BLOCK, digest: file.digests[1]! }]), /the hashing thread stopped \(exit code 1\); start the download again/);
     await assert.rejects(job.finish(file.bytes.length), /the hashing thread stopped/);
     await job.dispose();
     assert.equal((threads as unknown as { pair: unknown }).pair, null, "finishing and dropping a job of the pair that is gone start no threads");
+    // A thread closes the files it opened as it exits: the partner, terminated along, must have by now.
+    assert.equal(partnerExited, true, "the dropped job's dispose resolves once the other thread has exited too");
+    if (existsSync("/proc/self/fd")) assert.equal(openOn(file.path), 0, "the file is closed once the dropped job's dispose resolves");
     const next = threads.hashFile(file.path);
     next.advance(file.bytes.length);
     assert.equal(await next.finish(file.bytes.length), sha256(file.bytes).toString("hex"));

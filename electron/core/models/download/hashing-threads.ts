@@ -219,6 +219,8 @@ export class HashingThreads {
   private disposed = false;
   /** Why each pair that died stopped: the reason its jobs fail with from then on. */
   private readonly lostWith = new WeakMap<Pair, Error>();
+  /** Each pair that was terminated: resolves once both its threads have exited (closing the files they held). */
+  private readonly exited = new WeakMap<Pair, Promise<void>>();
 
   /** A hash job for the file at `path` (it must exist), which is being written from its start on. */
   hashFile(path: string): FileHashJob {
@@ -252,9 +254,10 @@ export class HashingThreads {
       },
       finish: (total) => {
         if (!closing && (!owner || owner !== this.pair)) {
-          // The job failed with its pair (or never had one): there is nothing to close, and no new pair to start.
+          // The job failed with its pair (or never had one): no new pair to start; its threads close the file as they
+          // exit.
           settled = true;
-          closing = Promise.resolve();
+          closing = this.stopped(owner);
         } else if (!closing) {
           settled = true;
           // Posting holds the thread open until an answer comes: none is owed for a job that already failed. The
@@ -272,8 +275,8 @@ export class HashingThreads {
         const waiter = this.files.get(id);
         this.files.delete(id);
         waiter?.reject(new Error("the download stopped before its file was hashed"));
-        // A pair that is gone took nothing with it to close.
-        if (!owner || owner !== this.pair) closing = Promise.resolve();
+        // A pair that is gone closes its files as its threads exit.
+        if (!owner || owner !== this.pair) closing = this.stopped(owner);
         else closing = this.close(id, ["checker", "hasher"]);
         return closing;
       },
@@ -285,7 +288,19 @@ export class HashingThreads {
     const pair = this.pair;
     this.pair = null;
     this.failAll(new Error("the app is closing"));
-    await Promise.all([pair?.checker.terminate(), pair?.hasher.terminate()]);
+    if (pair) await this.terminate(pair);
+  }
+
+  /** Stops both threads of `pair`; resolves once both have exited. */
+  private terminate(pair: Pair): Promise<void> {
+    const exited = Promise.all([pair.checker.terminate(), pair.hasher.terminate()]).then(() => {});
+    this.exited.set(pair, exited);
+    return exited;
+  }
+
+  /** Resolves once the threads of `pair`, which is gone, have exited (and with them closed the files they held). */
+  private stopped(pair: Pair | null): Promise<void> {
+    return (pair && this.exited.get(pair)) || Promise.resolve();
   }
 
   /** Tells `roles` to close job `id`'s file; resolves once they have (or are gone). */
@@ -319,8 +334,7 @@ export class HashingThreads {
       this.lostWith.set(pair, error);
       this.failAll(error);
       // One thread without the other cannot finish anything.
-      void pair.checker.terminate();
-      void pair.hasher.terminate();
+      void this.terminate(pair);
     };
     for (const worker of [pair.checker, pair.hasher]) {
       worker.on("message", (reply: Reply) => this.onReply(reply));
