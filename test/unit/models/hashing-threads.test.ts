@@ -212,3 +212,9 @@ test("a finished job's file is closed on both threads by the time finish and dis
   other.advance(busy.bytes.length);
   assert.equal(await other.finish(busy.bytes.length), sha256(busy.bytes).toString("hex"));
 });
+
+test("a check of a file the thread could not open fails with the reason, not as if the job were closed", async () => {
+  const missing = thread.hashFile(join(dir, "nowhere-to-check"));
+  await assert.rejects(missing.check(0, [{ size: BLOCK, digest: new Uint8Array(32) }]), /hashing the downloaded file failed: ENOENT/);
+  await assert.rejects(missing.finish(BLOCK), /ENOENT/);
+});

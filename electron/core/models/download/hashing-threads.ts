@@ -29,6 +29,8 @@ function readFully(fd, into, position) {
 const failure = (error) => String((error && error.message) || error);
 
 function checker() {
+  // Why a job's file could not be opened, told to its checks (the hasher tells it through the job's result).
+  const unopened = new Map();
   // Slabs come back from the hasher once hashed: reused, since fresh ones are faulted in page by page.
   const spare = [];
   const keep = (buffer) => {
@@ -47,14 +49,15 @@ function checker() {
     if (message.kind === "open") {
       try {
         files.set(message.id, openSync(message.path, "r"));
-      } catch {
-        // The hasher, which opens the same file, tells the reason through the job's result.
+      } catch (error) {
+        unopened.set(message.id, failure(error));
       }
       return;
     }
     if (message.kind === "close") {
       const fd = files.get(message.id);
       files.delete(message.id);
+      unopened.delete(message.id);
       if (files.size === 0) spare.length = 0;
       try {
         if (fd !== undefined) closeSync(fd);
@@ -65,7 +68,7 @@ function checker() {
     }
     const fd = files.get(message.id);
     // Answered, so that nothing waits (and keeps the thread held) for a job that failed or was dropped.
-    if (fd === undefined) return parentPort.postMessage({ kind: "check", id: message.check, error: "its file is closed" });
+    if (fd === undefined) return parentPort.postMessage({ kind: "check", id: message.check, error: unopened.get(message.id) || "its file is closed" });
     const total = message.sizes.reduce((sum, size) => sum + size, 0);
     const buffer = slab(total);
     const bytes = buffer.subarray(0, total);
