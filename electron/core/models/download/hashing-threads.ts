@@ -104,9 +104,24 @@ function hasher() {
       giveBack(held.buffer);
     }
   }
+  // Groups can come through the checker's port before the job's open is read from the caller's (while an advance of
+  // another job is being hashed): kept for it, up to MAX_HELD in all. Jobs are opened in the order of their ids, so a
+  // group for an id at or below the last opened belongs to a job that is gone.
+  let lastOpened = 0;
+  let early = [];
+  let earlyBytes = 0;
+  function takeEarly(id) {
+    const mine = early.filter((group) => group.id === id);
+    early = early.filter((group) => group.id !== id);
+    for (const group of mine) earlyBytes -= group.buffer.byteLength;
+    return mine;
+  }
   function onChecked(group) {
     const job = files.get(group.id);
-    if (job && group.offset === job.at) {
+    if (!job && group.id > lastOpened && earlyBytes + group.buffer.byteLength <= MAX_HELD) {
+      early.push(group);
+      earlyBytes += group.buffer.byteLength;
+    } else if (job && group.offset === job.at) {
       job.hash.update(new Uint8Array(group.buffer, 0, group.length));
       job.at += group.length;
       giveBack(group.buffer);
@@ -127,7 +142,13 @@ function hasher() {
     const job = files.get(message.id);
     try {
       if (message.kind === "open") {
-        files.set(message.id, { fd: openSync(message.path, "r"), hash: createHash("sha256"), at: 0, held: new Map(), heldBytes: 0 });
+        lastOpened = message.id;
+        const waiting = takeEarly(message.id);
+        try {
+          files.set(message.id, { fd: openSync(message.path, "r"), hash: createHash("sha256"), at: 0, held: new Map(), heldBytes: 0 });
+        } finally {
+          for (const group of waiting) onChecked(group);
+        }
         return;
       }
       if (message.kind === "close") {
@@ -140,9 +161,11 @@ function hasher() {
         return;
       }
       // Groups checked before the caller told this advance are queued on the checker's port: taken first, so that
-      // none of them is read from the file again.
-      for (let m = receiveMessageOnPort(peer); m; m = receiveMessageOnPort(peer)) onChecked(m.message);
+      // none of them is read from the file again. Taken again before each read: an advance over a long stretch (the
+      // part of a resumed download already on disk) lasts seconds, and what the checker sends meanwhile would pile up
+      // on the port, unbounded, instead of being kept (up to MAX_HELD) or handed back.
       while (job.at < message.upTo) {
+        for (let m = receiveMessageOnPort(peer); m; m = receiveMessageOnPort(peer)) onChecked(m.message);
         drain(job);
         if (job.at >= message.upTo) break;
         let next = Infinity;
