@@ -30,6 +30,16 @@ function fileOf(name: string, blocks: number, tail = 0): { path: string; bytes: 
   return { path, bytes, digests, sizes };
 }
 
+/** How many descriptors this process holds on `path` (the threads' included: descriptors are the process's). */
+const openOn = (path: string) =>
+  readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+
 test("checks blocks from the file up to the first that does not match, and hashes the whole file", async () => {
   const file = fileOf("whole", 24, 1000);
   const job = thread.hashFile(file.path);
@@ -94,18 +104,11 @@ test("a missing file fails its job with the reason; a dropped job's checks fail 
 
 test("a dropped job's file is closed by the time its dispose resolves (a folder with an open file cannot go on Windows)", { skip: !existsSync("/proc/self/fd") && "needs /proc/self/fd" }, async () => {
   const file = fileOf("open-until-dropped", 8);
-  const openHere = () => readdirSync("/proc/self/fd").filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === file.path;
-    } catch {
-      return false;
-    }
-  }).length;
   const job = thread.hashFile(file.path);
   assert.equal(await job.check(0, [{ size: BLOCK, digest: file.digests[0]! }]), 1);
-  assert.equal(openHere(), 2, "both threads hold the file while the job runs");
+  assert.equal(openOn(file.path), 2, "both threads hold the file while the job runs");
   await job.dispose();
-  assert.equal(openHere(), 0, "closed before dispose resolved");
+  assert.equal(openOn(file.path), 0, "closed before dispose resolved");
 });
 
 test("after dispose every call fails with a clear reason instead of starting a thread", async () => {
@@ -187,15 +190,6 @@ for (const role of ["checker", "hasher"] as const) {
   });
 }
 
-/** How many descriptors this process holds on `path` (the threads' included: descriptors are the process's). */
-const openOn = (path: string) =>
-  readdirSync("/proc/self/fd").filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false;
-    }
-  }).length;
 
 test("a finished job's file is closed on both threads by the time finish and dispose resolve", { skip: !existsSync("/proc/self/fd") && "needs /proc/self/fd" }, async () => {
   // The checker is kept busy with a large group of another file, so that its close of this file comes after the
