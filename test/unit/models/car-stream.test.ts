@@ -2,20 +2,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as dagCbor from "@ipld/dag-cbor";
-import { varint } from "multiformats";
-import { CID } from "multiformats/cid";
-import { sha256 } from "multiformats/hashes/sha2";
+import type { CID } from "multiformats/cid";
 import { CarStreamParser } from "../../../electron/core/models/ipfs/car-stream.js";
-
-const RAW = 0x55;
-
-function section(parts: Uint8Array[]): Buffer {
-  const length = parts.reduce((sum, part) => sum + part.length, 0);
-  return Buffer.concat([Buffer.from(varint.encodeTo(length, new Uint8Array(varint.encodingLength(length)))), ...parts]);
-}
+import { rawCid, section } from "../../fixtures/models/car-peer.js";
 
 function carOf(blocks: Uint8Array[]): { car: Buffer; cids: CID[] } {
-  const cids = blocks.map((block) => CID.createV1(RAW, sha256.digest(block) as never));
+  const cids = blocks.map(rawCid);
   const header = section([dagCbor.encode({ version: 1, roots: [cids[0]!] })]);
   return { car: Buffer.concat([header, ...blocks.map((block, i) => section([cids[i]!.bytes, block]))]), cids };
 }

@@ -62,7 +62,7 @@ function checker() {
       try {
         if (fd !== undefined) closeSync(fd);
       } finally {
-        parentPort.postMessage({ kind: "closed", id: message.id, role: "checker" });
+        parentPort.postMessage({ kind: "closed", id: message.id });
       }
       return;
     }
@@ -153,7 +153,7 @@ function hasher() {
       }
       if (message.kind === "close") {
         if (job) close(message.id, job);
-        parentPort.postMessage({ kind: "closed", id: message.id, role: "hasher" });
+        parentPort.postMessage({ kind: "closed", id: message.id });
         return;
       }
       if (!job) {
@@ -200,7 +200,7 @@ interface Waiter<T> {
 type Reply =
   | { kind: "check"; id: number; taken?: number; error?: string }
   | { kind: "file"; id: number; digest?: string; error?: string }
-  | { kind: "closed"; id: number; role: keyof Pair };
+  | { kind: "closed"; id: number };
 
 /** The sha256 of a file being filled in, computed on the hashing threads from what was checked and what is on disk. */
 export interface FileHashJob {
@@ -279,19 +279,20 @@ export class HashingThreads {
         this.post("hasher", { kind: "advance", id, upTo });
       },
       finish: (total) => {
-        if (!closing && (!owner || owner !== this.pair)) {
-          // The job failed with its pair (or never had one): no new pair to start; its threads close the file as they
-          // exit.
+        if (!closing) {
           settled = true;
-          closing = this.stopped(owner);
-        } else if (!closing) {
-          settled = true;
-          // Posting holds the thread open until an answer comes: none is owed for a job that already failed. The
-          // checker has nothing more to do for this job once its checks are answered.
-          if (this.files.has(id)) this.post("hasher", { kind: "advance", id, upTo: total, done: true });
-          // The hasher closes the file before its digest comes back; the checker, which may still be busy with other
-          // jobs' groups, closes it on its own: the digest is told once both have.
-          closing = this.close(id, ["checker"]);
+          if (!owner || owner !== this.pair) {
+            // The job failed with its pair (or never had one): no new pair to start; its threads close the file as
+            // they exit.
+            closing = this.stopped(owner);
+          } else {
+            // Posting holds the thread open until an answer comes: none is owed for a job that already failed. The
+            // checker has nothing more to do for this job once its checks are answered.
+            if (this.files.has(id)) this.post("hasher", { kind: "advance", id, upTo: total, done: true });
+            // The hasher closes the file before its digest comes back; the checker, which may still be busy with other
+            // jobs' groups, closes it on its own: the digest is told once both have.
+            closing = this.close(id, ["checker"]);
+          }
         }
         return closing.then(() => result);
       },

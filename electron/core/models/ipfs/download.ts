@@ -51,8 +51,8 @@ export interface IpfsDownloadOptions {
    */
   peers?: PeerSwarm;
   /**
-   * Required with peers: their blocks are checked and the file hashed on this thread, from disk as the file fills in
-   * (a LAN delivers faster than one thread receives, writes and hashes every byte twice). Gateway downloads hash here.
+   * Required with peers: their blocks are checked and the file hashed on these threads as the file fills in (a LAN
+   * delivers faster than one thread receives, writes and hashes every byte twice). Gateway downloads hash here.
    */
   hashing?: HashingThreads;
   partialPath: string;
