@@ -4,8 +4,9 @@
 //  - the tiny model: completion tokens/s through relays vs the OpenAI endpoint.
 // The miner and the backends run in a child process (bench/relayminer/server-process.ts) over the in-memory
 // chain; this process only sends pre-signed relays (a gateway's signing is not the miner's cost).
-import { fork, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { Agent } from "node:http";
+import { cpus } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { POKTHTTPResponse } from "../electron/core/pokt/proto/http.js";
 import { RelayResponse } from "../electron/core/pokt/proto/service.js";
@@ -46,6 +47,14 @@ const MODEL_TOKENS = [64, 256] as const;
  * per relay than once optimised, as the echo rows' warm-up reasoning predicts. A miner in service runs optimised code.
  */
 const MODEL_JIT_WARM_UP = 1000;
+/**
+ * Rounds of 64-token completions once the engine's process is pinned to one core (Linux), after the rows above. The
+ * test model's weights and cache fit a core's L2 and a decoding step takes ~1 ms, so where the scheduler puts the
+ * engine's two threads (its JavaScript thread and the evaluating one wake each other every step) moves its tokens/s
+ * by 30-50 % on a 2-core virtual machine, on both paths alike; a real model's step is tens of milliseconds and
+ * barely notices. The row shows how much of the spread of the rows above is placement, not the relay.
+ */
+const PINNED_ROUNDS = 11;
 
 export interface Server {
   ready: ServerReady;
@@ -199,6 +208,12 @@ async function benchModel(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     await warmModelPaths(server);
     for (const maxTokens of MODEL_TOKENS) rows.push(...(await benchModelTokens(server, maxTokens)));
+    const engine = server.ready.enginePid;
+    if (engine !== null && pinToOneCore(engine)) {
+      rows.push(...(await benchModelTokens(server, 64, { rounds: PINNED_ROUNDS, pinned: true })));
+    } else {
+      rows.push({ name: "tiny model, engine pinned to one core", value: 0, unit: "skipped (needs Linux, taskset and 2+ CPUs)" });
+    }
     return rows;
   } finally {
     server.stop();
@@ -231,7 +246,19 @@ async function warmModelPaths(server: Server): Promise<void> {
   agent.destroy();
 }
 
-async function benchModelTokens(server: Server, maxTokens: number): Promise<BenchRow[]> {
+/** Pins every thread of `pid` to the last CPU with util-linux's taskset; false where that cannot be done. */
+function pinToOneCore(pid: number): boolean {
+  const count = cpus().length;
+  if (process.platform !== "linux" || count < 2) return false;
+  try {
+    execFileSync("taskset", ["--all-tasks", "--cpu-list", "--pid", String(count - 1), String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function benchModelTokens(server: Server, maxTokens: number, options: { rounds?: number; pinned?: boolean } = {}): Promise<BenchRow[]> {
   {
     const agent = new Agent({ keepAlive: true, maxSockets: MODEL_SEQUENCES });
     let tokens = 0;
@@ -255,7 +282,7 @@ async function benchModelTokens(server: Server, maxTokens: number): Promise<Benc
     await rate(direct);
     await rate(relayed);
     cpuMicros.direct = cpuMicros.relayed = 0;
-    const rounds = MODEL_ROUNDS[maxTokens] ?? 7;
+    const rounds = options.rounds ?? MODEL_ROUNDS[maxTokens] ?? 7;
     const directRates: number[] = [];
     const relayRates: number[] = [];
     const ratios: number[] = [];
@@ -277,7 +304,7 @@ async function benchModelTokens(server: Server, maxTokens: number): Promise<Benc
       return all.reduce((a, b) => a + b, 0) / all.length;
     };
     const ratio = median(ratios);
-    const label = `tiny model, ${maxTokens}-token completions, ${MODEL_SEQUENCES} concurrent`;
+    const label = `tiny model, ${maxTokens}-token completions, ${MODEL_SEQUENCES} concurrent${options.pinned ? ", engine pinned to one core" : ""}`;
     return [
       { name: `${label}: direct OpenAI HTTP`, value: Math.round(median(directRates)), unit: "tok/s" },
       { name: `${label}: through relays`, value: Math.round(median(relayRates)), unit: "tok/s" },
@@ -288,7 +315,10 @@ async function benchModelTokens(server: Server, maxTokens: number): Promise<Benc
         target: "each request as many as direct",
         ok: sameCompletions,
       },
-      { name: `${label}: relays / direct`, value: round2(ratio), unit: "x", target: ">= 0.95", ok: ratio >= 0.95 },
+      // The issue's target is on the engine as the app runs it; pinned, the row explains the spread (no target).
+      options.pinned
+        ? { name: `${label}: relays / direct`, value: round2(ratio), unit: "x" }
+        : { name: `${label}: relays / direct`, value: round2(ratio), unit: "x", target: ">= 0.95", ok: ratio >= 0.95 },
       { name: `${label}: server CPU per direct call`, value: round2(cpuMicros.direct / (rounds * count) / 1000), unit: "ms" },
       { name: `${label}: server CPU per relay`, value: round2(cpuMicros.relayed / (rounds * count) / 1000), unit: "ms" },
     ];

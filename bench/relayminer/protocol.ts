@@ -14,6 +14,8 @@ export interface ServerReady {
   minerUrl: string;
   directUrl: string;
   model: string | null;
+  /** The inference worker's process (model mode), so the bench can pin it to a core. */
+  enginePid: number | null;
   /** SessionHeader with heights as decimal strings (IPC carries no bigint). */
   header: { applicationAddress: string; serviceId: string; sessionId: string; sessionStartBlockHeight: string; sessionEndBlockHeight: string };
 }

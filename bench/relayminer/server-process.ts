@@ -26,6 +26,7 @@ async function main(request: ServerRequest): Promise<ServerReady> {
   let directUrl: string;
   let route: ServiceRoute;
   let model: string | null = null;
+  let enginePid: number | null = null;
   if (request.mode === "echo") {
     // Answers like a small OpenAI completion: the request body back inside a JSON object.
     const echo = createServer((req, res) => {
@@ -46,6 +47,7 @@ async function main(request: ServerRequest): Promise<ServerReady> {
     await openAi.start();
     directUrl = openAi.baseUrl!.replace(/\/v1$/, "");
     model = inference.status().model!.name;
+    enginePid = inference.workerPid;
     route = { serviceId: TEST_SERVICE_ID, backend: new InProcessBackend(createOpenAiHandler(inference)), target: { baseUrl: new URL("http://inference.invalid/") }, timeoutMs: 120_000, maxBodyBytes: 20_000_000 };
   }
 
@@ -72,6 +74,7 @@ async function main(request: ServerRequest): Promise<ServerReady> {
     minerUrl: miner.url!,
     directUrl,
     model,
+    enginePid,
     header: { ...header, sessionStartBlockHeight: header.sessionStartBlockHeight.toString(), sessionEndBlockHeight: header.sessionEndBlockHeight.toString() },
   };
 }
