@@ -20,6 +20,7 @@ import { HashingThreads } from "../electron/core/models/download/hashing-threads
 import { downloadFromIpfs } from "../electron/core/models/ipfs/download.js";
 import { PeerSwarm, lanReceiveRings } from "../electron/core/models/ipfs/peer-swarm.js";
 import type { ReceiveRingPool } from "../electron/core/models/ipfs/receive-ring.js";
+import { leavesOf } from "../test/fixtures/models/car-peer.js";
 import { writeSharedModel } from "../test/fixtures/models/shared-model.js";
 import { median, printRows, type BenchRow } from "./types.js";
 
@@ -96,10 +97,7 @@ async function verificationCapacity(hashing: HashingThreads, path: string, size:
   const BLOCK = 256 * 1024;
   const GROUP = 8;
   const bytes = readFileSync(path);
-  const blocks = Array.from({ length: Math.ceil(size / BLOCK) }, (_, i) => {
-    const block = bytes.subarray(i * BLOCK, Math.min(size, (i + 1) * BLOCK));
-    return { size: block.length, digest: createHash("sha256").update(block).digest() };
-  });
+  const blocks = leavesOf(bytes, BLOCK).map((leaf) => ({ size: leaf.bytes.length, digest: leaf.cid.multihash.digest }));
   const expected = createHash("sha256").update(bytes).digest("hex");
   const times: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
