@@ -5,12 +5,54 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 type LabelValues = readonly string[];
 
-/** prom-client takes labels by name; the relay miner passes them by position, in the order they were declared. */
-function named(metric: string, names: readonly string[], values: LabelValues): Record<string, string> {
-  if (values.length !== names.length) throw new Error(`${metric} takes ${names.length} labels, got ${values.length}`);
-  const labels: Record<string, string> = {};
-  for (let i = 0; i < names.length; i++) labels[names[i]] = values[i];
-  return labels;
+/** One label set of a metric: prom-client's labels object, built once, and the app's synchronous tally. */
+interface Series {
+  readonly labels: LabelValues;
+  readonly named: Record<string, string>;
+  value: number;
+}
+
+/**
+ * A metric's label sets by value. The relay path records ~15 observations per relay; looking their labels up here
+ * spares a labels object and a JSON key per observation (prom-client takes labels by name, the relay miner passes
+ * them by position, in the order they were declared).
+ */
+class SeriesTable {
+  private readonly byKey = new Map<string, Series>();
+
+  constructor(
+    private readonly metric: string,
+    private readonly names: readonly string[],
+  ) {}
+
+  /** The series of `values`, created on first use. @throws for the wrong number of labels */
+  get(values: LabelValues): Series {
+    const key = seriesKey(values);
+    let series = this.byKey.get(key);
+    if (series === undefined) {
+      if (values.length !== this.names.length) throw new Error(`${this.metric} takes ${this.names.length} labels, got ${values.length}`);
+      const named: Record<string, string> = {};
+      for (let i = 0; i < this.names.length; i++) named[this.names[i]] = values[i];
+      series = { labels: [...values], named, value: 0 };
+      this.byKey.set(key, series);
+    }
+    return series;
+  }
+
+  find(values: LabelValues): Series | undefined {
+    return this.byKey.get(seriesKey(values));
+  }
+
+  all(): IterableIterator<Series> {
+    return this.byKey.values();
+  }
+}
+
+/** Length-prefixed, so no two label lists share a key whatever characters their values hold. */
+function seriesKey(values: LabelValues): string {
+  let key = "";
+  for (const value of values) key += `${value.length}:${value}`;
+  return key;
 }
 
 /**
@@ -25,59 +67,61 @@ function withoutInitialZero<M extends { remove(...values: string[]): void }>(met
 export class CounterMetric {
   private readonly counter: Counter<string>;
   // The dashboard snapshot and tests read totals synchronously; prom-client only reads them asynchronously.
-  private readonly totals = new Map<string, { labels: LabelValues; value: number }>();
+  private readonly series: SeriesTable;
 
   constructor(registry: Registry, readonly name: string, help: string, readonly labelNames: readonly string[]) {
     this.counter = withoutInitialZero(new Counter({ name, help, labelNames, registers: [registry] }), labelNames);
+    this.series = new SeriesTable(name, labelNames);
   }
 
   inc(labels: LabelValues = [], by = 1): void {
-    this.counter.inc(named(this.name, this.labelNames, labels), by);
-    const key = JSON.stringify(labels);
-    const total = this.totals.get(key);
-    if (total) total.value += by;
-    else this.totals.set(key, { labels: [...labels], value: by });
+    const series = this.series.get(labels);
+    this.counter.inc(series.named, by);
+    series.value += by;
   }
 
   get(labels: LabelValues = []): number {
-    return this.totals.get(JSON.stringify(labels))?.value ?? 0;
+    return this.series.find(labels)?.value ?? 0;
   }
 
   /** Every label set with its value. */
   entries(): Array<{ labels: LabelValues; value: number }> {
-    return [...this.totals.values()].map(({ labels, value }) => ({ labels, value }));
+    return [...this.series.all()].map(({ labels, value }) => ({ labels, value }));
   }
 }
 
 export class GaugeMetric {
   private readonly gauge: Gauge<string>;
+  private readonly series: SeriesTable;
 
   constructor(registry: Registry, readonly name: string, help: string, readonly labelNames: readonly string[]) {
     this.gauge = withoutInitialZero(new Gauge({ name, help, labelNames, registers: [registry] }), labelNames);
+    this.series = new SeriesTable(name, labelNames);
   }
 
   set(labels: LabelValues, value: number): void {
-    this.gauge.set(named(this.name, this.labelNames, labels), value);
+    this.gauge.set(this.series.get(labels).named, value);
   }
 }
 
 export class HistogramMetric {
   private readonly histogram: Histogram<string>;
-  // Observation counts, read synchronously by tests of the relay path.
-  private readonly counts = new Map<string, number>();
+  // Observation counts (the series' values), read synchronously by tests of the relay path.
+  private readonly series: SeriesTable;
 
   constructor(registry: Registry, readonly name: string, help: string, readonly labelNames: readonly string[], buckets: readonly number[]) {
     this.histogram = new Histogram({ name, help, labelNames, buckets: [...buckets], registers: [registry] });
+    this.series = new SeriesTable(name, labelNames);
   }
 
   observe(labels: LabelValues, value: number): void {
-    this.histogram.observe(named(this.name, this.labelNames, labels), value);
-    const key = JSON.stringify(labels);
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    const series = this.series.get(labels);
+    this.histogram.observe(series.named, value);
+    series.value += 1;
   }
 
   count(labels: LabelValues = []): number {
-    return this.counts.get(JSON.stringify(labels)) ?? 0;
+    return this.series.find(labels)?.value ?? 0;
   }
 }
 

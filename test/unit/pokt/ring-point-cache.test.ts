@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { publicKeyFromPrivateKey } from "../../../electron/core/pokt/keys.js";
-import { clearRingPointCaches, lookupKeyImage, lookupRingMember } from "../../../electron/core/pokt/ring/point-cache.js";
+import { clearRingPointCaches, lookupKeyImage, lookupRingMember, pointKey } from "../../../electron/core/pokt/ring/point-cache.js";
 
 const publicKey = (i: number) => publicKeyFromPrivateKey(sha256(utf8ToBytes(`point-cache-key-${i}`)));
 
@@ -34,4 +34,13 @@ test("ring point cache: cleared caches decode afresh", () => {
   const before = lookupRingMember(publicKey(0));
   clearRingPointCaches();
   assert.notEqual(lookupRingMember(publicKey(0)), before);
+});
+
+test("ring point cache: keys tell every encoding apart, views of larger buffers by their own bytes", () => {
+  const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const keys = new Set<string>();
+  for (let i = 0; i + 33 <= 256; i++) keys.add(pointKey(bytes.subarray(i, i + 33)));
+  assert.equal(keys.size, 256 - 33 + 1, "every window of distinct bytes has its own key");
+  assert.equal(pointKey(bytes.subarray(200, 233)), pointKey(bytes.slice(200, 233)), "a view and a copy of the same bytes share a key");
+  assert.notEqual(pointKey(Uint8Array.of(0x02, 0x80)), pointKey(Uint8Array.of(0x02, 0xc2, 0x80)), "high bytes are not UTF-8 encoded");
 });

@@ -18,6 +18,7 @@ import {
   verifyRingSignature,
   verifyRingSignatureBytes,
 } from "../../../electron/core/pokt/ring/index.js";
+import { writeScalar } from "../../../electron/core/pokt/ring/scalar.js";
 
 const privateKey = (label: string) =>
   numberToBytesBE((bytesToNumberBE(sha256(utf8ToBytes(label))) % (CURVE_ORDER - 1n)) + 1n, 32);
@@ -199,6 +200,18 @@ describe("decoding like ring-go", () => {
     assert.equal(decodeScalar(numberToBytesBE(CURVE_ORDER + 5n, 32)), 5n);
     assert.equal(bytesToHex(encodeScalar(CURVE_ORDER + 1n)), "00".repeat(31) + "01");
     expectRingError(() => decodeScalar(new Uint8Array(31)), "invalid_scalar_length");
+  });
+
+  test("writeScalar writes encodeScalar's 32 bytes in place, for reduced scalars only", () => {
+    const target = new Uint8Array(40).fill(0xee);
+    const view = new DataView(target.buffer);
+    for (const scalar of [0n, 1n, 255n, 1n << 64n, (1n << 192n) + 7n, CURVE_ORDER - 1n, bytesToNumberBE(sha256(utf8ToBytes("scalar")))  % CURVE_ORDER]) {
+      writeScalar(scalar, view, 4);
+      assert.equal(bytesToHex(target.subarray(4, 36)), bytesToHex(encodeScalar(scalar)), `scalar ${scalar}`);
+      assert.equal(bytesToHex(target.subarray(0, 4)) + bytesToHex(target.subarray(36)), "ee".repeat(8), "the bytes around are untouched");
+    }
+    assert.throws(() => writeScalar(CURVE_ORDER, view, 0), RangeError);
+    assert.throws(() => writeScalar(-1n, view, 0), RangeError);
   });
 
   test("zero challenge or responses give false, not a crash", () => {

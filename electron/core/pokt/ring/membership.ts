@@ -2,9 +2,9 @@
 // the application and its gateways at the session end height, or the placeholder key when it has
 // none. A signature is accepted when every key of ITS OWN ring is expected (subset, any order,
 // repeats allowed), so rings from older gateways ([app, app], unsorted) keep verifying.
-import { bytesToHex } from "@noble/curves/utils.js";
 import { PLACEHOLDER_RING_ADDRESS, placeholderRingPublicKey } from "../keys.js";
 import { RingSignatureError } from "./errors.js";
+import { pointKey } from "./point-cache.js";
 import { type RingSignature, deserializeRingSignature } from "./signature.js";
 import { verifyRingSignature } from "./verify.js";
 
@@ -51,8 +51,8 @@ export function ringPublicKeysForAddresses(
 
 /** True iff every key of `signatureRing` is one of `expectedKeys` (order and repeats ignored). */
 export function isRingSubsetOf(signatureRing: readonly Uint8Array[], expectedKeys: readonly Uint8Array[]): boolean {
-  const expected = new Set(expectedKeys.map(bytesToHex));
-  return signatureRing.every((key) => expected.has(bytesToHex(key)));
+  const expected = new Set(expectedKeys.map(pointKey));
+  return signatureRing.every((key) => expected.has(pointKey(key)));
 }
 
 export type ApplicationRingCheck =

@@ -1,6 +1,6 @@
 // Scalars of the ring signature: 32-byte big-endian integers modulo the secp256k1 group order n,
 // decoded and hashed exactly as go-dleq's decred backend does.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { RingSignatureError } from "./errors.js";
@@ -24,6 +24,20 @@ export function encodeScalar(scalar: bigint): Uint8Array {
   return numberToBytesBE(Fn.create(scalar), SCALAR_LENGTH);
 }
 
+const MASK_64 = (1n << 64n) - 1n;
+
+/**
+ * Writes encodeScalar(scalar) into `target` at `offset` (a 32-byte view of it), for a scalar already in [0, n):
+ * the verifier's hot loop writes four per ring member, and encodeScalar's hex round trip allocates each time.
+ */
+export function writeScalar(scalar: bigint, target: DataView, offset: number): void {
+  if (scalar < 0n || scalar >= CURVE_ORDER) throw new RangeError("writeScalar takes a reduced scalar");
+  target.setBigUint64(offset, scalar >> 192n);
+  target.setBigUint64(offset + 8, (scalar >> 128n) & MASK_64);
+  target.setBigUint64(offset + 16, (scalar >> 64n) & MASK_64);
+  target.setBigUint64(offset + 24, scalar & MASK_64);
+}
+
 /**
  * Hash-to-scalar of the Go verifier that poktroll runs: v = SHA3-512(input) mod n, then Go copies
  * the minimal big-endian bytes of v into the START of a 32-byte buffer. Whenever v has leading zero
@@ -44,6 +58,7 @@ export function hashToScalar(input: Uint8Array): bigint {
  * diagnostics and for showing that a quirk-free verifier rejects real signatures.
  */
 export function hashToScalarWithoutQuirk(input: Uint8Array): bigint {
-  // OpenSSL's SHA3-512: a ring check hashes once per member, and noble's JavaScript Keccak took ~5x as long.
-  return Fn.create(bytesToNumberBE(createHash("sha3-512").update(input).digest()));
+  // OpenSSL's SHA3-512: a ring check hashes once per member, and noble's JavaScript Keccak took ~5x as long. The
+  // one-shot form hands back the hex the BigInt is parsed from, without a Hash object and a digest buffer.
+  return Fn.create(BigInt(`0x${hash("sha3-512", input, "hex")}`));
 }

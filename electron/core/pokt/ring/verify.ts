@@ -11,7 +11,7 @@ import {
 } from "./point-cache.js";
 import { type NativeSecp256k1, nativeSecp256k1 } from "../native-secp256k1.js";
 import { type CurvePoint, POINT_LENGTH, Point } from "./point.js";
-import { CURVE_ORDER, encodeScalar, hashToScalar } from "./scalar.js";
+import { CURVE_ORDER, SCALAR_LENGTH, hashToScalar, writeScalar } from "./scalar.js";
 import { type RingSignature, assertWellFormed, deserializeRingSignature } from "./signature.js";
 
 /** One step of the challenge chain: L_i, R_i and c_{i+1} = Hs(m ‖ L_i ‖ R_i). */
@@ -125,19 +125,28 @@ function runNativeChallengeChain(native: NativeSecp256k1, signature: RingSignatu
   const keyImage = lookupKeyImage(signature.keyImage).uncompressed;
   const buffer = new Uint8Array(MESSAGE_LENGTH + 2 * POINT_LENGTH);
   buffer.set(message, 0);
-  const recoverable = new Uint8Array(64);
+  // One block for the scalars handed to libsecp256k1 (which copies its inputs): r ‖ σ of the recovery, its digest e,
+  // then c and s for R.
+  const scalars = new Uint8Array(5 * SCALAR_LENGTH);
+  const view = new DataView(scalars.buffer);
+  const recoverable = scalars.subarray(0, 2 * SCALAR_LENGTH);
+  const e = scalars.subarray(2 * SCALAR_LENGTH, 3 * SCALAR_LENGTH);
+  const c = scalars.subarray(3 * SCALAR_LENGTH, 4 * SCALAR_LENGTH);
+  const s = scalars.subarray(4 * SCALAR_LENGTH);
   let challenge = signature.challenge;
   try {
     for (let i = 0; i < ringSize; i++) {
       const member = members[i];
       if (member.x >= CURVE_ORDER) return undefined;
       const response = signature.responses[i];
-      recoverable.set(encodeScalar(member.x), 0);
-      recoverable.set(encodeScalar((challenge * member.x) % CURVE_ORDER), 32);
-      const e = encodeScalar((CURVE_ORDER - ((response * member.x) % CURVE_ORDER)) % CURVE_ORDER);
+      writeScalar(member.x, view, 0);
+      writeScalar((challenge * member.x) % CURVE_ORDER, view, SCALAR_LENGTH);
+      writeScalar((CURVE_ORDER - ((response * member.x) % CURVE_ORDER)) % CURVE_ORDER, view, 2 * SCALAR_LENGTH);
+      writeScalar(challenge, view, 3 * SCALAR_LENGTH);
+      writeScalar(response, view, 4 * SCALAR_LENGTH);
       const l = native.ecdsaRecover(recoverable, member.yIsOdd ? 1 : 0, e, true);
       const r = native.publicKeyCombine(
-        [native.publicKeyTweakMul(keyImage, encodeScalar(challenge), false), native.publicKeyTweakMul(member.hashPointUncompressed, encodeScalar(response), false)],
+        [native.publicKeyTweakMul(keyImage, c, false), native.publicKeyTweakMul(member.hashPointUncompressed, s, false)],
         true,
       );
       buffer.set(l, MESSAGE_LENGTH);

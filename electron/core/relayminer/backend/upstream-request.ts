@@ -61,7 +61,8 @@ export function buildUpstreamRequest(
   const requestUrl = new URL(payload.url === "" ? "/" : payload.url, "http://relay.invalid");
   // Both paths are in their percent-encoded form, so joining them needs no decoding (which could fail).
   const pathname = joinUrlPath(target.baseUrl.pathname, requestUrl.pathname) || "/";
-  const query = mergedQuery(requestUrl.searchParams, target.baseUrl.searchParams);
+  // Most relays and backends carry no query; parsing two empty ones would still build three URLSearchParams.
+  const query = requestUrl.search === "" && target.baseUrl.search === "" ? "" : mergedQuery(requestUrl.searchParams, target.baseUrl.searchParams);
   const path = pathname + (query ? `?${query}` : "");
 
   const headers = new Map<string, string[]>();
