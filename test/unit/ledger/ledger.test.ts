@@ -43,12 +43,12 @@ test("a migration that fails leaves the previous version intact", () => {
   db.close();
 });
 
-// The promise is a schedule: a queued write is committed by the batch's own timer, `maxDelayMs` after the first
-// write of the batch. A wall-clock bound on the commit alone fails whenever the OS does not run this process
-// (a loaded CI machine held one commit 135 ms), so the test checks the schedule against a sentinel timer of the
-// same delay armed after the burst (Node fires timers of equal delay in the order they were armed), and the
-// clock bound discounts how late that sentinel fired.
-test("relay-path writes are batched and committed by the batch timer within the delay bound; the file is in WAL mode", async () => {
+// The promise is a schedule: a queued write is committed at the end of its turn (a writer that was quiet) or by the
+// batch's own timer, `maxDelayMs` after the first write of the batch. A wall-clock bound on the commit alone fails
+// whenever the OS does not run this process (a loaded CI machine held one commit 135 ms), so the test checks the
+// schedule against a sentinel timer of the same delay armed after the burst (Node fires timers of equal delay in the
+// order they were armed), and the clock bound discounts how late that sentinel fired.
+test("relay-path writes are batched and committed within the delay bound; the file is in WAL mode", async () => {
   const dir = tempDir();
   const MAX_DELAY_MS = 20;
   const commits: Array<{ writes: readonly LedgerWrite[]; at: number }> = [];
@@ -71,7 +71,7 @@ test("relay-path writes are batched and committed by the batch timer within the 
     const sentinel = await new Promise<{ firedAt: number; committed: number; transactions: number }>((resolve) =>
       setTimeout(() => resolve({ firedAt: Date.now(), committed: commits.reduce((n, c) => n + c.writes.length, 0), transactions: commits.length }), MAX_DELAY_MS),
     );
-    assert.equal(sentinel.committed, 41, "every write was committed by the batch timer armed before the sentinel");
+    assert.equal(sentinel.committed, 41, "every write was committed before the sentinel fired");
     if (burstMs < MAX_DELAY_MS) assert.equal(sentinel.transactions, 1, "one transaction for the whole burst");
     const lateMs = Math.max(0, sentinel.firedAt - sentinelDue);
     const delay = commits[commits.length - 1].at - firstQueuedAt;
@@ -152,6 +152,83 @@ test("the batch writer commits a due batch on the next push, without waiting for
   assert.deepEqual(committed, [[1, 2, 3], [4]]);
   assert.equal((ledger.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n, 4);
   ledger.close();
+});
+
+test("after a quiet spell writes are committed at the end of their turn; writes that follow a commit closely wait for the batch timer", async () => {
+  let now = 1_000;
+  const db = openSqlite(":memory:");
+  db.exec("CREATE TABLE t (x INTEGER)");
+  const committed: number[][] = [];
+  let onTimerCommit: (() => void) | undefined;
+  const writer = new BatchWriter<number>({
+    db,
+    write: (items) => items.forEach((x) => db.prepare("INSERT INTO t VALUES (?)").run(x)),
+    maxDelayMs: 20,
+    maxItems: 1000,
+    now: () => now,
+    onCommit: (items) => {
+      committed.push([...items]);
+      onTimerCommit?.();
+    },
+  });
+  try {
+    writer.push(1);
+    writer.push(2);
+    assert.deepEqual(committed, [], "nothing is written synchronously");
+    await Promise.resolve(); // runs after the microtasks already queued, the writer's among them
+    assert.deepEqual(committed, [[1, 2]], "the turn's writes share one commit at its end");
+    now += 5;
+    const byTimer = new Promise<void>((resolve) => (onTimerCommit = resolve));
+    writer.push(3);
+    await Promise.resolve();
+    assert.equal(writer.pending, 1, "5 ms after a commit, a write waits to be batched");
+    await byTimer;
+    assert.deepEqual(committed, [[1, 2], [3]], "the batch timer committed it");
+    onTimerCommit = undefined;
+    now += 100;
+    writer.push(4);
+    await Promise.resolve();
+    assert.deepEqual(committed, [[1, 2], [3], [4]], "quiet again: committed at the end of the turn");
+  } finally {
+    writer.close();
+  }
+  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n, 4);
+  db.close();
+});
+
+test("a failed commit is retried by its own timer, not by the end of each later turn", async () => {
+  let now = 1_000;
+  const db = openSqlite(":memory:");
+  db.exec("CREATE TABLE t (x INTEGER)");
+  let failing = true;
+  let failures = 0;
+  const writer = new BatchWriter<number>({
+    db,
+    write: (items) => {
+      if (failing) throw new Error("disk full");
+      items.forEach((x) => db.prepare("INSERT INTO t VALUES (?)").run(x));
+    },
+    maxDelayMs: 20,
+    maxItems: 1000,
+    now: () => now,
+    onError: () => (failures += 1),
+  });
+  try {
+    writer.push(1);
+    await Promise.resolve();
+    assert.equal(failures, 1, "the end-of-turn commit failed");
+    now += 1;
+    writer.push(2);
+    await Promise.resolve();
+    assert.equal(failures, 1, "no second attempt before the retry timer");
+    assert.equal(writer.pending, 2, "both writes are kept");
+    failing = false;
+    assert.equal(writer.close(), true);
+    assert.deepEqual(db.prepare("SELECT x FROM t ORDER BY x").all(), [{ x: 1 }, { x: 2 }]);
+  } finally {
+    writer.close(); // stops the retry timer when an assertion failed first
+    db.close();
+  }
 });
 
 test("storage settings: WAL, synchronous NORMAL unless FULL is asked for, a busy timeout and foreign keys", () => {
