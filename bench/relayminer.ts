@@ -34,10 +34,11 @@ const MODEL_SEQUENCES = 4;
 /**
  * Completion lengths compared. The 260K-parameter test model writes ~600 tokens/s per sequence, so four concurrent
  * 64-token completions finish one every ~23 ms. The engine's worker takes one core (defaultThreads leaves the other);
- * a relay costs the server ~1.4-2.3 ms more CPU than a direct call under this load (libsecp256k1's ring check and response
- * signature ~0.4-0.5 ms of it, the rest decoding, encoding, mining, metrics and GC), and on a machine whose other core
- * is busy too that time comes out of the engine's: the engine then runs slower per sequence while as many sequences
- * stay busy as with direct calls. Concurrency hides a relay's latency, not its CPU. 256 tokens is a short chat answer.
+ * a relay costs the server ~1.4-2.3 ms more CPU than a direct call under this load (libsecp256k1's ring check and
+ * response signature ~0.4-0.5 ms of it, the rest decoding, encoding, mining, metrics and GC), and on a machine whose
+ * other core is busy too that time comes out of the engine's: the engine then runs slower per sequence while as many
+ * sequences stay busy as with direct calls. Concurrency hides a relay's latency, not its CPU. 256 tokens is a short
+ * chat answer.
  */
 const MODEL_TOKENS = [64, 256] as const;
 /**
