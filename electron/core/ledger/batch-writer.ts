@@ -64,7 +64,8 @@ export class BatchWriter<T> {
     this.commitQueued = true;
     queueMicrotask(() => {
       this.commitQueued = false;
-      if (!this.closed) this.flush();
+      // A timer armed since (a sync commit failed, or one succeeded and writes followed) decides instead.
+      if (!this.closed && this.timer === undefined) this.flush();
     });
   }
 

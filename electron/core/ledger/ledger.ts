@@ -1,7 +1,7 @@
 // The supplier's books in SQLite (WAL): every served relay, every mined relay's bytes and weight, sessions,
 // claims, proofs and settlements. Relay-path writes are batched (see BatchWriter): a mined relay is committed
-// about `maxDelayMs` (20 ms by default) after the miner queued it right after replying, well inside the 100 ms
-// the README promises.
+// right after its reply when the books were quiet, otherwise about `maxDelayMs` (20 ms by default) after the miner
+// queued it, well inside the 100 ms the README promises.
 // Scheduler writes are rare and go straight to disk after whatever the relay path queued before them.
 import { openSqlite, type SqliteDatabase } from "../runtime/sqlite.js";
 import { BatchWriter } from "./batch-writer.js";

@@ -231,6 +231,31 @@ test("a failed commit is retried by its own timer, not by the end of each later 
   }
 });
 
+test("a commit that failed in the turn an end-of-turn commit was queued in is also left to the retry timer", async () => {
+  const db = openSqlite(":memory:");
+  let failures = 0;
+  const writer = new BatchWriter<number>({
+    db,
+    write: () => {
+      throw new Error("disk full");
+    },
+    maxDelayMs: 20,
+    maxItems: 2,
+    onError: () => (failures += 1),
+  });
+  try {
+    writer.push(1); // a quiet writer: a commit is queued for the end of the turn
+    writer.push(2); // a full batch: committed at once, and that fails
+    assert.equal(failures, 1);
+    await Promise.resolve();
+    assert.equal(failures, 1, "the queued end-of-turn commit did not retry before the retry timer");
+    assert.equal(writer.pending, 2);
+  } finally {
+    writer.close();
+    db.close();
+  }
+});
+
 test("storage settings: WAL, synchronous NORMAL unless FULL is asked for, a busy timeout and foreign keys", () => {
   const dir = tempDir();
   try {

@@ -1,8 +1,9 @@
 // Scalars of the ring signature: 32-byte big-endian integers modulo the secp256k1 group order n,
 // decoded and hashed exactly as go-dleq's decred backend does.
-import { hash } from "node:crypto";
+import { getHashes, hash } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
+import { bytesToHex, bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
+import { sha3_512 } from "@noble/hashes/sha3.js";
 import { RingSignatureError } from "./errors.js";
 
 const Fn = secp256k1.Point.Fn;
@@ -58,7 +59,19 @@ export function hashToScalar(input: Uint8Array): bigint {
  * diagnostics and for showing that a quirk-free verifier rejects real signatures.
  */
 export function hashToScalarWithoutQuirk(input: Uint8Array): bigint {
-  // OpenSSL's SHA3-512: a ring check hashes once per member, and noble's JavaScript Keccak took ~5x as long. The
-  // one-shot form hands back the hex the BigInt is parsed from, without a Hash object and a digest buffer.
-  return Fn.create(BigInt(`0x${hash("sha3-512", input, "hex")}`));
+  return Fn.create(BigInt(`0x${sha3_512Hex(input)}`));
 }
+
+/** Where SHA3-512 comes from: OpenSSL's, or noble's JavaScript Keccak where the runtime has none. */
+export type Sha3Source = "openssl" | "noble";
+
+/**
+ * A ring check hashes once per member, and OpenSSL's SHA3-512 takes a fifth of the time of noble's JavaScript Keccak
+ * (the one-shot form hands back the hex the BigInt is parsed from, without a Hash object and a digest buffer). The
+ * desktop app cannot use it: Electron builds Node on BoringSSL, which has no SHA-3 ("Digest method not supported"),
+ * so there, and with POCKETFORGE_SHA3=js (tests of that path), noble's is used.
+ */
+export const SHA3_SOURCE: Sha3Source = process.env.POCKETFORGE_SHA3 !== "js" && getHashes().includes("sha3-512") ? "openssl" : "noble";
+
+const sha3_512Hex: (input: Uint8Array) => string =
+  SHA3_SOURCE === "openssl" ? (input) => hash("sha3-512", input, "hex") : (input) => bytesToHex(sha3_512(input));
