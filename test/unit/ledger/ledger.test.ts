@@ -125,47 +125,52 @@ test("sessions and their mined relays survive a reopen, in mining order, without
   }
 });
 
-test("the batch writer commits a due batch on the next push, without waiting for its timer", () => {
-  let now = 1_000;
-  const ledger = openSqlite(":memory:");
-  ledger.exec("CREATE TABLE t (x INTEGER)");
-  const committed: number[][] = [];
+/** A BatchWriter of numbers into a one-column table, on a clock the test moves; `failing` makes every commit throw. */
+function numberWriter(options: { maxItems?: number; failing?: () => boolean; onCommit?(items: readonly number[]): void; onError?(): void } = {}) {
+  const db = openSqlite(":memory:");
+  db.exec("CREATE TABLE t (x INTEGER)");
+  const insert = db.prepare("INSERT INTO t VALUES (?)");
+  const clock = { now: 1_000 };
   const writer = new BatchWriter<number>({
-    db: ledger,
-    write: (items) => items.forEach((x) => ledger.prepare("INSERT INTO t VALUES (?)").run(x)),
+    db,
+    write: (items) => {
+      if (options.failing?.()) throw new Error("disk full");
+      for (const x of items) insert.run(x);
+    },
     maxDelayMs: 20,
-    maxItems: 1000,
-    now: () => now,
-    onCommit: (items) => committed.push([...items]),
+    maxItems: options.maxItems ?? 1000,
+    now: () => clock.now,
+    onCommit: options.onCommit,
+    onError: options.onError,
   });
+  const count = () => (db.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n;
+  const rows = () => db.prepare("SELECT x FROM t ORDER BY x").all();
+  return { db, writer, clock, count, rows };
+}
+
+test("the batch writer commits a due batch on the next push, without waiting for its timer", () => {
+  const committed: number[][] = [];
+  const { db, writer, clock, count } = numberWriter({ onCommit: (items) => committed.push([...items]) });
   writer.push(1);
-  now += 10;
+  clock.now += 10;
   writer.push(2);
   assert.deepEqual(committed, [], "not due yet");
-  now += 10; // the oldest write is now 20 ms old: this push commits everything queued
+  clock.now += 10; // the oldest write is now 20 ms old: this push commits everything queued
   writer.push(3);
   assert.deepEqual(committed, [[1, 2, 3]]);
-  now += 5;
+  clock.now += 5;
   writer.push(4);
   assert.equal(writer.pending, 1);
   writer.close();
   assert.deepEqual(committed, [[1, 2, 3], [4]]);
-  assert.equal((ledger.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n, 4);
-  ledger.close();
+  assert.equal(count(), 4);
+  db.close();
 });
 
 test("after a quiet spell writes are committed at the end of their turn; writes that follow a commit closely wait for the batch timer", async () => {
-  let now = 1_000;
-  const db = openSqlite(":memory:");
-  db.exec("CREATE TABLE t (x INTEGER)");
   const committed: number[][] = [];
   let onTimerCommit: (() => void) | undefined;
-  const writer = new BatchWriter<number>({
-    db,
-    write: (items) => items.forEach((x) => db.prepare("INSERT INTO t VALUES (?)").run(x)),
-    maxDelayMs: 20,
-    maxItems: 1000,
-    now: () => now,
+  const { db, writer, clock, count } = numberWriter({
     onCommit: (items) => {
       committed.push([...items]);
       onTimerCommit?.();
@@ -177,7 +182,7 @@ test("after a quiet spell writes are committed at the end of their turn; writes 
     assert.deepEqual(committed, [], "nothing is written synchronously");
     await Promise.resolve(); // runs after the microtasks already queued, the writer's among them
     assert.deepEqual(committed, [[1, 2]], "the turn's writes share one commit at its end");
-    now += 5;
+    clock.now += 5;
     const byTimer = new Promise<void>((resolve) => (onTimerCommit = resolve));
     writer.push(3);
     await Promise.resolve();
@@ -185,46 +190,33 @@ test("after a quiet spell writes are committed at the end of their turn; writes 
     await byTimer;
     assert.deepEqual(committed, [[1, 2], [3]], "the batch timer committed it");
     onTimerCommit = undefined;
-    now += 100;
+    clock.now += 100;
     writer.push(4);
     await Promise.resolve();
     assert.deepEqual(committed, [[1, 2], [3], [4]], "quiet again: committed at the end of the turn");
   } finally {
     writer.close();
   }
-  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n, 4);
+  assert.equal(count(), 4);
   db.close();
 });
 
 test("a failed commit is retried by its own timer, not by the end of each later turn", async () => {
-  let now = 1_000;
-  const db = openSqlite(":memory:");
-  db.exec("CREATE TABLE t (x INTEGER)");
   let failing = true;
   let failures = 0;
-  const writer = new BatchWriter<number>({
-    db,
-    write: (items) => {
-      if (failing) throw new Error("disk full");
-      items.forEach((x) => db.prepare("INSERT INTO t VALUES (?)").run(x));
-    },
-    maxDelayMs: 20,
-    maxItems: 1000,
-    now: () => now,
-    onError: () => (failures += 1),
-  });
+  const { db, writer, clock, rows } = numberWriter({ failing: () => failing, onError: () => (failures += 1) });
   try {
     writer.push(1);
     await Promise.resolve();
     assert.equal(failures, 1, "the end-of-turn commit failed");
-    now += 1;
+    clock.now += 1;
     writer.push(2);
     await Promise.resolve();
     assert.equal(failures, 1, "no second attempt before the retry timer");
     assert.equal(writer.pending, 2, "both writes are kept");
     failing = false;
     assert.equal(writer.close(), true);
-    assert.deepEqual(db.prepare("SELECT x FROM t ORDER BY x").all(), [{ x: 1 }, { x: 2 }]);
+    assert.deepEqual(rows(), [{ x: 1 }, { x: 2 }]);
   } finally {
     writer.close(); // stops the retry timer when an assertion failed first
     db.close();
@@ -232,17 +224,8 @@ test("a failed commit is retried by its own timer, not by the end of each later 
 });
 
 test("a commit that failed in the turn an end-of-turn commit was queued in is also left to the retry timer", async () => {
-  const db = openSqlite(":memory:");
   let failures = 0;
-  const writer = new BatchWriter<number>({
-    db,
-    write: () => {
-      throw new Error("disk full");
-    },
-    maxDelayMs: 20,
-    maxItems: 2,
-    onError: () => (failures += 1),
-  });
+  const { db, writer } = numberWriter({ maxItems: 2, failing: () => true, onError: () => (failures += 1) });
   try {
     writer.push(1); // a quiet writer: a commit is queued for the end of the turn
     writer.push(2); // a full batch: committed at once, and that fails

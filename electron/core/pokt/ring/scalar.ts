@@ -2,7 +2,7 @@
 // decoded and hashed exactly as go-dleq's decred backend does.
 import { getHashes, hash } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { bytesToHex, bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
+import { bytesToHex, bytesToNumberBE } from "@noble/curves/utils.js";
 import { sha3_512 } from "@noble/hashes/sha3.js";
 import { RingSignatureError } from "./errors.js";
 
@@ -22,14 +22,16 @@ export function decodeScalar(bytes: Uint8Array): bigint {
 
 /** 32-byte big-endian encoding of the scalar reduced modulo n. */
 export function encodeScalar(scalar: bigint): Uint8Array {
-  return numberToBytesBE(Fn.create(scalar), SCALAR_LENGTH);
+  const out = new Uint8Array(SCALAR_LENGTH);
+  writeScalar(Fn.create(scalar), new DataView(out.buffer), 0);
+  return out;
 }
 
 const MASK_64 = (1n << 64n) - 1n;
 
 /**
- * Writes encodeScalar(scalar) into `target` at `offset` (a 32-byte view of it), for a scalar already in [0, n):
- * the verifier's hot loop writes four per ring member, and encodeScalar's hex round trip allocates each time.
+ * Writes the 32-byte big-endian encoding of a scalar already in [0, n) into `target` at `offset`: the verifier's hot
+ * loop writes five per ring member into one block instead of allocating an array for each.
  */
 export function writeScalar(scalar: bigint, target: DataView, offset: number): void {
   if (scalar < 0n || scalar >= CURVE_ORDER) throw new RangeError("writeScalar takes a reduced scalar");
