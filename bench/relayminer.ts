@@ -1,7 +1,8 @@
 // Relay miner overhead, measured against the same backend called directly (`npx tsx bench/relayminer.ts` or
 // `npm run bench -- relayminer`):
 //  - echo backend: round-trip latency p50/p99 at concurrency 1, 8 and 64, and relays/s;
-//  - the tiny model: completion tokens/s through relays vs the OpenAI endpoint.
+//  - the tiny model: completion tokens/s through relays vs the OpenAI endpoint, then as diagnostics (no target) the
+//    same with the miner's cryptography skipped and with the engine pinned to one core.
 // The miner and the backends run in a child process (bench/relayminer/server-process.ts) over the in-memory
 // chain; this process only sends pre-signed relays (a gateway's signing is not the miner's cost).
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
@@ -14,7 +15,7 @@ import type { SessionHeader } from "../electron/core/pokt/proto/session.js";
 import { postBytes } from "../test/fixtures/http-post.js";
 import { testModelPath } from "../test/fixtures/paths.js";
 import { signedRelayRequest } from "../test/fixtures/relayminer/relays.js";
-import { BENCH_APP, BENCH_OPERATOR, type ServerReady, type ServerRequest } from "./relayminer/protocol.js";
+import { BENCH_APP, BENCH_OPERATOR, type ServerReady, type ServerRequest, type SkipCryptoRequest } from "./relayminer/protocol.js";
 import { printRows, type BenchRow } from "./types.js";
 
 const CONCURRENCIES = [1, 8, 64] as const;
@@ -62,6 +63,8 @@ export interface Server {
   header: SessionHeader;
   /** CPU microseconds the server process has used so far. */
   cpu(): Promise<number>;
+  /** Model mode: skips or runs the miner's ring check and response signature from now on (SkipCryptoRequest). */
+  skipCrypto(skip: boolean): Promise<void>;
   stop(): void;
 }
 
@@ -81,18 +84,21 @@ export async function startServer(request: ServerRequest): Promise<Server> {
     sessionStartBlockHeight: BigInt(ready.header.sessionStartBlockHeight),
     sessionEndBlockHeight: BigInt(ready.header.sessionEndBlockHeight),
   };
-  const cpu = () =>
-    new Promise<number>((resolve) => {
-      const onMessage = (message: { type?: string; micros?: number }) => {
-        if (message.type !== "cpu") return;
+  /** Sends `message` and resolves with the server's reply of the same type. */
+  const ask = <T,>(message: { type: string; [field: string]: unknown }) =>
+    new Promise<T>((resolve) => {
+      const onMessage = (reply: { type?: string }) => {
+        if (reply.type !== message.type) return;
         child.off("message", onMessage);
-        resolve(message.micros!);
+        resolve(reply as T);
       };
       child.on("message", onMessage);
-      child.send({ type: "cpu" });
+      child.send(message);
     });
+  const cpu = () => ask<{ micros: number }>({ type: "cpu" }).then((reply) => reply.micros);
+  const skipCrypto = (skip: boolean) => ask({ type: "skip-crypto", skip } satisfies SkipCryptoRequest).then(() => undefined);
   // SIGTERM lets a profiled server write its profile on the way out (the server exits on it).
-  return { ready, header, cpu, stop: () => child.kill(process.env.PF_BENCH_PROFILE ? "SIGTERM" : "SIGKILL") };
+  return { ready, header, cpu, skipCrypto, stop: () => child.kill(process.env.PF_BENCH_PROFILE ? "SIGTERM" : "SIGKILL") };
 }
 
 function post(agent: Agent, url: string, body: Uint8Array, contentType: string): Promise<Buffer> {
@@ -209,6 +215,11 @@ async function benchModel(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     await warmModelPaths(server);
     for (const maxTokens of MODEL_TOKENS) rows.push(...(await benchModelTokens(server, maxTokens)));
+    // The 64-token rounds again with the miner's ring check and response signature skipped: the ratio the relay path
+    // would reach if its cryptography cost nothing, i.e. how much of the gap to 0.95 faster cryptography could close.
+    await server.skipCrypto(true);
+    rows.push(...(await benchModelTokens(server, 64, { cryptoSkipped: true })));
+    await server.skipCrypto(false);
     const engine = server.ready.enginePid;
     if (engine !== null && pinToOneCore(engine)) {
       rows.push(...(await benchModelTokens(server, 64, { rounds: PINNED_ROUNDS, pinned: true })));
@@ -259,7 +270,7 @@ function pinToOneCore(pid: number): boolean {
   }
 }
 
-async function benchModelTokens(server: Server, maxTokens: number, options: { rounds?: number; pinned?: boolean } = {}): Promise<BenchRow[]> {
+async function benchModelTokens(server: Server, maxTokens: number, options: { rounds?: number; pinned?: boolean; cryptoSkipped?: boolean } = {}): Promise<BenchRow[]> {
   {
     const agent = new Agent({ keepAlive: true, maxSockets: MODEL_SEQUENCES });
     let tokens = 0;
@@ -305,7 +316,8 @@ async function benchModelTokens(server: Server, maxTokens: number, options: { ro
       return all.reduce((a, b) => a + b, 0) / all.length;
     };
     const ratio = median(ratios);
-    const label = `tiny model, ${maxTokens}-token completions, ${MODEL_SEQUENCES} concurrent${options.pinned ? ", engine pinned to one core" : ""}`;
+    const variant = options.pinned ? ", engine pinned to one core" : options.cryptoSkipped ? ", miner's ring check and signature skipped" : "";
+    const label = `tiny model, ${maxTokens}-token completions, ${MODEL_SEQUENCES} concurrent${variant}`;
     return [
       { name: `${label}: direct OpenAI HTTP`, value: Math.round(median(directRates)), unit: "tok/s" },
       { name: `${label}: through relays`, value: Math.round(median(relayRates)), unit: "tok/s" },
@@ -316,8 +328,9 @@ async function benchModelTokens(server: Server, maxTokens: number, options: { ro
         target: "each request as many as direct",
         ok: sameCompletions,
       },
-      // The issue's target is on the engine as the app runs it; pinned, the row explains the spread (no target).
-      options.pinned
+      // The issue's target is on the engine and the miner as the app runs them; pinned or without cryptography, the
+      // row explains the spread and the floor (no target).
+      options.pinned || options.cryptoSkipped
         ? { name: `${label}: relays / direct`, value: round2(ratio), unit: "x" }
         : { name: `${label}: relays / direct`, value: round2(ratio), unit: "x", target: ">= 0.95", ok: ratio >= 0.95 },
       { name: `${label}: server CPU per direct call`, value: round2(cpuMicros.direct / (rounds * count) / 1000), unit: "ms" },

@@ -10,6 +10,16 @@ export interface ServerRequest {
   sequences?: number;
 }
 
+/**
+ * Model mode only: from now on skip (`skip: true`) or run the miner's ring check and response signature. A diagnostic
+ * of what the ratio would be if the relay's cryptography cost nothing; the relays are still decoded, their sessions
+ * checked, mined and booked, and the responses carry a zeroed signature the bench client does not check.
+ */
+export interface SkipCryptoRequest {
+  type: "skip-crypto";
+  skip: boolean;
+}
+
 export interface ServerReady {
   minerUrl: string;
   directUrl: string;

@@ -12,10 +12,26 @@ import { RelayMinerMetrics } from "../../electron/core/relayminer/metrics.js";
 import { createRelayPipeline } from "../../electron/core/relayminer/pipeline.js";
 import type { ServiceRoute } from "../../electron/core/relayminer/relay-handler.js";
 import { RelayServer } from "../../electron/core/relayminer/relay-server.js";
-import { createRingChecker } from "../../electron/core/relayminer/ring-checker.js";
+import type { ResponseSigner } from "../../electron/core/relayminer/response.js";
+import { createRingChecker, type RingChecker } from "../../electron/core/relayminer/ring-checker.js";
 import { FakeRelayChain, ManualBlocks, TEST_SERVICE_ID } from "../../test/fixtures/relayminer/chain.js";
 import { signerOf } from "../../test/fixtures/relayminer/harness.js";
-import { BENCH_APP, BENCH_HEIGHT, BENCH_OPERATOR, type ServerReady, type ServerRequest } from "./protocol.js";
+import { BENCH_APP, BENCH_HEIGHT, BENCH_OPERATOR, type ServerReady, type ServerRequest, type SkipCryptoRequest } from "./protocol.js";
+
+/** SkipCryptoRequest's switch, read by the two wrappers below. */
+let skipCrypto = false;
+
+function switchableRingChecker(real: RingChecker): RingChecker {
+  return {
+    check: (signature, message, expectedKeys) => (skipCrypto ? Promise.resolve({ valid: true }) : real.check(signature, message, expectedKeys)),
+    close: () => real.close(),
+  };
+}
+
+function switchableSigner(real: ResponseSigner): ResponseSigner {
+  const unsigned = new Uint8Array(64);
+  return { address: real.address, signHash: (hash) => (skipCrypto ? unsigned : real.signHash(hash)) };
+}
 
 async function listenOn(server: ReturnType<typeof createServer>): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -60,11 +76,11 @@ async function main(request: ServerRequest): Promise<ServerReady> {
   const pipeline = createRelayPipeline({
     chain,
     blocks,
-    signers: [signerOf(BENCH_OPERATOR)],
+    signers: [switchableSigner(signerOf(BENCH_OPERATOR))],
     routes: new Map([[TEST_SERVICE_ID, route]]),
     ledger,
     metrics,
-    ringChecker: createRingChecker(),
+    ringChecker: switchableRingChecker(createRingChecker()),
     enableOverServicing: true,
   });
   const miner = new RelayServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 20_000_000, handler: pipeline.handler, metrics, logger: silentLogger });
@@ -88,6 +104,10 @@ process.once("message", (request: ServerRequest) => {
       // CPU time of this process (miner, backend and ring workers), for load-independent rates.
       process.on("message", (message: { type?: string }) => {
         if (message.type === "cpu") process.send!({ type: "cpu", micros: process.cpuUsage().user + process.cpuUsage().system });
+        if (message.type === "skip-crypto") {
+          skipCrypto = (message as SkipCryptoRequest).skip;
+          process.send!({ type: "skip-crypto", skip: skipCrypto });
+        }
       });
     },
     (error) => {
