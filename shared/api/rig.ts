@@ -25,8 +25,6 @@ export const WorkerStats = z.object({
   hold: WorkerHold.nullable(),
   message: z.string().nullable(),
   pid: z.number().int().nullable(),
-  /** CPUs the worker's threads are confined to, as a Linux CPU list ("1-7"); null when it may use every CPU. */
-  cpus: z.string().nullable(),
   activeRequests: z.number().int(),
   queuedRequests: z.number().int(),
   /** Parallel sequences not running a request. */

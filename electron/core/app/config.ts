@@ -37,14 +37,9 @@ export const ConfigSchema = z.object({
         contextSize: z.number().int().min(256).nullable().default(null),
         /** Requests served at once; null follows the requests seen and the device (inference/reservation.ts). */
         parallelSequences: z.number().int().min(1).max(64).nullable().default(null),
-        /**
-         * "auto": on Linux a worker that runs fewer threads than there are CPUs is kept off the lowest one, which the
-         * app's own work then has to itself (inference/cpu-placement.ts); "off": workers run on every CPU.
-         */
-        cpuPlacement: z.enum(["auto", "off"]).default("auto"),
       }),
     )
-    .default({ modelPath: null, contextSize: null, parallelSequences: null, cpuPlacement: "auto" }),
+    .default({ modelPath: null, contextSize: null, parallelSequences: null }),
   /** When this machine serves relays. Headless rigs honour "schedule"; "idle" needs the desktop's presence sampler. */
   availability: AvailabilitySettings.prefault({}),
   /** The desktop shell (ignored headless). */

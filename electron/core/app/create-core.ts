@@ -10,7 +10,6 @@ import {
   deviceEnvironment,
   ForkWorkerLauncher,
   InferencePool,
-  LinuxCpuPlacer,
   PinnedWorkerLauncher,
   planWorkerDevices,
   probeComputeInWorker,
@@ -239,7 +238,6 @@ export function createCore(options: CoreOptions): Core {
       new WorkerSupervisor({
         logger: slot === 0 ? inferenceLogger : inferenceLogger.child(`worker${slot}`),
         launcher: new PinnedWorkerLauncher(baseLauncher, deviceEnvironment(device)),
-        ...(settings.inference.cpuPlacement === "auto" ? { placer: new LinuxCpuPlacer() } : {}),
         defaults: {
           ...(settings.inference.contextSize !== null ? { contextSize: settings.inference.contextSize } : {}),
           ...(settings.inference.parallelSequences !== null ? { parallelSequences: settings.inference.parallelSequences } : {}),

@@ -25,7 +25,6 @@ export {
   type InferenceFailure,
 } from "./errors.js";
 export { defaultThreads } from "./defaults.js";
-export { LinuxCpuPlacer, type CpuPlacement, type EngineCpuPlacer } from "./cpu-placement.js";
 export {
   DEFAULT_REQUEST_TOKENS,
   RequestObserver,

@@ -10,7 +10,6 @@ import {
 import type { Logger } from "../runtime/logger.js";
 import type { Service } from "../runtime/service.js";
 import { NoModelLoadedError, QueueFullError, WorkerCrashedError } from "./errors.js";
-import type { CpuPlacement, EngineCpuPlacer } from "./cpu-placement.js";
 import { CrashTracker, DEFAULT_RESTART_POLICY, type RestartPolicy } from "./restart-policy.js";
 import type {
   ChatRequest,
@@ -44,8 +43,6 @@ export interface WorkerSupervisorOptions {
   /** What a refused caller is told to wait before retrying. */
   retryAfterSeconds?: number;
   restart?: Partial<RestartPolicy>;
-  /** Confines the worker's threads to some CPUs after each load (Linux; see cpu-placement.ts). None: every CPU. */
-  placer?: EngineCpuPlacer;
 }
 
 export type LoadTuning = Partial<Omit<EngineLoadOptions, "modelPath" | "gpuLayers">>;
@@ -89,8 +86,6 @@ export class WorkerSupervisor implements Service {
   /** Bumped by every load/unload so a restart scheduled for an older model does nothing. */
   private epoch = 0;
   private worker: EngineWorker | null = null;
-  /** What the placer did to the current worker for its model; null before it ran. */
-  private placement: CpuPlacement | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private lifecycle: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -173,11 +168,6 @@ export class WorkerSupervisor implements Service {
     return this.worker?.alive ? (this.worker.pid ?? null) : null;
   }
 
-  /** The CPUs the worker is confined to (a Linux CPU list such as "1-7"); null when it may use every CPU. */
-  get cpus(): string | null {
-    return this.placement?.pinned ? this.placement.cpus : null;
-  }
-
   /** Loads a model, replacing the current one: running requests end as cancelled, waiting ones are refused. */
   load(params: LoadParams): Promise<InferenceStatus> {
     this.ensureNotDisposed();
@@ -194,7 +184,6 @@ export class WorkerSupervisor implements Service {
         options = await this.loadOptions(params);
         const worker = await this.ensureWorker();
         this.model = await worker.load(options);
-        await this.place(worker, this.model);
       } catch (error) {
         const apiError = ApiError.from(error);
         this.setState("error", `Could not load ${params.modelPath}: ${apiError.message}`);
@@ -364,20 +353,9 @@ export class WorkerSupervisor implements Service {
     return worker;
   }
 
-  /** Runs the placer for the model just loaded; a worker it could not place runs on every CPU, as without one. */
-  private async place(worker: EngineWorker, model: LoadedModel): Promise<void> {
-    if (!this.options.placer || worker.pid === undefined) return;
-    const placement = await this.options.placer.place(worker.pid, model.threads);
-    if (this.worker !== worker) return;
-    this.placement = placement;
-    if (placement.pinned) this.logger.info("inference worker confined to CPUs", { pid: worker.pid, cpus: placement.cpus, threads: model.threads });
-    else this.logger.info("inference worker runs on every CPU", { pid: worker.pid, reason: placement.reason });
-  }
-
   private onWorkerExit(worker: EngineWorker, exit: WorkerExit): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    this.placement = null;
     if (!exit.unexpected || this.disposed) return;
     // Requests in the worker have already failed (EngineWorker rejects them); only waiting ones remain.
     this.logger.error("inference worker exited unexpectedly", { pid: worker.pid, code: exit.code, signal: exit.signal });
@@ -411,7 +389,6 @@ export class WorkerSupervisor implements Service {
     try {
       const worker = await this.ensureWorker();
       this.model = await worker.load(options);
-      await this.place(worker, this.model);
     } catch (error) {
       // A crash during the reload is counted and retried by onWorkerExit; any other failure is final.
       if (error instanceof WorkerCrashedError) return;

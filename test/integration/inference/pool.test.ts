@@ -12,8 +12,6 @@ import { WorkerSupervisor } from "../../../electron/core/inference/worker-superv
 import { InferencePool } from "../../../electron/core/inference/pool/inference-pool.js";
 import { PinnedWorkerLauncher } from "../../../electron/core/inference/pool/devices.js";
 import { ForkWorkerLauncher } from "../../../electron/core/inference/worker-launcher.js";
-import { formatCpuList } from "../../../electron/core/inference/cpu-placement.js";
-import { ownCpus, placementUnavailable, threadCpus } from "../../fixtures/inference/cpus.js";
 import { testModelPath } from "../../fixtures/paths.js";
 
 /** Two CPU workers stand in for two GPUs: the routing, crash and watchdog logic does not care which device runs. */
@@ -157,37 +155,5 @@ describe("createCore in rig mode (rig.workers = 2)", { timeout: 240_000 }, () =>
     assert.deepEqual(workers.map((w) => w.requestsServed), [1, 1]);
     assert.ok(workers.every((w) => w.state === "ready" && w.pid !== null));
     assert.ok(events.length > 0, "rig.workers events were pushed");
-  });
-
-  it("keeps each CPU worker off the lowest CPU (Linux) and says so", { skip: placementUnavailable() }, async () => {
-    const engineList = formatCpuList(ownCpus().slice(1));
-    const { workers } = parseResult("rig.workers", await core.router.call("rig.workers", {}, { transport: "internal" }));
-    assert.deepEqual(workers.map((w) => w.cpus), [engineList, engineList]);
-    for (const worker of workers) assert.deepEqual(new Set(threadCpus(worker.pid!)), new Set([engineList]));
-  });
-});
-
-describe("createCore with inference.cpuPlacement = off", { timeout: 240_000, skip: placementUnavailable() }, () => {
-  const core = createCore({
-    dataDir: mkdtempSync(join(tmpdir(), "pf-placement-off-")),
-    version: "0.0.0-test",
-    probeCompute: async () => ({ backend: "cpu", deviceNames: [], vramTotalBytes: null }),
-    telemetryIntervalMs: 3_600_000,
-    overrides: (config) => {
-      config.openAi.port = 0;
-      config.inference.modelPath = testModelPath();
-      config.inference.contextSize = 256;
-      config.inference.parallelSequences = 1;
-      config.inference.cpuPlacement = "off";
-    },
-  });
-  before(() => core.start());
-  after(() => core.dispose());
-
-  it("leaves the worker on every CPU", async () => {
-    assert.equal(core.inference.status().state, "ready");
-    const { workers } = parseResult("rig.workers", await core.router.call("rig.workers", {}, { transport: "internal" }));
-    assert.deepEqual(workers.map((w) => w.cpus), [null]);
-    assert.deepEqual(new Set(threadCpus(workers[0]!.pid!)), new Set([formatCpuList(ownCpus())]));
   });
 });

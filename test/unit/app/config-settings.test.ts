@@ -28,17 +28,11 @@ test("a version-1 config written before the desktop settings existed keeps its v
 });
 
 test("the KV cache is reserved by need unless set; the fixed 2048 × 4 earlier versions wrote as defaults reads as unset", () => {
-  assert.deepEqual(ConfigSchema.parse({ version: 1 }).inference, { modelPath: null, contextSize: null, parallelSequences: null, cpuPlacement: "auto" });
+  assert.deepEqual(ConfigSchema.parse({ version: 1 }).inference, { modelPath: null, contextSize: null, parallelSequences: null });
   const legacy = ConfigSchema.parse({ version: 1, inference: { modelPath: "/m.gguf", contextSize: 2048, parallelSequences: 4 } });
-  assert.deepEqual(legacy.inference, { modelPath: "/m.gguf", contextSize: null, parallelSequences: null, cpuPlacement: "auto" });
+  assert.deepEqual(legacy.inference, { modelPath: "/m.gguf", contextSize: null, parallelSequences: null });
   const chosen = ConfigSchema.parse({ version: 1, inference: { modelPath: null, contextSize: 2048, parallelSequences: 2 } });
   assert.deepEqual([chosen.inference.contextSize, chosen.inference.parallelSequences], [2048, 2]);
-});
-
-test("workers are placed on CPUs unless placement is off; nothing else is accepted", () => {
-  assert.equal(ConfigSchema.parse({ version: 1, inference: { modelPath: null } }).inference.cpuPlacement, "auto");
-  assert.equal(ConfigSchema.parse({ version: 1, inference: { cpuPlacement: "off" } }).inference.cpuPlacement, "off");
-  assert.throws(() => ConfigSchema.parse({ version: 1, inference: { cpuPlacement: "1-3" } }));
 });
 
 test("partial nested settings are completed, not replaced", () => {

@@ -48,7 +48,6 @@ class FakeWorker {
   get workerPid() {
     return this.pid;
   }
-  cpus: string | null = null;
   async start() {}
   async dispose() {}
   async load() {
@@ -173,13 +172,6 @@ describe("InferencePool routing and protection (fake workers)", () => {
     workers.forEach((w) => w.finishAll());
     await Promise.all(requests);
     assert.deepEqual(pool.workerStats().map((w) => w.requestsServed), [1, 3]);
-  });
-
-  test("each worker's stats say which CPUs it is confined to", async () => {
-    const { pool, workers } = await makePool(2);
-    await pool.load({ modelPath: "/m.gguf" });
-    workers[0]!.cpus = "1-7";
-    assert.deepEqual(pool.workerStats().map((w) => w.cpus), ["1-7", null]);
   });
 
   test("one worker out: the pool stays ready on the other and says which is out", async () => {

@@ -173,7 +173,6 @@ export class InferencePool implements Service {
         hold: slot.hold,
         message: status.message,
         pid: slot.service.workerPid,
-        cpus: slot.service.cpus,
         activeRequests: status.activeRequests,
         queuedRequests: status.queuedRequests,
         freeSequences: Math.max(0, sequences - status.activeRequests),
