@@ -11,9 +11,10 @@ export interface ServerRequest {
 }
 
 /**
- * Model mode only: from now on skip (`skip: true`) or run the miner's ring check and response signature. A diagnostic
- * of what the ratio would be if the relay's cryptography cost nothing; the relays are still decoded, their sessions
- * checked, mined and booked, and the responses carry a zeroed signature the bench client does not check.
+ * From now on skip (`skip: true`) or run the miner's ring check and response signature (the model rows use it). A
+ * diagnostic of what the ratio would be if those two cost nothing; the relays are still decoded, hashed, their
+ * sessions and ring keys checked, mined and booked, and the responses carry a zeroed signature the bench client does
+ * not check. The server answers `{ type: "skip-crypto" }` once the switch is set.
  */
 export interface SkipCryptoRequest {
   type: "skip-crypto";

@@ -106,7 +106,7 @@ process.once("message", (request: ServerRequest) => {
         if (message.type === "cpu") process.send!({ type: "cpu", micros: process.cpuUsage().user + process.cpuUsage().system });
         if (message.type === "skip-crypto") {
           skipCrypto = (message as SkipCryptoRequest).skip;
-          process.send!({ type: "skip-crypto", skip: skipCrypto });
+          process.send!({ type: "skip-crypto" });
         }
       });
     },
